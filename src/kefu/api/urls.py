@@ -1,0 +1,11 @@
+"""/api/v1/: the native API, assembled from each app's ``api/urls.py``."""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("kefu.core.api.urls")),
+    path("", include("kefu.catalog.api.urls")),
+    path("", include("kefu.customers.api.urls")),
+]

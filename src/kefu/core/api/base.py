@@ -1,0 +1,48 @@
+"""Shared API building blocks: scope-limited viewsets and keyset pagination."""
+
+from __future__ import annotations
+
+from rest_framework import permissions, viewsets
+from rest_framework.pagination import CursorPagination
+
+from kefu.core import scope
+
+
+class KeysetPagination(CursorPagination):
+    """Keyset (cursor) pagination: constant cost per page however deep the list goes."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = "-pk"
+
+
+class ScopedQuerysetMixin:
+    """Every queryset a view reads or writes through passes :func:`kefu.core.scope.restrict`.
+
+    ``get_object`` builds on ``get_queryset``, so an object outside the user's scope is a 404 for
+    reads and writes alike: its existence is not even disclosed.
+    """
+
+    def get_queryset(self):
+        return scope.restrict(super().get_queryset(), self.request.user)
+
+
+class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = KeysetPagination
+
+
+class IsAdministrator(permissions.BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.role == "administrator")
+
+
+class ReadOnlyOrAdministrator(permissions.BasePermission):
+    """Reference data: every signed-in user reads; only administrators write."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or user.role == "administrator"

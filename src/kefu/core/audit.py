@@ -1,0 +1,70 @@
+"""Audit (SYS-2): one append-only event per write and per personal-data reveal.
+
+Services call :func:`record` inside their transaction, so an audit row exists exactly when the change
+it describes does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from kefu.core.context import current
+from kefu.core.models import AuditEvent
+
+# Keys that never reach an audit payload, whatever a caller passes.
+SECRET_KEYS = {"password", "service_password", "new_password", "old_password", "token", "otp", "digits"}
+
+
+def _clean(changes: dict[str, Any] | None) -> dict[str, Any]:
+    if not changes:
+        return {}
+    cleaned = {}
+    for key, value in changes.items():
+        if key in SECRET_KEYS:
+            cleaned[key] = "***"
+        elif isinstance(value, dict):
+            cleaned[key] = _clean(value)
+        else:
+            cleaned[key] = value if isinstance(value, str | int | float | bool | list | None) else str(value)
+    return cleaned
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    changes: dict[str, Any] | None = None,
+    province_id: int | None = None,
+    city_id: int | None = None,
+) -> AuditEvent:
+    """Append one audit event. ``province_id``/``city_id`` place it in a data scope; when omitted
+    they are taken from the object (``province_id``/``home_province_id`` and the city alike)."""
+    context = current.get()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        if province_id is None:
+            province_id = getattr(obj, "home_province_id", None) or getattr(obj, "province_id", None)
+        if city_id is None:
+            city_id = getattr(obj, "home_city_id", None) or getattr(obj, "city_id", None)
+    if province_id is None and actor is not None and getattr(actor, "is_authenticated", False):
+        province_id = actor.province_id
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_job_number=actor.job_number if authenticated else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        province_id=province_id,
+        city_id=city_id,
+        source_ip=context.source_ip,
+        channel=context.channel,
+        changes=_clean(changes),
+    )

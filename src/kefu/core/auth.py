@@ -1,0 +1,95 @@
+"""Staff authentication: job number and password (argon2), lockout after repeated failures, and
+bearer tokens for the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authentication import TokenAuthentication
+
+from kefu.core import audit
+from kefu.core.errors import DomainError, ErrorCode
+from kefu.core.models import Staff
+
+
+class LoginLocked(DomainError):
+    status = 423
+    code = ErrorCode.LOGIN_LOCKED
+
+
+class LoginFailed(DomainError):
+    status = 401
+    code = ErrorCode.AUTHENTICATION_FAILED
+
+
+def staff_login(*, job_number: str, password: str) -> Staff:
+    """Check a job number and password, counting failures; raise LoginFailed or LoginLocked.
+
+    The failure counter is updated in its own transaction so that a failure is remembered even though
+    the caller's request fails.
+    """
+    now = timezone.now()
+    error: DomainError | None = None
+    with transaction.atomic():
+        staff = Staff.objects.select_for_update().filter(job_number=job_number).first()
+        if staff is None:
+            # Same answer as a wrong password: a caller learns nothing about which job numbers exist.
+            Staff().set_password(password)  # spend the same time hashing
+            error = LoginFailed(_("工号或密码错误"))
+        elif staff.is_locked(now):
+            error = _locked(staff)
+        elif not staff.is_active or not staff.check_password(password):
+            staff.failed_logins += 1
+            fields = ["failed_logins"]
+            locked = staff.failed_logins >= settings.KEFU_LOGIN_MAX_FAILURES
+            if locked:
+                staff.locked_until = now + timedelta(minutes=settings.KEFU_LOGIN_LOCK_MINUTES)
+                staff.failed_logins = 0
+                fields.append("locked_until")
+            staff.save(update_fields=fields)
+            audit.record(actor=None, action="staff.login_failed", obj=staff, changes={"locked": locked})
+            error = _locked(staff) if locked else LoginFailed(_("工号或密码错误"))
+        else:
+            staff.failed_logins = 0
+            staff.locked_until = None
+            staff.last_login = now
+            staff.save(update_fields=["failed_logins", "locked_until", "last_login"])
+            audit.record(actor=staff, action="staff.login", obj=staff)
+    # Raised after commit: the failure counter must survive the caller's failed request.
+    if error is not None:
+        raise error
+    return staff
+
+
+def _locked(staff: Staff) -> LoginLocked:
+    until = timezone.localtime(staff.locked_until)
+    return LoginLocked(
+        _("登录失败次数过多，工号已锁定至 %(until)s") % {"until": until.strftime("%Y-%m-%d %H:%M")},
+        locked_until=until.isoformat(),
+    )
+
+
+class JobNumberBackend(ModelBackend):
+    """Django auth backend for the UI login form; shares the lockout with the API."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        job_number = username or kwargs.get("job_number")
+        if not job_number or password is None:
+            return None
+        try:
+            return staff_login(job_number=job_number, password=password)
+        except LoginLocked as exc:
+            if request is not None:
+                request.kefu_login_error = exc.message
+            return None
+        except LoginFailed:
+            return None
+
+
+class BearerTokenAuthentication(TokenAuthentication):
+    keyword = "Bearer"

@@ -1,0 +1,95 @@
+"""ChoiceSet: statuses and kinds as classes, usable as Django ``choices`` and as plain constants."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ChoiceSetMeta(type):
+    def __new__(mcs, name, bases, attrs):
+        cls = super().__new__(mcs, name, bases, attrs)
+        labels = attrs.get("LABELS", {})
+        cls.CHOICES = [(value, labels.get(value, value)) for value in labels]
+        return cls
+
+    def __iter__(cls):
+        return iter(cls.CHOICES)
+
+    def __contains__(cls, value):
+        return any(v == value for v, _ in cls.CHOICES)
+
+
+class ChoiceSet(metaclass=ChoiceSetMeta):
+    """Subclasses declare constants and a ``LABELS`` dict {value: translatable label}.
+
+    ``Model.field = CharField(choices=MyChoices)`` works because the class iterates as choices.
+    """
+
+    LABELS: dict[str, str] = {}
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [v for v, _ in cls.CHOICES]
+
+    @classmethod
+    def label(cls, value: str) -> str:
+        return dict(cls.CHOICES).get(value, value)
+
+
+class Role(ChoiceSet):
+    """Staff roles (SYS-1). What each may do is decided by services; where each may look, by scope."""
+
+    HOTLINE_AGENT = "hotline_agent"
+    HALL_STAFF = "hall_staff"
+    VIP_MANAGER = "vip_manager"
+    BACK_OFFICE = "back_office"
+    CITY_HANDLER = "city_handler"
+    SUPERVISOR = "supervisor"
+    QUALITY_INSPECTOR = "quality_inspector"
+    ADMINISTRATOR = "administrator"
+    HUB_OPERATOR = "hub_operator"
+    SP_STAFF = "sp_staff"
+
+    LABELS = {
+        HOTLINE_AGENT: _("热线座席"),
+        HALL_STAFF: _("营业厅人员"),
+        VIP_MANAGER: _("VIP客户经理"),
+        BACK_OFFICE: _("后台投诉处理"),
+        CITY_HANDLER: _("地市处理人员"),
+        SUPERVISOR: _("班长/值班长"),
+        QUALITY_INSPECTOR: _("质检员"),
+        ADMINISTRATOR: _("系统管理员"),
+        HUB_OPERATOR: _("一级客服枢纽操作员"),
+        SP_STAFF: _("SP人员"),
+    }
+
+    # Roles that may see personal data (ID numbers, addresses) unmasked after a deliberate reveal.
+    MAY_REVEAL_PERSONAL_DATA = (HALL_STAFF, VIP_MANAGER, BACK_OFFICE, SUPERVISOR, ADMINISTRATOR)
+
+
+class DepartmentKind(ChoiceSet):
+    CENTRE = "centre"
+    CITY_TEAM = "city_team"
+    RESPONSIBLE = "responsible"
+    SUPPORT = "support"
+
+    LABELS = {
+        CENTRE: _("客服中心"),
+        CITY_TEAM: _("地市团队"),
+        RESPONSIBLE: _("责任部门"),
+        SUPPORT: _("支撑部门"),
+    }
+
+
+class ScopeKind(ChoiceSet):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    CITY = "city"
+    SP = "sp"
+
+    LABELS = {
+        NATIONAL: _("全国"),
+        PROVINCE: _("本省"),
+        CITY: _("本地市"),
+        SP: _("本SP"),
+    }

@@ -1,0 +1,89 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kefu.core.demo import DEMO_PASSWORD, seed_demo_staff
+
+
+class Command(BaseCommand):
+    help = (
+        "Start the demo on the embedded default: migrate, seed demo data when the database is empty, "
+        "run the web server and the background worker, print the URL and the demo logins."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--subscribers", type=int, default=300, help="demo subscribers per province")
+        parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("database ready")
+        from kefu.customers.models import Subscriber
+
+        if not Subscriber.objects.exists():
+            for province in ("JS", "ZJ"):
+                call_command(
+                    "seed", subscribers=options["subscribers"], province=province, months=6, verbosity=0
+                )
+            self.stdout.write(f"seeded {Subscriber.objects.count()} demo subscribers in JS and ZJ")
+        staff = seed_demo_staff()
+
+        kefu = [sys.executable, "-m", "kefu.cli"]
+        children = [
+            subprocess.Popen(
+                [*kefu, "serve", "--host", options["host"], "--port", str(options["port"]), "--workers", "2"]
+            )
+        ]
+        if not options["no_worker"]:
+            children.append(
+                subprocess.Popen([*kefu, "worker", "--concurrency", "2", "--loglevel", "WARNING"])
+            )
+
+        url = f"http://{options['host']}:{options['port']}/"
+        self._wait_until_up(url + "healthz", children[0])
+        self.stdout.write(self.style.SUCCESS(f"\nkefu is running at {url}"))
+        self.stdout.write(f"API docs: {url}api/docs/   admin: {url}admin/")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for member in staff:
+            where = member.city.name if member.city else (member.province.name if member.province else "全国")
+            self.stdout.write(f"  {member.job_number:<10} {member.get_role_display()} · {where}")
+        self.stdout.write("Press Ctrl-C to stop.")
+
+        def stop(*_):
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            sys.exit(0)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        self.stderr.write("a demo process stopped; stopping the rest")
+        stop()
+
+    def _wait_until_up(self, url, server, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise SystemExit("the web server did not start")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit("the web server did not answer in time")

@@ -1,0 +1,84 @@
+"""Request context for audit, Prometheus counters, and problem+json for errors outside DRF."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.http import Http404
+
+from kefu.core import metrics
+from kefu.core.context import RequestContext, current
+from kefu.core.errors import ErrorCode, problem_response
+
+logger = logging.getLogger("kefu.request")
+
+API_PREFIXES = ("/api/", "/tmf-api/", "/federation/")
+
+
+def client_ip(request) -> str | None:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        channel = "api" if request.path.startswith(API_PREFIXES) else "web"
+        token = current.set(RequestContext(source_ip=client_ip(request), channel=channel))
+        try:
+            return self.get_response(request)
+        finally:
+            current.reset(token)
+
+
+class MetricsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        route = match.route if match is not None else "unmatched"
+        metrics.observe_request(request.method, route, response.status_code, time.perf_counter() - started)
+        return response
+
+
+class ProblemMiddleware:
+    """API paths never answer with an HTML error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIXES)
+            and response.status_code in (404, 405, 500)
+            and "json" not in response.get("Content-Type", "")
+        ):
+            code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
+                response.status_code, ErrorCode.INTERNAL
+            )
+            return problem_response(
+                response.status_code,
+                code,
+                "No such resource." if response.status_code == 404 else "Error.",
+                instance=request.get_full_path(),
+            )
+        return response
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(API_PREFIXES):
+            return None
+        if isinstance(exception, Http404):
+            return problem_response(404, ErrorCode.NOT_FOUND, "No such resource.", instance=request.path)
+        logger.exception("unhandled error", extra={"path": request.path})
+        return problem_response(
+            500, ErrorCode.INTERNAL, "The server could not complete the request.", instance=request.path
+        )

@@ -1,0 +1,100 @@
+"""Data scope in one place (SYS-1): every read and every write, API and UI, goes through here.
+
+Each model declares ``scope_fields``:
+
+* ``None`` — reference data (provinces, the business catalog): readable by everyone; writes are an
+  administrator's matter, checked by permissions, not by scope;
+* a dict mapping ``"province"``, ``"city"`` and/or ``"sp"`` to the lookup that holds, on that model,
+  the province id, city id or SP code the row belongs to.
+
+A model without ``scope_fields`` cannot be restricted, and ``restrict`` refuses it loudly, so a new
+model cannot slip out of scope by being forgotten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, Q, QuerySet
+
+from kefu.core.choices import ScopeKind
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    province_id: int | None = None
+    city_id: int | None = None
+    sp_code: str = ""
+
+    @property
+    def is_national(self) -> bool:
+        return self.kind == ScopeKind.NATIONAL
+
+
+NOTHING = Scope(kind="nothing")
+
+
+def scope_of(user) -> Scope:
+    """The data scope of a user; anonymous or inactive users see nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    kind = user.scope_kind
+    return Scope(kind=kind, province_id=user.province_id, city_id=user.city_id, sp_code=user.sp_code)
+
+
+def _rules(model: type[Model]) -> dict[str, str] | None:
+    if not hasattr(model, "scope_fields"):
+        raise ImproperlyConfigured(f"{model.__name__} declares no scope_fields; see kefu.core.scope")
+    return model.scope_fields
+
+
+def scope_filter(model: type[Model], scope: Scope) -> Q | None:
+    """The condition a row of ``model`` must meet to be inside ``scope`` (None: no condition)."""
+    rules = _rules(model)
+    if rules is None or scope.is_national:
+        return None
+    if scope is NOTHING or scope.kind == "nothing":
+        return Q(pk__in=[])
+    if scope.kind == ScopeKind.SP:
+        lookup = rules.get("sp")
+        return Q(**{lookup: scope.sp_code}) if lookup else Q(pk__in=[])
+    if scope.kind == ScopeKind.CITY:
+        if "city" in rules:
+            return Q(**{rules["city"]: scope.city_id})
+        # a model that only knows provinces is out of a city user's reach unless it is reference data
+        return Q(pk__in=[])
+    if scope.kind == ScopeKind.PROVINCE:
+        if "province" in rules:
+            return Q(**{rules["province"]: scope.province_id})
+        return Q(pk__in=[])
+    return Q(pk__in=[])
+
+
+def restrict(queryset: QuerySet, user) -> QuerySet:
+    """Limit ``queryset`` to the rows ``user`` may read or change."""
+    condition = scope_filter(queryset.model, scope_of(user))
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def in_scope(obj: Model, user) -> bool:
+    """Whether one object lies inside the user's scope (for writes that target an object)."""
+    condition = scope_filter(type(obj), scope_of(user))
+    if condition is None:
+        return True
+    return type(obj)._default_manager.filter(condition, pk=obj.pk).exists()
+
+
+def may_write_to(user, *, province_id: int | None, city_id: int | None = None, sp_code: str = "") -> bool:
+    """Whether ``user`` may create data belonging to this province/city/SP."""
+    scope = scope_of(user)
+    if scope.is_national:
+        return True
+    if scope.kind == ScopeKind.SP:
+        return bool(sp_code) and sp_code == scope.sp_code
+    if scope.kind == ScopeKind.CITY:
+        return city_id is not None and city_id == scope.city_id
+    if scope.kind == ScopeKind.PROVINCE:
+        return province_id is not None and province_id == scope.province_id
+    return False
