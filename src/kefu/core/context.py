@@ -12,4 +12,4 @@ class RequestContext:
     channel: str = ""
 
 
-current: ContextVar[RequestContext] = ContextVar("kefu_request_context", default=RequestContext())
+current: ContextVar[RequestContext] = ContextVar("kefu_request_context", default=RequestContext())  # noqa: B039 - frozen

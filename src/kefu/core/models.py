@@ -240,3 +240,6 @@ class OutboxMessage(models.Model):
                 condition=models.Q(delivered_at__isnull=True, dead=False),
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"

@@ -1,0 +1,83 @@
+"""Fixtures shared by every test: provinces, staff of any role and scope, API clients."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from kefu.core.models import City, Province, Staff
+
+PASSWORD = "correct-horse-9"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def js(db) -> Province:
+    return Province.objects.get(code="JS")
+
+
+@pytest.fixture
+def zj(db) -> Province:
+    return Province.objects.get(code="ZJ")
+
+
+@pytest.fixture
+def nanjing(db) -> City:
+    return City.objects.get(code="3201")
+
+
+@pytest.fixture
+def hangzhou(db) -> City:
+    return City.objects.get(code="3301")
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff(role, province="JS", city=None, **fields) -> Staff with password PASSWORD."""
+
+    def make(role: str = "hotline_agent", province: str | None = "JS", city: str | None = None, **fields):
+        staff = Staff(
+            job_number=fields.pop("job_number", f"t{next(_numbers):05d}"),
+            name=fields.pop("name", "测试员工"),
+            role=role,
+            province=Province.objects.get(code=province) if province else None,
+            city=City.objects.get(code=city) if city else None,
+            **fields,
+        )
+        staff.set_password(PASSWORD)
+        staff.save()
+        return staff
+
+    return make
+
+
+@pytest.fixture
+def api_client_for():
+    """api_client_for(staff) -> APIClient authenticated with the staff's bearer token."""
+
+    def make(staff: Staff | None) -> APIClient:
+        client = APIClient()
+        if staff is not None:
+            token, _ = Token.objects.get_or_create(user=staff)
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def js_agent(make_staff) -> Staff:
+    return make_staff("hotline_agent", "JS")
+
+
+@pytest.fixture
+def zj_agent(make_staff) -> Staff:
+    return make_staff("hotline_agent", "ZJ")
+
+
+@pytest.fixture
+def js_admin(make_staff) -> Staff:
+    return make_staff("administrator", "JS", is_staff=True)
