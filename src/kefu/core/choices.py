@@ -93,3 +93,62 @@ class ScopeKind(ChoiceSet):
         CITY: _("本地市"),
         SP: _("本SP"),
     }
+
+
+class CustomerLevel(ChoiceSet):
+    """Customer level (客户级别), AUTH-9 and TIER-1: drives priority and time limits."""
+
+    ORDINARY = "ordinary"
+    SILVER = "silver"
+    GOLD = "gold"
+    DIAMOND = "diamond"
+    SUPREME = "supreme"
+
+    LABELS = {
+        ORDINARY: _("普通"),
+        SILVER: _("银卡"),
+        GOLD: _("金卡"),
+        DIAMOND: _("钻石卡"),
+        SUPREME: _("至尊卡"),
+    }
+    VIP = (SILVER, GOLD, DIAMOND, SUPREME)
+
+
+class NetworkType(ChoiceSet):
+    """Network type of a subscriber line."""
+
+    G2 = "2g"
+    G3 = "3g"
+    G4 = "4g"
+    G5 = "5g"
+    FIXED = "fixed"
+    BROADBAND = "broadband"
+
+    LABELS = {
+        G2: _("2G"),
+        G3: _("3G"),
+        G4: _("4G"),
+        G5: _("5G"),
+        FIXED: _("固话"),
+        BROADBAND: _("宽带"),
+    }
+
+
+class RequestType(ChoiceSet):
+    """Inbound service-request types (SR-1)."""
+
+    COMPLAINT = "complaint"
+    CONSULTATION = "consultation"
+    QUERY = "query"
+    BUSINESS_HANDLING = "business_handling"
+    FAULT_REPORT = "fault_report"
+    SUGGESTION = "suggestion"
+
+    LABELS = {
+        COMPLAINT: _("投诉"),
+        CONSULTATION: _("咨询"),
+        QUERY: _("查询"),
+        BUSINESS_HANDLING: _("业务办理"),
+        FAULT_REPORT: _("障碍申告"),
+        SUGGESTION: _("建议"),
+    }
