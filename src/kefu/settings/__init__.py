@@ -209,6 +209,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Background work. The embedded default needs no server: kombu's SQLAlchemy transport on SQLite.
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env("KEFU_BROKER_URL", f"sqla+sqlite:///{DATA_DIR / 'broker.sqlite3'}")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -1,0 +1,160 @@
+"""Data scope (SYS-1): walk every endpoint of the URL conf and show that a JS user can neither read nor
+change ZJ data. Routes are discovered, not listed, so a new endpoint is covered by itself; an endpoint
+the walker cannot place (an unknown URL parameter or a create route without a payload below) fails the
+test until someone says how to probe it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+from django.urls import get_resolver
+
+from kefu.core import audit, scope
+from kefu.core.models import Staff
+from tests.core.urlwalk import api_routes, ui_routes
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+DENIED = {403, 404, 405}
+
+
+def _routes():
+    return api_routes(get_resolver())
+
+
+@pytest.fixture
+def world(db, make_staff):
+    """JS and ZJ data of every kind; returns the JS administrator who probes and the ZJ markers."""
+    for province in ("ZJ", "JS"):
+        call_command("seed", subscribers=4, province=province, months=1, verbosity=0)
+    zj_staff = make_staff("back_office", "ZJ", city="3301")
+    audit.record(actor=zj_staff, action="test.zj_write", obj=zj_staff)
+    js_admin = make_staff("administrator", "JS", is_staff=True)
+    audit.record(actor=js_admin, action="test.js_write", obj=js_admin)
+    from kefu.customers.models import Subscriber
+
+    zj_subscriber = Subscriber.objects.filter(home_province__code="ZJ").first()
+    return {"user": js_admin, "zj_subscriber": zj_subscriber, "zj_staff": zj_staff}
+
+
+# How to fill URL parameters that are not a viewset's own lookup: parameter name -> ZJ value.
+PARAM_VALUES = {
+    "number": lambda w: w["zj_subscriber"].number,
+    "subscriber_number": lambda w: w["zj_subscriber"].number,
+    "job_number": lambda w: w["zj_staff"].job_number,
+}
+
+# Creating routes (POST on a collection): route -> payload that would create ZJ data.
+CREATE_PAYLOADS = {
+    "api/v1/auth/token": None,  # logging in creates no ZJ data; covered by tests/core/test_auth.py
+}
+
+
+def _model(route):
+    cls = route.view_class
+    queryset = getattr(cls, "queryset", None)
+    return queryset.model if queryset is not None else None
+
+
+def _outside(model, user):
+    inside = scope.restrict(model._default_manager.all(), user).values("pk")
+    return model._default_manager.exclude(pk__in=inside)
+
+
+def _lookup_field(route):
+    cls = route.view_class
+    return getattr(cls, "lookup_field", "pk")
+
+
+def _ids(payload, key):
+    items = payload.get("results", payload) if isinstance(payload, dict) else payload
+    if not isinstance(items, list):
+        return set()
+    key = "id" if key == "pk" else key
+    return {str(item.get(key)) for item in items if isinstance(item, dict)}
+
+
+def _snapshot(obj):
+    obj.refresh_from_db()
+    return json.dumps(model_to_dict(obj), default=str, sort_keys=True)
+
+
+@pytest.mark.parametrize("route", _routes(), ids=lambda r: r.route)
+def test_api_route_keeps_js_user_out_of_zj_data(route, world, api_client_for):
+    """SYS-1: no endpoint lets a JS user read or change ZJ data."""
+    user = world["user"]
+    client = api_client_for(user)
+    model = _model(route)
+    lookup = _lookup_field(route)
+
+    if model is not None and getattr(model, "scope_fields", None) is None:
+        # Reference data (provinces, catalog): national by nature; nothing belongs to ZJ only.
+        return
+
+    if not route.params:
+        if "get" in route.actions and model is not None:
+            response = client.get("/" + route.route, {"page_size": 500})
+            assert response.status_code == 200, response.content[:300]
+            returned = _ids(response.json(), lookup)
+            outside = {str(getattr(o, lookup)) for o in _outside(model, user)[:500]}
+            inside = {
+                str(getattr(o, lookup)) for o in scope.restrict(model._default_manager.all(), user)[:500]
+            }
+            assert outside, f"the world holds no out-of-scope {model.__name__}: add some to the fixture"
+            assert not returned & outside, f"{route.route} leaked {sorted(returned & outside)[:5]}"
+            assert returned & inside, f"{route.route} returned none of the in-scope rows"
+        if "post" in route.actions:
+            assert route.route in CREATE_PAYLOADS, f"add a ZJ create payload for {route.route}"
+            payload = CREATE_PAYLOADS[route.route]
+            if payload is not None:
+                before = model._default_manager.count() if model else None
+                response = client.post("/" + route.route, payload, format="json")
+                assert response.status_code in DENIED | {400, 422}
+                if model is not None:
+                    assert model._default_manager.count() == before
+        return
+
+    values = {}
+    target = None
+    for name in route.params:
+        if model is not None and name in (lookup, getattr(route.view_class, "lookup_url_kwarg", None)):
+            target = _outside(model, user).first()
+            assert target is not None, f"the world holds no out-of-scope {model.__name__}"
+            values[name] = getattr(target, lookup)
+        elif name in PARAM_VALUES:
+            values[name] = PARAM_VALUES[name](world)
+        else:
+            pytest.fail(f"tell the scope walker how to fill <{name}> of {route.route} (PARAM_VALUES)")
+    path = route.path_with(values)
+    before = _snapshot(target) if target is not None else None
+    counts = {m: m._default_manager.count() for m in (Staff,)}
+    for method in route.actions:
+        response = getattr(client, method)(path, {}, format="json") if method != "get" else client.get(path)
+        assert response.status_code in DENIED, f"{method.upper()} {path} answered {response.status_code}"
+        assert response["Content-Type"].startswith("application/problem+json")
+    if target is not None:
+        assert _snapshot(target) == before
+    assert counts == {m: m._default_manager.count() for m in counts}
+
+
+@pytest.mark.parametrize("route", ui_routes(get_resolver()), ids=lambda r: r.route or "/")
+def test_ui_route_keeps_js_user_out_of_zj_data(route, world, client):
+    """SYS-1: UI pages show a JS user no ZJ subscriber or staff, and refuse ZJ objects."""
+    client.force_login(world["user"])
+    values = {}
+    for name in route.params:
+        if name not in PARAM_VALUES:
+            pytest.fail(f"tell the scope walker how to fill <{name}> of {route.route} (PARAM_VALUES)")
+        values[name] = PARAM_VALUES[name](world)
+    path = route.path_with(values)
+    response = client.get(path)
+    if route.params:
+        assert response.status_code in DENIED | {302}, f"GET {path} answered {response.status_code}"
+        return
+    assert response.status_code in (200, 302, 405)
+    text = response.content.decode(errors="ignore")
+    assert world["zj_subscriber"].number not in text
+    assert world["zj_staff"].job_number not in text
