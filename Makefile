@@ -45,7 +45,7 @@ test: install-test
 	KEFU_DATA_DIR=var/check $(BIN)/kefu makemigrations --check --dry-run
 	@echo "=== pytest on SQLite ==="
 	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PYTEST_ARGS)
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(KEFU_TEST_POSTGRES_URL)'.replace('/kefu','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(BIN)/python -c "import psycopg, urllib.parse as u; p = u.urlparse('$(KEFU_TEST_POSTGRES_URL)'); psycopg.connect(p._replace(path='/postgres').geturl(), connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== pytest on PostgreSQL ($(KEFU_TEST_POSTGRES_URL)) ==="; \
 	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \

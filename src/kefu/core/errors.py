@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     UNPROCESSABLE = "unprocessable"
     THROTTLED = "throttled"
+    SERVICE_UNAVAILABLE = "service_unavailable"
     INTERNAL = "internal_error"
 
 
@@ -52,6 +53,7 @@ TITLES = {
     422: "Unprocessable Content",
     423: "Locked",
     429: "Too Many Requests",
+    503: "Service Unavailable",
     500: "Internal Server Error",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.conf import settings
 from django.http import Http404
 
 from kefu.core import metrics
@@ -17,10 +18,12 @@ API_PREFIXES = ("/api/", "/tmf-api/", "/federation/")
 
 
 def client_ip(request) -> str | None:
+    """The client's address; X-Forwarded-For counts only when a trusted proxy sent the request."""
+    remote = request.META.get("REMOTE_ADDR") or None
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    if forwarded and remote in settings.KEFU_TRUSTED_PROXIES:
+        return forwarded.split(",")[0].strip() or remote
+    return remote
 
 
 class RequestContextMiddleware:

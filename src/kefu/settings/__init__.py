@@ -73,12 +73,34 @@ def database_from_url(url: str | None) -> dict:
     raise ValueError(f"KEFU_DATABASE_URL has an unsupported scheme: {parsed.scheme!r}")
 
 
-SECRET_KEY = env("KEFU_SECRET_KEY", "kefu-insecure-development-key-change-me-in-production")
+def _secret_key() -> str:
+    """KEFU_SECRET_KEY, or a random key made once and kept under KEFU_DATA_DIR (never a known default)."""
+    key = env("KEFU_SECRET_KEY")
+    if key:
+        return key
+    import secrets
+
+    path = DATA_DIR / "secret_key"
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 DEBUG = env_bool("KEFU_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in env("KEFU_ALLOWED_HOSTS", "*").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in (env("KEFU_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()
 ]
+
+# X-Forwarded-For is believed only when the request comes from one of these proxies.
+KEFU_TRUSTED_PROXIES = [p.strip() for p in (env("KEFU_TRUSTED_PROXIES", "") or "").split(",") if p.strip()]
+# The billing port's adapter (dotted path); the local adapter reads kefu's own tables.
+KEFU_BILLING_ADAPTER = env("KEFU_BILLING_ADAPTER", "kefu.customers.billing.LocalBilling")
+# Contacts of the same subscriber and category within this many days are linked as repeats (CON-3).
+KEFU_REPEAT_CONTACT_DAYS = int(env("KEFU_REPEAT_CONTACT_DAYS", "7"))
 
 KEFU_ROLE = env("KEFU_ROLE", "province")
 KEFU_NODE_CODE = env("KEFU_NODE_CODE", "JS")

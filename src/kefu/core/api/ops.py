@@ -22,7 +22,9 @@ def readyz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not ready"
-        return problem_response(503, ErrorCode.INTERNAL, "The database is not reachable.", instance="/readyz")
+        return problem_response(
+            503, ErrorCode.SERVICE_UNAVAILABLE, "The database is not reachable.", instance="/readyz"
+        )
     return JsonResponse({"status": "ready", "database": connection.vendor})
 
 
