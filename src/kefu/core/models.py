@@ -243,3 +243,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"
+
+
+class BusMessage(models.Model):
+    """A message of the database-backed event bus (the embedded default's stand-in for Redis pub/sub).
+
+    Rows live for a minute: subscribers in any process poll for ids above the last one they saw.
+    """
+
+    channel = models.CharField(max_length=80)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    scope_fields = None  # machine data, never exposed through the API
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "id"], name="bus_channel_id")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk}"

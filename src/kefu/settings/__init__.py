@@ -102,6 +102,9 @@ KEFU_BILLING_ADAPTER = env("KEFU_BILLING_ADAPTER", "kefu.customers.billing.Local
 # Contacts of the same subscriber and category within this many days are linked as repeats (CON-3).
 KEFU_REPEAT_CONTACT_DAYS = int(env("KEFU_REPEAT_CONTACT_DAYS", "7"))
 
+# Event bus for pushing to browsers across processes: "db" (embedded) or a redis:// URL (production).
+KEFU_BUS_URL = env("KEFU_BUS_URL", "db")
+
 KEFU_ROLE = env("KEFU_ROLE", "province")
 KEFU_NODE_CODE = env("KEFU_NODE_CODE", "JS")
 if KEFU_ROLE not in {"province", "hub", "sims", "platform"}:
