@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,6 +14,12 @@ from kefu.core.models import City, Province, Staff
 
 PASSWORD = "correct-horse-9"
 _numbers = itertools.count(1)
+
+
+@functools.cache
+def _password_hash() -> str:
+    """One argon2 hash of PASSWORD for every test member of staff: hashing is slow on purpose."""
+    return make_password(PASSWORD)
 
 
 @pytest.fixture
@@ -47,7 +55,7 @@ def make_staff(db):
             city=City.objects.get(code=city) if city else None,
             **fields,
         )
-        staff.set_password(PASSWORD)
+        staff.password = _password_hash()
         staff.save()
         return staff
 

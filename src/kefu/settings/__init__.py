@@ -228,6 +228,10 @@ SPECTACULAR_SETTINGS = {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
     },
     "SECURITY": [{"bearerAuth": []}],
+    "ENUM_NAME_OVERRIDES": {
+        "BusinessKindEnum": "kefu.catalog.choices.BusinessKind.CHOICES",
+        "DepartmentKindEnum": "kefu.core.choices.DepartmentKind.CHOICES",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
