@@ -43,6 +43,7 @@ test: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/kefu check
 	KEFU_DATA_DIR=var/check $(BIN)/kefu makemigrations --check --dry-run
+	KEFU_DATA_DIR=var/check $(BIN)/kefu spectacular --validate --fail-on-warn --file var/check/openapi.yaml
 	@echo "=== pytest on SQLite ==="
 	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PYTEST_ARGS)
 	@if $(BIN)/python -c "import psycopg, urllib.parse as u; p = u.urlparse('$(KEFU_TEST_POSTGRES_URL)'); psycopg.connect(p._replace(path='/postgres').geturl(), connect_timeout=3).close()" 2>/dev/null; then \

@@ -54,3 +54,12 @@ def test_api_docs_page_renders(client):
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
     assert b"cdn.jsdelivr" not in response.content
+
+
+def test_chinese_by_default_even_for_english_browsers(client):
+    """SYS-1 (UI): the UI is zh-Hans unless the user switches; the browser's language does not decide."""
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert "工号" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "工号" not in client.get("/login/").content.decode()

@@ -85,3 +85,18 @@ class ProblemMiddleware:
         return problem_response(
             500, ErrorCode.INTERNAL, "The server could not complete the request.", instance=request.path
         )
+
+
+class ChineseByDefaultMiddleware:
+    """zh-Hans unless the user chose otherwise with the language switch (its cookie).
+
+    Django would follow the browser's Accept-Language; a centre's desktops must show Chinese whatever
+    the browser was installed with, so the header is ignored and only an explicit choice counts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -120,11 +120,17 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     job_number = models.CharField(_("工号"), max_length=20, unique=True)
     name = models.CharField(_("姓名"), max_length=40)
     role = models.CharField(_("角色"), max_length=24, choices=Role)
-    province = models.ForeignKey(Province, null=True, blank=True, on_delete=models.PROTECT)
-    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.PROTECT)
+    province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("省份")
+    )
+    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("地市"))
     sp_code = models.CharField(_("SP代码"), max_length=20, blank=True, default="")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL)
-    agent_group = models.ForeignKey(AgentGroup, null=True, blank=True, on_delete=models.SET_NULL)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("部门")
+    )
+    agent_group = models.ForeignKey(
+        AgentGroup, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("逻辑组")
+    )
     is_active = models.BooleanField(_("有效"), default=True)
     is_staff = models.BooleanField(_("可进入管理后台"), default=False)
     date_joined = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -177,7 +183,9 @@ class AuditEvent(models.Model):
     """One audited write or personal-data reveal (SYS-2). Append-only: never updated, never deleted."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
     actor_job_number = models.CharField(_("工号"), max_length=20, blank=True, db_index=True)
     action = models.CharField(_("操作"), max_length=60, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=60, blank=True)

@@ -127,6 +127,9 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.catalog",
     "kefu.customers",
+    "kefu.contacts",
+    "kefu.telephony",
+    "kefu.tmf",
     "kefu.desk",
     "kefu.api",
 ]
@@ -136,6 +139,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kefu.core.middleware.MetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kefu.core.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -211,6 +215,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"login": env("KEFU_LOGIN_RATE", "30/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ?format= is ours (exports), not a renderer switch
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -231,6 +237,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BusinessKindEnum": "kefu.catalog.choices.BusinessKind.CHOICES",
         "DepartmentKindEnum": "kefu.core.choices.DepartmentKind.CHOICES",
+        "CustomerLevelEnum": "kefu.core.choices.CustomerLevel.CHOICES",
+        "SubscriberStatusEnum": "kefu.customers.choices.SubscriberStatus.CHOICES",
+        "ContactStatusEnum": "kefu.contacts.choices.ContactStatus.CHOICES",
+        "BusinessStatusEnum": "kefu.catalog.choices.BusinessStatus.CHOICES",
+        "CallStateEnum": "kefu.telephony.choices.CallState.CHOICES",
     },
 }
 

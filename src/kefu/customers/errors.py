@@ -1,0 +1,12 @@
+"""Stable error codes of the customers app (rendered as problem+json ``code``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CustomerErrorCode(StrEnum):
+    INVALID_NUMBER = "invalid_subscriber_number"
+    UNKNOWN_SUBSCRIBER = "unknown_subscriber"
+    INVALID_SERVICE_PASSWORD = "invalid_service_password"
+    WEAK_SERVICE_PASSWORD = "weak_service_password"

@@ -1,0 +1,53 @@
+"""Template helpers for the desk layout: navigation, the node and the signed-in staff's scope."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.choices import ScopeKind
+from kefu.desk.navigation import navigation_for
+
+register = template.Library()
+
+NODE_ROLES = {
+    "province": _("省级客服系统"),
+    "hub": _("一级客服枢纽"),
+    "sims": _("SIMS"),
+    "platform": _("自有业务平台"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context):
+    request = context.get("request")
+    return navigation_for(request) if request is not None else []
+
+
+@register.simple_tag
+def node_role_label() -> str:
+    return NODE_ROLES.get(settings.KEFU_ROLE, settings.KEFU_ROLE)
+
+
+@register.filter
+def scope_label(user) -> str:
+    """Where a staff member's data scope lies, e.g. "江苏 / 南京", "全国" or "SP 901234"."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    kind = user.scope_kind
+    if kind == ScopeKind.SP:
+        return f"SP {user.sp_code}"
+    if kind == ScopeKind.NATIONAL:
+        return str(ScopeKind.label(ScopeKind.NATIONAL))
+    parts = [_place_name(user.province) if user.province_id else ""]
+    if kind == ScopeKind.CITY:
+        parts.append(_place_name(user.city))
+    return " / ".join(p for p in parts if p)
+
+
+def _place_name(place) -> str:
+    """Provinces and cities carry their own English names; use them when the page is in English."""
+    english = (get_language() or "").startswith("en")
+    return (place.name_en or place.name) if english else place.name

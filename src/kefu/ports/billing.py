@@ -1,0 +1,172 @@
+"""The billing port (BOSS / 营帐): what kefu needs from the billing system, as a protocol.
+
+kefu does not own billing. Domain code calls :func:`get_billing` and the protocol below, never an
+adapter. The local adapter (``kefu.customers.billing.LocalBilling``) serves kefu's own tables; another
+adapter can talk to a real BOSS. Chosen by the setting ``KEFU_BILLING_ADAPTER`` (a dotted path to a
+class, default the local adapter). This module imports no domain code.
+
+Records are plain frozen dataclasses so that an adapter for a remote system can build them without
+touching kefu's models. Money is ``Decimal``; months are the first day of the month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Protocol, runtime_checkable
+
+DEFAULT_ADAPTER = "kefu.customers.billing.LocalBilling"
+
+
+@dataclass(frozen=True)
+class SubscriberRecord:
+    number: str
+    customer_name: str
+    customer_type: str
+    user_name: str
+    brand: str
+    network_type: str
+    level: str
+    user_type: str
+    status: str
+    home_province_code: str
+    home_city_code: str
+    opened_at: datetime
+    id_type: str
+    masked_id_number: str
+    password_initial: bool
+
+
+@dataclass(frozen=True)
+class SubscriptionRecord:
+    product_code: str
+    product_name: str
+    product_kind: str
+    monthly_fee: Decimal
+    business_code: str
+    start_date: date
+    end_date: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class BillRecord:
+    month: date
+    voice_fee: Decimal
+    sms_fee: Decimal
+    data_fee: Decimal
+    vas_fee: Decimal
+    other_fee: Decimal
+    total_fee: Decimal
+    amount_due: Decimal
+    amount_paid: Decimal
+    due_date: date
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    start_at: datetime
+    other_party: str
+    direction: str
+    duration_seconds: int
+    call_type: str
+    fee: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    paid_at: datetime
+    amount: Decimal
+    channel: str
+
+
+@dataclass(frozen=True)
+class BalanceRecord:
+    balance: Decimal
+    arrears: Decimal
+    pay_method: str
+
+
+@dataclass(frozen=True)
+class PointsFigures:
+    """The thirteen points figures of Q-2, for one subscriber and one month."""
+
+    month: date
+    earned_this_month: int
+    earned_total: int
+    usable_this_month: int
+    usable_total: int
+    voided_this_month: int
+    voided_total: int
+    current_total: int
+    redeemed_this_month: int
+    redeemed_total: int
+    activity_this_month: int
+    activity_total: int
+    redeemable: int
+    not_redeemable: int
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """An SMS, MMS or WAP usage record (SS-4)."""
+
+    kind: str
+    calling_number: str
+    called_number: str
+    started_at: datetime
+    ended_at: datetime | None
+    url: str
+    status: str
+
+
+@runtime_checkable
+class BillingPort(Protocol):
+    """Operations kefu needs from billing. Unknown numbers answer ``None`` (subscriber) or empty
+    sequences; every method is read-only except :meth:`set_service_password`."""
+
+    def subscriber(self, number: str) -> SubscriberRecord | None: ...
+
+    def subscriptions(self, number: str, *, active_only: bool = False) -> Sequence[SubscriptionRecord]: ...
+
+    def bills(self, number: str, *, months: int = 6) -> Sequence[BillRecord]: ...
+
+    def call_details(
+        self, number: str, *, since: datetime | None = None, until: datetime | None = None, limit: int = 200
+    ) -> Sequence[CallRecord]: ...
+
+    def payments(self, number: str, *, limit: int = 50) -> Sequence[PaymentRecord]: ...
+
+    def balance(self, number: str) -> BalanceRecord | None: ...
+
+    def points(self, number: str, *, month: date | None = None) -> PointsFigures | None: ...
+
+    def usage_records(
+        self, number: str, *, kind: str | None = None, limit: int = 200
+    ) -> Sequence[UsageRow]: ...
+
+    def check_service_password(self, number: str, password: str) -> bool:
+        """Whether ``password`` is the service password of ``number`` (AUTH-2: billing holds the one
+        service password). Never raises for an unknown number: answers False."""
+        ...
+
+    def set_service_password(self, number: str, password: str, *, actor=None) -> None:
+        """Replace the service password; the new one is no longer an initial password (AUTH-6)."""
+        ...
+
+
+@cache
+def _adapter_class(path: str):
+    from django.utils.module_loading import import_string
+
+    return import_string(path)
+
+
+def get_billing() -> BillingPort:
+    """The configured billing adapter (setting ``KEFU_BILLING_ADAPTER``, default the local one)."""
+    from django.conf import settings
+
+    return _adapter_class(getattr(settings, "KEFU_BILLING_ADAPTER", DEFAULT_ADAPTER))()

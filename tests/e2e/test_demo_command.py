@@ -1,0 +1,74 @@
+"""`kefu demo` (what `make demo` runs) on a fresh data directory: it migrates, seeds, serves the Chinese
+login page and stops every process on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+def test_demo_serves_chinese_login_and_stops_on_ctrl_c(tmp_path):
+    """SYS-1: the embedded demo needs no server, prints the logins and serves the Chinese login page."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("KEFU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["KEFU_DATA_DIR"] = str(tmp_path / "var")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kefu.cli", "demo", "--port", str(port), "--subscribers", "30"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            output.append(line)
+            if line.startswith("Press Ctrl-C"):
+                break
+        text = "".join(output)
+        assert "Press Ctrl-C" in text, text[-3000:]
+        assert f"http://127.0.0.1:{port}/" in text
+        assert "js1001" in text and "kefu-demo" in text
+        status, _ = _get(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200
+        status, page = _get(f"http://127.0.0.1:{port}/login/")
+        assert status == 200
+        assert "工号" in page
+    finally:
+        os.killpg(process.pid, signal.SIGINT) if process.poll() is None else None
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    # Ctrl-C reaches the whole group and nothing of the demo keeps running
+    time.sleep(1)
+    leftovers = subprocess.run(
+        ["pgrep", "-g", str(process.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert leftovers == []
