@@ -14,8 +14,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kefu.api.urls")),
+    path("tmf-api/", include("kefu.tmf.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("telephony/", include("kefu.telephony.urls")),
     path("", include("kefu.desk.urls")),
     *login_patterns,
 ]

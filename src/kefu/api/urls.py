@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("kefu.core.api.urls")),
     path("", include("kefu.catalog.api.urls")),
     path("", include("kefu.customers.api.urls")),
+    path("", include("kefu.contacts.api.urls")),
+    path("", include("kefu.telephony.api.urls")),
 ]

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from kefu.contacts.choices import Channel, Direction
+from kefu.contacts.models import ContactCorrection, ContactLink, ContactRecord, ServiceRequest
+from kefu.core.choices import RequestType
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer):
+    category_path = serializers.CharField(source="category.full_path", default="", read_only=True)
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "request_type",
+            "category",
+            "category_path",
+            "description",
+            "module",
+            "reference",
+            "created_at",
+        ]
+        read_only_fields = ["id", "module", "created_at", "category_path"]
+
+
+class ContactLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactLink
+        fields = ["from_contact", "to_contact", "kind", "created_at"]
+
+
+class ContactRecordSerializer(serializers.ModelSerializer):
+    staff = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_path = serializers.CharField(source="category.full_path", default="", read_only=True)
+    requests = ServiceRequestSerializer(many=True, read_only=True)
+    repeat_of = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContactRecord
+        fields = [
+            "id",
+            "channel",
+            "direction",
+            "number",
+            "staff",
+            "province",
+            "city",
+            "started_at",
+            "ended_at",
+            "duration_seconds",
+            "status",
+            "request_type",
+            "category",
+            "category_path",
+            "summary",
+            "recording_ref",
+            "call_id",
+            "requests",
+            "repeat_of",
+        ]
+
+    def get_repeat_of(self, obj) -> list[int]:
+        return [link.to_contact_id for link in obj.links_out.all()]
+
+
+class ContactCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.CHOICES)
+    direction = serializers.ChoiceField(choices=Direction.CHOICES, default=Direction.INBOUND)
+    number = serializers.CharField(max_length=20)
+    started_at = serializers.DateTimeField(required=False)
+    ended_at = serializers.DateTimeField(required=False)
+    request_type = serializers.ChoiceField(choices=RequestType.CHOICES, required=False, allow_blank=True)
+    category = serializers.IntegerField(required=False)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    recording_ref = serializers.CharField(required=False, allow_blank=True, max_length=80)
+
+
+class ContactCloseSerializer(serializers.Serializer):
+    ended_at = serializers.DateTimeField(required=False)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class ContactCorrectionSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
+
+    class Meta:
+        model = ContactCorrection
+        fields = ["field", "old_value", "new_value", "reason", "actor", "at"]
+
+
+class CorrectionRequestSerializer(serializers.Serializer):
+    changes = serializers.DictField(help_text="field -> new value; fields: request_type, category, summary")
+    reason = serializers.CharField(max_length=200)
+
+
+class LinkRequestSerializer(serializers.Serializer):
+    to_contact = serializers.IntegerField()
+
+
+class ServiceRequestCreateSerializer(serializers.Serializer):
+    request_type = serializers.ChoiceField(choices=RequestType.CHOICES)
+    category = serializers.IntegerField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class ImportResultSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()

@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from kefu.contacts import exporting, importing, selectors, services
+from kefu.contacts.api import serializers as s
+from kefu.contacts.errors import ContactError, ContactErrorCode
+from kefu.contacts.models import ContactRecord
+from kefu.core import audit, scope
+from kefu.core.api.base import ScopedQuerysetMixin
+from kefu.core.errors import NotFoundError
+
+
+class ContactPagination(CursorPagination):
+    """Keyset pagination on (started_at, id), newest first: the first page of one subscriber's history
+    is one index range scan however long the history is."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = ("-started_at", "-id")
+
+
+HISTORY_FILTERS = [
+    OpenApiParameter("number", str, description="subscriber number"),
+    OpenApiParameter("channel", str),
+    OpenApiParameter("direction", str),
+    OpenApiParameter("request_type", str),
+    OpenApiParameter("since", OpenApiTypes.DATETIME),
+    OpenApiParameter("until", OpenApiTypes.DATETIME),
+    OpenApiParameter("staff", str, description="job number of the staff member"),
+    OpenApiParameter("text", str, description="words in the summary"),
+]
+
+
+def _category(category_id):
+    if category_id is None:
+        return None
+    from kefu.catalog.models import CategoryNode
+
+    category = CategoryNode.objects.filter(pk=category_id).first()
+    if category is None:
+        raise ContactError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code="validation_failed")
+    return category
+
+
+def _subscriber(user, number):
+    from kefu.customers.models import Subscriber
+
+    subscriber = scope.restrict(Subscriber.objects.all(), user).filter(number=number).first()
+    if subscriber is None:
+        raise NotFoundError(
+            _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number},
+            code=ContactErrorCode.UNKNOWN_SUBSCRIBER,
+        )
+    return subscriber
+
+
+class ContactViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Contact records (CON-1..6): history search, manual entry, closing, corrections, links, service
+    requests, batch import and export."""
+
+    queryset = ContactRecord.objects.all()
+    serializer_class = s.ContactRecordSerializer
+    pagination_class = ContactPagination
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("staff", "province", "city", "category__version")
+        return queryset.prefetch_related("requests__category__version", "links_out")
+
+    def _filtered(self):
+        p = self.request.query_params
+        queryset = selectors.contact_history(
+            user=self.request.user,
+            number=p.get("number", ""),
+            channel=p.get("channel", ""),
+            direction=p.get("direction", ""),
+            request_type=p.get("request_type", ""),
+            since=p.get("since") or None,
+            until=p.get("until") or None,
+            staff=p.get("staff", ""),
+            text=p.get("text", ""),
+        )
+        return queryset.select_related("staff", "province", "city", "category__version").prefetch_related(
+            "requests__category__version", "links_out"
+        )
+
+    @extend_schema(parameters=HISTORY_FILTERS)
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self._filtered())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=s.ContactCreateSerializer, responses={201: s.ContactRecordSerializer})
+    def create(self, request):
+        data = s.ContactCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        contact = services.contact_create(
+            actor=request.user,
+            data=services.ContactInput(
+                channel=v["channel"],
+                direction=v["direction"],
+                number=v["number"],
+                subscriber=_subscriber(request.user, v["number"]),
+                started_at=v.get("started_at"),
+                ended_at=v.get("ended_at"),
+                request_type=v.get("request_type", ""),
+                category=_category(v.get("category")),
+                summary=v.get("summary", ""),
+                recording_ref=v.get("recording_ref", ""),
+            ),
+        )
+        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ContactCloseSerializer, responses={200: s.ContactRecordSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        contact = self.get_object()
+        data = s.ContactCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.contact_close(
+            actor=request.user,
+            contact=contact,
+            ended_at=data.validated_data.get("ended_at"),
+            summary=data.validated_data.get("summary"),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=contact.pk)).data)
+
+    @extend_schema(
+        request=s.CorrectionRequestSerializer, responses={200: s.ContactCorrectionSerializer(many=True)}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def corrections(self, request, pk=None):
+        contact = self.get_object()
+        if request.method == "POST":
+            data = s.CorrectionRequestSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            changes = dict(data.validated_data["changes"])
+            if "category" in changes and changes["category"] not in (None, ""):
+                changes["category"] = _category(changes["category"])
+            services.contact_correct(
+                actor=request.user, contact=contact, changes=changes, reason=data.validated_data["reason"]
+            )
+        return Response(
+            s.ContactCorrectionSerializer(contact.corrections.select_related("actor"), many=True).data
+        )
+
+    @extend_schema(request=s.LinkRequestSerializer, responses={201: s.ContactLinkSerializer})
+    @action(detail=True, methods=["post"])
+    def links(self, request, pk=None):
+        contact = self.get_object()
+        data = s.LinkRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = get_object_or_404(self.get_queryset(), pk=data.validated_data["to_contact"])
+        link = services.contact_link(actor=request.user, from_contact=contact, to_contact=target)
+        return Response(s.ContactLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="requests")
+    def add_request(self, request, pk=None):
+        contact = self.get_object()
+        data = s.ServiceRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.service_request_add(
+            actor=request.user,
+            contact=contact,
+            request_type=data.validated_data["request_type"],
+            category=_category(data.validated_data.get("category")),
+            description=data.validated_data.get("description", ""),
+        )
+        return Response(s.ServiceRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: s.ImportResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def import_file(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ContactError(_("请选择要导入的文件"), code=ContactErrorCode.IMPORT_UNREADABLE, status=400)
+        table = importing.read_table(upload.read(), upload.name)
+        report = importing.validate_rows(actor=request.user, table=table)
+        if report.errors:
+            raise ContactError(
+                _("导入被拒绝：%(n)s 行有错误，未导入任何记录")
+                % {"n": len({e["row"] for e in report.errors})},
+                code=ContactErrorCode.IMPORT_REJECTED,
+                errors=report.errors,
+            )
+        created = services.contacts_import(actor=request.user, rows=report.rows)
+        return Response({"imported": len(created)}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[*HISTORY_FILTERS, OpenApiParameter("format", str, enum=sorted(exporting.FORMATS))],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        fmt = request.query_params.get("format", "csv")
+        content = exporting.export_contacts(self._filtered(), fmt)
+        audit.record(
+            actor=request.user,
+            action="contact.export",
+            object_type="contacts.contactrecord",
+            changes={"format": fmt, "filters": dict(request.query_params.items())},
+        )
+        response = HttpResponse(content, content_type=exporting.FORMATS[fmt])
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+        response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.{fmt}"'
+        return response

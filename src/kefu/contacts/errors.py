@@ -1,0 +1,22 @@
+"""Error codes of the contacts domain."""
+
+from enum import StrEnum
+
+from kefu.core.errors import DomainError
+
+
+class ContactErrorCode(StrEnum):
+    ALREADY_CLOSED = "contact_already_closed"
+    NOT_CORRECTABLE = "contact_field_not_correctable"
+    CORRECTION_FORBIDDEN = "contact_correction_forbidden"
+    REASON_REQUIRED = "contact_reason_required"
+    INVALID_LINK = "contact_invalid_link"
+    IMPORT_REJECTED = "contact_import_rejected"
+    IMPORT_UNREADABLE = "contact_import_unreadable"
+    EXPORT_TOO_LARGE = "contact_export_too_large"
+    UNKNOWN_SUBSCRIBER = "unknown_subscriber"
+    INVALID_TIMES = "contact_invalid_times"
+
+
+class ContactError(DomainError):
+    status = 422

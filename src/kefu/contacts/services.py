@@ -1,0 +1,293 @@
+"""Writes on contact records (CON-1..6) and service requests (SR-1). Every write is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.contacts.choices import Channel, ContactStatus, Direction, LinkKind, RequestModule
+from kefu.contacts.errors import ContactError, ContactErrorCode
+from kefu.contacts.models import (
+    CORRECTABLE_FIELDS,
+    ContactCorrection,
+    ContactLink,
+    ContactRecord,
+    ServiceRequest,
+)
+from kefu.core import audit, scope
+from kefu.core.choices import RequestType, Role
+from kefu.core.errors import ScopeError
+
+# Roles allowed to correct a contact record afterwards (CON-6).
+CORRECTING_ROLES = (Role.SUPERVISOR, Role.QUALITY_INSPECTOR, Role.BACK_OFFICE, Role.ADMINISTRATOR)
+
+# Where each request type leads (SR-1).
+MODULE_OF = {
+    RequestType.CONSULTATION: RequestModule.KNOWLEDGE,
+    RequestType.COMPLAINT: RequestModule.WORK_ORDER,
+    RequestType.SUGGESTION: RequestModule.WORK_ORDER,
+    RequestType.QUERY: RequestModule.QUERY,
+    RequestType.BUSINESS_HANDLING: RequestModule.BUSINESS_ACCEPTANCE,
+    RequestType.FAULT_REPORT: RequestModule.FAULT_REPORT,
+}
+
+
+def repeat_window() -> timedelta:
+    return timedelta(days=getattr(settings, "KEFU_REPEAT_CONTACT_DAYS", 7))
+
+
+def _placement(*, actor, subscriber):
+    """Province and city a new contact belongs to: the subscriber's home, else the actor's."""
+    if subscriber is not None:
+        return subscriber.home_province_id, subscriber.home_city_id
+    return actor.province_id, actor.city_id
+
+
+def _check_writable(actor, province_id, city_id):
+    if not scope.may_write_to(actor, province_id=province_id, city_id=city_id):
+        raise ScopeError(_("该号码不在您的数据权限范围内"))
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    """One contact as channels, the desk and imports describe it."""
+
+    channel: str
+    direction: str = Direction.INBOUND
+    number: str = ""
+    subscriber: object | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    request_type: str = ""
+    category: object | None = None
+    summary: str = ""
+    recording_ref: str = ""
+    call_id: str = ""
+    external_ref: str = ""
+
+
+def _validate(data: ContactInput) -> None:
+    if data.channel not in Channel:
+        raise ContactError(_("未知渠道：%(v)s") % {"v": data.channel}, code="validation_failed")
+    if data.direction not in Direction:
+        raise ContactError(_("未知方向：%(v)s") % {"v": data.direction}, code="validation_failed")
+    if data.request_type and data.request_type not in RequestType:
+        raise ContactError(_("未知请求类型：%(v)s") % {"v": data.request_type}, code="validation_failed")
+    if data.started_at and data.ended_at and data.ended_at < data.started_at:
+        raise ContactError(_("结束时间早于开始时间"), code=ContactErrorCode.INVALID_TIMES)
+
+
+def _build(actor, data: ContactInput) -> ContactRecord:
+    province_id, city_id = _placement(actor=actor, subscriber=data.subscriber)
+    _check_writable(actor, province_id, city_id)
+    started = data.started_at or timezone.now()
+    contact = ContactRecord(
+        channel=data.channel,
+        direction=data.direction,
+        subscriber=data.subscriber,
+        number=data.number or (data.subscriber.number if data.subscriber is not None else ""),
+        staff=actor if getattr(actor, "is_authenticated", False) else None,
+        province_id=province_id,
+        city_id=city_id,
+        started_at=started,
+        request_type=data.request_type,
+        category=data.category,
+        summary=data.summary,
+        recording_ref=data.recording_ref,
+        call_id=data.call_id,
+        external_ref=data.external_ref,
+    )
+    if data.ended_at is not None:
+        contact.ended_at = data.ended_at
+        contact.duration_seconds = int((data.ended_at - started).total_seconds())
+        contact.status = ContactStatus.CLOSED
+    return contact
+
+
+def _link_repeats(contact: ContactRecord) -> ContactLink | None:
+    """Link a contact to the latest earlier one of the same subscriber and category (CON-3)."""
+    if contact.subscriber_id is None or contact.category_id is None:
+        return None
+    earlier = (
+        ContactRecord.objects.filter(
+            subscriber_id=contact.subscriber_id,
+            category_id=contact.category_id,
+            started_at__gt=contact.started_at - repeat_window(),
+            started_at__lte=contact.started_at,
+        )
+        .exclude(pk=contact.pk)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    if earlier is None:
+        return None
+    link, _ = ContactLink.objects.get_or_create(
+        from_contact=contact, to_contact=earlier, defaults={"kind": LinkKind.REPEAT}
+    )
+    return link
+
+
+@transaction.atomic
+def contact_create(*, actor, data: ContactInput) -> ContactRecord:
+    """Open (or, with an end time, record) one contact; link it to a repeat contact if any."""
+    _validate(data)
+    contact = _build(actor, data)
+    contact.save()
+    _link_repeats(contact)
+    audit.record(
+        actor=actor,
+        action="contact.create",
+        obj=contact,
+        changes={"channel": contact.channel, "number": contact.number, "status": contact.status},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_close(
+    *, actor, contact: ContactRecord, ended_at: datetime | None = None, summary: str | None = None
+):
+    """Close an open contact with its end time and duration."""
+    contact = ContactRecord.objects.select_for_update().get(pk=contact.pk)
+    if contact.status == ContactStatus.CLOSED:
+        raise ContactError(_("接触记录已结束"), code=ContactErrorCode.ALREADY_CLOSED, status=409)
+    ended_at = ended_at or timezone.now()
+    if ended_at < contact.started_at:
+        raise ContactError(_("结束时间早于开始时间"), code=ContactErrorCode.INVALID_TIMES)
+    contact.ended_at = ended_at
+    contact.duration_seconds = int((ended_at - contact.started_at).total_seconds())
+    contact.status = ContactStatus.CLOSED
+    fields = ["ended_at", "duration_seconds", "status"]
+    if summary is not None:
+        contact.summary = summary
+        fields.append("summary")
+    contact.save(update_fields=fields)
+    audit.record(
+        actor=actor, action="contact.close", obj=contact, changes={"duration": contact.duration_seconds}
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_correct(*, actor, contact: ContactRecord, changes: dict, reason: str) -> list[ContactCorrection]:
+    """Correct permitted fields of a contact record, keeping each old value as history (CON-6)."""
+    if actor.role not in CORRECTING_ROLES:
+        raise ContactError(
+            _("您的角色不能更正接触记录"), code=ContactErrorCode.CORRECTION_FORBIDDEN, status=403
+        )
+    if not reason or not reason.strip():
+        raise ContactError(_("请填写更正原因"), code=ContactErrorCode.REASON_REQUIRED)
+    unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        raise ContactError(
+            _("以下字段不允许更正：%(f)s") % {"f": ", ".join(unknown)}, code=ContactErrorCode.NOT_CORRECTABLE
+        )
+    if "request_type" in changes and changes["request_type"] not in RequestType:
+        raise ContactError(
+            _("未知请求类型：%(v)s") % {"v": changes["request_type"]}, code="validation_failed"
+        )
+    contact = ContactRecord.objects.select_for_update().get(pk=contact.pk)
+    corrections = []
+    for field, new in changes.items():
+        attname = "category_id" if field == "category" else field
+        new_value = getattr(new, "pk", new)
+        old_value = getattr(contact, attname)
+        if str(old_value or "") == str(new_value or ""):
+            continue
+        setattr(contact, attname, new_value)
+        corrections.append(
+            ContactCorrection(
+                contact=contact,
+                field=field,
+                old_value=str(old_value or ""),
+                new_value=str(new_value or ""),
+                reason=reason.strip(),
+                actor=actor,
+            )
+        )
+    if corrections:
+        contact.save(update_fields=[("category" if c.field == "category" else c.field) for c in corrections])
+        ContactCorrection.objects.bulk_create(corrections)
+        audit.record(
+            actor=actor,
+            action="contact.correct",
+            obj=contact,
+            changes={c.field: {"old": c.old_value, "new": c.new_value} for c in corrections}
+            | {"reason": reason},
+        )
+    return corrections
+
+
+@transaction.atomic
+def contact_link(*, actor, from_contact: ContactRecord, to_contact: ContactRecord) -> ContactLink:
+    """Link two related contacts by hand (CON-3)."""
+    if from_contact.pk == to_contact.pk:
+        raise ContactError(_("不能关联到自身"), code=ContactErrorCode.INVALID_LINK)
+    if not scope.in_scope(to_contact, actor):
+        raise ScopeError(_("关联的接触记录不在您的数据权限范围内"))
+    link, created = ContactLink.objects.get_or_create(
+        from_contact=from_contact,
+        to_contact=to_contact,
+        defaults={"kind": LinkKind.MANUAL, "created_by": actor},
+    )
+    if created:
+        audit.record(actor=actor, action="contact.link", obj=from_contact, changes={"to": to_contact.pk})
+    return link
+
+
+@transaction.atomic
+def service_request_add(
+    *,
+    actor,
+    contact: ContactRecord,
+    request_type: str,
+    category=None,
+    description: str = "",
+    reference: str = "",
+) -> ServiceRequest:
+    """Record what the customer asked for; the type decides the module it leads to (SR-1)."""
+    if request_type not in RequestType:
+        raise ContactError(_("未知请求类型：%(v)s") % {"v": request_type}, code="validation_failed")
+    request = ServiceRequest.objects.create(
+        contact=contact,
+        request_type=request_type,
+        category=category,
+        description=description,
+        module=MODULE_OF[request_type],
+        reference=reference,
+    )
+    if not contact.request_type:
+        contact.request_type = request_type
+        contact.category = category
+        contact.save(update_fields=["request_type", "category"])
+        _link_repeats(contact)
+    audit.record(
+        actor=actor, action="contact.service_request", obj=contact, changes={"request_type": request_type}
+    )
+    return request
+
+
+@transaction.atomic
+def contacts_import(*, actor, rows: list[ContactInput]) -> list[ContactRecord]:
+    """Import already validated rows in one transaction: all or nothing (CON-2)."""
+    contacts = []
+    for data in rows:
+        _validate(data)
+        contacts.append(_build(actor, data))
+    created = ContactRecord.objects.bulk_create(contacts, batch_size=1000)
+    if not all(c.pk for c in created):  # SQLite before 3.35 does not return ids; refetch is not needed on PG
+        created = list(ContactRecord.objects.filter(staff=actor).order_by("-id")[: len(contacts)])
+    for contact in created:
+        _link_repeats(contact)
+    audit.record(
+        actor=actor,
+        action="contact.import",
+        object_type="contacts.contactrecord",
+        changes={"rows": len(created)},
+    )
+    return created
