@@ -55,6 +55,7 @@ class Command(BaseCommand):
         for member in staff:
             where = member.city.name if member.city else (member.province.name if member.province else "全国")
             self.stdout.write(f"  {member.job_number:<10} {member.get_role_display()} · {where}")
+        self._print_subscribers()
         self.stdout.write("Press Ctrl-C to stop.")
 
         def stop(*_):
@@ -74,6 +75,15 @@ class Command(BaseCommand):
             time.sleep(0.5)
         self.stderr.write("a demo process stopped; stopping the rest")
         stop()
+
+    def _print_subscribers(self):
+        from kefu.customers.models import Subscriber
+
+        self.stdout.write("Demo subscribers (service password: 24680 followed by the number's last digit):")
+        for code in ("JS", "ZJ"):
+            numbers = Subscriber.objects.filter(home_province__code=code, password_initial=False, status="active")
+            sample = list(numbers.order_by("id").values_list("number", flat=True)[:3])
+            self.stdout.write(f"  {code}: {', '.join(sample)}")
 
     def _wait_until_up(self, url, server, timeout=60):
         deadline = time.monotonic() + timeout
