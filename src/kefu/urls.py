@@ -15,9 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("kefu.api.urls")),
     path("tmf-api/", include("kefu.tmf.urls")),
+    path("federation/v1/", include("kefu.federation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("telephony/", include("kefu.telephony.urls")),
+    path("notify/", include("kefu.notify.urls")),
+    path("workorders/", include("kefu.workorders.urls")),
     path("", include("kefu.desk.urls")),
     *login_patterns,
 ]

@@ -32,7 +32,10 @@ def test_navigation_marks_unbuilt_areas_as_coming_soon(client, js_agent):
     html = client.get(reverse("desk:home")).content.decode()
     for label in ("工作台", "客户视图", "接触记录", "工单", "知识库", "外呼", "质检", "报表"):
         assert label in html
-    assert html.count('aria-disabled="true"') == 7
+    # the customer view and contact records are live (issue 3); areas still to come are disabled
+    assert 'href="/desk/customers/"' in html and 'href="/desk/contacts/"' in html
+    for label in ("外呼", "质检", "报表"):
+        assert f'aria-disabled="true" title="即将上线">{label}' in html
     assert "即将上线" in html
     assert 'href="/admin/"' not in html
 

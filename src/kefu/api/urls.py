@@ -10,4 +10,10 @@ urlpatterns = [
     path("", include("kefu.customers.api.urls")),
     path("", include("kefu.contacts.api.urls")),
     path("", include("kefu.telephony.api.urls")),
+    path("", include("kefu.notify.api.urls")),
+    path("", include("kefu.identity.api.urls")),
+    path("", include("kefu.queries.api.urls")),
+    path("", include("kefu.acceptance.api.urls")),
+    path("", include("kefu.desk.api_urls")),
+    path("", include("kefu.workorders.api.urls")),
 ]

@@ -49,6 +49,7 @@ class Role(ChoiceSet):
     ADMINISTRATOR = "administrator"
     HUB_OPERATOR = "hub_operator"
     SP_STAFF = "sp_staff"
+    IVR_SYSTEM = "ivr_system"
 
     LABELS = {
         HOTLINE_AGENT: _("热线座席"),
@@ -61,6 +62,7 @@ class Role(ChoiceSet):
         ADMINISTRATOR: _("系统管理员"),
         HUB_OPERATOR: _("一级客服枢纽操作员"),
         SP_STAFF: _("SP人员"),
+        IVR_SYSTEM: _("IVR系统账号"),
     }
 
     # Roles that may see personal data (ID numbers, addresses) unmasked after a deliberate reveal.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,17 +18,28 @@ class Area:
     label: str
     url_name: str | None = None
     administrators_only: bool = False
+    # other views of the area: the area is marked active on them too
+    also: tuple[str, ...] = ()
 
 
 AREAS: tuple[Area, ...] = (
     Area("home", _("工作台"), "desk:home"),
-    Area("customers", _("客户视图")),
-    Area("contacts", _("接触记录")),
-    Area("workorders", _("工单")),
+    Area("customers", _("客户视图"), "desk:customer_find", also=("desk:customer",)),
+    Area(
+        "contacts",
+        _("接触记录"),
+        "desk:contacts",
+        also=("desk:contact", "desk:contact_new", "desk:contact_import"),
+    ),
+    # live once the work-order app routes its queue (kefu.workorders.urls)
+    Area("workorders", _("工单"), "workorders:queue", also=("workorders:detail", "workorders:new")),
     Area("knowledge", _("知识库")),
     Area("outbound", _("外呼")),
     Area("quality", _("质检")),
     Area("reports", _("报表")),
+    # the SMS port's local outbox (kefu.notify); shown as coming soon until that app routes it
+    Area("outbox", _("短信发件箱"), "notify:outbox"),
+    Area("ivr", _("模拟IVR"), "desk:ivr_simulator"),
     Area("admin", _("管理"), "admin:index", administrators_only=True),
 )
 
@@ -45,6 +56,15 @@ class NavItem:
         return self.url is None
 
 
+def _url(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # an area whose app is not installed or routed yet
+        return None
+
+
 def navigation_for(request) -> list[NavItem]:
     """The navigation items ``request.user`` sees; the one matching the current page is active."""
     user = request.user
@@ -54,6 +74,7 @@ def navigation_for(request) -> list[NavItem]:
         # Only those who can get into the admin site see it: no link that ends on a login page.
         if area.administrators_only and not (user.is_active and user.is_staff):
             continue
-        url = reverse(area.url_name) if area.url_name else None
-        items.append(NavItem(area.key, area.label, url, active=current == area.url_name))
+        url = _url(area.url_name)
+        active = url is not None and (current == area.url_name or current in area.also)
+        items.append(NavItem(area.key, area.label, url, active=active))
     return items

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +82,36 @@ def home_figures(user) -> list[Figure]:
         ),
         Figure("audit", _("近24小时操作记录"), audited),
     ]
+
+
+def customer_search(*, user, query: str, limit: int = 50):
+    """Lines matching a phone number, or all lines of the customer with this ID number (VIEW-1),
+    within the user's scope."""
+    from kefu.customers.models import Subscriber
+
+    lines = scope.restrict(Subscriber.objects.select_related("customer", "home_province", "home_city"), user)
+    query = query.strip()
+    if not query:
+        return []
+    by_number = list(lines.filter(number=query)[:1])
+    if by_number:
+        return by_number
+    return list(lines.filter(customer__id_number__iexact=query).order_by("number")[:limit])
+
+
+def knowledge_search(query: str, *, limit: int = 30) -> dict:
+    """Interim knowledge search (SR-1 consultation) until the knowledge base lands: businesses of the
+    catalog by name or description, and current request categories by path."""
+    from kefu.catalog.models import Business, CategoryNode
+
+    businesses = list(
+        Business.objects.filter(Q(name__icontains=query) | Q(description__icontains=query)).order_by("name")[
+            :limit
+        ]
+    )
+    categories = list(
+        CategoryNode.objects.filter(version__is_current=True, path_names__icontains=query)
+        .select_related("version")
+        .order_by("request_type", "path_names")[:limit]
+    )
+    return {"businesses": businesses, "categories": categories}

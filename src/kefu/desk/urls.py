@@ -1,12 +1,29 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.desk import views
+from kefu.desk import contact_views, views
 
 app_name = "desk"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("desk/customers/", views.customer_find, name="customer_find"),
+    path("desk/customers/<str:number>/", views.customer, name="customer"),
+    path("desk/customers/<str:number>/reveal", views.customer_reveal, name="customer_reveal"),
+    path("desk/customers/<str:number>/edit", views.customer_edit, name="customer_edit"),
+    path("desk/embed/customers/<str:number>/", views.customer_embed, name="customer_embed"),
+    path("desk/contacts/", contact_views.contact_list, name="contacts"),
+    path("desk/contacts/new/", contact_views.contact_new, name="contact_new"),
+    path("desk/contacts/import/", contact_views.contact_import, name="contact_import"),
+    path("desk/contacts/<int:contact_id>/", contact_views.contact_detail, name="contact"),
+    path("desk/contacts/<int:contact_id>/print/", contact_views.contact_print, name="contact_print"),
+    path("desk/contacts/<int:contact_id>/correct", contact_views.contact_correct, name="contact_correct"),
+    path(
+        "desk/contacts/<int:contact_id>/requests", contact_views.contact_add_request, name="contact_request"
+    ),
+    path("desk/contacts/<int:contact_id>/links", contact_views.contact_link, name="contact_link"),
+    path("desk/knowledge/", views.knowledge, name="knowledge"),
+    path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
 ]
 
 # The login and logout views live outside the namespace so that settings.LOGIN_URL = "login" works.

@@ -1,13 +1,24 @@
-"""Desk views: login by job number and the home page (工作台)."""
+"""Desk views: login, the home page, the unified customer view (VIEW-1..7), contact records (CON-1..6,
+SR-1: see ``contact_views``), the interim knowledge search and the IVR simulator. Views parse, call a selector or service,
+and render; nothing else."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
 
+from kefu.core.errors import DomainError
+from kefu.desk import labels, services
 from kefu.desk.forms import StaffAuthenticationForm
-from kefu.desk.selectors import home_figures
+from kefu.desk.selectors import customer_search, home_figures, knowledge_search
+from kefu.desk.view import customer_view
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -28,3 +39,110 @@ def home(request):
     if request.headers.get("HX-Request"):
         return render(request, "desk/_figures.html", context)
     return render(request, "desk/home.html", context)
+
+
+# --------------------------------------------------------------------------------------------------
+# Unified customer view
+
+
+@login_required
+def customer_find(request):
+    """Open a customer by phone number or ID number (VIEW-1): one line opens its view; an ID number
+    lists the lines of that customer in the user's scope."""
+    query = request.GET.get("q", "").strip()
+    lines = customer_search(user=request.user, query=query) if query else []
+    if query and len(lines) == 1 and lines[0].number == query:
+        return redirect("desk:customer", number=query)
+    return render(request, "desk/customer_find.html", {"query": query, "lines": lines})
+
+
+def _view_or_404(request, number: str) -> dict:
+    view = customer_view(user=request.user, number=number)
+    if view is None:
+        raise Http404(_("号码不存在或不在您的数据权限范围内"))
+    return view
+
+
+def _view_context(request, view: dict, *, embedded: bool) -> dict:
+    return {
+        "view": view,
+        "embedded": embedded,
+        "is_hall": request.user.role in ("hall_staff", "vip_manager"),
+        "labels": labels.query_labels(),
+    }
+
+
+@login_required
+def customer(request, number: str):
+    """The unified customer view of one line, with the authentication, query and acceptance panels.
+
+    ``?fragment=products`` answers the product section only (refreshed after a business acceptance).
+    """
+    view = _view_or_404(request, number)
+    context = _view_context(request, view, embedded=False)
+    if request.GET.get("fragment") == "products":
+        return render(request, "desk/view/_products.html", context)
+    return render(request, "desk/customer.html", context)
+
+
+@xframe_options_exempt
+@login_required
+def customer_embed(request, number: str):
+    """VIEW-7: the same view without the desk's shell, for other desktops to show in an iframe.
+
+    The only view exempt from X-Frame-Options; the session (and so the user's scope) still applies.
+    """
+    view = _view_or_404(request, number)
+    return render(request, "desk/customer_embed.html", _view_context(request, view, embedded=True))
+
+
+@require_POST
+@login_required
+def customer_reveal(request, number: str):
+    """A deliberate click reveals the personal data of a line to a permitted role; audited."""
+    try:
+        revealed = services.personal_data_reveal(actor=request.user, number=number)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        return render(request, "desk/view/_reveal_denied.html", {"message": exc.message}, status=exc.status)
+    return render(request, "desk/view/_revealed.html", {"revealed": revealed})
+
+
+@require_POST
+@login_required
+def customer_edit(request, number: str):
+    """VIEW-6: edit interests and the mailing address (a blank address field keeps the address)."""
+    changes = {"interests": request.POST.get("interests", "")}
+    address = request.POST.get("mailing_address", "").strip()
+    if address:
+        changes["mailing_address"] = address
+    try:
+        services.subscriber_update_non_core(actor=request.user, number=number, changes=changes)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("客户资料已更新"))
+    return HttpResponseRedirect(reverse("desk:customer", args=[number]) + "#tab-basic")
+
+
+# --------------------------------------------------------------------------------------------------
+# Knowledge (interim) and the IVR simulator
+
+
+@login_required
+def knowledge(request):
+    """Consultation leads here (SR-1): until the knowledge base lands, a plain search over the business
+    catalog's names, descriptions and request categories, labelled as such."""
+    query = request.GET.get("q", "").strip()
+    results = knowledge_search(query) if query else None
+    return render(request, "desk/knowledge.html", {"query": query, "results": results})
+
+
+@login_required
+def ivr_simulator(request):
+    """模拟IVR: the caller's keypad for the demo and the browser test; it posts the digits to the IVR
+    endpoint, as the real IVR would. The agent's page itself never has a password field (AUTH-3)."""
+    return render(request, "desk/ivr_simulator.html", {"collection": request.GET.get("collection", "")})

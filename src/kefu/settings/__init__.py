@@ -101,6 +101,16 @@ KEFU_TRUSTED_PROXIES = [p.strip() for p in (env("KEFU_TRUSTED_PROXIES", "") or "
 KEFU_BILLING_ADAPTER = env("KEFU_BILLING_ADAPTER", "kefu.customers.billing.LocalBilling")
 # Contacts of the same subscriber and category within this many days are linked as repeats (CON-3).
 KEFU_REPEAT_CONTACT_DAYS = int(env("KEFU_REPEAT_CONTACT_DAYS", "7"))
+# Customer authentication (AUTH-5): consecutive failures before the lock, and how long it stays closed;
+# how long a successful authentication lets an agent act on the number; SMS one-time password lifetime.
+KEFU_AUTH_MAX_FAILURES = int(env("KEFU_AUTH_MAX_FAILURES", "3"))
+KEFU_AUTH_LOCK_MINUTES = int(env("KEFU_AUTH_LOCK_MINUTES", "30"))
+KEFU_AUTH_GRANT_MINUTES = int(env("KEFU_AUTH_GRANT_MINUTES", "30"))
+KEFU_OTP_MINUTES = int(env("KEFU_OTP_MINUTES", "5"))
+# SMS and email ports' adapters (dotted paths); the local ones keep messages in the outbox only.
+KEFU_SMS_ADAPTER = env("KEFU_SMS_ADAPTER", "kefu.notify.adapters.LocalSms")
+KEFU_EMAIL_ADAPTER = env("KEFU_EMAIL_ADAPTER", "kefu.notify.adapters.LocalEmail")
+KEFU_SMS_SENDER = env("KEFU_SMS_SENDER", "10086")
 
 # Event bus for pushing to browsers across processes: "db" (embedded) or a redis:// URL (production).
 KEFU_BUS_URL = env("KEFU_BUS_URL", "db")
@@ -129,7 +139,18 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.contacts",
     "kefu.telephony",
+    "kefu.notify",
+    "kefu.identity",
+    "kefu.queries",
+    "kefu.acceptance",
+    "kefu.marketing",
+    "kefu.workorders",
     "kefu.tmf",
+    "kefu.federation",
+    "kefu.capability",
+    "kefu.platform",
+    "kefu.spquality",
+    "kefu.remote",
     "kefu.desk",
     "kefu.api",
 ]
@@ -242,6 +263,22 @@ SPECTACULAR_SETTINGS = {
         "ContactStatusEnum": "kefu.contacts.choices.ContactStatus.CHOICES",
         "BusinessStatusEnum": "kefu.catalog.choices.BusinessStatus.CHOICES",
         "CallStateEnum": "kefu.telephony.choices.CallState.CHOICES",
+        "ChannelEnum": "kefu.contacts.choices.Channel.CHOICES",
+        "AuthMethodEnum": "kefu.identity.choices.API_METHOD_CHOICES",
+        "GrantScopeEnum": "kefu.identity.choices.GrantScope.CHOICES",
+        "CollectionStateEnum": "kefu.identity.choices.CollectionState.CHOICES",
+        "CollectionResultEnum": "kefu.identity.choices.CollectionResult.CHOICES",
+        "MessageChannelEnum": "kefu.notify.choices.MessageChannel.CHOICES",
+        "MessagePurposeEnum": "kefu.notify.choices.MessagePurpose.CHOICES",
+        "MessageStatusEnum": "kefu.notify.choices.MessageStatus.CHOICES",
+        "QueryKindEnum": "kefu.queries.choices.QueryKind.CHOICES",
+        "OrderKindEnum": "kefu.queries.choices.OrderKind.CHOICES",
+        "ProductKindEnum": "kefu.customers.choices.ProductKind.CHOICES",
+        "SubscriptionStatusEnum": "kefu.customers.choices.SubscriptionStatus.CHOICES",
+        "AcceptanceActionEnum": "kefu.acceptance.choices.AcceptanceAction.CHOICES",
+        "WorkOrderKindEnum": "kefu.workorders.choices.WorkOrderKind.CHOICES",
+        "WorkOrderStateEnum": "kefu.workorders.choices.WorkOrderState.CHOICES",
+        "ContactMethodEnum": "kefu.workorders.choices.ContactMethod.CHOICES",
     },
 }
 
@@ -270,3 +307,49 @@ LOGGING = {
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Work orders (WO-5): the SLA sweep runs every minute under Celery beat (embedded default too).
+KEFU_WORKORDER_WARN_MINUTES = int(env("KEFU_WORKORDER_WARN_MINUTES", "120"))
+KEFU_ATTACHMENT_MAX_BYTES = int(env("KEFU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+CELERY_BEAT_SCHEDULE = {
+    "workorders-sla-sweep": {"task": "workorders.sla_sweep", "schedule": 60.0},
+}
+
+# --- Federation (issue 5): peers, protocol limits, delivery, and the URL conf of each role ----------
+# TOML file of peers ([peers.<CODE>] role, url, key); without it the node talks to nobody.
+KEFU_PEERS_FILE = env("KEFU_PEERS_FILE")
+KEFU_FEDERATION_CLOCK_SKEW = int(env("KEFU_FEDERATION_CLOCK_SKEW", "300"))  # seconds either way
+KEFU_FEDERATION_MAX_BODY = int(env("KEFU_FEDERATION_MAX_BODY", str(1024 * 1024)))  # bytes
+KEFU_FEDERATION_TIMEOUT = float(env("KEFU_FEDERATION_TIMEOUT", "10"))  # per delivery attempt, seconds
+KEFU_FEDERATION_REQUEST_TIMEOUT = float(env("KEFU_FEDERATION_REQUEST_TIMEOUT", "5"))  # synchronous requests
+KEFU_FEDERATION_RETRY_BASE = float(env("KEFU_FEDERATION_RETRY_BASE", "1"))  # first back-off, seconds
+KEFU_FEDERATION_RETRY_MAX = float(env("KEFU_FEDERATION_RETRY_MAX", "300"))  # back-off cap, seconds
+KEFU_FEDERATION_MAX_ATTEMPTS = int(env("KEFU_FEDERATION_MAX_ATTEMPTS", "25"))  # then: dead letter
+KEFU_FEDERATION_POLL = float(env("KEFU_FEDERATION_POLL", "0.5"))  # `kefu federation deliver` poll, seconds
+KEFU_FEDERATION_DELIVERY_THREADS = int(env("KEFU_FEDERATION_DELIVERY_THREADS", "4"))  # peers in parallel
+# Deliver from the committing process right after commit (a background thread), not only by polling.
+KEFU_FEDERATION_DELIVER_ON_COMMIT = env_bool("KEFU_FEDERATION_DELIVER_ON_COMMIT", True)
+# Each role exposes only its own screens and endpoints: the province keeps kefu.urls.
+if KEFU_ROLE != "province":
+    ROOT_URLCONF = f"kefu.federation.urlconfs.{KEFU_ROLE}"
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "federation-deliver": {"task": "federation.deliver_pending", "schedule": 15.0},
+}
+
+# --- Capability queries, SP quality files, remote service (issue 5: CAP-1..3, SP-2, SVC-1) --------
+# How long the province waits for an answer through the hub; the hub gives up this margin earlier, so
+# the agent hears which node failed rather than a bare timeout.
+KEFU_CAPABILITY_TIMEOUT = float(env("KEFU_CAPABILITY_TIMEOUT", "8"))
+KEFU_CAPABILITY_RELAY_MARGIN = float(env("KEFU_CAPABILITY_RELAY_MARGIN", "0.5"))
+# Hub: business code -> platform peer ("mobile_video=PLAT,mobile_game=GAME"); default the platform peer.
+KEFU_CAPABILITY_PLATFORMS = env("KEFU_CAPABILITY_PLATFORMS", "")
+# Platform role: answer every request this many seconds late (to show and test timeouts). 0 = at once.
+KEFU_PLATFORM_DELAY = float(env("KEFU_PLATFORM_DELAY", "0"))
+# SP-2: files are due by this day of the month; generated files are kept under DATA_DIR/spquality.
+KEFU_SPQUALITY_DUE_DAY = int(env("KEFU_SPQUALITY_DUE_DAY", "8"))
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    # daily: on a province, make and upload last month's file if not accepted yet (no-op elsewhere)
+    "spquality-monthly-report": {"task": "spquality.report_due", "schedule": 24 * 3600.0},
+}

@@ -51,3 +51,43 @@ def _place_name(place) -> str:
     """Provinces and cities carry their own English names; use them when the page is in English."""
     english = (get_language() or "").startswith("en")
     return (place.name_en or place.name) if english else place.name
+
+
+@register.filter
+def when(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An ISO date/time string (as the customer view carries them) or a datetime, shown locally."""
+    from datetime import date, datetime
+
+    from django.utils import timezone
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime(fmt)
+    return value.strftime("%Y-%m-%d")
+
+
+@register.filter
+def seconds(value) -> str:
+    """A duration in seconds as m:ss (or h:mm:ss)."""
+    if value in (None, ""):
+        return ""
+    value = int(value)
+    hours, rest = divmod(value, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.simple_tag
+def desk_labels() -> dict:
+    """Translated labels for the desk's scripts (rendered once per page with json_script)."""
+    from kefu.desk.labels import query_labels
+
+    return query_labels()

@@ -22,8 +22,29 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--subscribers", type=int, default=300, help="demo subscribers per province")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+        parser.add_argument(
+            "--federation",
+            action="store_true",
+            help="start a hub, two provinces (JS, ZJ), SIMS and a platform, each with its own database "
+            "and port from --port on",
+        )
 
     def handle(self, *args, **options):
+        if options["federation"]:
+            # The multi-node launcher lives with the federation (an entry point may assemble upwards).
+            from django.conf import settings
+
+            from kefu.federation import demo as federation_demo
+
+            federation_demo.run(
+                base=settings.DATA_DIR / "federation",
+                host=options["host"],
+                port=options["port"],
+                subscribers=options["subscribers"],
+                worker=not options["no_worker"],
+                out=self.stdout,
+            )
+            return
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database ready")
         from kefu.customers.models import Subscriber
@@ -34,6 +55,8 @@ class Command(BaseCommand):
                     "seed", subscribers=options["subscribers"], province=province, months=6, verbosity=0
                 )
             self.stdout.write(f"seeded {Subscriber.objects.count()} demo subscribers in JS and ZJ")
+        # offers, retention and marketing history for the unified customer view (idempotent)
+        call_command("seedmarketing", verbosity=0)
         staff = seed_demo_staff()
 
         kefu = [sys.executable, "-m", "kefu.cli"]
@@ -81,7 +104,9 @@ class Command(BaseCommand):
 
         self.stdout.write("Demo subscribers (service password: 24680 followed by the number's last digit):")
         for code in ("JS", "ZJ"):
-            numbers = Subscriber.objects.filter(home_province__code=code, password_initial=False, status="active")
+            numbers = Subscriber.objects.filter(
+                home_province__code=code, password_initial=False, status="active"
+            )
             sample = list(numbers.order_by("id").values_list("number", flat=True)[:3])
             self.stdout.write(f"  {code}: {', '.join(sample)}")
 

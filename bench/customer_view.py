@@ -1,0 +1,46 @@
+"""Benchmark: the unified customer view API (VIEW-1..4) on PostgreSQL.
+
+``GET /api/v1/subscribers/<n>/view`` for random lines, 1,000,000 subscribers with 6 months of history
+and 10 contacts each, timed in-process as server time; in the same run the time of one indexed
+primary-key lookup, the ratio, and the number of SQL queries per view. Goal: p95 <= 50 ms. See
+bench/_api_timing.py.
+
+    .venv/bin/python bench/customer_view.py [--samples 500] [--keep]
+        [--subscribers 1000000] [--contacts-per-subscriber 10] [--database kefu_bench_customers]
+
+The database is created and filled if empty (about 6 minutes on 2 cores) and dropped afterwards unless
+--keep is given. Prints figures; never fails on time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _api_timing as timing  # noqa: E402
+
+GOAL_MS = 50
+
+
+def main() -> int:
+    args = timing.arguments(__doc__)
+    sizes = timing.prepare(args)
+    try:
+
+        def check(response):
+            assert response.json(), "the view has content"
+
+        result = timing.run(
+            args, name="unified customer view", path_of=lambda n: f"/api/v1/subscribers/{n}/view", check=check
+        )
+        timing.report(result, sizes, GOAL_MS)
+    finally:
+        if not args.keep:
+            timing.drop(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kefu.acceptance.api import views
+
+urlpatterns = [
+    path("products", views.ProductListView.as_view(), name="products"),
+    path(
+        "subscribers/<str:number>/subscriptions",
+        views.SubscriptionsView.as_view(),
+        name="subscriber-subscriptions",
+    ),
+]

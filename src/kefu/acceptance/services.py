@@ -1,0 +1,213 @@
+"""Business acceptance (BA-1): order, change or cancel a product or VAS for an authenticated local
+subscriber, in one transaction with its contact record, service request and audit event.
+
+Guards, in the order the desk meets them: the number must be in the agent's scope (404); the
+subscriber must be local to this centre (422 ``not_local_subscriber`` — roaming customers are told to
+use their home centre); a full grant (403 ``auth_required``; a calling-number grant is not enough);
+no initial password (403 ``password_change_required``, AUTH-6); a recording reference for telephone
+acceptance (422 ``recording_ref_required``, CH-6). The subscription rows change through the local
+billing tables: the billing port has no write for subscriptions yet (a real BOSS adapter would take
+the order here).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.acceptance.choices import AcceptanceAction
+from kefu.acceptance.errors import AcceptanceErrorCode
+from kefu.acceptance.models import Acceptance
+from kefu.contacts import services as contacts
+from kefu.contacts.choices import Channel
+from kefu.contacts.models import ContactRecord
+from kefu.core import audit, scope
+from kefu.core.choices import RequestType
+from kefu.core.errors import ConflictError, DomainError, NotFoundError
+from kefu.customers.choices import ProductKind, SubscriberStatus, SubscriptionStatus
+from kefu.customers.models import Product, Subscriber, Subscription
+from kefu.identity import services as identity
+from kefu.ports.billing import get_billing
+
+# Channels where acceptance happens by telephone and must be recorded (CH-6).
+RECORDED_CHANNELS = (Channel.HOTLINE, Channel.OUTBOUND, Channel.IVR)
+
+
+def is_local(*, actor, subscriber: Subscriber) -> bool:
+    """A subscriber is local when their home province is this node's (a province node) and, for a
+    provincial or city agent, the agent's own province."""
+    home = subscriber.home_province
+    if getattr(settings, "KEFU_ROLE", "province") == "province" and home.code != settings.KEFU_NODE_CODE:
+        return False
+    return actor.province_id is None or actor.province_id == home.id
+
+
+def _order_number(subscriber: Subscriber) -> str:
+    return (
+        f"BA{subscriber.home_province.code}{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10**4):04d}"
+    )
+
+
+def _active(subscriber: Subscriber, product: Product):
+    return Subscription.objects.select_for_update().filter(
+        subscriber=subscriber, product=product, status=SubscriptionStatus.ACTIVE
+    )
+
+
+def _product(code: str | None, *, field: str) -> Product:
+    product = Product.objects.filter(code=code).first() if code else None
+    if product is None:
+        raise DomainError(
+            _("产品不存在：%(c)s") % {"c": code or ""}, code=AcceptanceErrorCode.UNKNOWN_PRODUCT, field=field
+        )
+    return product
+
+
+def _apply(subscriber: Subscriber, action: str, product: Product, replaces: Product | None) -> str:
+    """Change the subscription rows; returns the summary line for the contact record."""
+    today = timezone.localdate()
+    if action == AcceptanceAction.ORDER:
+        if _active(subscriber, product).exists():
+            raise ConflictError(_("已订购该产品"), code=AcceptanceErrorCode.ALREADY_SUBSCRIBED)
+        if (
+            product.kind == ProductKind.PLAN
+            and Subscription.objects.filter(
+                subscriber=subscriber, product__kind=ProductKind.PLAN, status=SubscriptionStatus.ACTIVE
+            ).exists()
+        ):
+            raise DomainError(_("已有套餐，请办理套餐变更"), code=AcceptanceErrorCode.PLAN_CHANGE_ONLY)
+        Subscription.objects.create(
+            subscriber=subscriber, product=product, start_date=today, status=SubscriptionStatus.ACTIVE
+        )
+        return _("订购 %(p)s") % {"p": product.name}
+    if action == AcceptanceAction.CHANGE:
+        if replaces is None:
+            raise DomainError(
+                _("变更须指明被替换的产品"), code="validation_failed", status=400, field="replaces"
+            )
+        old = list(_active(subscriber, replaces))
+        if not old:
+            raise DomainError(
+                _("未订购被替换的产品"), code=AcceptanceErrorCode.NOT_SUBSCRIBED, field="replaces"
+            )
+        if replaces.kind != product.kind:
+            raise DomainError(_("只能变更为同类产品"), code=AcceptanceErrorCode.KIND_MISMATCH)
+        if _active(subscriber, product).exists():
+            raise ConflictError(_("已订购该产品"), code=AcceptanceErrorCode.ALREADY_SUBSCRIBED)
+        for row in old:
+            row.end_date, row.status = today, SubscriptionStatus.ENDED
+            row.save(update_fields=["end_date", "status"])
+        Subscription.objects.create(
+            subscriber=subscriber, product=product, start_date=today, status=SubscriptionStatus.ACTIVE
+        )
+        return _("%(old)s 变更为 %(new)s") % {"old": replaces.name, "new": product.name}
+    # cancel
+    rows = list(_active(subscriber, product))
+    if not rows:
+        raise DomainError(_("未订购该产品"), code=AcceptanceErrorCode.NOT_SUBSCRIBED)
+    if product.kind == ProductKind.PLAN:
+        raise DomainError(_("套餐不能直接退订，请办理套餐变更"), code=AcceptanceErrorCode.PLAN_CHANGE_ONLY)
+    for row in rows:
+        row.end_date, row.status = today, SubscriptionStatus.ENDED
+        row.save(update_fields=["end_date", "status"])
+    return _("退订 %(p)s") % {"p": product.name}
+
+
+@transaction.atomic
+def subscription_change(
+    *,
+    actor,
+    number: str,
+    action: str,
+    product: str,
+    replaces: str | None = None,
+    channel: str = Channel.HOTLINE,
+    recording_ref: str = "",
+    contact_id: int | None = None,
+) -> Acceptance:
+    """Order, change or cancel one product for the subscriber of ``number`` (BA-1)."""
+    subscriber = identity.subscriber_in_scope(actor, number, for_update=True)
+    if action not in AcceptanceAction:
+        raise DomainError(_("未知受理类型：%(a)s") % {"a": action}, code="validation_failed", status=400)
+    if channel not in Channel:
+        raise DomainError(_("未知渠道：%(c)s") % {"c": channel}, code="validation_failed", status=400)
+    if not is_local(actor=actor, subscriber=subscriber):
+        raise DomainError(
+            _("请到归属地营业厅或拨打归属地客服热线办理"),
+            code=AcceptanceErrorCode.NOT_LOCAL,
+            status=422,
+            home=subscriber.home_province.code,
+        )
+    if subscriber.status != SubscriberStatus.ACTIVE:
+        raise DomainError(_("该号码当前状态不能办理业务"), code=AcceptanceErrorCode.SUBSCRIBER_INACTIVE)
+    contact = None
+    if contact_id:
+        contact = scope.restrict(ContactRecord.objects.all(), actor).filter(pk=contact_id).first()
+        if contact is None:
+            raise NotFoundError(_("接触记录不存在"), code="unknown_contact")
+    identity.require_grant(actor=actor, subscriber=subscriber, full=True)
+    record = get_billing().subscriber(number)
+    if record.password_initial if record is not None else subscriber.password_initial:
+        raise DomainError(
+            _("初始服务密码须先修改，才能办理业务"),
+            code=AcceptanceErrorCode.PASSWORD_CHANGE_REQUIRED,
+            status=403,
+        )
+    recording_ref = (recording_ref or "").strip() or (contact.recording_ref if contact is not None else "")
+    if channel in RECORDED_CHANNELS and not recording_ref:
+        raise DomainError(_("电话受理须有录音编号"), code=AcceptanceErrorCode.RECORDING_REQUIRED)
+    new_product = _product(product, field="product")
+    old_product = _product(replaces, field="replaces") if replaces else None
+    summary = _apply(subscriber, action, new_product, old_product)
+    order_number = _order_number(subscriber)
+    description = _("业务受理：%(s)s（受理单号 %(n)s）") % {"s": summary, "n": order_number}
+    if contact is None:
+        now = timezone.now()
+        contact = contacts.contact_create(
+            actor=actor,
+            data=contacts.ContactInput(
+                channel=channel,
+                subscriber=subscriber,
+                started_at=now,
+                ended_at=now,
+                request_type=RequestType.BUSINESS_HANDLING,
+                summary=description,
+                recording_ref=recording_ref,
+            ),
+        )
+    contacts.service_request_add(
+        actor=actor,
+        contact=contact,
+        request_type=RequestType.BUSINESS_HANDLING,
+        description=description,
+        reference=order_number,
+    )
+    acceptance = Acceptance.objects.create(
+        order_number=order_number,
+        subscriber=subscriber,
+        action=action,
+        product=new_product,
+        replaces=old_product,
+        channel=channel,
+        recording_ref=recording_ref,
+        contact=contact,
+        staff=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=f"acceptance.{action}",
+        obj=subscriber,
+        changes={
+            "order_number": order_number,
+            "product": new_product.code,
+            "replaces": old_product.code if old_product else None,
+            "channel": channel,
+            "recording_ref": recording_ref,
+            "contact": contact.pk,
+        },
+    )
+    return acceptance

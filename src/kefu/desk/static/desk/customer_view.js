@@ -1,0 +1,401 @@
+/* The unified customer view's charts (ECharts) and its panels: authentication (AUTH-1..7), queries
+   (Q-1..4) and business acceptance (BA-1), all calling the native API with the session. The hotline
+   flow never shows a password field: the IVR collects the password and this page learns pass/fail. */
+(function () {
+  "use strict";
+  const kefu = window.kefu || {};
+  const L = kefu.L || {};
+  const header = document.querySelector("[data-testid=cv-header]");
+  if (!header) return;
+  const number = header.dataset.number;
+  const base = "/api/v1/subscribers/" + encodeURIComponent(number);
+  const $ = (id) => document.getElementById(id);
+  const data = (id) => {
+    const node = $(id);
+    return node ? JSON.parse(node.textContent) : null;
+  };
+  const problem = (result) => (result.body && (result.body.detail || result.body.code)) || L.failed;
+
+  /* ---------------- charts ---------------- */
+  let charts = null;
+  function drawCharts() {
+    if (charts || !window.echarts) return;
+    const spendNode = $("chart-spend");
+    if (!spendNode || spendNode.offsetWidth === 0) return;
+    charts = [];
+    const spend = data("data-spend") || [];
+    const usage = data("data-usage") || [];
+    const spendChart = echarts.init(spendNode);
+    spendChart.setOption({
+      grid: { left: 48, right: 16, top: 24, bottom: 28 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: spend.map((p) => p.month) },
+      yAxis: { type: "value", name: "¥" },
+      series: [{ type: "line", name: L.total_fee, data: spend.map((p) => Number(p.total_fee)), areaStyle: { opacity: 0.12 } }],
+    });
+    const usageChart = echarts.init($("chart-usage"));
+    usageChart.setOption({
+      grid: { left: 48, right: 16, top: 32, bottom: 28 },
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      xAxis: { type: "category", data: usage.map((p) => p.month) },
+      yAxis: { type: "value", name: "¥" },
+      series: [
+        { type: "bar", stack: "fee", name: L.voice_fee, data: usage.map((p) => Number(p.voice_fee)) },
+        { type: "bar", stack: "fee", name: L.sms_fee, data: usage.map((p) => Number(p.sms_fee)) },
+        { type: "bar", stack: "fee", name: L.data_fee, data: usage.map((p) => Number(p.data_fee)) },
+      ],
+    });
+    charts.push(spendChart, usageChart);
+    window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
+  }
+  document.addEventListener("kefu:tab", (event) => {
+    if (event.detail === "tab-analysis") setTimeout(drawCharts, 0);
+  });
+  window.addEventListener("load", drawCharts);
+
+  /* ---------------- authentication ---------------- */
+  const status = $("auth-status");
+  const detail = $("auth-detail");
+  const prompts = $("auth-prompts");
+  const AUTH_KEY = "kefu.auth." + number;
+
+  function showAuth(state, text, extra) {
+    if (!status) return;
+    status.dataset.state = state;
+    kefu.text(status, text);
+    kefu.text(detail, extra || "");
+  }
+
+  function showPrompts(outcome) {
+    if (!prompts) return;
+    prompts.replaceChildren();
+    if (outcome.password_change_required) {
+      const p = document.createElement("p");
+      p.className = "msg msg-error small";
+      p.textContent = L.password_change_required;
+      prompts.append(p);
+    }
+    if (outcome.security_notice_required) {
+      const p = document.createElement("p");
+      p.className = "msg small";
+      p.textContent = L.security_notice_required + " ";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-s";
+      button.textContent = L.security_notice_done;
+      button.addEventListener("click", async () => {
+        const result = await kefu.api("POST", base + "/security-notice");
+        if (result.ok) p.remove();
+      });
+      p.append(button);
+      prompts.append(p);
+    }
+  }
+
+  function passed(outcome) {
+    const until = outcome.grant_expires_at ? new Date(outcome.grant_expires_at) : null;
+    const extra = until ? L.grant_expires_at + " " + until.toLocaleTimeString() : "";
+    showAuth("pass", L.auth_pass, extra);
+    showPrompts(outcome);
+    sessionStorage.setItem(AUTH_KEY, JSON.stringify({ until: outcome.grant_expires_at }));
+  }
+
+  function failed(body, locked) {
+    if (locked) {
+      const until = body.locked_until ? new Date(body.locked_until).toLocaleString() : "";
+      showAuth("locked", L.auth_locked, until ? L.locked_until + " " + until : "");
+    } else {
+      const left = body.tries_left != null ? L.tries_left + " " + body.tries_left : "";
+      showAuth("fail", L.auth_fail, left);
+    }
+  }
+
+  function remembered() {
+    try {
+      const grant = JSON.parse(sessionStorage.getItem(AUTH_KEY) || "null");
+      if (grant && (!grant.until || new Date(grant.until) > new Date())) showAuth("pass", L.auth_pass, "");
+    } catch (error) {
+      /* nothing remembered */
+    }
+  }
+  remembered();
+
+  async function authenticate(payload) {
+    const call = kefu.call && kefu.call();
+    if (call && call.state === "active") {
+      payload.call_id = call.call_id;
+      if (call.contact_id) payload.contact_id = call.contact_id;
+    }
+    const result = await kefu.api("POST", base + "/authenticate", payload);
+    if (result.ok) passed(result.body);
+    else if (result.status === 401) failed(result.body || {}, false);
+    else if (result.status === 423) failed(result.body || {}, true);
+    else showAuth("error", problem(result));
+  }
+
+  const ivrButton = $("auth-ivr");
+  if (ivrButton) {
+    ivrButton.addEventListener("click", async () => {
+      const call = kefu.call && kefu.call();
+      if (!call || call.state !== "active") {
+        showAuth("error", L.no_call);
+        return;
+      }
+      const result = await kefu.api("POST", "/api/v1/calls/" + encodeURIComponent(call.call_id) + "/password-collection", { number: number });
+      if (!result.ok) {
+        if (result.status === 423) failed(result.body || {}, true);
+        else showAuth("error", problem(result));
+        return;
+      }
+      showAuth("waiting", L.auth_waiting);
+      const link = $("auth-ivr-link");
+      if (link) {
+        link.hidden = false;
+        link.querySelector("a").href = "/desk/ivr-simulator/?collection=" + result.body.id;
+        link.dataset.collection = result.body.id;
+      }
+    });
+  }
+  document.addEventListener("kefu:ivr_auth", (event) => {
+    const push = event.detail || {};
+    if (push.number !== number) return;
+    if (push.result === "pass") passed(push);
+    else failed(push, push.result === "locked");
+  });
+
+  const callingButton = $("auth-calling");
+  if (callingButton) callingButton.addEventListener("click", () => authenticate({ method: "calling_number" }));
+
+  const hall = $("auth-hall");
+  if (hall) {
+    const toggle = () => {
+      const method = hall.elements.method.value;
+      hall.querySelectorAll("[data-for]").forEach((label) => {
+        label.hidden = !label.dataset.for.split(" ").includes(method);
+      });
+    };
+    hall.elements.method.addEventListener("change", toggle);
+    toggle();
+    hall.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const method = hall.elements.method.value;
+      const payload = { method: method, channel: "hall" };
+      if (method !== "id_shown") payload.password = hall.elements.password.value;
+      if (method === "id_number") payload.id_number = hall.elements.account.value.trim();
+      if (method === "broadband") payload.broadband_account = hall.elements.account.value.trim();
+      hall.elements.password.value = "";
+      authenticate(payload);
+    });
+  }
+  const card = $("auth-card");
+  if (card) {
+    card.addEventListener("submit", (event) => {
+      event.preventDefault();
+      authenticate({ method: "membership_card", card_number: card.elements.card_number.value.trim() });
+    });
+  }
+  const otp = $("auth-otp");
+  if (otp) {
+    $("otp-send").addEventListener("click", async () => {
+      const result = await kefu.api("POST", base + "/otp");
+      showAuth(result.ok ? "waiting" : "error", result.ok ? L.otp_sent : problem(result));
+    });
+    otp.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const code = otp.elements.otp.value.trim();
+      otp.elements.otp.value = "";
+      authenticate({ method: "otp", otp: code });
+    });
+  }
+
+  /* ---------------- queries ---------------- */
+  const out = $("query-result");
+  const send = $("query-send");
+  let lastQuery = null;
+
+  function cell(value) {
+    if (value && typeof value === "object") return value.label || value.value || JSON.stringify(value);
+    return value == null ? "" : String(value);
+  }
+
+  function table(rows) {
+    if (!rows.length) {
+      const p = document.createElement("p");
+      p.className = "muted";
+      p.textContent = L.empty;
+      return p;
+    }
+    // when the API gives both a code and its display text (kind, kind_display), show the text only
+    const all = Object.keys(rows[0]);
+    const keys = all.filter((key) => !all.includes(key + "_display"));
+    const element = document.createElement("table");
+    element.className = "table table-s";
+    const head = element.createTHead().insertRow();
+    keys.forEach((key) => {
+      const th = document.createElement("th");
+      th.textContent = L[key.replace(/_display$/, "")] || L[key] || key;
+      head.append(th);
+    });
+    const tbody = element.createTBody();
+    rows.forEach((row) => {
+      const tr = tbody.insertRow();
+      keys.forEach((key) => (tr.insertCell().textContent = cell(row[key])));
+    });
+    return element;
+  }
+
+  function pairs(object) {
+    const element = document.createElement("dl");
+    element.className = "kv kv-s";
+    Object.keys(object).forEach((key) => {
+      const dt = document.createElement("dt");
+      dt.textContent = L[key] || key;
+      const dd = document.createElement("dd");
+      dd.textContent = cell(object[key]);
+      dd.dataset.key = key;
+      element.append(dt, dd);
+    });
+    return element;
+  }
+
+  document.querySelectorAll("[data-query]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const what = button.dataset.query;
+      let url = base + "/" + what;
+      if (what === "bills") url += "?months=6";
+      const month = $("q-month") && $("q-month").value;
+      if (what === "call-details" && month) url += "?month=" + month;
+      out.replaceChildren(document.createTextNode(L.loading));
+      out.dataset.query = what;
+      const result = await kefu.api("GET", url, undefined, kefu.callHeaders ? kefu.callHeaders() : {});
+      out.replaceChildren();
+      if (!result.ok) {
+        const p = document.createElement("p");
+        p.className = "msg msg-error small";
+        p.textContent = result.body && result.body.code === "auth_required" ? L.auth_required : problem(result);
+        out.append(p);
+        if (send) send.hidden = true;
+        return;
+      }
+      const caption = document.createElement("h4");
+      caption.textContent = button.textContent;
+      out.append(caption);
+      const body = result.body;
+      out.append(Array.isArray(body) ? table(body) : pairs(body || {}));
+      lastQuery = what.replace("-", "_");
+      if (send) send.hidden = false;
+    });
+  });
+
+  if (send) {
+    send.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!lastQuery) return;
+      const payload = { what: lastQuery, method: send.elements.method.value };
+      const call = kefu.call && kefu.call();
+      if (call && call.state === "active") {
+        payload.call_id = call.call_id;
+        if (call.contact_id) payload.contact_id = call.contact_id;
+      }
+      const result = await kefu.api("POST", base + "/query-results", payload);
+      kefu.text($("query-send-result"), result.ok ? L.sent : problem(result));
+    });
+  }
+
+  /* ---------------- business acceptance ---------------- */
+  const form = $("ba-form");
+  const baResult = $("ba-result");
+  let products = data("data-products") || [];
+
+  function fillReplaces() {
+    const select = form.elements.replaces;
+    select.replaceChildren();
+    products
+      .filter((p) => (p.status.value || p.status) !== "ended")
+      .forEach((p) => {
+        const option = document.createElement("option");
+        option.value = p.product_code;
+        option.textContent = p.product_name + " (" + p.product_code + ")";
+        select.append(option);
+      });
+  }
+
+  async function fillProducts() {
+    const select = form.elements.product;
+    const result = await kefu.api("GET", "/api/v1/products?kind=" + encodeURIComponent(form.elements.kind.value));
+    select.replaceChildren();
+    const rows = result.ok ? (Array.isArray(result.body) ? result.body : result.body.results || []) : [];
+    rows.forEach((p) => {
+      const option = document.createElement("option");
+      option.value = p.code;
+      option.textContent = p.name + " · " + p.monthly_fee;
+      select.append(option);
+    });
+  }
+
+  function toggleAction() {
+    const action = form.elements.action.value;
+    form.querySelectorAll("[data-ba]").forEach((label) => {
+      label.hidden = !label.dataset.ba.split(" ").includes(action);
+    });
+  }
+
+  async function fillRecording() {
+    const call = kefu.call && kefu.call();
+    form.elements.recording_ref.value = "";
+    if (!call || call.state !== "active" || !call.contact_id) return;
+    const result = await kefu.api("GET", "/api/v1/contacts/" + call.contact_id);
+    if (result.ok && result.body) form.elements.recording_ref.value = result.body.recording_ref || "";
+  }
+
+  async function refreshProducts() {
+    const response = await fetch(window.location.pathname + "?fragment=products", { credentials: "same-origin" });
+    if (!response.ok) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const fresh = holder.querySelector("#products-section");
+    const current = $("products-section");
+    if (fresh && current) current.replaceWith(fresh);
+  }
+
+  if (form) {
+    const hallDesk = $("panel-auth") && $("panel-auth").dataset.hall === "1";
+    form.elements.action.addEventListener("change", toggleAction);
+    form.elements.kind.addEventListener("change", fillProducts);
+    document.addEventListener("kefu:call", fillRecording);
+    toggleAction();
+    fillReplaces();
+    fillProducts();
+    fillRecording();
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const action = form.elements.action.value;
+      const payload = { action: action, channel: hallDesk ? "hall" : "hotline" };
+      if (action === "cancel") {
+        payload.product = form.elements.replaces.value;
+      } else {
+        payload.product = form.elements.product.value;
+        if (action === "change") payload.replaces = form.elements.replaces.value;
+      }
+      if (form.elements.recording_ref.value) payload.recording_ref = form.elements.recording_ref.value;
+      const call = kefu.call && kefu.call();
+      if (call && call.state === "active" && call.contact_id) payload.contact_id = call.contact_id;
+      const result = await kefu.api("POST", base + "/subscriptions", payload);
+      baResult.dataset.state = result.ok ? "done" : "error";
+      if (!result.ok) {
+        kefu.text(baResult, result.body && result.body.code === "auth_required" ? L.auth_required : problem(result));
+        return;
+      }
+      const order = result.headers.get("X-Order-Number");
+      kefu.text(baResult, L.done + (order ? " · " + order : ""));
+      products = (result.body || []).map((row) => ({
+        product_code: row.product_code,
+        product_name: row.product_name,
+        status: { value: row.status },
+      }));
+      fillReplaces();
+      refreshProducts();
+    });
+  }
+})();

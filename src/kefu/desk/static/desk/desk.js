@@ -1,0 +1,226 @@
+/* kefu desk: the agent's event stream (screen pop, VIEW-1), the call bar, the simulated call, tabs,
+   and a small JSON helper for the panels. No framework; labels come translated from the page. */
+(function () {
+  "use strict";
+  const body = document.body;
+  const labelsNode = document.getElementById("desk-labels");
+  const L = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+  const kefu = (window.kefu = window.kefu || {});
+  kefu.L = L;
+  kefu.csrf = body.dataset.csrf || "";
+
+  /* JSON over fetch with the session cookie and the CSRF token; never throws on HTTP errors. */
+  kefu.api = async function (method, url, data, headers) {
+    const options = {
+      method: method,
+      credentials: "same-origin",
+      headers: Object.assign({ Accept: "application/json", "X-CSRFToken": kefu.csrf }, headers || {}),
+    };
+    if (data !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(data);
+    }
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (error) {
+      return { ok: false, status: 0, body: { detail: String(error) }, headers: new Headers() };
+    }
+    const text = await response.text();
+    let parsed = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch (error) {
+      parsed = { detail: text };
+    }
+    return { ok: response.ok, status: response.status, body: parsed, headers: response.headers };
+  };
+
+  kefu.text = function (element, value) {
+    if (element) element.textContent = value == null ? "" : String(value);
+  };
+
+  kefu.formatSeconds = function (total) {
+    total = Math.max(0, Math.round(total));
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    const pad = (n) => String(n).padStart(2, "0");
+    return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+  };
+
+  /* ---- the active call, kept per browser tab so that it survives the screen pop's navigation ---- */
+  const KEY = "kefu.call";
+  kefu.call = function () {
+    try {
+      return JSON.parse(sessionStorage.getItem(KEY) || "null");
+    } catch (error) {
+      return null;
+    }
+  };
+  kefu.setCall = function (call) {
+    if (call) sessionStorage.setItem(KEY, JSON.stringify(call));
+    else sessionStorage.removeItem(KEY);
+    renderCallbar();
+    document.dispatchEvent(new CustomEvent("kefu:call", { detail: call }));
+  };
+  kefu.callHeaders = function () {
+    const call = kefu.call();
+    if (!call || call.state !== "active") return {};
+    const headers = { "X-Call-Id": call.call_id };
+    if (call.contact_id) headers["X-Contact-Id"] = String(call.contact_id);
+    return headers;
+  };
+
+  const bar = document.getElementById("callbar");
+  let timer = null;
+
+  function renderCallbar() {
+    if (!bar) return;
+    const call = kefu.call();
+    const state = document.getElementById("call-state");
+    const number = document.getElementById("call-number");
+    const contact = document.getElementById("call-contact");
+    const clock = document.getElementById("call-timer");
+    const notice = document.getElementById("call-notice");
+    if (timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+    if (!call) {
+      bar.dataset.state = "idle";
+      kefu.text(state, state ? state.dataset.idle || state.textContent : "");
+      kefu.text(number, "");
+      kefu.text(clock, "");
+      kefu.text(notice, "");
+      if (contact) contact.hidden = true;
+      return;
+    }
+    bar.dataset.state = call.state;
+    kefu.text(number, call.number);
+    if (contact && call.contact_id) {
+      contact.hidden = false;
+      contact.href = "/desk/contacts/" + call.contact_id + "/";
+      contact.textContent = (L.contact || "") + " #" + call.contact_id;
+    }
+    kefu.text(notice, call.known === false ? L.unknown_caller : "");
+    if (call.state === "ringing") {
+      kefu.text(state, L.ringing);
+      kefu.text(clock, "");
+    } else if (call.state === "active") {
+      kefu.text(state, L.call_active);
+      const tick = () => kefu.text(clock, kefu.formatSeconds((Date.now() - call.started) / 1000));
+      tick();
+      timer = setInterval(tick, 1000);
+    } else {
+      kefu.text(state, L.call_ended);
+      const seconds = call.duration != null ? call.duration : (call.ended - call.started) / 1000;
+      kefu.text(clock, (L.duration || "") + " " + kefu.formatSeconds(seconds));
+    }
+  }
+
+  /* ---- screen pop over Server-Sent Events ---- */
+  function onScreenPop(data) {
+    kefu.setCall({
+      call_id: data.call_id,
+      number: data.number,
+      contact_id: data.contact_id,
+      known: data.known,
+      state: "active",
+      started: Date.now(),
+    });
+    if (data.view_url) {
+      if (window.location.pathname !== data.view_url) window.location.assign(data.view_url);
+    }
+  }
+
+  async function onHangup(data) {
+    const call = kefu.call();
+    if (!call || call.call_id !== data.call_id) return;
+    call.state = "ended";
+    call.ended = Date.now();
+    if (data.contact_id) {
+      const result = await kefu.api("GET", "/api/v1/contacts/" + data.contact_id);
+      if (result.ok && result.body && result.body.duration_seconds != null) {
+        call.duration = result.body.duration_seconds;
+      }
+    }
+    kefu.setCall(call);
+  }
+
+  if (body.dataset.eventsUrl && window.EventSource) {
+    const source = new EventSource(body.dataset.eventsUrl);
+    kefu.events = source;
+    const parse = (event) => {
+      try {
+        return JSON.parse(event.data);
+      } catch (error) {
+        return {};
+      }
+    };
+    source.addEventListener("screen_pop", (event) => onScreenPop(parse(event)));
+    source.addEventListener("hangup", (event) => onHangup(parse(event)));
+    source.addEventListener("ringing", (event) => {
+      const data = parse(event);
+      const call = kefu.call();
+      if (!call || call.state === "ended") {
+        kefu.setCall({ call_id: data.call_id, number: data.number, state: "ringing", started: Date.now() });
+      }
+    });
+    source.addEventListener("ivr_auth", (event) => {
+      document.dispatchEvent(new CustomEvent("kefu:ivr_auth", { detail: parse(event) }));
+    });
+    source.addEventListener("open", () => body.setAttribute("data-events", "open"));
+    window.addEventListener("beforeunload", () => source.close());
+  }
+
+  /* ---- 模拟来电: ring + answer (and later hangup) posted to the CTI endpoint as this agent ---- */
+  const simForm = document.getElementById("simcall-form");
+  if (simForm && body.dataset.ctiUrl) {
+    const post = (event, call) =>
+      kefu.api("POST", body.dataset.ctiUrl, {
+        event: event,
+        call_id: call.call_id,
+        calling_number: call.number,
+        agent_job_number: body.dataset.jobNumber,
+      });
+    simForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const number = simForm.elements.number.value.trim();
+      const call = { call_id: "SIM-" + Date.now(), number: number };
+      const ring = await post("ring", call);
+      if (!ring.ok) {
+        alert((ring.body && ring.body.detail) || L.failed);
+        return;
+      }
+      const answer = await post("answer", call);
+      if (!answer.ok) alert((answer.body && answer.body.detail) || L.failed);
+    });
+    document.getElementById("simcall-hangup").addEventListener("click", async () => {
+      const call = kefu.call();
+      if (!call || call.state === "ended") return;
+      await post("hangup", call);
+    });
+  }
+
+  /* ---- tabs ---- */
+  document.querySelectorAll("[data-tabs]").forEach((tabs) => {
+    const buttons = Array.from(tabs.querySelectorAll("[data-tab]"));
+    const show = (id) => {
+      buttons.forEach((button) => {
+        const selected = button.dataset.tab === id;
+        button.setAttribute("aria-selected", selected ? "true" : "false");
+        const panel = document.getElementById(button.dataset.tab);
+        if (panel) panel.hidden = !selected;
+      });
+      document.dispatchEvent(new CustomEvent("kefu:tab", { detail: id }));
+    };
+    buttons.forEach((button) => button.addEventListener("click", () => show(button.dataset.tab)));
+    const wanted = window.location.hash.slice(1);
+    if (buttons.some((button) => button.dataset.tab === wanted)) show(wanted);
+  });
+
+  const state = document.getElementById("call-state");
+  if (state) state.dataset.idle = state.textContent;
+  renderCallbar();
+})();

@@ -1,0 +1,504 @@
+"""The unified customer view (VIEW-1..4): every section the desk and the view API show, assembled in a
+FIXED number of SQL queries, whatever the length of the subscriber's history.
+
+``customer_view(user=, number=)`` is the one selector. It returns plain dicts and lists (JSON-ready for
+the API, readable for templates). Billing data comes through the billing port
+(``kefu.ports.billing.get_billing``), so a real BOSS adapter serves it unchanged; data kefu owns
+(contacts, retention and marketing history, offers, work orders) is read here, each section with one
+bounded query. Personal data is always masked here: revealing it is a separate, audited service
+(``kefu.desk.services.personal_data_reveal``).
+
+Queries (pinned by ``tests/desk/test_view.py``): subscriber (scoped) 1, subscriptions 1, bills 2, call
+details 2, payments 2, balance 1, points 2, recent contacts 1, contacts of the last three months 1,
+retention 1, marketing 1, offers 1, work orders 1 (only when the work-order app is installed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.contacts.choices import Channel, ContactStatus
+from kefu.contacts.models import ContactRecord
+from kefu.core import scope
+from kefu.core.choices import CustomerLevel, NetworkType, RequestType
+from kefu.customers.choices import (
+    Brand,
+    CallDirection,
+    CallType,
+    CustomerType,
+    Gender,
+    IdType,
+    PaymentChannel,
+    PayMethod,
+    ProductKind,
+    SubscriberStatus,
+    SubscriptionStatus,
+    UserType,
+)
+from kefu.customers.models import Subscriber
+from kefu.customers.rules import mask_id_number
+from kefu.marketing.choices import (
+    MarketingChannel,
+    MarketingResult,
+    OfferKind,
+    OfferType,
+    RetentionOutcome,
+    RetentionReason,
+)
+from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
+from kefu.ports.billing import get_billing
+
+RECENT_CONTACTS = 5  # VIEW-2: at least the last five
+SUMMARY_DAYS = 90  # VIEW-3: "last three months"
+SUMMARY_CONTACTS = 200  # bound on the contacts the summary reads
+BILL_MONTHS = 6
+CALL_DETAILS = 10
+PAYMENTS = 6
+RETENTION_ROWS = 10
+MARKETING_ROWS = 30
+WORK_ORDERS = 20
+
+
+def mask_text(value: str, keep: int = 6) -> str:
+    """Personal free text (addresses): the first characters, then a fixed mask."""
+    if not value:
+        return ""
+    return value[:keep] + "****" if len(value) > keep else value[:1] + "****"
+
+
+def mask_card(value: str) -> str:
+    return ("*" * max(len(value) - 4, 0) + value[-4:]) if value else ""
+
+
+def subscriber_for_view(*, user, number: str) -> Subscriber | None:
+    """The subscriber behind ``number`` if it lies in ``user``'s data scope (one query)."""
+    return (
+        scope.restrict(Subscriber.objects.select_related("customer", "home_province", "home_city"), user)
+        .filter(number=number)
+        .first()
+    )
+
+
+def _money(value) -> str:
+    return f"{Decimal(value or 0):.2f}"
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _labelled(choices, value: str) -> dict:
+    return {"value": value, "label": str(choices.label(value)) if value else ""}
+
+
+# --------------------------------------------------------------------------------------------------
+# Pure rules: churn score and offer matching (tested on their own)
+
+
+def churn_prediction(
+    *, monthly_totals: list[Decimal], arrears: Decimal, complaints: int, retention_contacts: int, status: str
+) -> dict:
+    """A transparent, rule-based churn score (0..100) with the reasons that produced it.
+
+    ``monthly_totals`` are the bill totals of the last months, newest first. Rules:
+    spend falling three months in a row and the latest at most 80 % of the oldest (+30); arrears (+25);
+    complaints in the last three months (+15 each, at most +30); retention contacts in the last three
+    months (+20); a suspended line (+10). Risk: high from 60, medium from 30, else low.
+    """
+    score = 0
+    reasons: list[str] = []
+    last3 = monthly_totals[:3]
+    if len(last3) == 3:
+        newest, middle, oldest = last3
+        if newest < middle < oldest and newest <= oldest * Decimal("0.8"):
+            score += 30
+            reasons.append(
+                _("近3个月消费持续下降（%(old)s → %(new)s 元）")
+                % {"old": _money(oldest), "new": _money(newest)}
+            )
+    if arrears and arrears > 0:
+        score += 25
+        reasons.append(_("当前欠费 %(a)s 元") % {"a": _money(arrears)})
+    if complaints:
+        score += min(15 * complaints, 30)
+        reasons.append(_("近3个月投诉 %(n)s 次") % {"n": complaints})
+    if retention_contacts:
+        score += 20
+        reasons.append(_("近3个月有 %(n)s 次挽留接触") % {"n": retention_contacts})
+    if status == SubscriberStatus.SUSPENDED:
+        score += 10
+        reasons.append(_("号码处于停机状态"))
+    score = min(score, 100)
+    if score >= 60:
+        level, label = "high", _("高")
+    elif score >= 30:
+        level, label = "medium", _("中")
+    else:
+        level, label = "low", _("低")
+    if not reasons:
+        reasons.append(_("未发现流失迹象"))
+    return {"score": score, "level": level, "level_label": label, "reasons": reasons}
+
+
+def matching_offers(offers, *, level: str, brand: str, monthly_spend: Decimal) -> dict[str, list[dict]]:
+    """The active offers this subscriber qualifies for, split into sale and retention offers."""
+    matched: dict[str, list[dict]] = {OfferKind.SALE: [], OfferKind.RETENTION: []}
+    for offer in offers:
+        if offer.matches(level=level, brand=brand, monthly_spend=monthly_spend):
+            matched.setdefault(offer.kind, []).append(
+                {"code": offer.code, "name": offer.name, "description": offer.description}
+            )
+    return matched
+
+
+# --------------------------------------------------------------------------------------------------
+# Work orders (VIEW-4, Q-3): read only when the work-order app is installed
+
+
+def work_orders_of(subscriber_id: int, *, limit: int = WORK_ORDERS) -> list[dict]:
+    """The subscriber's latest work orders, newest first, in one query; [] without the work-order app.
+
+    Each: number, kind, state, business, accepted at, deadline, accepting agent, replying agent,
+    replied at, satisfaction, open or not.
+    """
+    if not apps.is_installed("kefu.workorders"):
+        return []
+    try:
+        from django.db.models import OuterRef, Subquery
+
+        from kefu.workorders.choices import WorkOrderKind, WorkOrderState
+        from kefu.workorders.models import WorkOrder, WorkOrderEvent
+    except (ImportError, LookupError):  # the app is being written; tolerate its absence
+        return []
+    replies = WorkOrderEvent.objects.filter(order=OuterRef("pk"), action="reply").order_by("-at", "-id")
+    rows = (
+        WorkOrder.objects.filter(subscriber_id=subscriber_id)
+        .select_related("business", "created_by")
+        .annotate(
+            replied_at=Subquery(replies.values("at")[:1]),
+            replied_by=Subquery(replies.values("actor_job_number")[:1]),
+        )
+        .order_by("-id")[:limit]
+    )
+    terminal = set(getattr(WorkOrderState, "TERMINAL", ()))
+    orders = []
+    for order in rows:
+        business = getattr(order, "business", None)
+        created_by = getattr(order, "created_by", None)
+        orders.append(
+            {
+                "number": order.number,
+                "kind": _labelled(WorkOrderKind, order.kind),
+                "state": _labelled(WorkOrderState, order.state),
+                "business": business.name if business is not None else "",
+                "title": getattr(order, "title", ""),
+                "accepted_at": _iso(order.accepted_at),
+                "deadline": _iso(getattr(order, "order_due_at", None)),
+                "accepted_by": created_by.job_number if created_by is not None else "",
+                "replied_by": order.replied_by or "",
+                "replied_at": _iso(order.replied_at),
+                "satisfaction": _satisfaction(order),
+                "open": order.state not in terminal,
+            }
+        )
+    return orders
+
+
+def _satisfaction(order) -> str:
+    value = getattr(order, "satisfaction", "")
+    display = getattr(order, "get_satisfaction_display", None)
+    return str(display()) if value and display else ""
+
+
+# --------------------------------------------------------------------------------------------------
+# The view
+
+
+def _month_label(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def _contact_row(contact: ContactRecord) -> dict:
+    category = contact.category.full_path if contact.category_id else ""
+    return {
+        "id": contact.pk,
+        "started_at": _iso(contact.started_at),
+        "channel": _labelled(Channel, contact.channel),
+        "status": _labelled(ContactStatus, contact.status),
+        "request_type": _labelled(RequestType, contact.request_type),
+        "category": category,
+        "summary": contact.summary,
+        "staff": contact.staff.job_number if contact.staff_id else "",
+        "duration_seconds": contact.duration_seconds,
+    }
+
+
+def customer_view(*, user, number: str) -> dict | None:
+    """Every section of the unified customer view for ``number``, or None when the number is unknown
+    or outside ``user``'s data scope (callers answer 404: the number's existence is not disclosed)."""
+    subscriber = subscriber_for_view(user=user, number=number)
+    if subscriber is None:
+        return None
+    customer = subscriber.customer
+    billing = get_billing()
+    now = timezone.now()
+    since = now - timedelta(days=SUMMARY_DAYS)
+
+    subscriptions = list(billing.subscriptions(number))
+    bills = list(billing.bills(number, months=BILL_MONTHS))
+    calls = list(billing.call_details(number, limit=CALL_DETAILS))
+    payments = list(billing.payments(number, limit=PAYMENTS))
+    balance = billing.balance(number)
+    points = billing.points(number)
+
+    recent = list(
+        ContactRecord.objects.filter(subscriber_id=subscriber.pk)
+        .select_related("staff", "category__version")
+        .order_by("-started_at", "-id")[:RECENT_CONTACTS]
+    )
+    window = list(
+        ContactRecord.objects.filter(subscriber_id=subscriber.pk, started_at__gte=since)
+        .select_related("staff", "category__version")
+        .order_by("-started_at", "-id")[:SUMMARY_CONTACTS]
+    )
+    retention = list(RetentionRecord.objects.filter(subscriber_id=subscriber.pk)[:RETENTION_ROWS])
+    year_start = timezone.localtime(now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    marketing = list(
+        MarketingRecord.objects.filter(subscriber_id=subscriber.pk, at__gte=year_start)
+        .select_related("product")
+        .order_by("-at", "-id")[:MARKETING_ROWS]
+    )
+    offers = list(Offer.objects.filter(active=True))
+    orders = work_orders_of(subscriber.pk)
+
+    # ---- derived figures
+    totals = [b.total_fee for b in bills]
+    last3 = totals[:3]
+    avg3 = (sum(last3, Decimal(0)) / len(last3)) if last3 else Decimal(0)
+    arrears = balance.arrears if balance else Decimal(0)
+    complaint_contacts = [c for c in window if c.request_type == RequestType.COMPLAINT]
+    complaint_orders = [
+        o for o in orders if o["kind"]["value"] == "complaint" and (o["accepted_at"] or "") >= _iso(since)
+    ]
+    retention_recent = [r for r in retention if r.at >= since]
+    churn = churn_prediction(
+        monthly_totals=totals,
+        arrears=arrears,
+        complaints=len(complaint_contacts) + len(complaint_orders),
+        retention_contacts=len(retention_recent),
+        status=subscriber.status,
+    )
+    asked: dict[str, int] = {}
+    for contact in window:
+        if contact.request_type or contact.category_id:
+            key = (
+                contact.category.full_path
+                if contact.category_id
+                else str(RequestType.label(contact.request_type))
+            )
+            asked[key] = asked.get(key, 0) + 1
+    active_subs = [s for s in subscriptions if s.status != SubscriptionStatus.ENDED]
+    vas_recent = [
+        s
+        for s in subscriptions
+        if s.product_kind in (ProductKind.VAS, ProductKind.MONTERNET) and s.start_date >= since.date()
+    ]
+
+    def sub_row(s) -> dict:
+        return {
+            "product_code": s.product_code,
+            "product_name": s.product_name,
+            "kind": _labelled(ProductKind, s.product_kind),
+            "monthly_fee": _money(s.monthly_fee),
+            "start_date": _iso(s.start_date),
+            "end_date": _iso(s.end_date),
+            "status": _labelled(SubscriptionStatus, s.status),
+        }
+
+    chronological = list(reversed(bills))
+    last_order = orders[0] if orders else None
+    open_orders = [o for o in orders if o["open"]]
+    open_contacts = [c for c in window if c.status == ContactStatus.OPEN]
+
+    return {
+        "number": subscriber.number,
+        "may_reveal": bool(getattr(user, "may_reveal_personal_data", False)),
+        "header": {
+            "home_province": subscriber.home_province.name,
+            "home_city": subscriber.home_city.name,
+            "name": customer.name,
+            "level": _labelled(CustomerLevel, subscriber.level),
+            "brand": _labelled(Brand, subscriber.brand),
+            "customer_type": _labelled(CustomerType, customer.customer_type),
+            "masked_id_number": mask_id_number(customer.id_number),
+            "status": _labelled(SubscriberStatus, subscriber.status),
+        },
+        "opening": {
+            "opened_at": _iso(subscriber.opened_at),
+            "customer_since": _iso(customer.created_at),
+            "id_type": _labelled(IdType, customer.id_type),
+            "masked_id_number": mask_id_number(customer.id_number),
+            "masked_address": mask_text(customer.address),
+            "pay_method": _labelled(PayMethod, balance.pay_method if balance else ""),
+        },
+        "user": {
+            "user_name": subscriber.user_name or customer.name,
+            "gender": _labelled(Gender, customer.gender),
+            "interests": subscriber.interests,
+            "masked_mailing_address": mask_text(subscriber.mailing_address),
+            "masked_email": mask_text(customer.email, keep=2),
+        },
+        "basic": {
+            "brand": _labelled(Brand, subscriber.brand),
+            "network_type": _labelled(NetworkType, subscriber.network_type),
+            "user_type": _labelled(UserType, subscriber.user_type),
+            "level": _labelled(CustomerLevel, subscriber.level),
+            "status": _labelled(SubscriberStatus, subscriber.status),
+        },
+        "membership": {
+            "level": _labelled(CustomerLevel, subscriber.level),
+            "masked_card": mask_card(subscriber.membership_card),
+            "points_total": points.current_total if points else 0,
+            "points_redeemable": points.redeemable if points else 0,
+        },
+        "service": {
+            "status": _labelled(SubscriberStatus, subscriber.status),
+            "network_type": _labelled(NetworkType, subscriber.network_type),
+            "broadband_account": subscriber.broadband_account,
+            "password_initial": subscriber.password_initial,
+            "password_changed_at": _iso(subscriber.password_changed_at),
+            "products_in_use": len(active_subs),
+        },
+        "products": [sub_row(s) for s in subscriptions],
+        "billing": {
+            "balance": _money(balance.balance if balance else 0),
+            "arrears": _money(arrears),
+            "bills": [
+                {
+                    "month": _month_label(b.month),
+                    "voice_fee": _money(b.voice_fee),
+                    "sms_fee": _money(b.sms_fee),
+                    "data_fee": _money(b.data_fee),
+                    "vas_fee": _money(b.vas_fee),
+                    "other_fee": _money(b.other_fee),
+                    "total_fee": _money(b.total_fee),
+                    "amount_due": _money(b.amount_due),
+                    "amount_paid": _money(b.amount_paid),
+                    "due_date": _iso(b.due_date),
+                }
+                for b in bills
+            ],
+            "calls": [
+                {
+                    "start_at": _iso(c.start_at),
+                    "other_party": c.other_party,
+                    "direction": _labelled(CallDirection, c.direction),
+                    "duration_seconds": c.duration_seconds,
+                    "call_type": _labelled(CallType, c.call_type),
+                    "fee": _money(c.fee),
+                }
+                for c in calls
+            ],
+            "payments": [
+                {
+                    "paid_at": _iso(p.paid_at),
+                    "amount": _money(p.amount),
+                    "channel": _labelled(PaymentChannel, p.channel),
+                }
+                for p in payments
+            ],
+        },
+        "analysis": {
+            "usage_trend": [
+                {
+                    "month": _month_label(b.month),
+                    "voice_fee": _money(b.voice_fee),
+                    "sms_fee": _money(b.sms_fee),
+                    "data_fee": _money(b.data_fee),
+                }
+                for b in chronological[-3:]
+            ],
+            "retention": [
+                {
+                    "at": _iso(r.at),
+                    "reason": _labelled(RetentionReason, r.reason),
+                    "offer_type": _labelled(OfferType, r.offer_type),
+                    "outcome": _labelled(RetentionOutcome, r.outcome),
+                }
+                for r in retention
+            ],
+            "churn": churn,
+        },
+        "complaints": {
+            "contacts": [_contact_row(c) for c in complaint_contacts],
+            "work_orders": [o for o in orders if o["kind"]["value"] == "complaint"],
+        },
+        "recent_contacts": [_contact_row(c) for c in recent],
+        "summary": {
+            "businesses_asked": [
+                {"name": name, "times": n}
+                for name, n in sorted(asked.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "pending": {
+                "work_orders": open_orders,
+                "open_contacts": [_contact_row(c) for c in open_contacts],
+                "retention": [
+                    {"at": _iso(r.at), "reason": _labelled(RetentionReason, r.reason)}
+                    for r in retention
+                    if r.outcome == RetentionOutcome.PENDING
+                ],
+            },
+            "call_trajectory": [
+                {
+                    "started_at": _iso(c.started_at),
+                    "channel": _labelled(Channel, c.channel),
+                    "request_type": _labelled(RequestType, c.request_type),
+                }
+                for c in window
+            ],
+            "spending_curve": [
+                {"month": _month_label(b.month), "total_fee": _money(b.total_fee)} for b in chronological
+            ],
+            "services_in_use": [sub_row(s) for s in active_subs],
+            "vas_last_3_months": [sub_row(s) for s in vas_recent],
+            "complaints_last_3_months": len(complaint_contacts) + len(complaint_orders),
+            "marketing": {
+                "times_this_year": len(marketing),
+                "products": sorted({m.product.name for m in marketing}),
+                "records": [
+                    {
+                        "at": _iso(m.at),
+                        "product": m.product.name,
+                        "channel": _labelled(MarketingChannel, m.channel),
+                        "result": _labelled(MarketingResult, m.result),
+                    }
+                    for m in marketing
+                ],
+            },
+            "six_month_spend": [
+                {
+                    "month": _month_label(b.month),
+                    "calls": _money(b.voice_fee),
+                    "sms": _money(b.sms_fee),
+                    "vas": _money(b.vas_fee),
+                    "total": _money(b.total_fee),
+                }
+                for b in chronological
+            ],
+            "average_monthly_spend": _money(avg3),
+            "offers": matching_offers(
+                offers, level=subscriber.level, brand=subscriber.brand, monthly_spend=avg3
+            ),
+        },
+        "last_work_order": last_order,
+        "work_orders": orders,
+    }

@@ -1,0 +1,260 @@
+"""Delivery of queued federation messages (outbox rows of topic ``federation.message``).
+
+Three things drive it, all running the same :func:`deliver_once`:
+- a thread in the process that committed a message, woken on commit (:func:`kick`) — low latency;
+- ``kefu federation deliver``, a loop polling every ``KEFU_FEDERATION_POLL`` seconds — retries;
+- the Celery beat task ``federation.deliver_pending`` — a safety net where no loop runs.
+
+Rows are claimed under a lease (``next_attempt_at`` moved forward in the claiming transaction, with
+``SKIP LOCKED`` on PostgreSQL), so concurrent deliverers rarely post the same row; if they do, or if a
+process dies between the peer's answer and marking the row, the receiver's inbox recognises the id.
+Delivery is at least once; the effect, exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, connections, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kefu.core.models import OutboxMessage
+from kefu.federation import peers, transport
+from kefu.federation.envelope import encode
+
+logger = logging.getLogger("kefu.federation.delivery")
+
+TOPIC = "federation.message"
+LEASE = timedelta(seconds=60)
+# Answers that will not change by trying again: the message goes to the dead letters at once.
+PERMANENT = {400, 409, 413, 422}
+# Answers that say the peer (not the message) has a problem: the whole peer is backed off.
+PEER_LEVEL = {401, 403, 404, 502, 503, 504}
+
+
+@dataclass
+class Report:
+    claimed: int = 0
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: Report) -> None:
+        self.claimed += other.claimed
+        self.delivered += other.delivered
+        self.retried += other.retried
+        self.dead += other.dead
+        self.errors += other.errors
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait before attempt ``attempt + 1``: exponential, capped, with ±10% jitter."""
+    base = settings.KEFU_FEDERATION_RETRY_BASE * (2 ** max(attempt - 1, 0))
+    return min(base, settings.KEFU_FEDERATION_RETRY_MAX) * random.uniform(0.9, 1.1)  # noqa: S311 - jitter
+
+
+def pending():
+    return OutboxMessage.objects.filter(topic=TOPIC, delivered_at__isnull=True, dead=False)
+
+
+def _claim(limit: int) -> list[OutboxMessage]:
+    from kefu.federation.models import PeerState
+
+    now = timezone.now()
+    blocked = list(PeerState.objects.filter(retry_at__gt=now).values_list("code", flat=True))
+    with transaction.atomic():
+        rows = pending().filter(next_attempt_at__lte=now).exclude(destination__in=blocked).order_by("id")
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        claimed = list(rows[:limit])
+        if claimed:
+            OutboxMessage.objects.filter(pk__in=[r.pk for r in claimed]).update(next_attempt_at=now + LEASE)
+    return claimed
+
+
+def _short(answer: dict, status: int) -> str:
+    code = answer.get("code") or "error"
+    return f"HTTP {status} {code}: {str(answer.get('detail') or '')[:300]}"
+
+
+def _retry(row: OutboxMessage, error: str, report: Report) -> None:
+    attempts = row.attempts + 1
+    if attempts >= settings.KEFU_FEDERATION_MAX_ATTEMPTS:
+        _dead(row, f"gave up after {attempts} attempts; last: {error}", report, attempts=attempts)
+        return
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        attempts=attempts,
+        last_error=error[:2000],
+        next_attempt_at=timezone.now() + timedelta(seconds=backoff(attempts)),
+    )
+    report.retried += 1
+
+
+def _dead(row: OutboxMessage, error: str, report: Report, *, attempts: int | None = None) -> None:
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        attempts=attempts or row.attempts + 1, last_error=error[:2000], dead=True
+    )
+    report.dead += 1
+    logger.error(
+        "federation message dead-lettered",
+        extra={"outbox_id": row.pk, "peer": row.destination, "type": row.payload.get("type"), "error": error},
+    )
+
+
+def _peer_failed(code: str, error: str) -> None:
+    from kefu.federation.models import PeerState
+
+    now = timezone.now()
+    state, _ = PeerState.objects.get_or_create(code=code)
+    failures = state.failures + 1
+    PeerState.objects.filter(pk=state.pk).update(
+        failures=failures,
+        last_error=error[:2000],
+        last_error_at=now,
+        retry_at=now + timedelta(seconds=backoff(failures)),
+    )
+
+
+def _peer_ok(code: str) -> None:
+    from kefu.federation.models import PeerState
+
+    updated = PeerState.objects.filter(code=code).update(
+        last_success_at=timezone.now(), failures=0, retry_at=None
+    )
+    if not updated:
+        PeerState.objects.get_or_create(code=code, defaults={"last_success_at": timezone.now()})
+
+
+def _deliver_peer(code: str, rows: list[OutboxMessage]) -> Report:
+    report = Report(claimed=len(rows))
+    peer = peers.get(code)
+    if peer is None:
+        for row in rows:
+            _retry(row, f"no peer {code!r} in the peers file", report)
+        _peer_failed(code, f"no peer {code!r} in the peers file")
+        return report
+    answered = False
+    for index, row in enumerate(rows):
+        try:
+            status, answer = transport.post(
+                peer, encode(row.payload), timeout=settings.KEFU_FEDERATION_TIMEOUT
+            )
+        except transport.TransportError as exc:
+            _retry(row, str(exc), report)
+            _peer_failed(code, str(exc))
+            # The peer is down: give the rest of its batch back at once; the peer's back-off decides
+            # when they are tried again.
+            rest = [r.pk for r in rows[index + 1 :]]
+            OutboxMessage.objects.filter(pk__in=rest).update(next_attempt_at=timezone.now())
+            report.errors.append(str(exc))
+            return report
+        if status in (200, 202):
+            OutboxMessage.objects.filter(pk=row.pk).update(
+                delivered_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+            )
+            report.delivered += 1
+            answered = True
+            continue
+        error = _short(answer, status)
+        report.errors.append(error)
+        if status in PERMANENT:
+            _dead(row, error, report)
+            answered = True
+        elif status in PEER_LEVEL:
+            _retry(row, error, report)
+            _peer_failed(code, error)
+            rest = [r.pk for r in rows[index + 1 :]]
+            OutboxMessage.objects.filter(pk__in=rest).update(next_attempt_at=timezone.now())
+            return report
+        else:
+            _retry(row, error, report)
+    if answered:
+        _peer_ok(code)
+    return report
+
+
+def _deliver_peer_in_thread(code: str, rows: list[OutboxMessage]) -> Report:
+    try:
+        return _deliver_peer(code, rows)
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+def deliver_once(*, limit: int = 200) -> Report:
+    """Claim due messages and post them, each peer's in id order; return what happened."""
+    report = Report()
+    rows = _claim(limit)
+    if not rows:
+        return report
+    by_peer: dict[str, list[OutboxMessage]] = defaultdict(list)
+    for row in rows:
+        by_peer[row.destination].append(row)
+    threads = min(settings.KEFU_FEDERATION_DELIVERY_THREADS, len(by_peer))
+    if threads <= 1:
+        for code, batch in by_peer.items():
+            report.add(_deliver_peer(code, batch))
+        return report
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kefu-fed") as pool:
+        for result in pool.map(lambda item: _deliver_peer_in_thread(*item), by_peer.items()):
+            report.add(result)
+    return report
+
+
+def deliver_all(*, limit: int = 200, rounds: int = 100) -> Report:
+    """Deliver until nothing due is left (or ``rounds`` batches); used after commit and by commands."""
+    total = Report()
+    for _ in range(rounds):
+        report = deliver_once(limit=limit)
+        total.add(report)
+        if report.claimed == 0:
+            break
+    return total
+
+
+# --- delivery right after commit --------------------------------------------------------------------
+
+
+class _Kicker:
+    """One daemon thread per process, woken whenever a transaction that queued a message commits."""
+
+    def __init__(self) -> None:
+        self.wake = threading.Event()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def kick(self) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="kefu-fed-kick", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            try:
+                close_old_connections()
+                deliver_all()
+            except Exception:  # never let the thread die; the delivery loop retries anyway
+                logger.exception("delivery after commit failed")
+            finally:
+                connections.close_all()
+
+
+_kicker = _Kicker()
+
+
+def kick() -> None:
+    """Deliver soon, in the background (registered with ``transaction.on_commit`` by ``send``)."""
+    if settings.KEFU_FEDERATION_DELIVER_ON_COMMIT:
+        _kicker.kick()

@@ -1,0 +1,68 @@
+"""Message handlers: ``@handles("type")`` registers a function that applies one message type.
+
+A handler takes the :class:`~kefu.federation.envelope.Message` and returns a JSON-able dict (the
+``result`` a synchronous requester gets back) or None. Event handlers run inside the receiving
+transaction: whatever they write, and any message they :func:`~kefu.federation.services.send` on, is
+committed together with the inbox row, and the sender is acknowledged only after that commit. A
+handler refuses a message by raising :class:`kefu.core.errors.DomainError`; the transaction is rolled
+back and the sender gets 422 with the handler's code (the message goes to the sender's dead letters).
+
+Handlers for request messages (``mode = request``) run outside a transaction, because they may wait
+on another node (the hub relaying a query); they must be safe to run twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from kefu.federation.envelope import Message
+
+HandlerFn = Callable[[Message], dict | None]
+
+
+@dataclass(frozen=True)
+class Handler:
+    type: str
+    fn: HandlerFn
+    roles: frozenset[str] | None  # receiving node roles that accept the type (None: any)
+    senders: frozenset[str] | None  # sender roles allowed (None: any)
+
+
+_handlers: dict[str, Handler] = {}
+
+
+def handles(
+    type: str, *, roles: Iterable[str] | None = None, senders: Iterable[str] | None = None
+) -> Callable[[HandlerFn], HandlerFn]:
+    """Register ``fn`` as the handler of message ``type``.
+
+    ``roles``: on which node roles the type is accepted (others answer ``unknown_type``);
+    ``senders``: which peer roles may send it (others get ``not_allowed``).
+    """
+
+    def register(fn: HandlerFn) -> HandlerFn:
+        existing = _handlers.get(type)
+        if existing is not None and existing.fn is not fn:
+            qualname = f"{existing.fn.__module__}.{existing.fn.__qualname__}"
+            raise ValueError(f"message type {type!r} already has a handler: {qualname}")
+        _handlers[type] = Handler(
+            type=type,
+            fn=fn,
+            roles=frozenset(roles) if roles is not None else None,
+            senders=frozenset(senders) if senders is not None else None,
+        )
+        return fn
+
+    return register
+
+
+def handler_for(type: str, *, role: str) -> Handler | None:
+    handler = _handlers.get(type)
+    if handler is None or (handler.roles is not None and role not in handler.roles):
+        return None
+    return handler
+
+
+def registered_types() -> list[str]:
+    return sorted(_handlers)

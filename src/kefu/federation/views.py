@@ -1,0 +1,124 @@
+"""The inbound endpoint ``POST /federation/v1/messages`` and the role desks of hub, SIMS, platform."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kefu.core.choices import Role
+from kefu.core.errors import DomainError
+from kefu.federation import selectors, services
+from kefu.federation.envelope import SENDER_HEADER, SIGNATURE_HEADER
+from kefu.federation.errors import FederationError
+from kefu.federation.errors import FederationErrorCode as Code
+
+logger = logging.getLogger("kefu.federation")
+
+_PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="problem+json with a stable `code`")
+
+
+class MessagesView(APIView):
+    """Receive one federation message from a peer (machine to machine: HMAC signature, no session).
+
+    Answers only after the message and everything its handler wrote have been committed.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    parser_classes: list = []  # the signature covers the raw bytes: the body is read as is
+
+    @extend_schema(
+        operation_id="federation_message_receive",
+        summary="Receive a federation message",
+        description="See docs/protocol.md. Signed with HMAC-SHA256 over the body by the sending node.",
+        tags=["federation"],
+        auth=[],
+        parameters=[
+            OpenApiParameter(SENDER_HEADER, str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter(
+                SIGNATURE_HEADER, str, OpenApiParameter.HEADER, required=True, description="sha256=<hex>"
+            ),
+        ],
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="applied, or a duplicate acknowledged"),
+            202: OpenApiResponse(OpenApiTypes.OBJECT, description="held until its predecessor arrives"),
+            400: _PROBLEM,
+            401: _PROBLEM,
+            403: _PROBLEM,
+            409: _PROBLEM,
+            413: _PROBLEM,
+            422: _PROBLEM,
+            500: _PROBLEM,
+        },
+    )
+    def post(self, request):
+        try:
+            status, body = services.message_receive(
+                body=request.body,
+                sender=request.headers.get(SENDER_HEADER),
+                signature=request.headers.get(SIGNATURE_HEADER),
+            )
+        except DomainError:
+            raise
+        except Exception:
+            logger.exception("federation handler failed")
+            raise FederationError(
+                "The message could not be applied; it was not recorded. Try again later.",
+                code=Code.HANDLER_FAILED,
+                status=500,
+            )
+        body["node"] = settings.KEFU_NODE_CODE
+        return Response(body, status=status)
+
+
+def role_permission_denied(request, exception=None):
+    """403 page of hub, SIMS and platform nodes (the province's page links province screens)."""
+    return render(request, "federation/error.html", {"status": 403}, status=403)
+
+
+def role_page_not_found(request, exception=None):
+    if request.path.startswith(("/api/", "/tmf-api/", "/federation/")):
+        from kefu.core.errors import ErrorCode, problem_response
+
+        return problem_response(404, ErrorCode.NOT_FOUND, "No such resource.", instance=request.path)
+    return render(request, "federation/error.html", {"status": 404}, status=404)
+
+
+# Who may open the desk of each role.
+DESK_ROLES = {
+    "hub": {Role.HUB_OPERATOR, Role.ADMINISTRATOR},
+    "sims": {Role.SP_STAFF, Role.ADMINISTRATOR},
+    "platform": {Role.ADMINISTRATOR},
+}
+
+
+@login_required
+def node_desk(request):
+    """The desk of a hub, SIMS or platform node: the federation's state as this node sees it.
+
+    The hub's desk lists the messages and orders it received; SIMS and platform show the same until
+    their own screens land.
+    """
+    role = settings.KEFU_ROLE
+    if request.user.role not in DESK_ROLES.get(role, set()):
+        raise PermissionDenied
+    context = {
+        "role": role,
+        "peers": selectors.peer_status(),
+        "inbox": selectors.inbox_recent(limit=50),
+        "dead": selectors.outbox_recent(limit=20, dead=True),
+        "orders": selectors.inbox_orders(limit=50),
+    }
+    return render(request, "federation/desk.html", context)

@@ -1,0 +1,100 @@
+"""Shapes of query results (the billing port's records) and of the send request."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from kefu.queries.choices import OrderKind, QueryKind, SendMethod
+
+
+class BillSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    voice_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    sms_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    data_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    vas_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    other_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount_due = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2)
+    due_date = serializers.DateField()
+
+
+class CallDetailSerializer(serializers.Serializer):
+    start_at = serializers.DateTimeField()
+    other_party = serializers.CharField()
+    direction = serializers.CharField()
+    duration_seconds = serializers.IntegerField()
+    call_type = serializers.CharField()
+    fee = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class PaymentSerializer(serializers.Serializer):
+    paid_at = serializers.DateTimeField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    channel = serializers.CharField()
+
+
+class BalanceSerializer(serializers.Serializer):
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2)
+    arrears = serializers.DecimalField(max_digits=12, decimal_places=2)
+    pay_method = serializers.CharField()
+
+
+class PointsSerializer(serializers.Serializer):
+    """The thirteen figures of Q-2, for ``month``."""
+
+    month = serializers.DateField()
+    earned_this_month = serializers.IntegerField()
+    earned_total = serializers.IntegerField()
+    usable_this_month = serializers.IntegerField()
+    usable_total = serializers.IntegerField()
+    voided_this_month = serializers.IntegerField()
+    voided_total = serializers.IntegerField()
+    current_total = serializers.IntegerField()
+    redeemed_this_month = serializers.IntegerField()
+    redeemed_total = serializers.IntegerField()
+    activity_this_month = serializers.IntegerField()
+    activity_total = serializers.IntegerField()
+    redeemable = serializers.IntegerField()
+    not_redeemable = serializers.IntegerField()
+
+
+class OrderProgressSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrderKind.CHOICES)
+    kind_display = serializers.CharField()
+    type = serializers.CharField()
+    type_display = serializers.CharField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+    state_display = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class BillsQuerySerializer(serializers.Serializer):
+    months = serializers.IntegerField(min_value=1, max_value=24, required=False, default=6)
+
+
+class CallDetailsQuerySerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="YYYY-MM")
+
+
+class PointsQuerySerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="YYYY-MM")
+
+
+class QueryResultSendSerializer(serializers.Serializer):
+    what = serializers.ChoiceField(choices=QueryKind.CHOICES)
+    method = serializers.ChoiceField(choices=SendMethod.CHOICES)
+    to = serializers.CharField(required=False, max_length=120)
+    call_id = serializers.CharField(required=False, max_length=64)
+    contact_id = serializers.IntegerField(required=False, min_value=1)
+
+
+class QueryResultSentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    channel = serializers.CharField()
+    to = serializers.CharField()
+    status = serializers.CharField()

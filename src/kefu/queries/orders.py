@@ -1,0 +1,86 @@
+"""Q-3: the progress of a subscriber's orders — business acceptances (kefu.acceptance) and work orders
+(kefu.workorders: complaints, suggestions, fault repairs).
+
+The work-order engine is a separate app that may not be installed; it is reached only through
+:func:`_work_orders`, which answers an empty list while ``kefu.workorders`` is absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+
+from kefu.queries.choices import OrderKind
+
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class OrderProgress:
+    kind: str  # OrderKind
+    kind_display: str
+    type: str  # e.g. complaint / fault_report / order / change / cancel
+    type_display: str
+    number: str
+    title: str
+    state: str
+    state_display: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
+def _acceptances(subscriber) -> list[OrderProgress]:
+    if not apps.is_installed("kefu.acceptance"):
+        return []
+    from kefu.acceptance.models import Acceptance
+
+    rows = Acceptance.objects.filter(subscriber=subscriber).select_related("product").order_by("-id")[:LIMIT]
+    return [
+        OrderProgress(
+            kind=OrderKind.BUSINESS_ACCEPTANCE,
+            kind_display=str(OrderKind.label(OrderKind.BUSINESS_ACCEPTANCE)),
+            type=a.action,
+            type_display=a.get_action_display(),
+            number=a.order_number,
+            title=a.product.name,
+            state=a.state,
+            state_display=a.get_state_display(),
+            created_at=a.created_at,
+            closed_at=a.created_at,
+        )
+        for a in rows
+    ]
+
+
+def _work_orders(subscriber) -> list[OrderProgress]:
+    """Work orders of the subscriber, when the work-order engine is installed."""
+    if not apps.is_installed("kefu.workorders"):
+        return []
+    try:
+        from kefu.workorders.models import WorkOrder
+    except ImportError:  # pragma: no cover - the engine is being written
+        return []
+    rows = WorkOrder.objects.filter(subscriber=subscriber).order_by("-id")[:LIMIT]
+    return [
+        OrderProgress(
+            kind=OrderKind.WORK_ORDER,
+            kind_display=str(OrderKind.label(OrderKind.WORK_ORDER)),
+            type=w.kind,
+            type_display=w.get_kind_display(),
+            number=w.number,
+            title=w.title,
+            state=w.state,
+            state_display=w.get_state_display(),
+            created_at=w.accepted_at,
+            closed_at=w.closed_at,
+        )
+        for w in rows
+    ]
+
+
+def order_progress(subscriber) -> list[OrderProgress]:
+    """All orders of the subscriber, newest first."""
+    rows = _acceptances(subscriber) + _work_orders(subscriber)
+    return sorted(rows, key=lambda r: r.created_at, reverse=True)[:LIMIT]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from kefu.remote.api import views
+
+urlpatterns = [path("remote/queries", views.RemoteQueryView.as_view(), name="remote-queries")]

@@ -1,0 +1,170 @@
+"""Remote service (SVC-1): a province serves another province's subscriber.
+
+The query is accepted where the customer is (``remote_query`` on the serving province), relayed
+through the hub (``service.query``) to the home province (``service.home_query``), answered there
+from the home province's billing port, and the answer relayed back to the agent's screen.
+
+Identification: the serving agent states how the customer was identified (calling number or ID
+document shown in person). The service password is deliberately not relayed: every node keeps the
+envelope of each request it received, and a password must never be stored or sent on (AUTH-2).
+
+Complaints: the complaint part of SVC-1 is the cross-level work-order flow (WO-3/WO-4) — a work
+order accepted here with the home province as its target rides ``workorder.*`` messages through the
+hub. That flow belongs to ``kefu.workorders``/``kefu.federation``; :data:`COMPLAINT_HOOK` names the
+entry point it is expected to provide.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kefu.capability.services import MAY_ASK, _STATUS, hub_code, refusal_detail, relayed_error
+from kefu.core import audit
+from kefu.core.errors import DomainError
+from kefu.federation import client, peers
+from kefu.federation.errors import FederationErrorCode as Code
+from kefu.federation.errors import PeerError
+
+# The cross-level complaint flow (another part of issue 5) is expected to offer this service.
+COMPLAINT_HOOK = "kefu.workorders.services.order_accept(..., home_province=<code>)  → workorder.dispatch"
+
+WHAT = {
+    "balance": gettext_lazy("余额"),
+    "bills": gettext_lazy("账单"),
+    "points": gettext_lazy("积分"),
+}
+VERIFIED_BY = {
+    "calling_number": gettext_lazy("本机来电"),
+    "id_document": gettext_lazy("出示有效证件"),
+}
+COLUMNS = {
+    "balance": [("balance", gettext_lazy("余额(元)")), ("arrears", gettext_lazy("欠费(元)")),
+                ("pay_method", gettext_lazy("付费方式"))],
+    "bills": [("month", gettext_lazy("月份")), ("total_fee", gettext_lazy("费用合计(元)")),
+              ("amount_due", gettext_lazy("应缴(元)")), ("amount_paid", gettext_lazy("已缴(元)")),
+              ("due_date", gettext_lazy("缴费期限"))],
+    "points": [("month", gettext_lazy("月份")), ("current_total", gettext_lazy("当前积分")),
+               ("earned_this_month", gettext_lazy("本月新增")), ("redeemed_this_month", gettext_lazy("本月兑换")),
+               ("redeemable", gettext_lazy("可兑换积分"))],
+}  # fmt: skip
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _record(record) -> dict:
+    return {k: _plain(v) for k, v in dataclasses.asdict(record).items()}
+
+
+def remote_query(*, actor, number: str, home: str, what: str, verified_by: str) -> dict:
+    """Serving province: ask the home province, through the hub, about one of its subscribers."""
+    if actor.role not in MAY_ASK:
+        raise DomainError(_("您的角色不能使用异地服务"), code="permission_denied", status=403)
+    errors = {}
+    if not (number.isdigit() and len(number) == 11):
+        errors["number"] = _("请输入11位手机号码")
+    if not home or home == settings.KEFU_NODE_CODE:
+        errors["home"] = _("请选择用户归属的其他省")
+    if what not in WHAT:
+        errors["what"] = _("请选择查询内容")
+    if verified_by not in VERIFIED_BY:
+        errors["verified_by"] = _("请选择客户身份核实方式")
+    if errors:
+        raise DomainError("; ".join(errors.values()), code="validation_failed", status=400, errors=errors)
+    payload = {"number": number, "home": home, "what": what, "verified_by": verified_by,
+               "agent": actor.job_number}  # fmt: skip
+    outcome = "ok"
+    try:
+        return client.request(
+            to=hub_code(), type="service.query", payload=payload, timeout=settings.KEFU_CAPABILITY_TIMEOUT
+        )
+    except PeerError as exc:
+        error = relayed_error(exc)
+        outcome = error.code
+        raise error from None
+    finally:
+        with transaction.atomic():
+            audit.record(
+                actor=actor, action="remote.query", object_type="subscriber", object_id=number,
+                changes={"home": home, "what": what, "verified_by": verified_by, "outcome": str(outcome)},
+                province_id=actor.province_id, city_id=actor.city_id,
+            )  # fmt: skip
+
+
+def remote_relay(*, payload: dict, sender: str, deadline) -> dict:
+    """Hub: pass the query on to the home province and its answer back (deadline minus a margin)."""
+    home = str(payload.get("home", ""))
+    peer = peers.get(home)
+    if peer is None or peer.role != "province" or home == sender:
+        raise DomainError(_("一级客服枢纽不认识归属省 %(h)s") % {"h": home or "—"}, code="unknown_province", status=400)
+    margin = timedelta(seconds=settings.KEFU_CAPABILITY_RELAY_MARGIN)
+    try:
+        return client.request(
+            to=home,
+            type="service.home_query",
+            payload={**payload, "serving": sender},
+            deadline=deadline - margin if deadline else None,
+        )
+    except PeerError as exc:
+        if exc.code == Code.PEER_TIMEOUT:
+            message = _("归属省 %(h)s 未在时限内应答，请稍后再试") % {"h": home}
+        elif exc.code in (Code.PEER_UNAVAILABLE, Code.PEER_NOT_CONFIGURED):
+            message = _("无法连接归属省 %(h)s，请稍后再试") % {"h": home}
+        else:
+            code = str(exc.extra.get("remote_code") or exc.code)
+            raise DomainError(refusal_detail(exc), code=code, status=422) from None
+        raise DomainError(message, code=exc.code, status=_STATUS.get(exc.code, 502)) from None
+
+
+def home_answer(*, payload: dict, serving: str) -> dict:
+    """Home province: answer from this province's billing port and audit who asked from where."""
+    from kefu.core.models import Province
+    from kefu.ports.billing import get_billing
+
+    number, what = str(payload.get("number", "")), str(payload.get("what", ""))
+    if what not in WHAT:
+        raise DomainError(_("不支持的异地查询：%(w)s") % {"w": what}, code="validation_failed", status=400)
+    billing = get_billing()
+    subscriber = billing.subscriber(number)
+    if subscriber is None or subscriber.home_province_code != settings.KEFU_NODE_CODE:
+        raise DomainError(
+            _("号码 %(n)s 不是 %(p)s 的用户") % {"n": number, "p": settings.KEFU_NODE_CODE},
+            code="unknown_subscriber",
+            status=404,
+        )
+    if what == "balance":
+        record = billing.balance(number)
+        rows = [_record(record)] if record else []
+    elif what == "bills":
+        rows = [_record(r) for r in billing.bills(number, months=6)]
+    else:
+        record = billing.points(number)
+        rows = [_record(record)] if record else []
+    province = Province.objects.filter(code=subscriber.home_province_code).first()
+    with transaction.atomic():
+        audit.record(
+            actor=None, action="remote.answer", object_type="subscriber", object_id=number,
+            changes={"what": what, "serving": serving, "agent": str(payload.get("agent", "")),
+                     "verified_by": str(payload.get("verified_by", ""))},
+            province_id=province.pk if province else None,
+        )  # fmt: skip
+    return {
+        "home": settings.KEFU_NODE_CODE,
+        "number": number,
+        "what": what,
+        "customer": {"name": subscriber.user_name, "brand": subscriber.brand, "status": subscriber.status},
+        "columns": [{"key": k, "label": str(label)} for k, label in COLUMNS[what]],
+        "rows": rows,
+    }

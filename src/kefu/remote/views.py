@@ -1,0 +1,45 @@
+"""The province desk's 异地用户 panel (SVC-1): ask the home province, show its answer or why not."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from kefu.core.errors import DomainError
+from kefu.federation import peers
+from kefu.remote import services
+
+
+@login_required
+def remote_page(request):
+    if request.user.role not in services.MAY_ASK:
+        raise PermissionDenied
+    form = {k: (request.POST.get(k) or "").strip() for k in ("number", "home", "what", "verified_by")}
+    answer = error = None
+    if request.method == "POST":
+        try:
+            answer = services.remote_query(actor=request.user, **form)
+            answer["cells"] = [[row.get(c["key"]) for c in answer["columns"]] for row in answer["rows"]]
+        except DomainError as exc:
+            error = {"code": exc.code, "message": exc.message}
+    provinces = sorted(p.code for p in peers.of_role("province") if p.code != settings.KEFU_NODE_CODE)
+    try:
+        from kefu.core.models import Province
+
+        names = dict(Province.objects.values_list("code", "name"))
+    except Exception:  # pragma: no cover - the province table always exists on a province node
+        names = {}
+    return render(
+        request,
+        "remote/panel.html",
+        {
+            "form": form,
+            "answer": answer,
+            "error": error,
+            "provinces": [(code, names.get(code, code)) for code in provinces],
+            "whats": [(k, str(v)) for k, v in services.WHAT.items()],
+            "verifications": [(k, str(v)) for k, v in services.VERIFIED_BY.items()],
+        },
+    )

@@ -1,0 +1,326 @@
+"""Input and output shapes of the work-order API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from kefu.workorders.choices import (
+    BroadbandFaultClass,
+    ContactMethod,
+    FaultProduct,
+    RepairStatus,
+    Satisfaction,
+    WorkOrderKind,
+)
+from kefu.workorders.models import Attachment, FlowDefinition, WorkOrder, WorkOrderEvent
+from kefu.workorders.services import holder_of, peer_of
+
+
+class HolderField(serializers.Field):
+    """``{"kind", "ref", "name"}`` of a holder (``ref`` as taken by ``dispatch``'s ``to``)."""
+
+    def __init__(self, *, peer: bool = False, **kwargs):
+        self.peer = peer
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, order):
+        holder = peer_of(order) if self.peer else holder_of(order)
+        if not holder.kind:
+            return None
+        obj = holder.staff or holder.group or holder.department
+        return {"kind": holder.kind, "ref": holder.ref, "name": getattr(obj, "name", str(obj))}
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    uploaded_by = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "event",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return f"/api/v1/work-order-attachments/{obj.pk}"
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_job_number", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkOrderEvent
+        fields = [
+            "seq",
+            "action",
+            "actor",
+            "at",
+            "comment",
+            "state_before",
+            "state_after",
+            "holder_before",
+            "holder_after",
+            "data",
+            "attachments",
+        ]
+
+
+class WorkOrderStateSerializer(serializers.ModelSerializer):
+    """The answer of creating an order and of every action: where the order stands now (cheap to
+    render: no related row beyond the holder). ``seq`` is the number of its last event."""
+
+    holder = HolderField()
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    paused = serializers.BooleanField(source="is_paused", read_only=True)
+    seq = serializers.IntegerField(source="event_seq", read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "number",
+            "kind",
+            "state",
+            "holder",
+            "accepted_at",
+            "order_due_at",
+            "step_due_at",
+            "sla",
+            "overdue",
+            "paused",
+            "urge_count",
+            "rounds",
+            "closed_at",
+            "seq",
+        ]
+
+
+class WorkOrderSerializer(serializers.ModelSerializer):
+    """An order in lists."""
+
+    flow = serializers.SerializerMethodField()
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    business = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_path = serializers.CharField(source="category.full_path", default="", read_only=True)
+    holder = HolderField()
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    paused = serializers.BooleanField(source="is_paused", read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "number",
+            "kind",
+            "flow",
+            "state",
+            "title",
+            "urgent",
+            "contact_number",
+            "customer_level",
+            "province",
+            "city",
+            "business",
+            "category",
+            "category_path",
+            "holder",
+            "accepted_at",
+            "order_due_at",
+            "step_due_at",
+            "sla",
+            "overdue",
+            "paused",
+            "urge_count",
+            "rounds",
+            "closed_at",
+            "oa_reference",
+        ]
+
+    def get_flow(self, obj) -> str:
+        return obj.flow.code if "flow" in obj._state.fields_cache else str(obj.flow_id)
+
+
+class WorkOrderDetailSerializer(WorkOrderSerializer):
+    """One order with its full history (WO-6) and the actions the reader may take now."""
+
+    peer = HolderField(peer=True)
+    handler = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
+    responsibility_cause = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    responsible_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    subscriber = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(WorkOrderSerializer.Meta):
+        fields = WorkOrderSerializer.Meta.fields + [
+            "description",
+            "subscriber",
+            "service_request",
+            "peer",
+            "handler",
+            "created_by",
+            "result",
+            "satisfaction",
+            "contact_method",
+            "contact_address",
+            "fault_product",
+            "fault_class",
+            "repair_status",
+            "responsibility_cause",
+            "responsible_department",
+            "time_limit_hours",
+            "step_limit_hours",
+            "round_the_clock",
+            "paused_at",
+            "pause_reason",
+            "paused_seconds",
+            "warned_at",
+            "step_overdue_at",
+            "overdue_at",
+            "escalated_at",
+            "last_urged_at",
+            "oa_url",
+            "events",
+            "attachments",
+            "actions",
+        ]
+
+    def get_attachments(self, obj) -> list[dict]:
+        items = [a for e in obj.events.all() for a in e.attachments.all()]
+        return AttachmentSerializer(items, many=True).data
+
+    def get_actions(self, obj) -> list[str]:
+        from kefu.workorders.selectors import available_actions
+
+        request = self.context.get("request")
+        return available_actions(obj, request.user) if request is not None else []
+
+
+class WorkOrderCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=WorkOrderKind.CHOICES)
+    subscriber = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="subscriber number"
+    )
+    contact_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    category = serializers.IntegerField(required=False, allow_null=True, help_text="request-category node id")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    flow = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="flow code (WO-9)"
+    )
+    service_request = serializers.IntegerField(required=False, allow_null=True)
+    contact_method = serializers.ChoiceField(choices=ContactMethod.CHOICES, required=False, allow_blank=True)
+    contact_address = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    fault_product = serializers.ChoiceField(choices=FaultProduct.CHOICES, required=False, allow_blank=True)
+    fault_class = serializers.ChoiceField(
+        choices=BroadbandFaultClass.CHOICES, required=False, allow_blank=True
+    )
+    urgent = serializers.BooleanField(required=False, default=False)
+    oa_reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class _Files(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="multipart uploads"
+    )
+
+
+class CommentInput(_Files):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+
+
+class RequiredCommentInput(_Files):
+    comment = serializers.CharField(max_length=8000)
+
+
+class ReasonInput(_Files):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DispatchInput(CommentInput):
+    to = serializers.CharField(
+        required=False, allow_blank=True, help_text="department:<code> | group:<code> | staff:<job number>"
+    )
+
+
+class ProcessInput(CommentInput):
+    repair_status = serializers.ChoiceField(choices=RepairStatus.CHOICES, required=False, allow_blank=True)
+
+
+class FeedbackInput(CommentInput):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.CHOICES)
+    method = serializers.ChoiceField(choices=ContactMethod.CHOICES, required=False, allow_blank=True)
+
+
+class ArchiveInput(CommentInput):
+    responsibility_cause = serializers.CharField(required=False, allow_blank=True, help_text="cause code")
+    responsible_department = serializers.CharField(
+        required=False, allow_blank=True, help_text="department code"
+    )
+
+
+class AttachInput(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class OaLinkInput(serializers.Serializer):
+    oa_reference = serializers.CharField(max_length=60)
+    oa_url = serializers.URLField(required=False, allow_blank=True, max_length=300)
+
+
+class FlowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FlowDefinition
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "business_code",
+            "category_code",
+            "version",
+            "is_current",
+            "is_default",
+            "definition",
+            "published_at",
+            "published_by",
+            "note",
+        ]
+        read_only_fields = ["id", "version", "is_current", "published_at", "published_by"]
+
+
+class FlowPublishSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    kind = serializers.ChoiceField(choices=WorkOrderKind.CHOICES, required=False, allow_blank=True)
+    business_code = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    category_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    is_default = serializers.BooleanField(required=False, allow_null=True, default=None)
+    definition = serializers.JSONField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class TransitionSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    action = serializers.CharField()
+    target = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    who = serializers.CharField()
+
+
+class OaExportSerializer(serializers.Serializer):
+    results = serializers.ListField(child=serializers.DictField())

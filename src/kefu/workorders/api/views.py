@@ -1,0 +1,487 @@
+"""The native work-order API (WO-6, WO-4): list, create (idempotent), detail with history, one
+POST per action, attachments, OA export, flows and the transition table. Views parse, call one
+service or selector, and render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kefu.catalog.models import CategoryNode, ResponsibilityCause
+from kefu.core import scope
+from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
+from kefu.core.errors import NotFoundError
+from kefu.core.models import Department
+from kefu.workorders import attachments, selectors, services, transitions
+from kefu.workorders.api import serializers as s
+from kefu.workorders.errors import WorkOrderError
+from kefu.workorders.models import Attachment, FlowDefinition, WorkOrder
+
+LIST_FILTERS = [
+    OpenApiParameter("state", str, description="state, or several separated by commas"),
+    OpenApiParameter("overdue", bool),
+    OpenApiParameter("level", str, description="customer level"),
+    OpenApiParameter("business", str, description="business code"),
+    OpenApiParameter("category", str, description="category node code (any version)"),
+    OpenApiParameter("city", str, description="city code"),
+    OpenApiParameter("holder", str, description="department:<code> | group:<code> | staff:<job number> | me"),
+    OpenApiParameter("kind", str),
+    OpenApiParameter("subscriber", str, description="subscriber number"),
+    OpenApiParameter("flow", str, description="flow code"),
+    OpenApiParameter("open", bool, description="only orders not archived or cancelled"),
+]
+
+
+class WorkOrderPagination(CursorPagination):
+    """Keyset pagination on id, newest first: the first page is one index range scan."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = "-id"
+
+
+def _files(request) -> list:
+    return request.FILES.getlist("files") if hasattr(request, "FILES") else []
+
+
+def _fingerprint(request) -> str:
+    data = request.data
+    if hasattr(data, "lists"):  # multipart: fields plus the files' names and sizes
+        body = {k: v for k, v in data.lists() if k != "files"}
+        body["files"] = [(f.name, f.size) for f in _files(request)]
+    else:
+        body = data
+    return services.fingerprint(body)
+
+
+class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Work orders: ``GET/POST /api/v1/work-orders``, ``GET /api/v1/work-orders/{number}``,
+    ``POST /api/v1/work-orders/{number}/{action}``."""
+
+    queryset = WorkOrder.objects.all()
+    serializer_class = s.WorkOrderSerializer
+    pagination_class = WorkOrderPagination
+    lookup_field = "number"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*selectors.LIST_RELATED, "flow")
+
+    @extend_schema(parameters=LIST_FILTERS)
+    def list(self, request, *args, **kwargs):
+        p = request.query_params
+        queryset = selectors.order_list(
+            user=request.user,
+            state=p.get("state", ""),
+            overdue=p.get("overdue"),
+            level=p.get("level", ""),
+            business=p.get("business", ""),
+            category=p.get("category", ""),
+            city=p.get("city", ""),
+            holder=p.get("holder", ""),
+            kind=p.get("kind", ""),
+            subscriber=p.get("subscriber", ""),
+            flow=p.get("flow", ""),
+            open_only=p.get("open"),
+        ).select_related("flow")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.WorkOrderSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.WorkOrderCreateSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
+        responses={201: s.WorkOrderStateSerializer, 200: s.WorkOrderStateSerializer},
+    )
+    def create(self, request):
+        data = s.WorkOrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        result = services.order_accept(
+            actor=request.user,
+            data=services.OrderInput(
+                kind=v["kind"],
+                subscriber=self._subscriber(v.get("subscriber")),
+                contact_number=v.get("contact_number", ""),
+                category=self._category(v.get("category")),
+                title=v.get("title", ""),
+                description=v.get("description", ""),
+                flow_code=v.get("flow", ""),
+                service_request=self._service_request(v.get("service_request")),
+                contact_method=v.get("contact_method", ""),
+                contact_address=v.get("contact_address", ""),
+                fault_product=v.get("fault_product", ""),
+                fault_class=v.get("fault_class", ""),
+                urgent=v.get("urgent", False),
+                oa_reference=v.get("oa_reference", ""),
+            ),
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
+            request_fingerprint=_fingerprint(request),
+            files=_files(request),
+        )
+        body = s.WorkOrderStateSerializer(result.order).data
+        if result.created:
+            return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
+
+    def _subscriber(self, number):
+        if not number:
+            return None
+        from kefu.customers.models import Subscriber
+
+        subscriber = scope.restrict(Subscriber.objects.all(), self.request.user).filter(number=number).first()
+        if subscriber is None:
+            raise NotFoundError(
+                _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number}, code="unknown_subscriber"
+            )
+        return subscriber
+
+    @staticmethod
+    def _category(category_id):
+        if category_id is None:
+            return None
+        category = (
+            CategoryNode.objects.select_related("version", "business", "parent")
+            .filter(pk=category_id)
+            .first()
+        )
+        if category is None:
+            raise WorkOrderError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code="validation_failed")
+        return category
+
+    def _service_request(self, request_id):
+        if request_id is None:
+            return None
+        from kefu.contacts.models import ServiceRequest
+
+        found = scope.restrict(ServiceRequest.objects.all(), self.request.user).filter(pk=request_id).first()
+        if found is None:
+            raise NotFoundError(_("服务请求不存在"))
+        return found
+
+    @extend_schema(responses=s.WorkOrderDetailSerializer)
+    def retrieve(self, request, number=None):
+        order = selectors.order_detail(user=request.user, number=number)
+        return Response(s.WorkOrderDetailSerializer(order, context={"request": request}).data)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _act(self, request, input_class, call):
+        # Out of scope is 404 before the input is even read; the service locks and checks again.
+        number = self.kwargs["number"]
+        if not scope.restrict(WorkOrder.objects.filter(number=number), request.user).exists():
+            raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number})
+        data = input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v.pop("files", None)
+        order = call(number, v, _files(request))
+        return Response(s.WorkOrderStateSerializer(order).data)
+
+    @extend_schema(request=s.DispatchInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_(self, request, number=None):  # not "dispatch": that is APIView's own method
+        def call(order, v, files):
+            to = services.holder_parse(v["to"]) if v.get("to") else None
+            return services.order_dispatch(
+                actor=request.user, order=order, to=to, comment=v.get("comment", ""), files=files
+            )
+
+        return self._act(request, s.DispatchInput, call)
+
+    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, number=None):
+        return self._act(
+            request,
+            s.CommentInput,
+            lambda o, v, f: services.order_receive(
+                actor=request.user, order=o, comment=v.get("comment", ""), files=f
+            ),
+        )
+
+    @extend_schema(request=s.ProcessInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def process(self, request, number=None):
+        return self._act(
+            request,
+            s.ProcessInput,
+            lambda o, v, f: services.order_process(
+                actor=request.user,
+                order=o,
+                comment=v.get("comment", ""),
+                repair_status=v.get("repair_status", ""),
+                files=f,
+            ),
+        )
+
+    @extend_schema(request=s.RequiredCommentInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, number=None):
+        return self._act(
+            request,
+            s.RequiredCommentInput,
+            lambda o, v, f: services.order_reply(actor=request.user, order=o, comment=v["comment"], files=f),
+        )
+
+    @extend_schema(request=s.FeedbackInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, number=None):
+        return self._act(
+            request,
+            s.FeedbackInput,
+            lambda o, v, f: services.order_feedback(
+                actor=request.user,
+                order=o,
+                satisfaction=v["satisfaction"],
+                comment=v.get("comment", ""),
+                method=v.get("method", ""),
+                files=f,
+            ),
+        )
+
+    @extend_schema(request=s.ArchiveInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, number=None):
+        def call(order, v, files):
+            cause = department = None
+            if v.get("responsibility_cause"):
+                cause = ResponsibilityCause.objects.filter(
+                    code=v["responsibility_cause"], active=True
+                ).first()
+                if cause is None:
+                    raise WorkOrderError(_("未知的责任原因"), code="validation_failed")
+            if v.get("responsible_department"):
+                department = Department.objects.filter(code=v["responsible_department"]).first()
+                if department is None:
+                    raise WorkOrderError(_("未知的责任部门"), code="validation_failed")
+            return services.order_archive(
+                actor=request.user,
+                order=order,
+                responsibility_cause=cause,
+                responsible_department=department,
+                comment=v.get("comment", ""),
+                files=files,
+            )
+
+        return self._act(request, s.ArchiveInput, call)
+
+    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request, number=None):
+        return self._act(
+            request,
+            s.ReasonInput,
+            lambda o, v, f: services.order_reprocess(
+                actor=request.user, order=o, reason=v["reason"], files=f
+            ),
+        )
+
+    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, number=None):
+        return self._act(
+            request,
+            s.ReasonInput,
+            lambda o, v, f: services.order_return(actor=request.user, order=o, reason=v["reason"], files=f),
+        )
+
+    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def query(self, request, number=None):
+        return self._act(
+            request,
+            s.CommentInput,
+            lambda o, v, f: services.order_query(actor=request.user, order=o, comment=v.get("comment", "")),
+        )
+
+    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def urge(self, request, number=None):
+        return self._act(
+            request,
+            s.CommentInput,
+            lambda o, v, f: services.order_urge(actor=request.user, order=o, comment=v.get("comment", "")),
+        )
+
+    @extend_schema(request=s.RequiredCommentInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def comment(self, request, number=None):
+        return self._act(
+            request,
+            s.RequiredCommentInput,
+            lambda o, v, f: services.order_comment(
+                actor=request.user, order=o, comment=v["comment"], files=f
+            ),
+        )
+
+    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, number=None):
+        return self._act(
+            request,
+            s.ReasonInput,
+            lambda o, v, f: services.order_cancel(actor=request.user, order=o, reason=v["reason"]),
+        )
+
+    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, number=None):
+        return self._act(
+            request,
+            s.ReasonInput,
+            lambda o, v, f: services.order_pause(actor=request.user, order=o, reason=v["reason"]),
+        )
+
+    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, number=None):
+        return self._act(
+            request,
+            s.CommentInput,
+            lambda o, v, f: services.order_resume(actor=request.user, order=o, comment=v.get("comment", "")),
+        )
+
+    @extend_schema(request={"multipart/form-data": s.AttachInput}, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, number=None):
+        return self._act(
+            request,
+            s.AttachInput,
+            lambda o, v, f: services.order_attach(
+                actor=request.user, order=o, files=f, comment=v.get("comment", "")
+            ),
+        )
+
+    @extend_schema(request=s.OaLinkInput, responses=s.WorkOrderStateSerializer)
+    @action(detail=True, methods=["post"], url_path="oa-link", url_name="oa-link")
+    def oa_link(self, request, number=None):
+        return self._act(
+            request,
+            s.OaLinkInput,
+            lambda o, v, f: services.order_link_oa(
+                actor=request.user, order=o, oa_reference=v["oa_reference"], oa_url=v.get("oa_url", "")
+            ),
+        )
+
+    @extend_schema(
+        parameters=[*LIST_FILTERS, OpenApiParameter("format", str, enum=["json", "csv"])],
+        responses={200: s.OaExportSerializer, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(detail=False, methods=["get"], url_path="oa-export", url_name="oa-export", pagination_class=None)
+    def oa_export(self, request):
+        """WO-10: the orders (same filters as the list, at most 10,000) for the office (OA) system."""
+        p = request.query_params
+        queryset = selectors.order_list(
+            user=request.user,
+            state=p.get("state", ""),
+            overdue=p.get("overdue"),
+            level=p.get("level", ""),
+            business=p.get("business", ""),
+            category=p.get("category", ""),
+            city=p.get("city", ""),
+            holder=p.get("holder", ""),
+            kind=p.get("kind", ""),
+            subscriber=p.get("subscriber", ""),
+            flow=p.get("flow", ""),
+            open_only=p.get("open"),
+        ).order_by("-id")
+        rows = selectors.oa_export_rows(queryset)
+        if p.get("format") == "csv":
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=selectors.OA_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+            response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="work-orders-oa.csv"'
+            return response
+        return Response({"results": rows})
+
+
+class AttachmentDownloadViewSet(ScopedQuerysetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """``GET /api/v1/work-order-attachments/{id}``: download one attachment (scope-checked, audited)."""
+
+    queryset = Attachment.objects.all()
+    serializer_class = s.AttachmentSerializer
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def retrieve(self, request, pk=None):
+        attachment = attachments.attachment_for_download(
+            user=request.user, attachment_id=self.get_object().pk
+        )
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Checksum-SHA256"] = attachment.sha256
+        return response
+
+
+class FlowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Work-order flows (SYS-3): everyone reads; administrators publish a new version with POST."""
+
+    queryset = FlowDefinition.objects.all()
+    serializer_class = s.FlowSerializer
+    permission_classes = [ReadOnlyOrAdministrator]
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("code", str),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("all", bool, description="every version, not only current ones"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        p = request.query_params
+        queryset = selectors.flow_list(current_only=p.get("all") not in ("1", "true"))
+        if p.get("code"):
+            queryset = queryset.filter(code=p["code"])
+        if p.get("kind"):
+            queryset = queryset.filter(kind=p["kind"])
+        return Response(s.FlowSerializer(queryset, many=True).data)
+
+    @extend_schema(request=s.FlowPublishSerializer, responses={201: s.FlowSerializer})
+    def create(self, request):
+        data = s.FlowPublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        flow = services.flow_publish(
+            actor=request.user,
+            code=v["code"],
+            definition=v["definition"],
+            name=v.get("name", ""),
+            kind=v.get("kind", ""),
+            business_code=v.get("business_code", ""),
+            category_code=v.get("category_code", ""),
+            is_default=v.get("is_default"),
+            note=v.get("note", ""),
+        )
+        return Response(s.FlowSerializer(flow).data, status=status.HTTP_201_CREATED)
+
+
+class TransitionTableView(APIView):
+    """``GET /api/v1/work-order-transitions``: the transition table (state × action → state, roles,
+    who may act)."""
+
+    @extend_schema(responses=s.TransitionSerializer(many=True))
+    def get(self, request):
+        rows = [
+            {"state": st, "action": a, "target": t, "roles": list(r), "who": w}
+            for st, a, t, r, w in transitions.table_rows()
+        ]
+        return Response(rows)

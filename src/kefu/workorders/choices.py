@@ -1,0 +1,247 @@
+"""Kinds, states, actions and the small vocabularies of work orders (WO-1..10)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.choices import ChoiceSet, RequestType
+
+
+class WorkOrderKind(ChoiceSet):
+    """What an order is about; each kind maps to the request type its time limits are filed under."""
+
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+    CONSULTATION = "consultation"
+    FAULT_REPORT = "fault_report"
+    PRE_ACCEPTANCE = "pre_acceptance"
+    BUSINESS_HANDLING = "business_handling"
+
+    LABELS = {
+        COMPLAINT: _("投诉"),
+        SUGGESTION: _("建议"),
+        CONSULTATION: _("咨询"),
+        FAULT_REPORT: _("障碍申告"),
+        PRE_ACCEPTANCE: _("预受理"),
+        BUSINESS_HANDLING: _("业务办理"),
+    }
+
+    REQUEST_TYPE = {
+        COMPLAINT: RequestType.COMPLAINT,
+        SUGGESTION: RequestType.SUGGESTION,
+        CONSULTATION: RequestType.CONSULTATION,
+        FAULT_REPORT: RequestType.FAULT_REPORT,
+        PRE_ACCEPTANCE: RequestType.BUSINESS_HANDLING,
+        BUSINESS_HANDLING: RequestType.BUSINESS_HANDLING,
+    }
+
+
+class WorkOrderState(ChoiceSet):
+    """The states of the transition table (:mod:`kefu.workorders.transitions`)."""
+
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    PROCESSING = "processing"
+    RETURNED = "returned"
+    REPLIED = "replied"
+    FEEDBACK = "feedback"
+    ARCHIVED = "archived"
+    CANCELLED = "cancelled"
+
+    LABELS = {
+        ACCEPTED: _("已受理"),
+        DISPATCHED: _("已派发"),
+        PROCESSING: _("处理中"),
+        RETURNED: _("已退回"),
+        REPLIED: _("已回复"),
+        FEEDBACK: _("已反馈"),
+        ARCHIVED: _("已归档"),
+        CANCELLED: _("已撤销"),
+    }
+    TERMINAL = (ARCHIVED, CANCELLED)
+    OPEN = (ACCEPTED, DISPATCHED, PROCESSING, RETURNED, REPLIED, FEEDBACK)
+
+
+class Action(ChoiceSet):
+    """Actions on an order (WO-4 plus cancel, the clock pause of WO-5 and attaching files)."""
+
+    ACCEPT = "accept"
+    DISPATCH = "dispatch"
+    RECEIVE = "receive"
+    PROCESS = "process"
+    REPLY = "reply"
+    FEEDBACK = "feedback"
+    ARCHIVE = "archive"
+    REPROCESS = "reprocess"
+    QUERY = "query"
+    RETURN = "return"
+    URGE = "urge"
+    COMMENT = "comment"
+    CANCEL = "cancel"
+    PAUSE = "pause"
+    RESUME = "resume"
+    ATTACH = "attach"
+
+    LABELS = {
+        ACCEPT: _("受理"),
+        DISPATCH: _("派发"),
+        RECEIVE: _("接收"),
+        PROCESS: _("处理"),
+        REPLY: _("回复"),
+        FEEDBACK: _("客户反馈"),
+        ARCHIVE: _("归档"),
+        REPROCESS: _("再处理"),
+        QUERY: _("查询"),
+        RETURN: _("退回"),
+        URGE: _("催办"),
+        COMMENT: _("中途意见"),
+        CANCEL: _("撤销"),
+        PAUSE: _("暂停计时"),
+        RESUME: _("恢复计时"),
+        ATTACH: _("上传附件"),
+    }
+
+    # Step actions move an order through its flow; a flow (SYS-3) names the ones it uses. The others
+    # are always available where the table allows them.
+    STEPS = (DISPATCH, RECEIVE, PROCESS, REPLY, FEEDBACK, ARCHIVE, REPROCESS, RETURN)
+
+    # Past-tense names used for outbox topics ("workorder.dispatched") and notifications.
+    PAST = {
+        ACCEPT: "accepted",
+        DISPATCH: "dispatched",
+        RECEIVE: "received",
+        PROCESS: "processed",
+        REPLY: "replied",
+        FEEDBACK: "feedback_given",
+        ARCHIVE: "archived",
+        REPROCESS: "reprocessed",
+        QUERY: "queried",
+        RETURN: "returned",
+        URGE: "urged",
+        COMMENT: "commented",
+        CANCEL: "cancelled",
+        PAUSE: "paused",
+        RESUME: "resumed",
+        ATTACH: "attached",
+    }
+
+
+class SystemEvent(ChoiceSet):
+    """Events the SLA sweep and annotations append; they change no state."""
+
+    WARN = "warn"
+    ESCALATE = "escalate"
+    OA_LINK = "oa_link"
+
+    LABELS = {WARN: _("临近超时预警"), ESCALATE: _("超时升级"), OA_LINK: _("关联OA")}
+    PAST = {WARN: "warned", ESCALATE: "escalated", OA_LINK: "oa_linked"}
+
+
+class EventAction(ChoiceSet):
+    LABELS = {**Action.LABELS, **SystemEvent.LABELS}
+
+
+class HolderKind(ChoiceSet):
+    """Who holds an order (WO-2): a group, a city team, a department or a person."""
+
+    GROUP = "group"
+    CITY_TEAM = "city_team"
+    DEPARTMENT = "department"
+    PERSON = "person"
+
+    LABELS = {GROUP: _("班组"), CITY_TEAM: _("地市团队"), DEPARTMENT: _("部门"), PERSON: _("个人")}
+
+
+class Satisfaction(ChoiceSet):
+    """Customer satisfaction recorded with the feedback."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+    UNREACHABLE = "unreachable"
+
+    LABELS = {
+        SATISFIED: _("满意"),
+        BASICALLY_SATISFIED: _("基本满意"),
+        DISSATISFIED: _("不满意"),
+        UNREACHABLE: _("联系不上"),
+    }
+
+
+class ContactMethod(ChoiceSet):
+    """The agreed method to tell the customer the result (WO-7, Q-4)."""
+
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+    FAX = "fax"
+
+    LABELS = {PHONE: _("电话"), SMS: _("短信"), EMAIL: _("电子邮件"), FAX: _("传真")}
+
+
+class FaultProduct(ChoiceSet):
+    """Products a fault report can be about (WO-8)."""
+
+    FIXED_LINE = "fixed_line"
+    BROADBAND = "broadband"
+    MOBILE = "mobile"
+    PHS = "phs"
+    VAS = "vas"
+    BANDWIDTH = "bandwidth"
+    INTERNET = "internet"
+
+    LABELS = {
+        FIXED_LINE: _("固话"),
+        BROADBAND: _("宽带"),
+        MOBILE: _("移动电话"),
+        PHS: _("小灵通"),
+        VAS: _("增值业务"),
+        BANDWIDTH: _("专线带宽"),
+        INTERNET: _("互联网产品"),
+    }
+
+
+class BroadbandFaultClass(ChoiceSet):
+    """WO-8's five broadband fault classes."""
+
+    NO_INTERNET_NO_PHONE = "no_internet_no_phone"
+    PHONE_NO_INTERNET = "phone_no_internet"
+    SLOW = "slow"
+    UNSTABLE = "unstable"
+    OTHER = "other"
+
+    LABELS = {
+        NO_INTERNET_NO_PHONE: _("无法上网且无法通话"),
+        PHONE_NO_INTERNET: _("能通话但无法上网"),
+        SLOW: _("网速慢"),
+        UNSTABLE: _("网络不稳定、掉线"),
+        OTHER: _("其他宽带障碍"),
+    }
+
+
+class RepairStatus(ChoiceSet):
+    """Repair tracking of a fault report (WO-8), reported with ``process``."""
+
+    REPORTED = "reported"
+    DIAGNOSING = "diagnosing"
+    ON_SITE = "on_site"
+    REPAIRED = "repaired"
+    CUSTOMER_NOTIFIED = "customer_notified"
+
+    LABELS = {
+        REPORTED: _("已申告"),
+        DIAGNOSING: _("测试诊断"),
+        ON_SITE: _("上门维修"),
+        REPAIRED: _("已修复"),
+        CUSTOMER_NOTIFIED: _("已通知客户"),
+    }
+
+
+class SlaLevel(ChoiceSet):
+    """How close an order is to its deadline, as the sweep last saw it."""
+
+    ON_TIME = "on_time"
+    NEAR = "near"
+    OVERDUE = "overdue"
+
+    LABELS = {ON_TIME: _("正常"), NEAR: _("临近超时"), OVERDUE: _("已超时")}

@@ -1,0 +1,141 @@
+"""Reads for the desk's order pages (WO-2, WO-6): the queues a member of staff works from, the
+holders an order may be dispatched to, and a subscriber's orders for the customer view (VIEW-4)
+and the progress query (Q-3). Writes stay in :mod:`kefu.workorders.services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from kefu.core.choices import DepartmentKind, Role
+from kefu.core.models import AgentGroup, Department, Staff
+from kefu.workorders import selectors
+from kefu.workorders.models import WorkOrder
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str  # "mine", "created", "all" or a holder ref ("department:CITY-3201")
+    label: str
+
+
+def member_holders(user) -> list[tuple[str, str]]:
+    """The holders ``user`` belongs to, as (ref, label): their department (or, filed without one,
+    the centre or city team their role works in), their agent group, and themself — the same rule
+    as :meth:`WorkOrder.is_held_by`."""
+    found: list[tuple[str, str]] = []
+    department = None
+    if user.department_id:
+        department = Department.objects.filter(pk=user.department_id).first()
+    elif user.role == Role.BACK_OFFICE and user.province_id and not user.city_id:
+        department = Department.objects.filter(
+            kind=DepartmentKind.CENTRE, province_id=user.province_id, active=True
+        ).first()
+    elif user.role == Role.CITY_HANDLER and user.city_id:
+        department = Department.objects.filter(
+            kind=DepartmentKind.CITY_TEAM, city_id=user.city_id, active=True
+        ).first()
+    if department is not None:
+        found.append((f"department:{department.code}", department.name))
+    if user.agent_group_id:
+        group = AgentGroup.objects.filter(pk=user.agent_group_id).first()
+        if group is not None:
+            found.append((f"group:{group.code}", group.name))
+    return found
+
+
+def queues_for(user) -> list[Queue]:
+    """The queue tabs of ``user``: mine (every holder they belong to), each such holder, the orders
+    they accepted (front line), and everything in their scope."""
+    queues = [Queue("mine", _("我的待办"))]
+    queues += [Queue(ref, label) for ref, label in member_holders(user)]
+    if user.role in (Role.HOTLINE_AGENT, Role.HALL_STAFF, Role.VIP_MANAGER, Role.BACK_OFFICE):
+        queues.append(Queue("created", _("我受理的")))
+    queues.append(Queue("all", _("全部工单")))
+    return queues
+
+
+def default_queue(user) -> str:
+    return "all" if user.role in (Role.SUPERVISOR, Role.QUALITY_INSPECTOR, Role.ADMINISTRATOR) else "mine"
+
+
+def mine_condition(user) -> Q:
+    refs = [ref for ref, _label in member_holders(user)]
+    condition = Q(holder_staff=user) | Q(handler=user)
+    departments = [r.partition(":")[2] for r in refs if r.startswith("department:")]
+    groups = [r.partition(":")[2] for r in refs if r.startswith("group:")]
+    if departments:
+        condition |= Q(holder_department__code__in=departments)
+    if groups:
+        condition |= Q(holder_group__code__in=groups)
+    return condition
+
+
+def queue_orders(*, user, queue: str, filters: dict) -> QuerySet[WorkOrder]:
+    """The orders of one queue with the list filters of :func:`selectors.order_list`."""
+    queryset = selectors.order_list(user=user, **filters)
+    if queue == "mine":
+        queryset = queryset.filter(mine_condition(user)).exclude(state__in=("archived", "cancelled"))
+    elif queue == "created":
+        queryset = queryset.filter(created_by=user)
+    elif queue != "all":
+        queryset = queryset.filter(selectors._holder_condition(queue, user))
+    return queryset.select_related("subscriber", "escalated_to").order_by("-id")
+
+
+def dispatch_targets(order: WorkOrder) -> list[tuple[str, str]]:
+    """Holders an order of this province may be dispatched to: the centre and city teams, the
+    responsible departments, the province's agent groups and its VIP account managers (WO-2, WO-7)."""
+    departments = Department.objects.filter(active=True).filter(
+        Q(province_id=order.province_id) | Q(kind=DepartmentKind.RESPONSIBLE)
+    )
+    order_kind = {DepartmentKind.CENTRE: 0, DepartmentKind.CITY_TEAM: 1}
+    targets = sorted(
+        ((order_kind.get(d.kind, 2), d.code, f"department:{d.code}", d.name) for d in departments),
+    )
+    result = [(ref, name) for _k, _c, ref, name in targets]
+    result += [
+        (f"group:{g.code}", g.name)
+        for g in AgentGroup.objects.filter(province_id=order.province_id).order_by("code")
+    ]
+    result += [
+        (f"staff:{s.job_number}", f"{s.name} ({s.job_number}) · {s.get_role_display()}")
+        for s in Staff.objects.filter(
+            province_id=order.province_id, role=Role.VIP_MANAGER, is_active=True
+        ).order_by("job_number")
+    ]
+    return result
+
+
+def subscriber_orders(*, user, number: str, limit: int = 20) -> list[WorkOrder]:
+    """VIEW-4 / Q-3: the subscriber's orders ``user`` may see, newest first (open or not)."""
+    return list(selectors.order_list(user=user, subscriber=number).order_by("-id")[:limit])
+
+
+def holder_names(refs) -> dict[str, str]:
+    """Readable names of holder refs (``department:CITY-3201`` → 南京分公司…), three queries at most."""
+    codes: dict[str, set[str]] = {"department": set(), "group": set(), "staff": set()}
+    for ref in refs:
+        kind, _sep, code = ref.partition(":")
+        if kind in codes:
+            codes[kind].add(code)
+    names = {}
+    if codes["department"]:
+        names |= {
+            f"department:{c}": n
+            for c, n in Department.objects.filter(code__in=codes["department"]).values_list("code", "name")
+        }
+    if codes["group"]:
+        names |= {
+            f"group:{c}": n
+            for c, n in AgentGroup.objects.filter(code__in=codes["group"]).values_list("code", "name")
+        }
+    if codes["staff"]:
+        names |= {
+            f"staff:{j}": f"{n} ({j})"
+            for j, n in Staff.objects.filter(job_number__in=codes["staff"]).values_list("job_number", "name")
+        }
+    return names

@@ -1,0 +1,445 @@
+"""The desk's work-order pages (WO-1, WO-2, WO-4..7, WO-10, SR-4): queues with filters and keyset
+pages, the order with its timeline, deadlines, attachments and one button per action the table
+allows now, the new-order form, supervisors' bulk actions.
+
+Views parse, call a service or a selector, and render; a refused action comes back as a message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.catalog.models import CategoryNode, ResponsibilityCause
+from kefu.catalog.selectors import request_type_tree, responsibility_causes, responsible_departments
+from kefu.core import scope
+from kefu.core.choices import Role
+from kefu.core.errors import DomainError, NotFoundError
+from kefu.core.models import Department
+from kefu.workorders import attachments, flows, queues, selectors, services
+from kefu.workorders.choices import Action, SystemEvent, WorkOrderKind, WorkOrderState
+from kefu.workorders.forms import CONTACT_METHODS, REPAIR_STATUSES, SATISFACTION, FilterForm, OrderForm
+
+PAGE_SIZE = 30
+SUPERVISORS = (Role.SUPERVISOR,)
+BULK_ACTIONS = (Action.URGE, Action.DISPATCH, Action.QUERY)
+OA_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMINISTRATOR)
+# actions whose form asks for a required text (a result, a comment or a reason), and those taking files
+REASON_ACTIONS = (Action.REPLY, Action.COMMENT, Action.REPROCESS, Action.RETURN, Action.CANCEL, Action.PAUSE)
+FILE_ACTIONS = (
+    Action.DISPATCH,
+    Action.PROCESS,
+    Action.REPLY,
+    Action.FEEDBACK,
+    Action.ARCHIVE,
+    Action.REPROCESS,
+    Action.RETURN,
+    Action.COMMENT,
+    Action.ATTACH,
+)
+
+
+def _order_or_404(user, number: str):
+    try:
+        return selectors.order_detail(user=user, number=number)
+    except NotFoundError:
+        raise Http404(_("工单不存在或不在您的数据权限范围内")) from None
+
+
+# --- queues ------------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    """Back-office queues per group or holder (WO-2, WO-6): filters, newest first, "下一页" by keyset."""
+    user = request.user
+    tabs = queues.queues_for(user)
+    current = request.GET.get("queue") or queues.default_queue(user)
+    if current not in {t.key for t in tabs}:
+        current = queues.default_queue(user)
+    form = FilterForm(request.GET)
+    filters = form.filters()
+    try:
+        queryset = queues.queue_orders(user=user, queue=current, filters=filters)
+        after = request.GET.get("after", "")
+        if after.isdigit():
+            queryset = queryset.filter(pk__lt=int(after))
+        rows = list(queryset[: PAGE_SIZE + 1])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        rows, after = [], ""
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    params = {"queue": current, **{k: str(v) for k, v in filters.items()}}
+    next_url = f"?{urlencode(params | {'after': rows[-1].pk})}" if more else ""
+    export = reverse("api:work-order-oa-export") + "?" + urlencode({**filters, "format": "csv"})
+    now = timezone.now()
+    return render(
+        request,
+        "workorders/queue.html",
+        {
+            "tabs": tabs,
+            "current": current,
+            "form": form,
+            "rows": [(o, _late(o, now)) for o in rows],
+            "next_url": next_url,
+            "first_url": f"?{urlencode(params)}",
+            "first_page": not after,
+            "params": params,
+            "export_url": export,
+            "may_bulk": user.role in SUPERVISORS,
+            "bulk_actions": [(a, Action.label(a)) for a in BULK_ACTIONS],
+            "may_create": user.role in services.transitions.TRANSITIONS[("", Action.ACCEPT)].roles,
+        },
+    )
+
+
+def _late(order, now) -> bool:
+    return order.is_open and (
+        order.is_overdue
+        or (order.order_due_at is not None and order.order_due_at < now and not order.is_paused)
+    )
+
+
+@login_required
+@require_POST
+def bulk(request):
+    """Supervisors' bulk actions (urge, dispatch, query) on the chosen orders, one by one: each order
+    succeeds or is refused on its own, and the page says which."""
+    back = request.POST.get("next") or reverse("workorders:queue")
+    if not back.startswith("/"):
+        back = reverse("workorders:queue")
+    if request.user.role not in SUPERVISORS:
+        messages.error(request, _("只有班长可以批量操作"))
+        return redirect(back)
+    action = request.POST.get("action", "")
+    numbers = [n for n in request.POST.getlist("numbers") if n][:200]
+    comment = request.POST.get("comment", "").strip()
+    if action not in BULK_ACTIONS or not numbers:
+        messages.error(request, _("请选择工单和批量操作"))
+        return redirect(back)
+    done, refused = [], []
+    for number in numbers:
+        try:
+            if action == Action.URGE:
+                services.order_urge(actor=request.user, order=number, comment=comment)
+            elif action == Action.QUERY:
+                services.order_query(actor=request.user, order=number, comment=comment)
+            else:
+                to = services.holder_parse(request.POST["to"]) if request.POST.get("to") else None
+                services.order_dispatch(actor=request.user, order=number, to=to, comment=comment)
+            done.append(number)
+        except DomainError as exc:
+            refused.append(f"{number}: {exc.message}")
+    if done:
+        messages.success(
+            request,
+            _("已%(a)s %(n)d 张工单") % {"a": Action.label(action), "n": len(done)},
+        )
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)
+
+
+# --- one order ---------------------------------------------------------------------------------------
+
+
+@login_required
+def detail(request, order_number: str):
+    """The order: facts, deadlines (overdue marked), urges and escalation, timeline, attachments,
+    and a form per action the transition table lets this user take now (WO-4, WO-5, WO-6)."""
+    order = _order_or_404(request.user, order_number)
+    events = list(order.events.all())
+    names = queues.holder_names({r for e in events for r in (e.holder_before, e.holder_after) if r})
+    for event in events:
+        event.state_label = WorkOrderState.label(event.state_after)
+        event.holder_before_label = names.get(event.holder_before, event.holder_before)
+        event.holder_after_label = names.get(event.holder_after, event.holder_after)
+    files = [a for e in events for a in e.attachments.all()]
+    actions = selectors.available_actions(order, request.user)
+    now = timezone.now()
+    default_spec = flows.dispatch_holder(order.flow.definition)
+    default_target = ""
+    if default_spec:
+        try:
+            target = services.holder_from_spec(default_spec, order=order)
+            default_target = target.ref if target else ""
+        except DomainError:
+            default_target = ""
+    context = {
+        "order": order,
+        "events": list(reversed(events)),
+        "files": files,
+        "actions": actions,
+        "now": now,
+        "late": _late(order, now),
+        "step_late": order.is_open and order.step_due_at is not None and order.step_due_at < now,
+        "urges": [e for e in events if e.action == Action.URGE],
+        "escalations": [e for e in events if e.action == SystemEvent.ESCALATE],
+        "targets": queues.dispatch_targets(order) if Action.DISPATCH in actions else [],
+        "default_target": default_target,
+        "reason_actions": REASON_ACTIONS,
+        "file_actions": FILE_ACTIONS,
+        "satisfaction": SATISFACTION,
+        "contact_methods": CONTACT_METHODS,
+        "repair_statuses": REPAIR_STATUSES,
+        "is_fault": order.kind == WorkOrderKind.FAULT_REPORT,
+        "causes": responsibility_causes(active_only=True).filter(parent__isnull=False)
+        if Action.ARCHIVE in actions
+        else [],
+        "departments": responsible_departments().filter(active=True) if Action.ARCHIVE in actions else [],
+        "needs_archive_data": order.kind == WorkOrderKind.COMPLAINT,
+        "may_oa": request.user.role in OA_ROLES,
+        "oa_export": reverse("api:work-order-oa-export")
+        + "?"
+        + urlencode({"subscriber": order.subscriber.number, "format": "csv"})
+        if order.subscriber_id
+        else "",
+    }
+    return render(request, "workorders/detail.html", context)
+
+
+def _reason(post) -> str:
+    return post.get("comment", "").strip()
+
+
+def _archive(user, order, post, files):
+    cause = department = None
+    if post.get("responsibility_cause"):
+        cause = ResponsibilityCause.objects.filter(code=post["responsibility_cause"], active=True).first()
+    if post.get("responsible_department"):
+        department = Department.objects.filter(code=post["responsible_department"]).first()
+    return services.order_archive(
+        actor=user,
+        order=order,
+        responsibility_cause=cause,
+        responsible_department=department,
+        comment=_reason(post),
+        files=files,
+    )
+
+
+def _dispatch(user, order, post, files):
+    to = services.holder_parse(post["to"]) if post.get("to") else None
+    return services.order_dispatch(actor=user, order=order, to=to, comment=_reason(post), files=files)
+
+
+# action -> call(user, order number, POST, files); each is one engine service
+CALLS = {
+    Action.DISPATCH: _dispatch,
+    Action.RECEIVE: lambda u, o, p, f: services.order_receive(actor=u, order=o, comment=_reason(p), files=f),
+    Action.PROCESS: lambda u, o, p, f: services.order_process(
+        actor=u, order=o, comment=_reason(p), repair_status=p.get("repair_status", ""), files=f
+    ),
+    Action.REPLY: lambda u, o, p, f: services.order_reply(actor=u, order=o, comment=_reason(p), files=f),
+    Action.FEEDBACK: lambda u, o, p, f: services.order_feedback(
+        actor=u,
+        order=o,
+        satisfaction=p.get("satisfaction", ""),
+        comment=_reason(p),
+        method=p.get("method", ""),
+        files=f,
+    ),
+    Action.ARCHIVE: _archive,
+    Action.REPROCESS: lambda u, o, p, f: services.order_reprocess(
+        actor=u, order=o, reason=_reason(p), files=f
+    ),
+    Action.RETURN: lambda u, o, p, f: services.order_return(actor=u, order=o, reason=_reason(p), files=f),
+    Action.QUERY: lambda u, o, p, f: services.order_query(actor=u, order=o, comment=_reason(p)),
+    Action.URGE: lambda u, o, p, f: services.order_urge(actor=u, order=o, comment=_reason(p)),
+    Action.COMMENT: lambda u, o, p, f: services.order_comment(actor=u, order=o, comment=_reason(p), files=f),
+    Action.CANCEL: lambda u, o, p, f: services.order_cancel(actor=u, order=o, reason=_reason(p)),
+    Action.PAUSE: lambda u, o, p, f: services.order_pause(actor=u, order=o, reason=_reason(p)),
+    Action.RESUME: lambda u, o, p, f: services.order_resume(actor=u, order=o, comment=_reason(p)),
+    Action.ATTACH: lambda u, o, p, f: services.order_attach(actor=u, order=o, files=f, comment=_reason(p)),
+    "oa_link": lambda u, o, p, f: services.order_link_oa(
+        actor=u, order=o, oa_reference=p.get("oa_reference", "").strip(), oa_url=p.get("oa_url", "").strip()
+    ),
+}
+
+
+@login_required
+@require_POST
+def act(request, order_number: str):
+    """Perform one action (the POST's ``action``) through its engine service."""
+    order = _order_or_404(request.user, order_number)
+    action = request.POST.get("action", "")
+    call = CALLS.get(action)
+    url = reverse("workorders:detail", args=[order.number])
+    if call is None:
+        messages.error(request, _("未知的操作"))
+        return redirect(url)
+    try:
+        call(request.user, order.number, request.POST, request.FILES.getlist("files"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(url)
+    label = _("关联OA") if action == "oa_link" else Action.label(action)
+    messages.success(request, _("%(a)s成功") % {"a": label})
+    return redirect(url)
+
+
+@login_required
+def attachment(request, attachment_id: int):
+    """Download one attachment (scope-checked and audited by the engine)."""
+    try:
+        found = attachments.attachment_for_download(user=request.user, attachment_id=attachment_id)
+    except NotFoundError:
+        raise Http404(_("附件不存在")) from None
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+    )
+
+
+# --- new order ---------------------------------------------------------------------------------------
+
+
+def _categories(kind: str) -> list[dict]:
+    """The request-category picker of a kind: business → problem → detail (SR-3), as option groups."""
+    request_type = WorkOrderKind.REQUEST_TYPE.get(kind)
+    if not request_type:
+        return []
+    groups = []
+    for business in request_type_tree(request_type):
+        options = []
+        for problem in business["children"]:
+            for leaf in problem["children"] or [problem]:
+                name = problem["name"] if leaf is problem else f"{problem['name']} › {leaf['name']}"
+                options.append({"id": leaf["id"], "name": name})
+        if options:
+            groups.append({"name": business["name"], "options": options})
+    return groups
+
+
+@login_required
+def categories(request):
+    """The category options of a kind (htmx swaps them into the new-order form)."""
+    return render(
+        request,
+        "workorders/_category_options.html",
+        {"groups": _categories(request.GET.get("kind", "")), "selected": None},
+    )
+
+
+def _origin(request):
+    """The contact and service request an order comes from (?contact=&service_request=), in scope."""
+    from kefu.contacts.models import ContactRecord
+
+    contact = service_request = None
+    contact_id = request.GET.get("contact") or request.POST.get("contact")
+    if contact_id and str(contact_id).isdigit():
+        contact = (
+            scope.restrict(ContactRecord.objects.select_related("subscriber"), request.user)
+            .filter(pk=int(contact_id))
+            .first()
+        )
+    request_id = request.GET.get("service_request") or request.POST.get("service_request")
+    if contact is not None and request_id and str(request_id).isdigit():
+        service_request = contact.requests.select_related("category").filter(pk=int(request_id)).first()
+    return contact, service_request
+
+
+def _subscriber(user, number: str):
+    from kefu.customers.models import Subscriber
+
+    if not number:
+        return None
+    return (
+        scope.restrict(Subscriber.objects.select_related("customer", "home_city"), user)
+        .filter(number=number)
+        .first()
+    )
+
+
+@login_required
+def new(request):
+    """Accept a new order (WO-1) from a subscriber number or a contact's service request: kind, the
+    category picker, description; the customer level comes from the subscriber (TIER-1)."""
+    contact, service_request = _origin(request)
+    source = request.POST if request.method == "POST" else request.GET
+    number = source.get("number", "").strip() or (contact.number if contact else "")
+    kind = source.get("kind", "") or (service_request.request_type if service_request else "")
+    if kind not in WorkOrderKind:
+        kind = WorkOrderKind.COMPLAINT
+    subscriber = _subscriber(request.user, number)
+    if request.method == "POST":
+        form = OrderForm(request.POST)
+        if form.is_valid():
+            created = _accept(request, form.cleaned_data, subscriber, service_request)
+            if created is not None:
+                return redirect("workorders:detail", created.number)
+    else:
+        form = OrderForm(
+            initial={
+                "number": number,
+                "kind": kind,
+                "description": service_request.description if service_request else "",
+                "contact": contact.pk if contact else None,
+                "service_request": service_request.pk if service_request else None,
+                "idempotency_key": uuid.uuid4().hex,
+            }
+        )
+    selected = source.get("category") or (service_request.category_id if service_request else None)
+    return render(
+        request,
+        "workorders/new.html",
+        {
+            "form": form,
+            "kind": kind,
+            "number": number,
+            "subscriber": subscriber,
+            "number_unknown": bool(number) and subscriber is None,
+            "contact": contact,
+            "service_request": service_request,
+            "groups": _categories(kind),
+            "selected": int(selected) if str(selected or "").isdigit() else None,
+        },
+    )
+
+
+def _accept(request, data: dict, subscriber, service_request):
+    if data["number"] and subscriber is None:
+        messages.error(request, _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": data["number"]})
+        return None
+    category = None
+    if data.get("category"):
+        category = (
+            CategoryNode.objects.select_related("version", "business", "parent")
+            .filter(pk=data["category"])
+            .first()
+        )
+    body = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "idempotency_key")}
+    try:
+        result = services.order_accept(
+            actor=request.user,
+            data=services.OrderInput(
+                kind=data["kind"],
+                subscriber=subscriber,
+                contact_number=data.get("contact_number", ""),
+                category=category,
+                title=data.get("title", ""),
+                description=data["description"],
+                service_request=service_request,
+                contact_method=data.get("contact_method", ""),
+                contact_address=data.get("contact_address", ""),
+                fault_product=data.get("fault_product", ""),
+                fault_class=data.get("fault_class", ""),
+                urgent=data.get("urgent", False),
+            ),
+            idempotency_key=data.get("idempotency_key", ""),
+            request_fingerprint=services.fingerprint(body),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, _("已受理工单 %(n)s") % {"n": result.order.number})
+    return result.order

@@ -1,0 +1,182 @@
+"""End to end between real node processes (ORG-2, ORG-3, WO-3 foundation): each node has its own
+database, web server and delivery worker; messages cross real HTTP with real signatures."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.federation.nodes import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_synchronous_echo_crosses_nodes(federation):
+    """ORG-2: `kefu federation ping HUB` on JS gets the hub's own answer over a signed request."""
+    out = federation["JS"].kefu("federation", "ping", "HUB").stdout
+    assert "node HUB (hub)" in out
+
+
+def test_ping_through_both_outboxes_is_applied_once_each_way(federation):
+    """ORG-2: a ping queued on JS is delivered by JS's worker, applied once on HUB, whose pong comes
+    back through HUB's outbox and worker and is applied once on JS."""
+    js, hub = federation["JS"], federation["HUB"]
+    out = js.kefu("federation", "ping", "HUB", "--outbox", "--no-wait").stdout
+    ping_id = out.split()[-1]
+    pong = wait_for(
+        lambda: [m for m in js.inbox("pong") if m["payload"]["ping_id"] == ping_id], what="the pong on JS"
+    )
+    assert len(pong) == 1
+    assert [m["id"] for m in hub.inbox("ping")].count(ping_id) == 1
+    wait_for(
+        lambda: js.status()["HUB"]["pending"] == 0 and hub.status()["JS"]["pending"] == 0, what="empty queues"
+    )
+    assert js.status()["HUB"]["dead"] == 0
+
+
+def test_each_role_shows_only_its_own_screens_and_endpoints(federation):
+    """ORG-2/ORG-3: a hub node has no province API or desk; a province node has no hub desk."""
+    hub, js = federation["HUB"], federation["JS"]
+    assert _get(hub.url + "/api/v1/subscribers")[0] == 404
+    assert _get(hub.url + "/tmf-api/troubleTicketManagement/v5/troubleTicket")[0] == 404
+    assert _get(hub.url + "/healthz")[0] == 200
+    assert _get(hub.url + "/metrics")[0] == 200
+    status, body = _get(hub.url + "/login/")
+    assert status == 200
+    status, _ = _get(js.url + "/api/v1/subscribers")
+    assert status in (401, 403)  # there, but needs a login
+
+
+def test_wrong_signature_is_refused_and_changes_nothing(federation):
+    """Reliability: a message signed with the wrong key is refused (401 bad_signature), not recorded."""
+    hub = federation["HUB"]
+    body, headers = federation.signed(sender="JS", receiver="HUB", key=b"not-the-shared-key-at-all")
+    status, answer, content_type = hub.post_raw(body, headers)
+    assert (status, answer["code"]) == (401, "bad_signature")
+    assert content_type.startswith("application/problem+json")
+    assert json.loads(body)["id"] not in {m["id"] for m in hub.inbox()}
+
+
+def test_unknown_sender_and_unsigned_requests_are_refused(federation):
+    hub = federation["HUB"]
+    body, headers = federation.signed(sender="JS", receiver="HUB")
+    status, answer, _ = hub.post_raw(body, {**headers, "X-Kefu-Sender": "XX"})
+    assert (status, answer["code"]) == (403, "unknown_peer")
+    status, answer, _ = hub.post_raw(body, {})
+    assert (status, answer["code"]) == (401, "not_signed")
+
+
+def test_replayed_message_is_acknowledged_and_applied_once(federation):
+    """Reliability: the same signed message posted twice is applied once; the copy is acknowledged."""
+    hub = federation["HUB"]
+    body, headers = federation.signed(sender="JS", receiver="HUB", payload={"note": "replay"})
+    first = hub.post_raw(body, headers)
+    second = hub.post_raw(body, headers)
+    assert (first[0], first[1]["status"]) == (200, "applied")
+    assert (second[0], second[1]["status"]) == (200, "duplicate")
+    message_id = json.loads(body)["id"]
+    assert [m["id"] for m in hub.inbox("ping")].count(message_id) == 1
+
+
+def test_replay_outside_the_time_window_is_refused(federation):
+    """Reliability: a captured message re-sent after the clock-skew window is refused (stale_timestamp)."""
+    hub = federation["HUB"]
+    old = datetime.now(UTC) - timedelta(minutes=10)
+    body, headers = federation.signed(sender="JS", receiver="HUB", now=old)
+    status, answer, _ = hub.post_raw(body, headers)
+    assert (status, answer["code"]) == (401, "stale_timestamp")
+
+
+def test_malformed_bodies_are_refused_with_a_clear_error(federation):
+    """Reliability: a body that is not JSON, or misses a field, is refused (400 malformed_message)."""
+    hub = federation["HUB"]
+    key = federation.key("JS", "HUB")
+    from kefu.federation.envelope import sign
+
+    for body, fragment in (
+        (b"not json", "not UTF-8 JSON"),
+        (b'{"v": 1, "id": "x"}', "'type'"),
+        (
+            json.dumps(
+                {
+                    "v": 1,
+                    "id": "nope",
+                    "type": "ping",
+                    "mode": "event",
+                    "sender": "JS",
+                    "receiver": "HUB",
+                    "payload": {},
+                    "timestamp": datetime.now(UTC).isoformat(),
+                }
+            ).encode(),
+            "UUID",
+        ),
+    ):
+        status, answer, _ = hub.post_raw(body, {"X-Kefu-Sender": "JS", "X-Kefu-Signature": sign(key, body)})
+        assert (status, answer["code"]) == (400, "malformed_message"), answer
+        assert fragment in answer["detail"]
+
+
+def test_out_of_order_message_waits_for_its_predecessor(federation):
+    """WO-3 foundation: per-order sequence — seq 2 arriving first is held (202), applied right after
+    seq 1; the hub's pongs, numbered in apply order, show 1 then 2."""
+    hub = federation["HUB"]
+    order = "JS" + uuid.uuid4().hex[:12]
+    second = federation.signed(sender="JS", receiver="HUB", order=order, seq=2, payload={"note": "2"})
+    first = federation.signed(sender="JS", receiver="HUB", order=order, seq=1, payload={"note": "1"})
+    status, answer, _ = hub.post_raw(*second)
+    assert (status, answer["status"], answer["expected_seq"]) == (202, "held", 1)
+    status, answer, _ = hub.post_raw(*first)
+    assert (status, answer["status"]) == (200, "applied")
+    pings = [m for m in hub.inbox("ping") if m["order"] == order]
+    assert sorted((m["seq"], m["status"]) for m in pings) == [(1, "applied"), (2, "applied")]
+    # the pongs HUB sent back to JS carry the ping's seq in the order HUB applied them
+    pongs = wait_for(
+        lambda: (
+            (p := [m for m in federation["JS"].inbox("pong") if m["order"] == order]) and len(p) == 2 and p
+        ),
+        what="both pongs on JS",
+    )
+    assert [m["payload"]["ping_seq"] for m in sorted(pongs, key=lambda m: m["seq"])] == [1, 2]
+    # a copy of seq 1 is a duplicate; another message claiming seq 1 is a conflict
+    assert hub.post_raw(*first)[1]["status"] == "duplicate"
+    clash = federation.signed(sender="JS", receiver="HUB", order=order, seq=1)
+    status, answer, _ = hub.post_raw(*clash)
+    assert (status, answer["code"]) == (409, "sequence_conflict")
+
+
+def test_peer_down_then_back_loses_nothing(federation):
+    """Reliability: while ZJ is down, JS's pings wait in the outbox (status shows the error); when ZJ
+    is back every ping is applied exactly once and every pong comes back."""
+    js, zj = federation["JS"], federation["ZJ"]
+    zj.stop()
+    try:
+        ids = [
+            js.kefu("federation", "ping", "ZJ", "--outbox", "--no-wait").stdout.split()[-1] for _ in range(3)
+        ]
+        status = wait_for(lambda: (s := js.status()["ZJ"]) and s["last_error"] and s, what="a delivery error")
+        assert status["pending"] == 3
+        assert "unreachable" in status["last_error"]
+        echo = js.kefu("federation", "ping", "ZJ", check=False)
+        assert echo.returncode != 0 and "peer_unavailable" in echo.stderr
+    finally:
+        zj.start()
+    wait_for(lambda: js.status()["ZJ"]["pending"] == 0, what="JS's queue for ZJ to drain")
+    received = [m["id"] for m in zj.inbox("ping")]
+    assert all(received.count(i) == 1 for i in ids)
+    wait_for(
+        lambda: {m["payload"]["ping_id"] for m in js.inbox("pong")} >= set(ids), what="every pong back on JS"
+    )
+    assert js.status()["ZJ"]["dead"] == 0

@@ -1,0 +1,1 @@
+from tests.identity.fixtures import *  # noqa: F403

@@ -1,0 +1,196 @@
+"""Fixtures of the work-order tests: subscribers in Nanjing and Hangzhou, the staff of a province
+centre and a city team, categories, and a helper that drives an order into any state."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from kefu.catalog.models import CategoryNode, ResponsibilityCause
+from kefu.core.models import City, Department
+from kefu.workorders import services
+from kefu.workorders.choices import WorkOrderState as S
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars():
+    """The calendar cache outlives a test's rolled-back rows: start and end every test empty."""
+    from kefu.workorders import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+@pytest.fixture
+def make_subscriber(db):
+    """make_subscriber(city_code="3201", level="ordinary") -> a Subscriber homed in that city."""
+    from kefu.customers.models import Account, Customer, Subscriber
+
+    def make(city_code: str = "3201", level: str = "ordinary"):
+        city = City.objects.select_related("province").get(code=city_code)
+        customer = Customer.objects.create(
+            name="测试客户",
+            customer_type="individual",
+            id_type="resident_id",
+            id_number=f"32010119900101{next(_numbers):04d}",
+            province=city.province,
+            city=city,
+            level=level,
+        )
+        account = Account.objects.create(customer=customer, pay_method="prepaid")
+        return Subscriber.objects.create(
+            number=f"1390{city_code}{next(_numbers):03d}",
+            customer=customer,
+            account=account,
+            brand="gotone",
+            network_type="4g",
+            level=level,
+            home_province=city.province,
+            home_city=city,
+            service_password="x",
+        )
+
+    return make
+
+
+@pytest.fixture
+def subscriber(make_subscriber):
+    return make_subscriber("3201")
+
+
+@pytest.fixture
+def zj_subscriber(make_subscriber):
+    return make_subscriber("3301")
+
+
+@pytest.fixture
+def complaint_category(db):
+    return (
+        CategoryNode.objects.select_related("version", "business", "parent")
+        .filter(request_type="complaint", version__is_current=True, depth=2)
+        .order_by("id")
+        .first()
+    )
+
+
+@pytest.fixture
+def category_of(db):
+    def find(request_type: str):
+        return (
+            CategoryNode.objects.select_related("version", "business", "parent")
+            .filter(request_type=request_type, version__is_current=True, depth=2)
+            .order_by("id")
+            .first()
+        )
+
+    return find
+
+
+@pytest.fixture
+def cause(db):
+    return ResponsibilityCause.objects.filter(parent__isnull=False, active=True).order_by("id").first()
+
+
+@pytest.fixture
+def resp_department(db):
+    return Department.objects.get(code="RESP-NETWORK")
+
+
+@pytest.fixture
+def staff(make_staff):
+    """The people of one JS order's life: agent, centre back office, Nanjing city handler,
+    supervisor, VIP manager, quality inspector; plus a Suzhou handler who holds nothing."""
+
+    class People:
+        agent = make_staff("hotline_agent", "JS", job_number="JSA001")
+        back = make_staff("back_office", "JS", job_number="JSB001")
+        city = make_staff("city_handler", "JS", city="3201", job_number="JSC001")
+        other_city = make_staff("city_handler", "JS", city="3205", job_number="JSC501")
+        supervisor = make_staff("supervisor", "JS", job_number="JSS001")
+        vip = make_staff("vip_manager", "JS", job_number="JSV001")
+        inspector = make_staff("quality_inspector", "JS", job_number="JSQ001")
+
+    return People
+
+
+@pytest.fixture
+def accept(staff, subscriber, complaint_category):
+    """accept(**overrides) -> a new complaint order of the Nanjing subscriber, accepted by the agent."""
+
+    def make(actor=None, **fields):
+        data = {"kind": "complaint", "subscriber": subscriber, "category": complaint_category, **fields}
+        return services.order_accept(actor=actor or staff.agent, data=services.OrderInput(**data)).order
+
+    return make
+
+
+# The path of actions that brings a complaint order into each state (a tuple of steps).
+PATHS = {
+    S.ACCEPTED: (),
+    S.DISPATCHED: ("dispatch",),
+    S.PROCESSING: ("dispatch", "receive"),
+    S.RETURNED: ("dispatch", "return"),
+    S.REPLIED: ("dispatch", "receive", "reply"),
+    S.FEEDBACK: ("dispatch", "receive", "reply", "feedback"),
+    S.ARCHIVED: ("dispatch", "receive", "reply", "feedback", "archive"),
+    S.CANCELLED: ("cancel",),
+}
+
+
+@pytest.fixture
+def drive(staff, cause, resp_department):
+    """drive(order, *actions) -> the order after each action done by the right person."""
+
+    def run(order, *actions):
+        for action in actions:
+            order = perform(order, action, staff=staff, cause=cause, department=resp_department)
+        return order
+
+    return run
+
+
+def perform(order, action, *, staff, cause, department, actor=None):
+    """Do ``action`` with valid input, as ``actor`` or as whoever's turn it is."""
+    who = actor or actor_for(order, action, staff)
+    call = {
+        "dispatch": lambda: services.order_dispatch(actor=who, order=order),
+        "receive": lambda: services.order_receive(actor=who, order=order),
+        "process": lambda: services.order_process(actor=who, order=order, comment="处理中"),
+        "reply": lambda: services.order_reply(actor=who, order=order, comment="已处理完毕"),
+        "feedback": lambda: services.order_feedback(actor=who, order=order, satisfaction="satisfied"),
+        "archive": lambda: services.order_archive(
+            actor=who, order=order, responsibility_cause=cause, responsible_department=department
+        ),
+        "reprocess": lambda: services.order_reprocess(actor=who, order=order, reason="客户仍不满意"),
+        "return": lambda: services.order_return(actor=who, order=order, reason="非本地市问题"),
+        "query": lambda: services.order_query(actor=who, order=order),
+        "urge": lambda: services.order_urge(actor=who, order=order, comment="客户再次来电"),
+        "comment": lambda: services.order_comment(actor=who, order=order, comment="补充信息"),
+        "cancel": lambda: services.order_cancel(actor=who, order=order, reason="客户撤诉"),
+        "pause": lambda: services.order_pause(actor=who, order=order, reason="等待客户提供资料"),
+        "resume": lambda: services.order_resume(actor=who, order=order),
+        "attach": lambda: services.order_attach(actor=who, order=order, files=[text_file()]),
+    }[action]
+    return call()
+
+
+def actor_for(order, action, staff):
+    """Whose turn it is: the holder's people for holder actions, the agent or back office else."""
+    order.refresh_from_db()
+    if action in ("urge", "cancel") and order.state == S.ACCEPTED:
+        return staff.agent
+    if action in ("query", "urge", "comment", "attach"):
+        return staff.back
+    if order.holder_department and order.holder_department.kind == "city_team":
+        return staff.city
+    return staff.back
+
+
+def text_file(name: str = "note.txt", content: bytes = "现场照片说明".encode()):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="text/plain")
