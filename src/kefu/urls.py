@@ -21,6 +21,9 @@ urlpatterns = [
     path("telephony/", include("kefu.telephony.urls")),
     path("notify/", include("kefu.notify.urls")),
     path("workorders/", include("kefu.workorders.urls")),
+    path("capability/", include("kefu.capability.urls")),
+    path("remote/", include("kefu.remote.urls")),
+    path("spquality/", include("kefu.spquality.urls")),
     path("", include("kefu.desk.urls")),
     *login_patterns,
 ]

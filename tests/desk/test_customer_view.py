@@ -244,3 +244,14 @@ def test_offers_match_level_brand_and_spend(db):
     ] == ["A"]
     matched = matching_offers(offers, level="ordinary", brand="gotone", monthly_spend=Decimal(99))
     assert matched == {"sale": [], "retention": []}
+
+
+# The unified view's SQL budget (issue 3): the subscriber with its customer, home province and city;
+# subscriptions; bills; call details; payments; balance; points; the contact window and recent contacts;
+# retention; marketing; offers; work orders. Raise it only with a reason in the commit message.
+VIEW_QUERIES = 14
+
+
+def test_view_query_count_is_exactly_the_budget(js_agent, js_line):
+    """VIEW-1..4, performance: the unified view is a fixed, small number of indexed queries."""
+    assert _queries(js_agent, js_line.number) == VIEW_QUERIES

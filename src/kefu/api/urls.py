@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("kefu.acceptance.api.urls")),
     path("", include("kefu.desk.api_urls")),
     path("", include("kefu.workorders.api.urls")),
+    path("", include("kefu.capability.api.urls")),
+    path("", include("kefu.remote.api.urls")),
 ]

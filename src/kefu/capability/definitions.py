@@ -89,12 +89,12 @@ ON_DEMAND_COLUMNS = (
 )
 
 
-def _activate(label=_("黑名单激活")) -> QueryDef:
-    return QueryDef("blacklist_activate", label, HANDLING, (NUMBER, REASON), HANDLING_COLUMNS)
+def _activate() -> QueryDef:
+    return QueryDef("blacklist_activate", _("黑名单激活"), HANDLING, (NUMBER, REASON), HANDLING_COLUMNS)
 
 
-def _block(label=_("黑名单屏蔽")) -> QueryDef:
-    return QueryDef("blacklist_block", label, HANDLING, (NUMBER, REASON), HANDLING_COLUMNS)
+def _block() -> QueryDef:
+    return QueryDef("blacklist_block", _("黑名单屏蔽"), HANDLING, (NUMBER, REASON), HANDLING_COLUMNS)
 
 
 def _blacklist() -> QueryDef:
@@ -112,18 +112,30 @@ BUSINESSES: tuple[BusinessDef, ...] = (
                 _("历史订购查询"),
                 QUERY,
                 PERIOD,
-                (("at", _("订购时间")), ("product", _("产品")), ("action", _("操作")), ("fee", _("资费(元)")),
-                 ("channel", _("渠道"))),
+                (
+                    ("at", _("订购时间")),
+                    ("product", _("产品")),
+                    ("action", _("操作")),
+                    ("fee", _("资费(元)")),
+                    ("channel", _("渠道")),
+                ),
             ),  # fmt: skip
             QueryDef("on_demand", _("点播记录查询"), QUERY, (NUMBER, MONTH), ON_DEMAND_COLUMNS),
             QueryDef(
                 "handsets",
                 _("适配机型查询"),
                 QUERY,
-                (Condition("brand", _("手机品牌"), "text", max_length=20),
-                 Condition("model", _("手机型号"), "text", required=False, max_length=30)),
-                (("brand", _("品牌")), ("model", _("型号")), ("resolution", _("分辨率")),
-                 ("formats", _("支持格式")), ("supported", _("是否适配"))),
+                (
+                    Condition("brand", _("手机品牌"), "text", max_length=20),
+                    Condition("model", _("手机型号"), "text", required=False, max_length=30),
+                ),
+                (
+                    ("brand", _("品牌")),
+                    ("model", _("型号")),
+                    ("resolution", _("分辨率")),
+                    ("formats", _("支持格式")),
+                    ("supported", _("是否适配")),
+                ),
             ),  # fmt: skip
             _activate(),
             _block(),
@@ -138,8 +150,13 @@ BUSINESSES: tuple[BusinessDef, ...] = (
                 _("业务基本信息查询"),
                 QUERY,
                 (NUMBER,),
-                (("number", _("手机号码")), ("nickname", _("昵称")), ("level", _("用户等级")),
-                 ("registered_at", _("注册时间")), ("status", _("状态"))),
+                (
+                    ("number", _("手机号码")),
+                    ("nickname", _("昵称")),
+                    ("level", _("用户等级")),
+                    ("registered_at", _("注册时间")),
+                    ("status", _("状态")),
+                ),
             ),  # fmt: skip
             _blacklist(),
             QueryDef(
@@ -147,15 +164,25 @@ BUSINESSES: tuple[BusinessDef, ...] = (
                 _("消费记录查询"),
                 QUERY,
                 PERIOD,
-                (("at", _("消费时间")), ("game", _("游戏")), ("item", _("道具/服务")), ("fee", _("金额(元)")),
-                 ("pay_method", _("支付方式"))),
+                (
+                    ("at", _("消费时间")),
+                    ("game", _("游戏")),
+                    ("item", _("道具/服务")),
+                    ("fee", _("金额(元)")),
+                    ("pay_method", _("支付方式")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "package_subscriptions",
                 _("套餐订购关系查询"),
                 QUERY,
                 (NUMBER,),
-                (("package", _("套餐")), ("fee", _("月费(元)")), ("since", _("生效时间")), ("status", _("状态"))),
+                (
+                    ("package", _("套餐")),
+                    ("fee", _("月费(元)")),
+                    ("since", _("生效时间")),
+                    ("status", _("状态")),
+                ),
             ),
             QueryDef(
                 "package_orders",
@@ -169,7 +196,12 @@ BUSINESSES: tuple[BusinessDef, ...] = (
                 _("点卡充值记录查询"),
                 QUERY,
                 PERIOD,
-                (("at", _("充值时间")), ("card", _("点卡卡号")), ("points", _("点数")), ("fee", _("面值(元)"))),
+                (
+                    ("at", _("充值时间")),
+                    ("card", _("点卡卡号")),
+                    ("points", _("点数")),
+                    ("fee", _("面值(元)")),
+                ),
             ),
             QueryDef(
                 "points_balance",
@@ -207,39 +239,64 @@ BUSINESSES: tuple[BusinessDef, ...] = (
                 _("用户账户余额查询"),
                 QUERY,
                 (NUMBER,),
-                (("number", _("手机号码")), ("balance", _("可用余额(元)")), ("frozen", _("冻结金额(元)")),
-                 ("status", _("账户状态"))),
+                (
+                    ("number", _("手机号码")),
+                    ("balance", _("可用余额(元)")),
+                    ("frozen", _("冻结金额(元)")),
+                    ("status", _("账户状态")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "bill_payments",
                 _("缴话费交易查询"),
                 QUERY,
                 PERIOD,
-                (("at", _("交易时间")), ("txn", _("交易号")), ("amount", _("金额(元)")), ("status", _("状态"))),
+                (
+                    ("at", _("交易时间")),
+                    ("txn", _("交易号")),
+                    ("amount", _("金额(元)")),
+                    ("status", _("状态")),
+                ),
             ),
             QueryDef(
                 "e_vouchers",
                 _("电子券查询"),
                 QUERY,
                 (NUMBER,),
-                (("voucher", _("券号")), ("value", _("面值(元)")), ("valid_until", _("有效期至")),
-                 ("status", _("状态"))),
+                (
+                    ("voucher", _("券号")),
+                    ("value", _("面值(元)")),
+                    ("valid_until", _("有效期至")),
+                    ("status", _("状态")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "orders",
                 _("用户订单信息列表查询"),
                 QUERY,
                 PERIOD,
-                (("at", _("下单时间")), ("order_no", _("订单号")), ("merchant", _("商户")), ("amount", _("金额(元)")),
-                 ("status", _("状态"))),
+                (
+                    ("at", _("下单时间")),
+                    ("order_no", _("订单号")),
+                    ("merchant", _("商户")),
+                    ("amount", _("金额(元)")),
+                    ("status", _("状态")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "order_detail",
                 _("用户订单详细信息查询"),
                 QUERY,
                 (NUMBER, Condition("order_no", _("订单号"), "text", max_length=32)),
-                (("order_no", _("订单号")), ("merchant", _("商户")), ("goods", _("商品")), ("amount", _("金额(元)")),
-                 ("paid_by", _("支付方式")), ("at", _("下单时间")), ("status", _("状态"))),
+                (
+                    ("order_no", _("订单号")),
+                    ("merchant", _("商户")),
+                    ("goods", _("商品")),
+                    ("amount", _("金额(元)")),
+                    ("paid_by", _("支付方式")),
+                    ("at", _("下单时间")),
+                    ("status", _("状态")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "account_history",
@@ -253,7 +310,12 @@ BUSINESSES: tuple[BusinessDef, ...] = (
                 _("通信账户支付历史订购查询"),
                 QUERY,
                 PERIOD,
-                (("at", _("订购时间")), ("product", _("产品")), ("sp", _("服务提供商")), ("amount", _("金额(元)"))),
+                (
+                    ("at", _("订购时间")),
+                    ("product", _("产品")),
+                    ("sp", _("服务提供商")),
+                    ("amount", _("金额(元)")),
+                ),
             ),
         ),
     ),
@@ -274,24 +336,38 @@ BUSINESSES: tuple[BusinessDef, ...] = (
                 _("书籍信息查询"),
                 QUERY,
                 (Condition("book", _("书名或书号"), "text", max_length=40),),
-                (("book_id", _("书号")), ("title", _("书名")), ("author", _("作者")), ("price", _("价格(元)")),
-                 ("status", _("状态"))),
+                (
+                    ("book_id", _("书号")),
+                    ("title", _("书名")),
+                    ("author", _("作者")),
+                    ("price", _("价格(元)")),
+                    ("status", _("状态")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "vouchers",
                 _("书券查询"),
                 QUERY,
                 (NUMBER,),
-                (("voucher", _("书券")), ("value", _("面值(元)")), ("balance", _("余额(元)")),
-                 ("valid_until", _("有效期至"))),
+                (
+                    ("voucher", _("书券")),
+                    ("value", _("面值(元)")),
+                    ("balance", _("余额(元)")),
+                    ("valid_until", _("有效期至")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "monthly_packages",
                 _("包月记录查询"),
                 QUERY,
                 (NUMBER,),
-                (("package", _("包月产品")), ("fee", _("月费(元)")), ("since", _("开始")), ("until", _("结束")),
-                 ("status", _("状态"))),
+                (
+                    ("package", _("包月产品")),
+                    ("fee", _("月费(元)")),
+                    ("since", _("开始")),
+                    ("until", _("结束")),
+                    ("status", _("状态")),
+                ),
             ),  # fmt: skip
             QueryDef(
                 "on_demand_orders",
@@ -359,7 +435,12 @@ def clean_conditions(query: QueryDef, raw: dict) -> dict:
         elif cond.type == "text" and len(value) > cond.max_length:
             errors[cond.name] = _g("最多%(n)s个字符") % {"n": cond.max_length}
         clean[cond.name] = value
-    if not errors and clean.get("date_from") and clean.get("date_to") and clean["date_from"] > clean["date_to"]:
+    if (
+        not errors
+        and clean.get("date_from")
+        and clean.get("date_to")
+        and clean["date_from"] > clean["date_to"]
+    ):
         errors["date_to"] = _g("结束日期不能早于开始日期")
     if errors:
         raise ConditionError(errors)

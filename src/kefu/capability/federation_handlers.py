@@ -9,4 +9,6 @@ from kefu.federation.registry import handles
 
 @handles("capability.query", roles={"hub"}, senders={"province"})
 def on_query(message: Message) -> dict:
-    return services.capability_relay(payload=message.payload, sender=message.sender, deadline=message.deadline)
+    return services.capability_relay(
+        payload=message.payload, sender=message.sender, deadline=message.deadline
+    )

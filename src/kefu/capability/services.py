@@ -38,7 +38,9 @@ _STATUS = {Code.PEER_TIMEOUT: 504, Code.PEER_UNAVAILABLE: 503, Code.PEER_NOT_CON
 def hub_code() -> str:
     hubs = peers.of_role("hub")
     if not hubs:
-        raise PeerError(_("本节点未配置一级客服枢纽（KEFU_PEERS_FILE）"), code=Code.PEER_NOT_CONFIGURED, status=503)
+        raise PeerError(
+            _("本节点未配置一级客服枢纽（KEFU_PEERS_FILE）"), code=Code.PEER_NOT_CONFIGURED, status=503
+        )
     return hubs[0].code
 
 
@@ -98,7 +100,11 @@ def capability_query(*, actor, business: str, query: str, conditions: dict) -> d
                 object_id=f"{business}/{query}",
                 province_id=actor.province_id,
                 city_id=actor.city_id,
-                changes={"number": conditions.get("number", ""), "conditions": conditions, "outcome": str(outcome)},
+                changes={
+                    "number": conditions.get("number", ""),
+                    "conditions": conditions,
+                    "outcome": str(outcome),
+                },
             )
 
 
@@ -112,9 +118,7 @@ def platform_for(business: str) -> str:
         return code
     platforms = peers.of_role("platform")
     if not platforms:
-        raise DomainError(
-            _("一级客服枢纽未配置业务平台"), code=Code.PEER_NOT_CONFIGURED, status=503
-        )
+        raise DomainError(_("一级客服枢纽未配置业务平台"), code=Code.PEER_NOT_CONFIGURED, status=503)
     return platforms[0].code
 
 

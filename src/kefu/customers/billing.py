@@ -32,10 +32,20 @@ def _dummy_hash() -> str:
 
 
 class LocalBilling:
-    """Billing served from kefu's database."""
+    """Billing served from kefu's database.
+
+    One instance serves one piece of work (``get_billing()`` makes a new one each call), so it remembers
+    number → subscriber id: a screen that asks for bills, calls, payments and points of one line looks
+    the line up once, not once per question.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int | None] = {}
 
     def _subscriber_id(self, number: str) -> int | None:
-        return Subscriber.objects.filter(number=number).values_list("id", flat=True).first()
+        if number not in self._ids:
+            self._ids[number] = Subscriber.objects.filter(number=number).values_list("id", flat=True).first()
+        return self._ids[number]
 
     def subscriber(self, number: str) -> SubscriberRecord | None:
         sub = selectors.subscriber_by_number(number)
@@ -136,8 +146,8 @@ class LocalBilling:
         return BalanceRecord(balance=account.balance, arrears=account.arrears, pay_method=account.pay_method)
 
     def points(self, number: str, *, month: date | None = None) -> PointsFigures | None:
-        sub = Subscriber.objects.filter(number=number).first()
-        return None if sub is None else selectors.points_figures(sub, month)
+        sub_id = self._subscriber_id(number)
+        return None if sub_id is None else selectors.points_figures(sub_id, month)
 
     def usage_records(self, number: str, *, kind: str | None = None, limit: int = 200) -> list[UsageRow]:
         sub_id = self._subscriber_id(number)

@@ -36,7 +36,7 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def points_figures(subscriber: Subscriber, month: date | None = None) -> PointsFigures:
+def points_figures(subscriber: Subscriber | int, month: date | None = None) -> PointsFigures:
     """The thirteen points figures of Q-2 for ``subscriber`` in ``month`` (default: this month).
 
     Definitions, all from the ledger (entries after ``month`` are ignored, so a past month shows the

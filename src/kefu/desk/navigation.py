@@ -40,6 +40,9 @@ AREAS: tuple[Area, ...] = (
     # the SMS port's local outbox (kefu.notify); shown as coming soon until that app routes it
     Area("outbox", _("短信发件箱"), "notify:outbox"),
     Area("ivr", _("模拟IVR"), "desk:ivr_simulator"),
+    # issue 5: second-line queries through the hub (CAP-1..3) and SP quality files (SP-2)
+    Area("capability", _("能力开放查询"), "capability:query", also=("remote:panel",)),
+    Area("spquality", _("SP服务质量"), "spquality:home"),
     Area("admin", _("管理"), "admin:index", administrators_only=True),
 )
 

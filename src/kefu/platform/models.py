@@ -32,6 +32,9 @@ class PlatformRecord(models.Model):
         verbose_name = _("平台记录")
         verbose_name_plural = _("平台记录")
 
+    def __str__(self) -> str:
+        return f"{self.business}/{self.kind} {self.number}"
+
 
 class BlacklistEntry(models.Model):
     """A number on a business's blacklist. ``state``: ``blocked`` (屏蔽: the business is barred for the
@@ -50,6 +53,9 @@ class BlacklistEntry(models.Model):
         verbose_name = _("黑名单")
         verbose_name_plural = _("黑名单")
 
+    def __str__(self) -> str:
+        return f"{self.business} {self.number} {self.state}"
+
 
 class SeededNumber(models.Model):
     """A number whose reference records have been generated (on first request, deterministically)."""
@@ -58,6 +64,9 @@ class SeededNumber(models.Model):
     seeded_at = models.DateTimeField(default=timezone.now)
 
     scope_fields = None
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class PlatformRequest(models.Model):
@@ -77,3 +86,6 @@ class PlatformRequest(models.Model):
         ordering = ["-id"]
         verbose_name = _("平台请求")
         verbose_name_plural = _("平台请求")
+
+    def __str__(self) -> str:
+        return f"{self.business}/{self.query} {self.number}"

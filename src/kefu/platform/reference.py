@@ -39,9 +39,19 @@ BOOKS = [
 VIDEO = ["新闻联播精选", "中超集锦", "纪录片·航拍中国", "电视剧·人世间 第12集", "综艺·歌手"]
 VIDEO_PRODUCTS = [("视频会员包月", "15.00"), ("体育频道包", "10.00"), ("影视点播包", "6.00")]
 MUSIC = ["彩铃·茉莉花", "歌曲·青花瓷", "歌曲·成都", "全曲下载·光年之外", "振铃·好运来"]
-GAMES = [("仙剑奇侠传", "金币礼包"), ("天天象棋", "会员月卡"), ("植物大战僵尸", "关卡解锁"), ("斗地主", "欢乐豆")]
+GAMES = [
+    ("仙剑奇侠传", "金币礼包"),
+    ("天天象棋", "会员月卡"),
+    ("植物大战僵尸", "关卡解锁"),
+    ("斗地主", "欢乐豆"),
+]
 GAME_PACKAGES = [("游戏畅玩包", "10.00"), ("休闲游戏包", "5.00"), ("棋牌包月", "8.00")]
-MERCHANTS = [("中国移动营业厅", "话费充值"), ("便利店", "日用品"), ("电影院", "电影票"), ("公交公司", "交通卡充值")]
+MERCHANTS = [
+    ("中国移动营业厅", "话费充值"),
+    ("便利店", "日用品"),
+    ("电影院", "电影票"),
+    ("公交公司", "交通卡充值"),
+]
 SPS = [("SP901234", "彩信天气预报"), ("SP902001", "手机报"), ("SP903377", "音乐随身听")]
 CHANNELS = ["短信", "WAP", "客户端", "营业厅", "10086"]
 READING_PACKAGES = [("阅读畅读包", "5.00"), ("书城VIP包月", "10.00")]
@@ -126,23 +136,45 @@ def generate(number: str, *, now: datetime) -> tuple[list[dict], list[dict]]:
     # 手机阅读
     for _i in range(rng.randint(3, 6)):
         book = rng.choice(BOOKS)
-        add("mobile_reading", "reading_records", book=book[1], chapter=f"第{rng.randint(1, 80)}章", fee=_money(rng, 0, 1))
+        add(
+            "mobile_reading",
+            "reading_records",
+            book=book[1],
+            chapter=f"第{rng.randint(1, 80)}章",
+            fee=_money(rng, 0, 1),
+        )
     for _i in range(rng.randint(1, 3)):
         book = rng.choice(BOOKS)
-        add("mobile_reading", "on_demand_orders", book=book[1], chapter=f"第{rng.randint(1, 80)}章", fee="0.10")
+        add(
+            "mobile_reading",
+            "on_demand_orders",
+            book=book[1],
+            chapter=f"第{rng.randint(1, 80)}章",
+            fee="0.10",
+        )
     add("mobile_reading", "vouchers", voucher=f"RV{number[-4:]}", value="10.00", balance=_money(rng, 0, 10),
         valid_until=(now + timedelta(days=60)).strftime("%Y-%m-%d"))  # fmt: skip
     package, fee = rng.choice(READING_PACKAGES)
     since = at()
     add("mobile_reading", "monthly_packages", when=since, package=package, fee=fee, since=since.strftime("%Y-%m-%d"),
         until="", status="有效")  # fmt: skip
-    add("mobile_reading", "handset_binding", device=rng.choice(DEVICES), bound_at=at().strftime("%Y-%m-%d"), status="已绑定")
+    add(
+        "mobile_reading",
+        "handset_binding",
+        device=rng.choice(DEVICES),
+        bound_at=at().strftime("%Y-%m-%d"),
+        status="已绑定",
+    )
 
     blacklist = []
     value = int(number) if number.isdigit() else 0
     if value % 5 == 0:
         for business in ("mobile_video", "wireless_music", "mobile_reading"):
-            blacklist.append({"business": business, "number": number, "state": "blocked", "reason": "投诉屏蔽"})
+            blacklist.append(
+                {"business": business, "number": number, "state": "blocked", "reason": "投诉屏蔽"}
+            )
     if value % 7 == 0:
-        blacklist.append({"business": "mobile_game", "number": number, "state": "blocked", "reason": "恶意消费"})
+        blacklist.append(
+            {"business": "mobile_game", "number": number, "state": "blocked", "reason": "恶意消费"}
+        )
     return records, blacklist

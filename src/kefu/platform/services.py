@@ -109,13 +109,25 @@ def _handle(business: str, query: str, conditions: dict) -> tuple[str, str, list
         if entry is None:
             return "refused", _("号码 %(n)s 不在黑名单中") % {"n": number}, []
         entry.delete()
-        return "ok", _("已将 %(n)s 移出黑名单") % {"n": number}, [
-            {"number": number, "state": _("已删除"), "done_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")}
-        ]
+        return (
+            "ok",
+            _("已将 %(n)s 移出黑名单") % {"n": number},
+            [
+                {
+                    "number": number,
+                    "state": _("已删除"),
+                    "done_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+                }
+            ],
+        )
     else:
         target = BLOCKED if query == "blacklist_block" else ACTIVE
         if entry is not None and entry.state == target:
-            return "refused", _("号码 %(n)s 的黑名单状态已是“%(s)s”") % {"n": number, "s": STATE_LABELS[target]}, []
+            return (
+                "refused",
+                _("号码 %(n)s 的黑名单状态已是“%(s)s”") % {"n": number, "s": STATE_LABELS[target]},
+                [],
+            )
         if entry is None:
             entry = BlacklistEntry(business=business, number=number)
         entry.state, entry.reason, entry.updated_at = target, reason, now
@@ -123,7 +135,11 @@ def _handle(business: str, query: str, conditions: dict) -> tuple[str, str, list
         if business == "wireless_music":
             _log(number, STATE_LABELS[target], reason, "一级客服", at=now)
         message = _("已将 %(n)s 的黑名单状态改为“%(s)s”") % {"n": number, "s": STATE_LABELS[target]}
-    row = {"number": number, "state": STATE_LABELS[entry.state], "done_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")}
+    row = {
+        "number": number,
+        "state": STATE_LABELS[entry.state],
+        "done_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+    }
     return "ok", message, [row]
 
 
@@ -138,7 +154,11 @@ def capability_answer(*, business: str, query: str, conditions: dict, province: 
     bdef = defs.business(business)
     qdef = bdef.query(query) if bdef else None
     if qdef is None:
-        raise DomainError(_("业务平台不提供该查询：%(b)s/%(q)s") % {"b": business, "q": query}, code="unknown_query", status=400)
+        raise DomainError(
+            _("业务平台不提供该查询：%(b)s/%(q)s") % {"b": business, "q": query},
+            code="unknown_query",
+            status=400,
+        )
     try:
         conditions = defs.clean_conditions(qdef, conditions)
     except defs.ConditionError as exc:

@@ -4,4 +4,4 @@ from kefu.platform import views
 
 app_name = "platform"
 
-urlpatterns = [path("requests/", views.requests_page, name="requests")]
+urlpatterns = [path("", views.requests_page, name="requests")]

@@ -18,7 +18,11 @@ def requests_page(request):
     labels = {b.code: b.name for b in defs.BUSINESSES}
     queries = {(b.code, q.code): q.label for b in defs.BUSINESSES for q in b.queries}
     rows = [
-        {"r": r, "business": labels.get(r.business, r.business), "query": queries.get((r.business, r.query), r.query)}
+        {
+            "r": r,
+            "business": labels.get(r.business, r.business),
+            "query": queries.get((r.business, r.query), r.query),
+        }
         for r in PlatformRequest.objects.all()[:100]
     ]
     blacklist = [

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kefu.capability.services import MAY_ASK, _STATUS, hub_code, refusal_detail, relayed_error
+from kefu.capability.services import _STATUS, MAY_ASK, hub_code, refusal_detail, relayed_error
 from kefu.core import audit
 from kefu.core.errors import DomainError
 from kefu.federation import client, peers
@@ -108,7 +108,9 @@ def remote_relay(*, payload: dict, sender: str, deadline) -> dict:
     home = str(payload.get("home", ""))
     peer = peers.get(home)
     if peer is None or peer.role != "province" or home == sender:
-        raise DomainError(_("一级客服枢纽不认识归属省 %(h)s") % {"h": home or "—"}, code="unknown_province", status=400)
+        raise DomainError(
+            _("一级客服枢纽不认识归属省 %(h)s") % {"h": home or "—"}, code="unknown_province", status=400
+        )
     margin = timedelta(seconds=settings.KEFU_CAPABILITY_RELAY_MARGIN)
     try:
         return client.request(

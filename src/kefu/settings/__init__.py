@@ -353,3 +353,9 @@ CELERY_BEAT_SCHEDULE = {
     # daily: on a province, make and upload last month's file if not accepted yet (no-op elsewhere)
     "spquality-monthly-report": {"task": "spquality.report_due", "schedule": 24 * 3600.0},
 }
+
+# --- TMF621 hub notifications: fan the work-order outbox out to registered listeners -------------
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "tmf-trouble-ticket-notify": {"task": "tmf.trouble_ticket_notify", "schedule": 15.0},
+}

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class ConditionSerializer(serializers.Serializer):
+class CapabilityConditionSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     type = serializers.ChoiceField(choices=["number", "month", "date", "text", "choice"])
@@ -12,37 +12,39 @@ class ConditionSerializer(serializers.Serializer):
     choices = serializers.ListField(child=serializers.DictField(), required=False)
 
 
-class ColumnSerializer(serializers.Serializer):
+class CapabilityColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
 
 
-class QueryTypeSerializer(serializers.Serializer):
+class CapabilityQueryTypeSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["query", "handling"])
-    conditions = ConditionSerializer(many=True)
-    columns = ColumnSerializer(many=True)
+    kind = serializers.CharField(help_text="query | handling")
+    conditions = CapabilityConditionSerializer(many=True)
+    columns = CapabilityColumnSerializer(many=True)
 
 
-class BusinessSerializer(serializers.Serializer):
+class CapabilityBusinessSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    queries = QueryTypeSerializer(many=True)
+    queries = CapabilityQueryTypeSerializer(many=True)
 
 
-class QueryRequestSerializer(serializers.Serializer):
+class CapabilityQueryRequestSerializer(serializers.Serializer):
     business = serializers.CharField(max_length=32)
     query = serializers.CharField(max_length=40)
-    conditions = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+    conditions = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
 
 
-class QueryAnswerSerializer(serializers.Serializer):
+class CapabilityAnswerSerializer(serializers.Serializer):
     platform = serializers.CharField()
     business = serializers.CharField()
     query = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["query", "handling"])
+    kind = serializers.CharField(help_text="query | handling")
     outcome = serializers.ChoiceField(choices=["ok", "empty", "refused"])
     message = serializers.CharField(allow_blank=True)
-    columns = ColumnSerializer(many=True)
+    columns = CapabilityColumnSerializer(many=True)
     rows = serializers.ListField(child=serializers.DictField())

@@ -17,11 +17,11 @@ class CatalogView(APIView):
     @extend_schema(
         operation_id="capability_catalog",
         summary="Businesses, query types and their conditions (CAP-2, CAP-3)",
-        responses={200: s.BusinessSerializer(many=True)},
+        responses={200: s.CapabilityBusinessSerializer(many=True)},
         tags=TAGS,
     )
     def get(self, request):
-        return Response(s.BusinessSerializer(selectors.capability_catalog(), many=True).data)
+        return Response(s.CapabilityBusinessSerializer(selectors.capability_catalog(), many=True).data)
 
 
 class QueryView(APIView):
@@ -33,12 +33,19 @@ class QueryView(APIView):
             "504 `peer_timeout` / 503 `peer_unavailable` carry a message for the agent naming the node "
             "that did not answer."
         ),
-        request=s.QueryRequestSerializer,
-        responses={200: s.QueryAnswerSerializer, 400: PROBLEM, 403: PROBLEM, 502: PROBLEM, 503: PROBLEM, 504: PROBLEM},
+        request=s.CapabilityQueryRequestSerializer,
+        responses={
+            200: s.CapabilityAnswerSerializer,
+            400: PROBLEM,
+            403: PROBLEM,
+            502: PROBLEM,
+            503: PROBLEM,
+            504: PROBLEM,
+        },
         tags=TAGS,
     )
     def post(self, request):
-        data = s.QueryRequestSerializer(data=request.data)
+        data = s.CapabilityQueryRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         answer = services.capability_query(actor=request.user, **data.validated_data)
         return Response(answer)

@@ -1,7 +1,10 @@
 """URL conf of a ``hub`` node."""
 
-from kefu.federation.urlconfs import role_urlpatterns
+from django.urls import include, path
 
-urlpatterns = role_urlpatterns()
+from kefu.federation.urlconfs import role_urlpatterns
+from kefu.spquality.urls import hub_urlpatterns
+
+urlpatterns = [*role_urlpatterns(), path("spquality/", include(hub_urlpatterns))]
 handler403 = "kefu.federation.views.role_permission_denied"
 handler404 = "kefu.federation.views.role_page_not_found"

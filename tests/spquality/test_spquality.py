@@ -1,0 +1,173 @@
+"""SP service-quality files (SP-2), in process: the format, the province's generation and upload, the
+hub's per-row validation (a file with any error is refused whole and nothing is stored), national
+aggregation and forwarding to SIMS, SIMS storing it, and the hub's late/missing flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kefu.core.models import OutboxMessage
+from kefu.spquality import fileformat, selectors, services
+from kefu.spquality.models import HubFile, HubRow, NationalFigure, ProvinceFile
+
+pytestmark = pytest.mark.django_db
+APRIL = date(2026, 4, 1)
+HEADER = ",".join(fileformat.COLUMNS)
+GOOD = f"{HEADER}\n2026-04,JS,SP901234,彩信天气预报,02566668888,13912345678,1200,1080,15,14,13\n"
+
+
+@pytest.fixture
+def hub(tmp_path, settings):
+    """This process is the hub; its peers: provinces JS and ZJ, SIMS."""
+    path = tmp_path / "peers.toml"
+    path.write_text("".join(
+        f'[peers.{code}]\nrole = "{role}"\nurl = "http://127.0.0.1:9"\nkey = "{code.lower()}-and-hub-key-0123456789"\n'
+        for code, role in (("JS", "province"), ("ZJ", "province"), ("SIMS", "sims"))
+    ))  # fmt: skip
+    settings.KEFU_PEERS_FILE, settings.KEFU_ROLE, settings.KEFU_NODE_CODE = str(path), "hub", "HUB"
+    settings.KEFU_FEDERATION_DELIVER_ON_COMMIT = False
+    return path
+
+
+def test_file_format_round_trip():
+    rows, errors = fileformat.parse(GOOD, month="2026-04", province="JS")
+    assert errors == [] and rows[0]["answered_15s"] == 1080
+    assert fileformat.parse(fileformat.build(rows), month="2026-04", province="JS")[0] == rows
+
+
+def test_every_bad_row_is_reported_with_its_line_and_column():
+    """SP-2: clear per-row errors — each names the line (header = 1), the column and the problem."""
+    content = (
+        f"{HEADER}\n"
+        "2026-04,JS,SP901234,彩信天气预报,02566668888,13912345678,1200,1080,15,14,13\n"
+        "2026-03,JS,SP90123,,025-6666,1391234567,12x,5,3,4,1\n"
+        "2026-04,ZJ,SP901234,重复,02566668888,13912345678,100,200,1,1,1\n"
+        "2026-04,JS,SP905066,少一列,02566668888,13912345678,1,1,1,1\n"
+    )
+    rows, errors = fileformat.parse(content, month="2026-04", province="JS")
+    found = {(e.row, e.field) for e in errors}
+    assert {(3, "month"), (3, "sp_code"), (3, "sp_name"), (3, "hotline"), (3, "service_mobile"),
+            (3, "hotline_calls"), (3, "complaints_resolved")} <= found  # fmt: skip
+    assert {(4, "province"), (4, "answered_15s"), (4, "sp_code"), (5, "")} <= found
+    assert not any(e.row == 2 for e in errors)
+    assert "15秒内接通量" in next(e.message for e in errors if e.field == "answered_15s")
+
+
+def test_wrong_header_is_one_clear_error():
+    _rows, errors = fileformat.parse("month,sp\n2026-04,SP1\n", month="2026-04", province="JS")
+    assert [(e.row, e.field) for e in errors] == [(1, "")] and "month,province" in errors[0].message
+
+
+def test_hub_refuses_a_malformed_file_whole_and_stores_nothing(hub):
+    """SP-2: one bad row refuses the whole file; nothing is stored and nothing goes to SIMS."""
+    content = GOOD + "2026-04,JS,SP902001,手机报,02566668888,13912345678,10,20,1,1,1\n"
+    answer = services.hub_file_receive(payload={"month": "2026-04", "content": content}, sender="JS")
+    assert answer["accepted"] is False
+    assert answer["errors"] == [{"row": 3, "field": "answered_15s", "message": "15秒内接通量不能大于热线呼入量"}]
+    assert HubFile.objects.count() == HubRow.objects.count() == 0
+    assert not OutboxMessage.objects.exists()
+
+
+def test_hub_accepts_aggregates_and_forwards_to_sims(hub):
+    """SP-2: accepted files are summed per SP across provinces and queued to SIMS (outbox)."""
+    zj = GOOD.replace(",JS,", ",ZJ,").replace("1200,1080,15,14,13", "800,600,5,5,5")
+    for sender, content in (("JS", GOOD), ("ZJ", zj)):
+        answer = services.hub_file_receive(
+            payload={"month": "2026-04", "content": content, "sha256": fileformat.sha256(content)}, sender=sender
+        )
+        assert answer["accepted"] is True and answer["rows"] == 1
+    [row] = services.national_rows(APRIL)
+    assert (row["provinces"], row["hotline_calls"], row["answered_15s"], row["complaints"]) == ("JS,ZJ", 2000, 1680, 20)
+    sent = [m.payload for m in OutboxMessage.objects.order_by("id")]
+    assert [(m["type"], m["receiver"], m["order"], m["seq"]) for m in sent] == [
+        ("sp.quality.national", "SIMS", "SPQ202604", 1),
+        ("sp.quality.national", "SIMS", "SPQ202604", 2),
+    ]
+    assert sent[-1]["payload"]["rows"][0]["hotline_calls"] == 2000
+
+
+def test_a_new_upload_supersedes_the_earlier_file(hub):
+    services.hub_file_receive(payload={"month": "2026-04", "content": GOOD}, sender="JS")
+    services.hub_file_receive(payload={"month": "2026-04", "content": GOOD.replace("1200,", "1300,")}, sender="JS")
+    assert HubFile.objects.filter(current=True).count() == 1
+    assert services.national_rows(APRIL)[0]["hotline_calls"] == 1300
+
+
+def test_checksum_mismatch_is_refused(hub):
+    answer = services.hub_file_receive(payload={"month": "2026-04", "content": GOOD, "sha256": "0" * 64}, sender="JS")
+    assert answer["accepted"] is False and not HubFile.objects.exists()
+
+
+def test_hub_flags_late_and_missing_provinces(hub, settings):
+    """SP-2: after the 8th, a province with no file is missing, one that sent after the 8th is late."""
+    services.hub_file_receive(payload={"month": "2026-04", "content": GOOD}, sender="JS")
+    HubFile.objects.update(late=True)
+    status = selectors.hub_report_status(APRIL, today=date(2026, 5, 20))
+    assert [(p.province, p.status, p.flagged) for p in status["provinces"]] == [
+        ("JS", "late", True),
+        ("ZJ", "missing", True),
+    ]
+    early = selectors.hub_report_status(APRIL, today=date(2026, 5, 3))
+    assert [p.status for p in early["provinces"]] == ["late", "pending"]
+    assert early["due"] == date(2026, 5, 8)
+
+
+def test_sims_keeps_the_newest_national_version():
+    rows = [{"sp_code": "SP901234", "sp_name": "彩信天气预报", "hotline": "", "service_mobile": "", "provinces": "JS",
+             **{k: 10 for k in fileformat.COUNTS}}]  # fmt: skip
+    services.national_store(payload={"month": "2026-04", "version": 2, "rows": rows})
+    services.national_store(payload={"month": "2026-04", "version": 1, "rows": []})
+    assert NationalFigure.objects.get().version == 2
+    services.national_store(payload={"month": "2026-04", "version": 3, "rows": rows * 1})
+    assert list(NationalFigure.objects.values_list("version", flat=True)) == [3]
+
+
+def test_province_generates_and_uploads_last_month(hub_peers, monkeypatch, js):
+    """SP-2: the province builds the file from its figures and uploads it; the hub's verdict is kept."""
+    services.figures_seed(month=APRIL)
+    file = services.file_generate(month=APRIL)
+    rows, errors = fileformat.parse(file.content, month="2026-04", province="JS")
+    assert errors == [] and len(rows) == file.rows == 5
+    sent = []
+    monkeypatch.setattr(services.client, "request", lambda **kw: sent.append(kw) or {"accepted": True, "rows": 5})
+    assert services.file_upload(month=APRIL).status == ProvinceFile.Status.ACCEPTED
+    assert (sent[0]["to"], sent[0]["type"], sent[0]["payload"]["sha256"]) == ("HUB", "sp.quality.upload", file.sha256)
+    with pytest.raises(Exception) as exc:
+        services.file_generate(month=APRIL)
+    assert exc.value.code == "already_accepted"
+
+
+def test_refusal_keeps_the_hubs_row_errors_on_the_province(hub_peers, monkeypatch, js):
+    services.file_generate(month=APRIL)
+    errors = [{"row": 2, "field": "hotline", "message": "客服热线应为带区号的固定电话，不能是分机"}]
+    monkeypatch.setattr(services.client, "request", lambda **kw: {"accepted": False, "message": "1 处错误", "errors": errors})
+    file = services.file_upload(month=APRIL)
+    assert (file.status, file.errors) == ("refused", errors)
+
+
+def test_daily_task_uploads_until_accepted(hub_peers, monkeypatch, js):
+    """SP-2: the beat task makes and uploads last month's file; once accepted it does nothing."""
+    calls = []
+    monkeypatch.setattr(services.client, "request", lambda **kw: calls.append(kw) or {"accepted": True})
+    assert services.report_due(today=date(2026, 5, 2)) == "accepted"
+    assert services.report_due(today=date(2026, 5, 3)) == "already accepted"
+    assert len(calls) == 1 and calls[0]["payload"]["month"] == "2026-04"
+
+
+def test_an_unreachable_hub_marks_the_upload_failed(hub_peers, js, settings):
+    settings.KEFU_FEDERATION_TIMEOUT = 1
+    services.file_generate(month=APRIL)
+    file = services.file_upload(month=APRIL)
+    assert file.status == "failed" and "HUB" in file.last_error
+
+
+def test_province_page_generates_for_a_supervisor(client, make_staff, hub_peers, js):
+    client.force_login(make_staff("supervisor"))
+    response = client.post("/spquality/", {"action": "generate", "month": "2026-04"})
+    assert response.status_code == 302
+    assert ProvinceFile.objects.get().month == APRIL
+    assert client.get("/spquality/").status_code == 200
+    client.force_login(make_staff("hotline_agent"))
+    assert client.get("/spquality/").status_code == 403
