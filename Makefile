@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 KEFU_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kefu
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: demo test lint install install-test chromium clean
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kefu.core.api import ops
+from kefu.crosslevel.urls import api_urlpatterns as crosslevel_api
 from kefu.desk.urls import login_patterns
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("capability/", include("kefu.capability.urls")),
     path("remote/", include("kefu.remote.urls")),
     path("spquality/", include("kefu.spquality.urls")),
+    path("crosslevel/", include("kefu.crosslevel.urls")),
+    path("api/v1/", include(crosslevel_api)),
     path("", include("kefu.desk.urls")),
     *login_patterns,
 ]

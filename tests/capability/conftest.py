@@ -9,7 +9,9 @@ import pytest
 def hub_peers(tmp_path, settings):
     """This test process is province node JS; its only peer is the hub HUB (nothing listens there)."""
     path = tmp_path / "peers.toml"
-    path.write_text('[peers.HUB]\nrole = "hub"\nurl = "http://127.0.0.1:9"\nkey = "hub-and-js-share-this-key-0123456789"\n')
+    path.write_text(
+        '[peers.HUB]\nrole = "hub"\nurl = "http://127.0.0.1:9"\nkey = "hub-and-js-share-this-key-0123456789"\n'
+    )
     settings.KEFU_NODE_CODE = "JS"
     settings.KEFU_ROLE = "province"
     settings.KEFU_PEERS_FILE = str(path)

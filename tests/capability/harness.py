@@ -17,7 +17,8 @@ from tests.federation.nodes import Federation, Node, drop_databases, start_feder
 
 def base_dir(tmp_path_factory) -> Path:
     data = Path(os.environ.get("KEFU_DATA_DIR", "var/cap")).resolve()
-    base = data / "cap-nodes" / tmp_path_factory.mktemp("cap").name
+    # one directory per test process: pytest-xdist workers each number their temp dirs from 0
+    base = data / "cap-nodes" / f"{os.getpid()}-{tmp_path_factory.mktemp('cap').name}"
     base.mkdir(parents=True, exist_ok=True)
     return base
 
@@ -40,7 +41,9 @@ def stop(fed: Federation) -> None:
     drop_databases(fed)
 
 
-def call(node: Node, method: str, path: str, *, token: str | None = None, body: dict | None = None, timeout=30):
+def call(
+    node: Node, method: str, path: str, *, token: str | None = None, body: dict | None = None, timeout=30
+):
     """(status, JSON body) of an HTTP call to ``node``."""
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -58,6 +61,8 @@ def call(node: Node, method: str, path: str, *, token: str | None = None, body: 
 def login(node: Node, job_number: str) -> str:
     """Create the demo login ``job_number`` on ``node`` (idempotent) and return a bearer token."""
     node.kefu("federation", "demo-setup", "--staff", job_number)
-    status, body = call(node, "POST", "/api/v1/auth/token", body={"job_number": job_number, "password": DEMO_PASSWORD})
+    status, body = call(
+        node, "POST", "/api/v1/auth/token", body={"job_number": job_number, "password": DEMO_PASSWORD}
+    )
     assert status == 200, body
     return body["token"]

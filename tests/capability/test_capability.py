@@ -172,8 +172,12 @@ def test_hub_relay_sorts_by_business_and_passes_a_shorter_deadline(settings, tmp
     sent = []
     monkeypatch.setattr(services.client, "request", lambda **kw: sent.append(kw) or {"rows": []})
     deadline = datetime.now(UTC) + timedelta(seconds=5)
-    services.capability_relay(payload={"business": "mobile_game", "query": "blacklist"}, sender="JS", deadline=deadline)
-    services.capability_relay(payload={"business": "mobile_video", "query": "blacklist"}, sender="JS", deadline=deadline)
+    services.capability_relay(
+        payload={"business": "mobile_game", "query": "blacklist"}, sender="JS", deadline=deadline
+    )
+    services.capability_relay(
+        payload={"business": "mobile_video", "query": "blacklist"}, sender="JS", deadline=deadline
+    )
     assert [s["to"] for s in sent] == ["GAME", "PLAT"]
     assert sent[0]["type"] == "capability.forward" and sent[0]["payload"]["province"] == "JS"
     assert sent[0]["deadline"] == deadline - timedelta(seconds=settings.KEFU_CAPABILITY_RELAY_MARGIN)

@@ -126,7 +126,11 @@ CREATE_PAYLOADS = {
     },
     "tmf-api/troubleTicket/v4/hub": None,  # a listener lives in its registrant's own scope
     "api/v1/contacts": lambda w: {"channel": "hotline", "number": w["zj_subscriber"].number},
-    "api/v1/contacts/import": None,  # rows are scope-checked one by one: tests/contacts/test_import_export.py
+    "api/v1/contacts/import": None,
+    # issue 5: asks the hub and writes nothing but an audit row in the asker's scope (CAP-1, SVC-1);
+    # serving another province's customer through the hub is what SVC-1 is for: tests/remote
+    "api/v1/capability/queries": None,
+    "api/v1/remote/queries": None,  # rows are scope-checked one by one: tests/contacts/test_import_export.py
     # machine to machine (HMAC signature, no session): a staff token is refused, 401 not_signed
     "federation/v1/messages": lambda w: {
         "v": 1,

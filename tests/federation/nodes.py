@@ -198,6 +198,7 @@ class Federation:
     nodes: dict[str, Node]
     keys: dict[frozenset, str]
     run: str
+    prefix: str = "fed"
 
     def __getitem__(self, code: str) -> Node:
         return self.nodes[code]
@@ -253,12 +254,12 @@ def wait_for(predicate, *, timeout: float = 60, interval: float = 0.3, what: str
         time.sleep(interval)
 
 
-def _template(base: Path, pg: str | None, run: str) -> Path | None:
+def _template(base: Path, pg: str | None, run: str, prefix: str = "fed") -> Path | None:
     """Migrate an empty database once; nodes start from copies of it."""
     home = base / "template"
     home.mkdir(parents=True, exist_ok=True)
     if pg:
-        name = f"kefu_fed_{run}_template"
+        name = f"kefu_{prefix}_{run}_template"
         _pg_admin(pg, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
         url = _with_db(pg, name)
     else:
@@ -269,11 +270,14 @@ def _template(base: Path, pg: str | None, run: str) -> Path | None:
     return None if pg else home / "kefu.sqlite3"
 
 
-def start_federation(base: Path, spec: dict[str, str], *, start: bool = True) -> Federation:
-    """Start nodes ``{code: role}`` under ``base``; every pair of nodes shares a fresh key."""
+def start_federation(
+    base: Path, spec: dict[str, str], *, start: bool = True, prefix: str = "fed"
+) -> Federation:
+    """Start nodes ``{code: role}`` under ``base``; every pair of nodes shares a fresh key. PostgreSQL
+    databases are named ``kefu_<prefix>_<run>_<code>``."""
     run = secrets.token_hex(3)
     pg = postgres_url()
-    template = _template(base, pg, run)
+    template = _template(base, pg, run, prefix)
     codes = list(spec)
     keys = {frozenset((a, b)): secrets.token_urlsafe(24) for a in codes for b in codes if a < b}
     ports = {code: free_port() for code in codes}
@@ -294,11 +298,11 @@ def start_federation(base: Path, spec: dict[str, str], *, start: bool = True) ->
         peers_file = home / "peers.toml"
         peers_file.write_text("\n".join(lines))
         if pg:
-            name = f"kefu_fed_{run}_{code.lower()}"
+            name = f"kefu_{prefix}_{run}_{code.lower()}"
             _pg_admin(
                 pg,
                 f'DROP DATABASE IF EXISTS "{name}"',
-                f'CREATE DATABASE "{name}" TEMPLATE "kefu_fed_{run}_template"',
+                f'CREATE DATABASE "{name}" TEMPLATE "kefu_{prefix}_{run}_template"',
             )
             url = _with_db(pg, name)
         else:
@@ -307,7 +311,7 @@ def start_federation(base: Path, spec: dict[str, str], *, start: bool = True) ->
         nodes[code] = Node(
             code=code, role=role, port=ports[code], home=home, database_url=url, peers_file=peers_file
         )
-    federation = Federation(nodes=nodes, keys=keys, run=run)
+    federation = Federation(nodes=nodes, keys=keys, run=run, prefix=prefix)
     if start:
         try:
             for node in nodes.values():
@@ -322,6 +326,7 @@ def drop_databases(federation: Federation) -> None:
     pg = postgres_url()
     if not pg:
         return
-    names = [f"kefu_fed_{federation.run}_{code.lower()}" for code in federation.nodes]
-    names.append(f"kefu_fed_{federation.run}_template")
+    prefix = f"kefu_{federation.prefix}_{federation.run}"
+    names = [f"{prefix}_{code.lower()}" for code in federation.nodes]
+    names.append(f"{prefix}_template")
     _pg_admin(pg, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))

@@ -119,7 +119,12 @@ def test_forward_handler_answers_and_logs_the_request():
     answer = federation_handlers.on_forward(message)
     assert answer["rows"][0]["number"] == NUMBER
     request = PlatformRequest.objects.get()
-    assert (request.province, request.query, request.outcome, request.rows) == ("ZJ", "points_balance", "ok", 1)
+    assert (request.province, request.query, request.outcome, request.rows) == (
+        "ZJ",
+        "points_balance",
+        "ok",
+        1,
+    )
 
 
 def test_requests_page_is_read_only_for_administrators(client, make_staff, settings):

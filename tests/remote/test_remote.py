@@ -55,7 +55,10 @@ def test_home_province_refusal_reaches_the_agent(hub_peers, make_staff, monkeypa
         services.remote_query(actor=make_staff("hotline_agent"), number="13957100009", home="ZJ", what="bills",
                               verified_by="id_document")  # fmt: skip
     assert (exc.value.code, exc.value.status, exc.value.message) == (
-        "unknown_subscriber", 422, "号码 13957100009 不是 ZJ 的用户")
+        "unknown_subscriber",
+        422,
+        "号码 13957100009 不是 ZJ 的用户",
+    )
 
 
 def test_home_province_answers_from_its_billing_port(settings, js):
@@ -64,7 +67,9 @@ def test_home_province_answers_from_its_billing_port(settings, js):
     call_command("seed", subscribers=3, province="JS", months=2, verbosity=0)
     number = Subscriber.objects.filter(home_province__code="JS").first().number
     for what, at_least in (("balance", 1), ("bills", 1), ("points", 1)):
-        answer = services.home_answer(payload={"number": number, "what": what, "agent": "zj1001"}, serving="ZJ")
+        answer = services.home_answer(
+            payload={"number": number, "what": what, "agent": "zj1001"}, serving="ZJ"
+        )
         assert answer["home"] == "JS" and len(answer["rows"]) >= at_least
         assert {c["key"] for c in answer["columns"]} <= set(answer["rows"][0])
     event = AuditEvent.objects.filter(action="remote.answer").first()
@@ -76,12 +81,18 @@ def test_home_province_answers_from_its_billing_port(settings, js):
 
 def test_hub_relays_only_to_a_known_province(settings, tmp_path, monkeypatch):
     peers = tmp_path / "peers.toml"
-    peers.write_text('[peers.ZJ]\nrole = "province"\nurl = "http://127.0.0.1:9"\nkey = "zj-and-hub-key-0123456789"\n')
+    peers.write_text(
+        '[peers.ZJ]\nrole = "province"\nurl = "http://127.0.0.1:9"\nkey = "zj-and-hub-key-0123456789"\n'
+    )
     settings.KEFU_PEERS_FILE, settings.KEFU_ROLE, settings.KEFU_NODE_CODE = str(peers), "hub", "HUB"
     sent = []
     monkeypatch.setattr(services.client, "request", lambda **kw: sent.append(kw) or ANSWER)
     assert services.remote_relay(payload={"home": "ZJ", "number": "1"}, sender="JS", deadline=None) == ANSWER
-    assert (sent[0]["to"], sent[0]["type"], sent[0]["payload"]["serving"]) == ("ZJ", "service.home_query", "JS")
+    assert (sent[0]["to"], sent[0]["type"], sent[0]["payload"]["serving"]) == (
+        "ZJ",
+        "service.home_query",
+        "JS",
+    )
     with pytest.raises(DomainError) as exc:
         services.remote_relay(payload={"home": "GD"}, sender="JS", deadline=None)
     assert exc.value.code == "unknown_province"

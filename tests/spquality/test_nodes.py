@@ -60,14 +60,22 @@ def test_bad_rows_are_refused_whole_and_nothing_is_stored(fed):
     result = answer["result"]
     assert result["accepted"] is False
     assert {(e["row"], e["field"]) for e in result["errors"]} == {
-        (3, "sp_code"), (3, "hotline"), (3, "service_mobile"), (3, "answered_15s"), (3, "complaints_resolved")
+        (3, "sp_code"),
+        (3, "hotline"),
+        (3, "service_mobile"),
+        (3, "answered_15s"),
+        (3, "complaints_resolved"),
     }
-    count = _py(hub, "from kefu.spquality.models import HubFile as F; print(F.objects.filter(province='ZJ').count())")
+    count = _py(
+        hub, "from kefu.spquality.models import HubFile as F; print(F.objects.filter(province='ZJ').count())"
+    )
     assert count == 0
 
 
 def test_hub_flags_the_province_that_has_not_reported(fed):
     """SP-2: ZJ has sent nothing for last month: flagged (pending before the 8th, missing after)."""
+    fed["JS"].kefu("spquality", "seed")
+    fed["JS"].kefu("spquality", "due")  # the daily task's work: upload unless already accepted
     status = _py(fed["HUB"], "import json; from kefu.spquality import selectors as s; r = s.hub_report_status(); "
                              "print(json.dumps({p.province: [p.status, p.flagged] for p in r['provinces']}))")  # fmt: skip
     assert status["JS"][0] in ("on_time", "late")

@@ -65,7 +65,9 @@ def test_hub_refuses_a_malformed_file_whole_and_stores_nothing(hub):
     content = GOOD + "2026-04,JS,SP902001,手机报,02566668888,13912345678,10,20,1,1,1\n"
     answer = services.hub_file_receive(payload={"month": "2026-04", "content": content}, sender="JS")
     assert answer["accepted"] is False
-    assert answer["errors"] == [{"row": 3, "field": "answered_15s", "message": "15秒内接通量不能大于热线呼入量"}]
+    assert answer["errors"] == [
+        {"row": 3, "field": "answered_15s", "message": "15秒内接通量不能大于热线呼入量"}
+    ]
     assert HubFile.objects.count() == HubRow.objects.count() == 0
     assert not OutboxMessage.objects.exists()
 
@@ -75,11 +77,17 @@ def test_hub_accepts_aggregates_and_forwards_to_sims(hub):
     zj = GOOD.replace(",JS,", ",ZJ,").replace("1200,1080,15,14,13", "800,600,5,5,5")
     for sender, content in (("JS", GOOD), ("ZJ", zj)):
         answer = services.hub_file_receive(
-            payload={"month": "2026-04", "content": content, "sha256": fileformat.sha256(content)}, sender=sender
+            payload={"month": "2026-04", "content": content, "sha256": fileformat.sha256(content)},
+            sender=sender,
         )
         assert answer["accepted"] is True and answer["rows"] == 1
     [row] = services.national_rows(APRIL)
-    assert (row["provinces"], row["hotline_calls"], row["answered_15s"], row["complaints"]) == ("JS,ZJ", 2000, 1680, 20)
+    assert (row["provinces"], row["hotline_calls"], row["answered_15s"], row["complaints"]) == (
+        "JS,ZJ",
+        2000,
+        1680,
+        20,
+    )
     sent = [m.payload for m in OutboxMessage.objects.order_by("id")]
     assert [(m["type"], m["receiver"], m["order"], m["seq"]) for m in sent] == [
         ("sp.quality.national", "SIMS", "SPQ202604", 1),
@@ -90,13 +98,17 @@ def test_hub_accepts_aggregates_and_forwards_to_sims(hub):
 
 def test_a_new_upload_supersedes_the_earlier_file(hub):
     services.hub_file_receive(payload={"month": "2026-04", "content": GOOD}, sender="JS")
-    services.hub_file_receive(payload={"month": "2026-04", "content": GOOD.replace("1200,", "1300,")}, sender="JS")
+    services.hub_file_receive(
+        payload={"month": "2026-04", "content": GOOD.replace("1200,", "1300,")}, sender="JS"
+    )
     assert HubFile.objects.filter(current=True).count() == 1
     assert services.national_rows(APRIL)[0]["hotline_calls"] == 1300
 
 
 def test_checksum_mismatch_is_refused(hub):
-    answer = services.hub_file_receive(payload={"month": "2026-04", "content": GOOD, "sha256": "0" * 64}, sender="JS")
+    answer = services.hub_file_receive(
+        payload={"month": "2026-04", "content": GOOD, "sha256": "0" * 64}, sender="JS"
+    )
     assert answer["accepted"] is False and not HubFile.objects.exists()
 
 
@@ -131,9 +143,15 @@ def test_province_generates_and_uploads_last_month(hub_peers, monkeypatch, js):
     rows, errors = fileformat.parse(file.content, month="2026-04", province="JS")
     assert errors == [] and len(rows) == file.rows == 5
     sent = []
-    monkeypatch.setattr(services.client, "request", lambda **kw: sent.append(kw) or {"accepted": True, "rows": 5})
+    monkeypatch.setattr(
+        services.client, "request", lambda **kw: sent.append(kw) or {"accepted": True, "rows": 5}
+    )
     assert services.file_upload(month=APRIL).status == ProvinceFile.Status.ACCEPTED
-    assert (sent[0]["to"], sent[0]["type"], sent[0]["payload"]["sha256"]) == ("HUB", "sp.quality.upload", file.sha256)
+    assert (sent[0]["to"], sent[0]["type"], sent[0]["payload"]["sha256"]) == (
+        "HUB",
+        "sp.quality.upload",
+        file.sha256,
+    )
     with pytest.raises(Exception) as exc:
         services.file_generate(month=APRIL)
     assert exc.value.code == "already_accepted"
@@ -142,7 +160,9 @@ def test_province_generates_and_uploads_last_month(hub_peers, monkeypatch, js):
 def test_refusal_keeps_the_hubs_row_errors_on_the_province(hub_peers, monkeypatch, js):
     services.file_generate(month=APRIL)
     errors = [{"row": 2, "field": "hotline", "message": "客服热线应为带区号的固定电话，不能是分机"}]
-    monkeypatch.setattr(services.client, "request", lambda **kw: {"accepted": False, "message": "1 处错误", "errors": errors})
+    monkeypatch.setattr(
+        services.client, "request", lambda **kw: {"accepted": False, "message": "1 处错误", "errors": errors}
+    )
     file = services.file_upload(month=APRIL)
     assert (file.status, file.errors) == ("refused", errors)
 

@@ -189,8 +189,22 @@ def _deliver_peer_in_thread(code: str, rows: list[OutboxMessage]) -> Report:
         connections.close_all()  # this thread's connections only
 
 
+# Steps that turn other outbox rows into federation messages (e.g. the cross-level work-order relay,
+# ``kefu.crosslevel.relay``); each runs in its own transaction before every claim.
+producers: list = []
+
+
+def _produce() -> None:
+    for produce in producers:
+        try:
+            produce()
+        except Exception:  # a failing producer must not stop delivery; it runs again next round
+            logger.exception("federation producer failed", extra={"producer": getattr(produce, "__name__", "")})
+
+
 def deliver_once(*, limit: int = 200) -> Report:
     """Claim due messages and post them, each peer's in id order; return what happened."""
+    _produce()
     report = Report()
     rows = _claim(limit)
     if not rows:

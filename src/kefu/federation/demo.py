@@ -132,6 +132,9 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
     for code, proc in setups.items():
         if proc.wait() != 0:
             raise SystemExit(f"setting up node {code} failed; see {nodes[code].home}/setup.log")
+    for node in nodes.values():  # SP-2: last month's SP figures, so each province has a file to report
+        if node.role == "province":
+            subprocess.run([*KEFU, "spquality", "seed"], env=node.env(), capture_output=True, check=False)
     out.write("every node's database is ready")
 
     procs: list[subprocess.Popen] = []
@@ -181,6 +184,10 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
         out.write(f"Password for every demo login: {DEMO_PASSWORD}")
         out.write(
             f"Hub operator: hub01 ({names['hub01'][1]}) at {hub.url}/   SP staff: sp01 at {nodes['SIMS'].url}/"
+        )
+        out.write(
+            f"Capability queries and remote service: {nodes['JS'].url}/capability/ (js1001); "
+            f"SP quality files: {nodes['JS'].url}/spquality/ (js1006), hub {hub.url}/spquality/"
         )
         out.write("Links checked from the hub:")
         for line in (ping.stdout + ping.stderr).strip().splitlines():

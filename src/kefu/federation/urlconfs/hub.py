@@ -3,8 +3,14 @@
 from django.urls import include, path
 
 from kefu.federation.urlconfs import role_urlpatterns
+from kefu.hub.urls import api_urlpatterns as hub_api
 from kefu.spquality.urls import hub_urlpatterns
 
-urlpatterns = [*role_urlpatterns(), path("spquality/", include(hub_urlpatterns))]
+urlpatterns = [
+    *role_urlpatterns(),
+    path("spquality/", include(hub_urlpatterns)),
+    path("orders/", include("kefu.hub.urls")),
+    path("api/v1/", include(hub_api)),
+]
 handler403 = "kefu.federation.views.role_permission_denied"
 handler404 = "kefu.federation.views.role_page_not_found"

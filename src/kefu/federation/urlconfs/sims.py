@@ -3,8 +3,14 @@
 from django.urls import include, path
 
 from kefu.federation.urlconfs import role_urlpatterns
+from kefu.sims.urls import api_urlpatterns as sims_api
 from kefu.spquality.urls import sims_urlpatterns
 
-urlpatterns = [*role_urlpatterns(), path("spquality/", include(sims_urlpatterns))]
+urlpatterns = [
+    *role_urlpatterns(),
+    path("spquality/", include(sims_urlpatterns)),
+    path("sp/", include("kefu.sims.urls")),
+    path("api/v1/", include(sims_api)),
+]
 handler403 = "kefu.federation.views.role_permission_denied"
 handler404 = "kefu.federation.views.role_page_not_found"

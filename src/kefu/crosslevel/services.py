@@ -1,0 +1,240 @@
+"""Province side of the cross-level flow (WO-3, WO-4): send an order to the hub, ask the hub for its
+state, and apply what the hub sends — always through the work-order engine's own services, acting as
+the hub's node actor (see :mod:`kefu.crosslevel.nodes`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kefu.core import audit, scope
+from kefu.core.errors import DomainError, NotFoundError
+from kefu.core.models import Department, Province
+from kefu.crosslevel import messages as m
+from kefu.crosslevel.models import CrossLink, LinkRole
+from kefu.crosslevel.nodes import node_actor, node_department, target_flow
+from kefu.federation import peers
+from kefu.federation.client import request
+from kefu.federation.envelope import Message
+from kefu.workorders import services as wo
+from kefu.workorders import transitions
+from kefu.workorders.models import WorkOrder
+
+logger = logging.getLogger("kefu.crosslevel")
+
+
+class CrossLevelError(DomainError):
+    code = "crosslevel_invalid"
+
+
+def hub_code() -> str:
+    hubs = peers.of_role("hub")
+    if not hubs:
+        raise CrossLevelError(_("本节点未配置一级客服枢纽"), code="hub_not_configured", status=503)
+    return hubs[0].code
+
+
+def _scoped(actor, number: str) -> WorkOrder:
+    order = scope.restrict(WorkOrder.objects.filter(number=number), actor).first()
+    if order is None:
+        raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number})
+    return order
+
+
+def targets() -> list[tuple[str, str]]:
+    """Where an order can go through the hub: SIMS, or another province (cross-region)."""
+    here = settings.KEFU_NODE_CODE
+    provinces = [(p.code, p.name) for p in Province.objects.exclude(code=here).order_by("gb_code")]
+    return [(m.SIMS, _("SIMS(梦网SP投诉)")), *provinces]
+
+
+@transaction.atomic
+def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", comment: str = "") -> WorkOrder:
+    """Dispatch an order to the hub (WO-3 step 2), for SIMS (with the SP's code) or a target province.
+
+    The dispatch itself is the engine's ``order_dispatch`` to the hub's department; the relay sends the
+    message after commit."""
+    order = _scoped(actor, number)
+    target = (target or "").strip().upper()
+    sp_code = (sp_code or "").strip().upper()
+    if target != m.SIMS and not Province.objects.filter(code=target).exists():
+        raise CrossLevelError(_("请选择SIMS或目标省份"), code="target_required")
+    if target == settings.KEFU_NODE_CODE:
+        raise CrossLevelError(_("目标省份不能是本省"), code="target_required")
+    if target == m.SIMS and not sp_code:
+        raise CrossLevelError(_("梦网SP投诉须填写SP代码"), code="sp_code_required")
+    hub = hub_code()
+    department = node_department(hub)
+    link = CrossLink.objects.filter(order=order).first()
+    if link is None:
+        link = CrossLink.objects.create(
+            order=order, number=order.number, role=LinkRole.ORIGIN, peer=hub, target=target, sp_code=sp_code
+        )
+    elif link.role != LinkRole.ORIGIN:
+        raise CrossLevelError(_("外省转来的工单不能再发往枢纽"), code="crosslevel_invalid", status=409)
+    else:
+        link.peer, link.target, link.sp_code = hub, target, sp_code
+        link.save(update_fields=["peer", "target", "sp_code"])
+    audit.record(
+        actor=actor, action="crosslevel.send", obj=order, changes={"target": target, "sp_code": sp_code}
+    )
+    return wo.order_dispatch(
+        actor=actor, order=order.number, to=wo.Holder.of_department(department), comment=comment
+    )
+
+
+def order_hub_state(*, actor, number: str, timeout: float | None = None) -> dict:
+    """Query (查询, WO-4): ask the hub for the order's state — synchronous, with a timeout; raises
+    ``PeerError`` (peer_timeout, peer_unavailable, …) with a message for the agent's screen."""
+    order = _scoped(actor, number)
+    link = CrossLink.objects.filter(order=order).first()
+    if link is None:
+        raise CrossLevelError(_("该工单未发往一级客服"), code="not_crosslevel", status=409)
+    answer = request(to=link.peer, type=m.QUERY, payload={"number": link.number}, timeout=timeout)
+    audit.record(actor=actor, action="crosslevel.query", obj=order, changes={"state": answer.get("state")})
+    return answer
+
+
+# --- applying what the hub sends -------------------------------------------------------------------
+
+
+def _label(p: dict) -> str:
+    return f"[{p.get('node', '')} {p.get('actor', '')}]".replace(" ]", "]")
+
+
+def _try(order: WorkOrder, action: str, call) -> dict:
+    """Apply one engine action if the table allows it now; a message that no longer fits (e.g. a second
+    "received" after a forward) is recorded as skipped rather than refused, so the link never stalls."""
+    if transitions.rule_for(order.state, action) is None:
+        logger.info("cross-level action skipped", extra={"order": order.number, "action": action})
+        return {"applied": False, "skipped": f"{action} in {order.state}"}
+    try:
+        with transaction.atomic():
+            done = call()
+    except DomainError as exc:
+        logger.warning(
+            "cross-level action refused by the engine",
+            extra={"order": order.number, "action": action, "code": exc.code},
+        )
+        return {"applied": False, "skipped": exc.code}
+    return {"applied": True, "state": done.state, "local": done.number}
+
+
+def apply(message: Message) -> dict:
+    """A ``workorder.*`` event from the hub, on a province node."""
+    if message.sender_role != "hub":
+        raise CrossLevelError(_("只接受一级客服枢纽发来的跨级工单"), code="not_allowed", status=403)
+    p = message.payload
+    action = p.get("action", "")
+    link = CrossLink.objects.select_related("order").filter(number=message.order).first()
+    actor = node_actor(message.sender)
+    if link is None:
+        if action != m.DISPATCH:
+            return {"applied": False, "skipped": "unknown order"}
+        return _accept(message, actor)
+    order = WorkOrder.objects.get(pk=link.order_id)
+    comment = p.get("comment", "")
+    note = f"{_label(p)} {comment}".strip()
+    number = order.number
+    if link.role == LinkRole.ORIGIN:
+        calls = {
+            m.RECEIVE: lambda: wo.order_receive(actor=actor, order=number, comment=comment),
+            m.PROCESS: lambda: wo.order_process(actor=actor, order=number, comment=comment),
+            m.REPLY: lambda: wo.order_reply(actor=actor, order=number, comment=comment or note),
+            m.RETURN: lambda: wo.order_return(actor=actor, order=number, reason=comment or note),
+        }
+    else:
+        calls = {
+            m.DISPATCH: lambda: wo.order_dispatch(actor=actor, order=number, comment=comment),
+            m.FEEDBACK: lambda: wo.order_comment(
+                actor=actor,
+                order=number,
+                comment=f"{_label(p)} " + _("客户反馈：%(s)s %(c)s") % {"s": _sat(p), "c": comment},
+            ),
+            m.ARCHIVE: lambda: _archive(actor, number, p),
+            m.REPROCESS: lambda: wo.order_reprocess(actor=actor, order=number, reason=comment or note),
+            m.CANCEL: lambda: wo.order_cancel(actor=actor, order=number, reason=comment or note),
+        }
+    calls[m.URGE] = lambda: wo.order_urge(actor=actor, order=number, comment=note)
+    calls[m.COMMENT] = lambda: wo.order_comment(actor=actor, order=number, comment=note)
+    call = calls.get(action)
+    if call is None:
+        return {"applied": False, "skipped": f"{action} not for a {link.role} order"}
+    # feedback stays with the origin province; a target province records it as a comment
+    engine_action = m.COMMENT if (action == m.FEEDBACK and link.role == LinkRole.TARGET) else action
+    return _try(order, engine_action, call)
+
+
+def _sat(p: dict) -> str:
+    from kefu.workorders.choices import Satisfaction
+
+    value = (p.get("data") or {}).get("satisfaction", "")
+    return str(Satisfaction.label(value)) if value in Satisfaction else value
+
+
+def _archive(actor, number: str, p: dict) -> WorkOrder:
+    """Archive a target order as the origin did; the origin's responsibility cause and department are
+    used where this node knows them (shared reference data), else "other"."""
+    from kefu.catalog.models import ResponsibilityCause
+
+    data = p.get("data") or {}
+    cause = ResponsibilityCause.objects.filter(code=data.get("responsibility_cause") or "", active=True).first()
+    cause = cause or ResponsibilityCause.objects.filter(code="OTH-OTHER").first()
+    department = Department.objects.filter(code=data.get("responsible_department") or "").first()
+    if department is None or department.kind != "responsible":
+        department = Department.objects.filter(code="RESP-OTHER").first()
+    return wo.order_archive(
+        actor=actor,
+        order=number,
+        responsibility_cause=cause,
+        responsible_department=department,
+        comment=p.get("comment", ""),
+    )
+
+
+def _category(kind: str, code: str):
+    from kefu.catalog.models import CategoryNode
+    from kefu.workorders.choices import WorkOrderKind
+
+    request_type = WorkOrderKind.REQUEST_TYPE.get(kind)
+    nodes = CategoryNode.objects.filter(request_type=request_type)
+    found = nodes.filter(code=code).order_by("-id").first() if code else None
+    if found is None and kind == "complaint":
+        found = nodes.filter(version__is_current=True).order_by("id").first()
+    return found
+
+
+def _accept(message: Message, actor) -> dict:
+    """A cross-region complaint arrives (WO-3): accept it into this province's engine under the hub's
+    flow, dispatch it to the province centre and remember the link."""
+    p = message.payload
+    o = p.get("order") or {}
+    kind = o.get("kind") or "complaint"
+    flow = target_flow(message.sender, kind)
+    result = wo.order_accept(
+        actor=actor,
+        data=wo.OrderInput(
+            kind=kind,
+            category=_category(kind, o.get("category", "")),
+            title=(o.get("title") or "")[:120],
+            description=f"{o.get('description', '')}\n[{o.get('origin', message.sender)} {message.order}]".strip(),
+            contact_number=(o.get("contact_number") or "")[:20],
+            flow_code=flow.code,
+            urgent=bool(o.get("urgent")),
+            customer_level=o.get("customer_level") or "",
+        ),
+    )
+    local = result.order
+    CrossLink.objects.create(
+        order=local,
+        number=message.order,
+        role=LinkRole.TARGET,
+        peer=message.sender,
+        target=settings.KEFU_NODE_CODE,
+        sp_code=(p.get("data") or {}).get("sp_code", ""),
+    )
+    done = wo.order_dispatch(actor=actor, order=local.number, comment=p.get("comment", ""))
+    return {"applied": True, "state": done.state, "local": local.number}

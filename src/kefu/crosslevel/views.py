@@ -1,0 +1,95 @@
+"""Province pages and API of the cross-level flow: send an order to the hub (for SIMS or a target
+province) and ask the hub for its state (WO-3, WO-4)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kefu.core.errors import DomainError
+from kefu.crosslevel import services
+from kefu.crosslevel.models import CrossLink
+from kefu.federation.errors import PeerError
+
+
+@login_required
+def order_page(request, order_number):
+    """The cross-level panel of one order: where it went, the form to send it to the hub, the hub's
+    answer to a query."""
+    order = services._scoped(request.user, order_number)
+    link = CrossLink.objects.filter(order=order).first()
+    if request.method == "POST":
+        try:
+            services.order_send_to_hub(
+                actor=request.user, number=order.number, target=request.POST.get("target", ""),
+                sp_code=request.POST.get("sp_code", ""), comment=request.POST.get("comment", ""),
+            )  # fmt: skip
+            messages.success(request, "OK")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("crosslevel:order", order_number=order.number)
+    hub_state = hub_error = None
+    if request.GET.get("query") and link is not None:
+        try:
+            hub_state = services.order_hub_state(actor=request.user, number=order.number)
+        except (PeerError, DomainError) as exc:
+            hub_error = exc.message
+    return render(request, "crosslevel/order.html", {
+        "order": order, "link": link, "targets": services.targets(), "hub_state": hub_state,
+        "hub_error": hub_error,
+    })  # fmt: skip
+
+
+class SendInput(serializers.Serializer):
+    target = serializers.CharField(max_length=20)
+    sp_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LinkSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    role = serializers.CharField()
+    peer = serializers.CharField()
+    target = serializers.CharField()
+    sp_code = serializers.CharField()
+    state = serializers.CharField(source="order.state")
+    event_seq = serializers.IntegerField(source="order.event_seq")
+
+
+class CrossLevelApi(APIView):
+    """The order's cross-level link (where it went) and its local state."""
+
+    @extend_schema(responses=LinkSerializer, tags=["crosslevel"])
+    def get(self, request, order_number):
+        order = services._scoped(request.user, order_number)
+        link = CrossLink.objects.filter(order=order).select_related("order").first()
+        if link is None:
+            raise services.CrossLevelError("not a cross-level order", code="not_crosslevel", status=404)
+        return Response(LinkSerializer(link).data)
+
+
+class SendApi(APIView):
+    """Send the order to the hub (WO-3): for SIMS (``target=SIMS`` with ``sp_code``) or a province."""
+
+    @extend_schema(request=SendInput, responses=LinkSerializer, tags=["crosslevel"])
+    def post(self, request, order_number):
+        services._scoped(request.user, order_number)  # out of scope: 404 before the body is read
+        data = SendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.order_send_to_hub(actor=request.user, number=order_number, **data.validated_data)
+        link = CrossLink.objects.select_related("order").get(order__number=order_number)
+        return Response(LinkSerializer(link).data)
+
+
+class HubStateApi(APIView):
+    """Query (查询): the hub's record of the order, asked synchronously (504/503 when it does not
+    answer in time)."""
+
+    @extend_schema(tags=["crosslevel"])
+    def get(self, request, order_number):
+        return Response(services.order_hub_state(actor=request.user, number=order_number))

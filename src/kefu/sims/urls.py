@@ -1,0 +1,24 @@
+"""The SP desk and API (mounted by ``kefu.federation.urlconfs.sims``)."""
+
+from django.urls import path
+
+from kefu.core.api.views import TokenView
+from kefu.sims import views
+
+app_name = "sims"
+
+urlpatterns = [
+    path("orders/", views.order_list, name="orders"),
+    path("orders/<str:number>/", views.order_detail, name="order"),
+    path("points/", views.points, name="points"),
+    path("profiles/", views.profiles, name="profiles"),
+    path("profiles/<str:code>/", views.profile, name="profile"),
+]
+
+api_urlpatterns = [
+    path("auth/token", TokenView.as_view(), name="auth-token"),
+    path("sp-orders", views.OrdersApi.as_view(), name="sp-orders"),
+    path("sp-orders/<str:number>", views.OrderApi.as_view(), name="sp-order"),
+    path("sp-orders/<str:number>/query", views.OrderQueryApi.as_view(), name="sp-order-query"),
+    path("sp-orders/<str:number>/<str:action>", views.OrderActionApi.as_view(), name="sp-order-action"),
+]

@@ -1,0 +1,194 @@
+"""The SP desk on SIMS (SP-1, SP-3, WO-4): SP complaint orders (list, detail, receive, process, reply,
+return with a reason, comment, urge, query the hub), points history with the monthly statement, and the
+SP duty profile with its contact history; plus a small JSON API for the orders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kefu.core.errors import DomainError
+from kefu.crosslevel import messages as m
+from kefu.federation.client import request as fed_request
+from kefu.federation.errors import PeerError
+from kefu.sims import selectors, services
+from kefu.sims.models import PointEvent, SpPointRule
+from kefu.workorders.choices import WorkOrderState
+
+
+def _desk(request) -> None:
+    if request.user.role not in services.DESK_ROLES:
+        raise PermissionDenied
+
+
+def _int(value):
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def order_list(request):
+    _desk(request)
+    state = request.GET.get("state", "")
+    orders = selectors.order_list(user=request.user, state=state, before=_int(request.GET.get("before")))
+    return render(request, "sims/orders.html", {
+        "orders": orders, "state": state, "states": WorkOrderState.choices,
+        "next_before": orders[-1].pk if len(orders) == 100 else None,
+    })  # fmt: skip
+
+
+def query_hub(order) -> dict:
+    """Query (查询): SIMS asks the hub for the order's state (synchronous, with a timeout)."""
+    return fed_request(to=order.hub, type=m.QUERY, payload={"number": order.number}, order=order.number)
+
+
+@login_required
+def order_detail(request, number):
+    _desk(request)
+    order = services.order_for(actor=request.user, number=number)
+    if request.method == "POST":
+        try:
+            services.order_act(actor=request.user, number=order.number, action=request.POST.get("action", ""),
+                               comment=request.POST.get("comment", ""))  # fmt: skip
+            messages.success(request, "OK")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("sims:order", number=order.number)
+    hub_state = hub_error = None
+    if request.GET.get("query"):
+        try:
+            hub_state = query_hub(order)
+        except PeerError as exc:
+            hub_error = exc.message
+    actions = [a for a in services.DESK_ACTIONS if order.state in m.ALLOWED_FROM[a]]
+    return render(request, "sims/order.html", {
+        "order": order, "events": order.events.order_by("seq"), "actions": actions,
+        "hub_state": hub_state, "hub_error": hub_error,
+    })  # fmt: skip
+
+
+def _month(value: str | None) -> date:
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+@login_required
+def points(request):
+    """SP points: rules, the monthly statement of each SP in scope, and the deduction history."""
+    _desk(request)
+    month = _month(request.GET.get("month"))
+    sps = list(selectors.sp_list(user=request.user))
+    return render(request, "sims/points.html", {
+        "month": month, "rules": SpPointRule.objects.all(), "events": PointEvent.choices,
+        "statements": [services.statement(sp=sp, month=month) for sp in sps[:200]],
+        "history": selectors.points_history(user=request.user, sp_code=request.GET.get("sp", "")),
+    })  # fmt: skip
+
+
+@login_required
+def profiles(request):
+    _desk(request)
+    return render(request, "sims/profiles.html", {"sps": selectors.sp_list(user=request.user)[:500]})
+
+
+@login_required
+def profile(request, code):
+    """SP-3 duty profile: hotline (fixed line, 7x24), service mobile, contact; the change history."""
+    _desk(request)
+    sp = selectors.sp_list(user=request.user).filter(code=code).first()
+    if sp is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.sp_profile_update(actor=request.user, code=sp.code, **{
+                k: request.POST.get(k, getattr(sp, k))
+                for k in ("hotline", "service_mobile", "contact_name", "contact_phone")
+            })  # fmt: skip
+            messages.success(request, "OK")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("sims:profile", code=sp.code)
+    return render(request, "sims/profile.html", {
+        "sp": sp, "history": selectors.contact_history(user=request.user, sp=sp),
+        "under_contract": sp.under_contract(timezone.localdate()),
+    })  # fmt: skip
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+class SpOrderSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    state = serializers.CharField()
+    sp_code = serializers.CharField()
+    origin = serializers.CharField()
+    title = serializers.CharField()
+    rounds = serializers.IntegerField()
+    urge_count = serializers.IntegerField()
+    event_seq = serializers.IntegerField()
+    result = serializers.CharField()
+    return_reason = serializers.CharField()
+    satisfaction = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class ActInput(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OrdersApi(APIView):
+    @extend_schema(responses=SpOrderSerializer(many=True), tags=["sims"])
+    def get(self, request):
+        _desk(request)
+        orders = selectors.order_list(
+            user=request.user, state=request.query_params.get("state", ""),
+            before=_int(request.query_params.get("before")),
+            limit=min(_int(request.query_params.get("limit")) or 100, 2000),
+        )  # fmt: skip
+        return Response({"results": SpOrderSerializer(orders, many=True).data})
+
+
+class OrderApi(APIView):
+    @extend_schema(responses=SpOrderSerializer, tags=["sims"])
+    def get(self, request, number):
+        _desk(request)
+        order = services.order_for(actor=request.user, number=number)
+        events = [
+            {"seq": e.seq, "action": e.action, "node": e.node, "actor": e.actor, "comment": e.comment,
+             "state_after": e.state_after}  # fmt: skip
+            for e in order.events.order_by("seq")
+        ]
+        return Response(SpOrderSerializer(order).data | {"events": events})
+
+
+class OrderActionApi(APIView):
+    @extend_schema(request=ActInput, responses=SpOrderSerializer, tags=["sims"])
+    def post(self, request, number, action):
+        _desk(request)
+        data = ActInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_act(actor=request.user, number=number, action=action, **data.validated_data)
+        return Response(SpOrderSerializer(order).data)
+
+
+class OrderQueryApi(APIView):
+    @extend_schema(tags=["sims"])
+    def get(self, request, number):
+        _desk(request)
+        return Response(query_hub(services.order_for(actor=request.user, number=number)))
