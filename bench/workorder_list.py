@@ -58,6 +58,7 @@ SELECT
   0, NULL, now(), 1, ''
 FROM generate_series(1, %(n)s) AS g
 JOIN slots s ON s.slot = g %% 10
+ORDER BY g  -- ids follow g, so provinces interleave over time as they would in real intake
 """
 
 FILTERS = [

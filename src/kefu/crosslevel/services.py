@@ -37,7 +37,7 @@ def hub_code() -> str:
     return hubs[0].code
 
 
-def _scoped(actor, number: str) -> WorkOrder:
+def scoped_order(actor, number: str) -> WorkOrder:
     order = scope.restrict(WorkOrder.objects.filter(number=number), actor).first()
     if order is None:
         raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number})
@@ -57,7 +57,7 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
 
     The dispatch itself is the engine's ``order_dispatch`` to the hub's department; the relay sends the
     message after commit."""
-    order = _scoped(actor, number)
+    order = scoped_order(actor, number)
     target = (target or "").strip().upper()
     sp_code = (sp_code or "").strip().upper()
     if target != m.SIMS and not Province.objects.filter(code=target).exists():
@@ -89,7 +89,7 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
 def order_hub_state(*, actor, number: str, timeout: float | None = None) -> dict:
     """Query (查询, WO-4): ask the hub for the order's state — synchronous, with a timeout; raises
     ``PeerError`` (peer_timeout, peer_unavailable, …) with a message for the agent's screen."""
-    order = _scoped(actor, number)
+    order = scoped_order(actor, number)
     link = CrossLink.objects.filter(order=order).first()
     if link is None:
         raise CrossLevelError(_("该工单未发往一级客服"), code="not_crosslevel", status=409)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import services
 from kefu.crosslevel.models import CrossLink
 from kefu.federation.errors import PeerError
@@ -21,7 +22,10 @@ from kefu.federation.errors import PeerError
 def order_page(request, order_number):
     """The cross-level panel of one order: where it went, the form to send it to the hub, the hub's
     answer to a query."""
-    order = services._scoped(request.user, order_number)
+    try:
+        order = services.scoped_order(request.user, order_number)
+    except NotFoundError:
+        raise Http404 from None
     link = CrossLink.objects.filter(order=order).first()
     if request.method == "POST":
         try:
@@ -66,7 +70,7 @@ class CrossLevelApi(APIView):
 
     @extend_schema(responses=LinkSerializer, tags=["crosslevel"])
     def get(self, request, order_number):
-        order = services._scoped(request.user, order_number)
+        order = services.scoped_order(request.user, order_number)
         link = CrossLink.objects.filter(order=order).select_related("order").first()
         if link is None:
             raise services.CrossLevelError("not a cross-level order", code="not_crosslevel", status=404)
@@ -78,7 +82,7 @@ class SendApi(APIView):
 
     @extend_schema(request=SendInput, responses=LinkSerializer, tags=["crosslevel"])
     def post(self, request, order_number):
-        services._scoped(request.user, order_number)  # out of scope: 404 before the body is read
+        services.scoped_order(request.user, order_number)  # out of scope: 404 before the body is read
         data = SendInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.order_send_to_hub(actor=request.user, number=order_number, **data.validated_data)

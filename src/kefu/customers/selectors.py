@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kefu.core import scope
@@ -47,31 +47,42 @@ def points_figures(subscriber: Subscriber | int, month: date | None = None) -> P
     * current total = usable in total − redeemed in total;
     * redeemable / not redeemable = the current total split by the entries' ``redeemable`` pool.
 
-    One aggregate query.
+    One query: a subscriber's ledger is short (a few entries a month), so the sums are made here rather
+    than by a ten-way conditional aggregate, which costs more to build than to run.
     """
     month = month_start(month or timezone.localdate())
-    signed = Case(
-        When(kind__in=PointsKind.CREDIT, then="points"),
-        default=Value(0) - F("points"),
-        output_field=IntegerField(),
+    figures = dict.fromkeys(
+        (
+            "earned_m",
+            "earned_t",
+            "activity_m",
+            "activity_t",
+            "voided_m",
+            "voided_t",
+            "redeemed_m",
+            "redeemed_t",
+            "pool_yes",
+            "pool_no",
+        ),
+        0,
     )
-
-    def total(kind: str, *, this_month: bool):
-        condition = Q(kind=kind) & (Q(month=month) if this_month else Q())
-        return Sum("points", filter=condition, default=0)
-
-    figures = PointsEntry.objects.filter(subscriber=subscriber, month__lte=month).aggregate(
-        earned_m=total(PointsKind.EARNED, this_month=True),
-        earned_t=total(PointsKind.EARNED, this_month=False),
-        activity_m=total(PointsKind.ACTIVITY, this_month=True),
-        activity_t=total(PointsKind.ACTIVITY, this_month=False),
-        voided_m=total(PointsKind.VOIDED, this_month=True),
-        voided_t=total(PointsKind.VOIDED, this_month=False),
-        redeemed_m=total(PointsKind.REDEEMED, this_month=True),
-        redeemed_t=total(PointsKind.REDEEMED, this_month=False),
-        pool_yes=Sum(signed, filter=Q(redeemable=True), default=0),
-        pool_no=Sum(signed, filter=Q(redeemable=False), default=0),
+    short = {
+        PointsKind.EARNED: "earned",
+        PointsKind.ACTIVITY: "activity",
+        PointsKind.VOIDED: "voided",
+        PointsKind.REDEEMED: "redeemed",
+    }
+    entries = PointsEntry.objects.filter(subscriber=subscriber, month__lte=month).values_list(
+        "kind", "month", "points", "redeemable"
     )
+    for kind, entry_month, points, redeemable in entries:
+        name = short.get(kind)
+        if name:
+            figures[f"{name}_t"] += points
+            if entry_month == month:
+                figures[f"{name}_m"] += points
+        signed = points if kind in PointsKind.CREDIT else -points
+        figures["pool_yes" if redeemable else "pool_no"] += signed
     usable_m = figures["earned_m"] + figures["activity_m"] - figures["voided_m"]
     usable_t = figures["earned_t"] + figures["activity_t"] - figures["voided_t"]
     return PointsFigures(

@@ -183,6 +183,18 @@ def work_orders_of(subscriber_id: int, *, limit: int = WORK_ORDERS) -> list[dict
     rows = (
         WorkOrder.objects.filter(subscriber_id=subscriber_id)
         .select_related("business", "created_by")
+        # only what the section shows: building a forty-column select costs more than running it
+        .only(
+            "number",
+            "kind",
+            "state",
+            "title",
+            "accepted_at",
+            "order_due_at",
+            "satisfaction",
+            "business__name",
+            "created_by__job_number",
+        )
         .annotate(
             replied_at=Subquery(replies.values("at")[:1]),
             replied_by=Subquery(replies.values("actor_job_number")[:1]),

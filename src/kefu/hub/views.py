@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import messages as m
 from kefu.hub import selectors, services
 from kefu.workorders.choices import WorkOrderState
@@ -32,7 +33,7 @@ def order_list(request):
         origin=request.GET.get("origin", ""), before=_int(request.GET.get("before")),
     )  # fmt: skip
     return render(request, "hub/orders.html", {
-        "orders": orders, "state": state, "states": WorkOrderState.choices,
+        "orders": orders, "state": state, "states": WorkOrderState.CHOICES,
         "counts": selectors.counts(user=request.user),
         "next_before": orders[-1].pk if len(orders) == 100 else None,
     })  # fmt: skip
@@ -48,7 +49,10 @@ def _int(value):
 @login_required
 def order_detail(request, number):
     _operator(request)
-    order = selectors.order_detail(user=request.user, number=number)
+    try:
+        order = selectors.order_detail(user=request.user, number=number)
+    except NotFoundError:
+        raise Http404 from None
     if request.method == "POST":
         try:
             services.operator_act(

@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import messages as m
 from kefu.federation.client import request as fed_request
 from kefu.federation.errors import PeerError
@@ -44,7 +44,7 @@ def order_list(request):
     state = request.GET.get("state", "")
     orders = selectors.order_list(user=request.user, state=state, before=_int(request.GET.get("before")))
     return render(request, "sims/orders.html", {
-        "orders": orders, "state": state, "states": WorkOrderState.choices,
+        "orders": orders, "state": state, "states": WorkOrderState.CHOICES,
         "next_before": orders[-1].pk if len(orders) == 100 else None,
     })  # fmt: skip
 
@@ -57,7 +57,10 @@ def query_hub(order) -> dict:
 @login_required
 def order_detail(request, number):
     _desk(request)
-    order = services.order_for(actor=request.user, number=number)
+    try:
+        order = services.order_for(actor=request.user, number=number)
+    except NotFoundError:
+        raise Http404 from None
     if request.method == "POST":
         try:
             services.order_act(actor=request.user, number=order.number, action=request.POST.get("action", ""),
@@ -95,7 +98,7 @@ def points(request):
     month = _month(request.GET.get("month"))
     sps = list(selectors.sp_list(user=request.user))
     return render(request, "sims/points.html", {
-        "month": month, "rules": SpPointRule.objects.all(), "events": PointEvent.choices,
+        "month": month, "rules": SpPointRule.objects.all(), "events": PointEvent.CHOICES,
         "statements": [services.statement(sp=sp, month=month) for sp in sps[:200]],
         "history": selectors.points_history(user=request.user, sp_code=request.GET.get("sp", "")),
     })  # fmt: skip

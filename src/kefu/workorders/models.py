@@ -197,6 +197,16 @@ class WorkOrder(models.Model):
             models.Index(
                 fields=["province", "-id"], name="wo_overdue", condition=Q(overdue_at__isnull=False)
             ),
+            # open orders only (the working list): any subset of open states, newest first, is a
+            # backward range scan of these instead of a sort of every row in those states
+            models.Index(
+                fields=["province", "-id"],
+                name="wo_open_province",
+                condition=Q(state__in=list(WorkOrderState.OPEN)),
+            ),
+            models.Index(
+                fields=["city", "-id"], name="wo_open_city", condition=Q(state__in=list(WorkOrderState.OPEN))
+            ),
             # the SLA sweep: open orders by deadline
             models.Index(
                 fields=["order_due_at"],
