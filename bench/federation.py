@@ -123,12 +123,12 @@ def main() -> None:
         thread.join(timeout=30)
         pool.shutdown()
         js, sims = _json(fed["JS"], TIMES % "province"), _json(fed["SIMS"], TIMES % "sims")
-        latencies = [
-            (sims[n]["in"] - js[n]["dispatch"]) + (js[n]["reply"] - sims[n]["out"]) for n in numbers
-        ]
+        latencies = [(sims[n]["in"] - js[n]["dispatch"]) + (js[n]["reply"] - sims[n]["out"]) for n in numbers]
         down = sorted(sims[n]["in"] - js[n]["dispatch"] for n in numbers)
         up = sorted(js[n]["reply"] - sims[n]["out"] for n in numbers)
-        print(f"legs: JS→SIMS p50 {down[len(down) // 2] * 1000:.0f} ms, SIMS→JS p50 {up[len(up) // 2] * 1000:.0f} ms")
+        print(
+            f"legs: JS→SIMS p50 {down[len(down) // 2] * 1000:.0f} ms, SIMS→JS p50 {up[len(up) // 2] * 1000:.0f} ms"
+        )
         span = max(js[n]["reply"] for n in numbers) - min(js[n]["dispatch"] for n in numbers)
         cuts = statistics.quantiles(latencies, n=100)
         db = "PostgreSQL" if os.environ.get("KEFU_DATABASE_URL", "").startswith("postgres") else "SQLite"
@@ -136,7 +136,9 @@ def main() -> None:
         print(f"database: {db}; orders: {len(numbers)}; offered rate: {rate}; threads: {args.threads}")
         print(f"end-to-end message latency (JS→HUB→SIMS + SIMS→HUB→JS): p50 {cuts[49] * 1000:.0f} ms, "
               f"p95 {cuts[94] * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")  # fmt: skip
-        print(f"throughput: {len(numbers) / span:.1f} orders/s ({span:.1f} s from first dispatch to last reply)")
+        print(
+            f"throughput: {len(numbers) / span:.1f} orders/s ({span:.1f} s from first dispatch to last reply)"
+        )
     finally:
         fed.stop()
         drop_databases(fed)

@@ -94,7 +94,7 @@ class Driver:
                 if row.get("title", self.tag).startswith(self.tag):
                     states[row["number"]] = row["state"]
             nxt = page.get("next")
-            url = nxt[nxt.index("/api/"):] if nxt else None
+            url = nxt[nxt.index("/api/") :] if nxt else None
         return states
 
     def states(self) -> tuple[dict, dict] | None:
@@ -159,7 +159,9 @@ class Driver:
                 raise AssertionError(f"orders not all archived within {timeout} s")
 
 
-def killer(fed, stop: threading.Event, report: Report, *, seed: int, victims=("HUB", "JS")) -> threading.Thread:
+def killer(
+    fed, stop: threading.Event, report: Report, *, seed: int, victims=("HUB", "JS")
+) -> threading.Thread:
     """Kill a victim node (SIGKILL) at a random moment, wait a little, restart it; until ``stop``."""
     rng = random.Random(seed)
 
@@ -177,7 +179,9 @@ def killer(fed, stop: threading.Event, report: Report, *, seed: int, victims=("H
     return thread
 
 
-def run(fed, desks: xl.Desks, *, n: int, kill: bool, seed: int = 5, tag: str = "FAULT", timeout: float = 1800):
+def run(
+    fed, desks: xl.Desks, *, n: int, kill: bool, seed: int = 5, tag: str = "FAULT", timeout: float = 1800
+):
     """Drive ``n`` orders to archive (killing HUB and JS meanwhile when ``kill``); return the report."""
     report = Report(orders=n)
     driver = Driver(fed, desks, n=n, tag=tag)

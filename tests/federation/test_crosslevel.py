@@ -162,7 +162,7 @@ def test_cross_region_complaint_goes_to_the_target_province_and_back(fed, desks)
     desks.wait_state(number, js="dispatched", hub="dispatched")
 
     def zj_order():
-        links = desks.zj_back.get(f"/api/v1/work-orders?state=dispatched&page_size=100")["results"]
+        links = desks.zj_back.get("/api/v1/work-orders?state=dispatched&page_size=100")["results"]
         return next((o["number"] for o in links if "异地投诉" in o["title"]), None)
 
     local = wait_for(zj_order, what="the order on ZJ")
@@ -178,4 +178,21 @@ def test_cross_region_complaint_goes_to_the_target_province_and_back(fed, desks)
              what="the ZJ copy archived")  # fmt: skip
     link = desks.zj_back.get(f"/api/v1/crosslevel/{local}")
     assert link["number"] == number and link["role"] == "target"
+    xl.quiet(fed)
+
+
+def test_a_hub_that_is_down_gives_a_clear_query_error_and_the_order_waits(fed, desks):
+    """WO-4 query with the hub down: 503 peer_unavailable at once, no hang; an order sent meanwhile
+    waits in the province's outbox and reaches SIMS once the hub is back."""
+    number = desks.accept("枢纽故障期间")
+    xl.kill(fed["HUB"])
+    try:
+        desks.send(number)
+        with pytest.raises(xl.ApiError) as refused:
+            desks.back.get(f"/api/v1/crosslevel/{number}/hub-state")
+        assert (refused.value.status, refused.value.body["code"]) == (503, "peer_unavailable")
+        assert desks.js_state(number) == "dispatched"
+    finally:
+        fed["HUB"].start()
+    desks.wait_state(number, hub="dispatched", sims="dispatched")
     xl.quiet(fed)

@@ -16,7 +16,7 @@ from tests.federation.nodes import drop_databases
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-ORDERS = int(os.environ.get("KEFU_FAULT_ORDERS", "150"))
+ORDERS = int(os.environ.get("KEFU_FAULT_ORDERS", "100"))
 
 
 @pytest.fixture(scope="module")

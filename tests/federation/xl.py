@@ -135,7 +135,9 @@ class Desks:
         """Step 1 (投诉受理): the agent accepts a complaint on JS."""
         body = {"kind": "complaint", "category": self.category, "title": title,
                 "description": "用户反映被订购梦网短信业务并扣费", "contact_number": "13951700001"}  # fmt: skip
-        return self.agent.post("/api/v1/work-orders", body, {"Idempotency-Key": key} if key else None)["number"]
+        return self.agent.post("/api/v1/work-orders", body, {"Idempotency-Key": key} if key else None)[
+            "number"
+        ]
 
     def send(self, number: str, target: str = "SIMS", sp_code: str = SP, comment: str = "请SP核实") -> dict:
         """Step 2 (派发): JS back office sends the order to the hub."""

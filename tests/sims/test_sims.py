@@ -26,7 +26,9 @@ NUMBER = "JS20261122000777"
 def sims(settings, tmp_path):
     """This process is node SIMS; its one peer is HUB."""
     peers = tmp_path / "peers.toml"
-    peers.write_text('[peers.HUB]\nrole = "hub"\nurl = "http://127.0.0.1:9"\nkey = "hub-and-sims-key-0123456789"\n')
+    peers.write_text(
+        '[peers.HUB]\nrole = "hub"\nurl = "http://127.0.0.1:9"\nkey = "hub-and-sims-key-0123456789"\n'
+    )
     settings.KEFU_NODE_CODE, settings.KEFU_ROLE = "SIMS", "sims"
     settings.KEFU_PEERS_FILE = str(peers)
     settings.KEFU_FEDERATION_DELIVER_ON_COMMIT = False
@@ -55,7 +57,9 @@ def dispatch(number=NUMBER, sp="SP901234", round=1):
 
 
 def sent():
-    return [row.payload["type"] for row in OutboxMessage.objects.filter(topic="federation.message").order_by("id")]
+    return [
+        row.payload["type"] for row in OutboxMessage.objects.filter(topic="federation.message").order_by("id")
+    ]
 
 
 def test_a_complaint_from_the_hub_lands_on_the_sp_desk_and_costs_a_point(sims):
@@ -161,7 +165,9 @@ def test_duty_profile_keeps_a_changed_hotline_two_months_and_locks_contacts_in_c
     with pytest.raises(services.SimsError) as refused:
         services.sp_profile_update(actor=sp_staff, code="SP901234", service_mobile="13905149999")
     assert refused.value.code == "contact_locked"
-    with pytest.raises(Exception):
+    from kefu.core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
         services.sp_profile_update(actor=sp_staff, code="SP902001", hotline="02584001111")  # not theirs
 
 

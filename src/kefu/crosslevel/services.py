@@ -181,7 +181,9 @@ def _archive(actor, number: str, p: dict) -> WorkOrder:
     from kefu.catalog.models import ResponsibilityCause
 
     data = p.get("data") or {}
-    cause = ResponsibilityCause.objects.filter(code=data.get("responsibility_cause") or "", active=True).first()
+    cause = ResponsibilityCause.objects.filter(
+        code=data.get("responsibility_cause") or "", active=True
+    ).first()
     cause = cause or ResponsibilityCause.objects.filter(code="OTH-OTHER").first()
     department = Department.objects.filter(code=data.get("responsible_department") or "").first()
     if department is None or department.kind != "responsible":

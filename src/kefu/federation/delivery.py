@@ -199,7 +199,9 @@ def _produce() -> None:
         try:
             produce()
         except Exception:  # a failing producer must not stop delivery; it runs again next round
-            logger.exception("federation producer failed", extra={"producer": getattr(produce, "__name__", "")})
+            logger.exception(
+                "federation producer failed", extra={"producer": getattr(produce, "__name__", "")}
+            )
 
 
 def deliver_once(*, limit: int = 200) -> Report:

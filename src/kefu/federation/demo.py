@@ -135,6 +135,8 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
     for node in nodes.values():  # SP-2: last month's SP figures, so each province has a file to report
         if node.role == "province":
             subprocess.run([*KEFU, "spquality", "seed"], env=node.env(), capture_output=True, check=False)
+        if node.role == "sims":  # WO-3/SP-1: the demo SPs (sp01 works for SP901234)
+            subprocess.run([*KEFU, "sims", "demo-setup"], env=node.env(), capture_output=True, check=False)
     out.write("every node's database is ready")
 
     procs: list[subprocess.Popen] = []
@@ -184,6 +186,11 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
         out.write(f"Password for every demo login: {DEMO_PASSWORD}")
         out.write(
             f"Hub operator: hub01 ({names['hub01'][1]}) at {hub.url}/   SP staff: sp01 at {nodes['SIMS'].url}/"
+        )
+        out.write(
+            f"Cross-level complaints (WO-3): on {nodes['JS'].url}/workorders/ accept a complaint (js1001), then "
+            f"{nodes['JS'].url}/crosslevel/<number>/ sends it to the hub for SIMS with SP901234 (js1004); "
+            f"hub desk {hub.url}/orders/ (hub01); SP desk {nodes['SIMS'].url}/sp/orders/ (sp01)"
         )
         out.write(
             f"Capability queries and remote service: {nodes['JS'].url}/capability/ (js1001); "

@@ -16,7 +16,9 @@ class HubOrder(models.Model):
     target = models.CharField(_("处理方"), max_length=20, blank=True)
     target_role = models.CharField(_("处理方类型"), max_length=12, blank=True)
     sp_code = models.CharField(_("SP代码"), max_length=20, blank=True)
-    kind = models.CharField(_("工单类型"), max_length=20, choices=WorkOrderKind, default=WorkOrderKind.COMPLAINT)
+    kind = models.CharField(
+        _("工单类型"), max_length=20, choices=WorkOrderKind, default=WorkOrderKind.COMPLAINT
+    )
     title = models.CharField(_("标题"), max_length=120, blank=True)
     description = models.TextField(_("问题描述"), blank=True)
     contact_number = models.CharField(_("联系号码"), max_length=20, blank=True)
@@ -24,7 +26,9 @@ class HubOrder(models.Model):
     business_name = models.CharField(_("业务"), max_length=60, blank=True)
     category_name = models.CharField(_("服务请求分类"), max_length=80, blank=True)
     urgent = models.BooleanField(_("紧急"), default=False)
-    state = models.CharField(_("状态"), max_length=12, choices=WorkOrderState, default=WorkOrderState.DISPATCHED)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=WorkOrderState, default=WorkOrderState.DISPATCHED
+    )
     rounds = models.PositiveSmallIntegerField(_("处理轮次"), default=1)
     result = models.TextField(_("处理结果"), blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)

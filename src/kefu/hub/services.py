@@ -100,7 +100,9 @@ def apply(message: Message) -> dict:
     order = HubOrder.objects.select_for_update().filter(number=message.order).first()
     if order is None:
         if action != m.DISPATCH:
-            logger.warning("hub: action on an unknown order", extra={"order": message.order, "action": action})
+            logger.warning(
+                "hub: action on an unknown order", extra={"order": message.order, "action": action}
+            )
             return {"applied": False, "skipped": "unknown order"}
         o = p.get("order") or {}
         order = HubOrder(
@@ -121,7 +123,9 @@ def apply(message: Message) -> dict:
     elif message.sender == order.target:
         destination = order.origin
     else:
-        raise HubError(_("节点 %(n)s 不是该工单的当事方") % {"n": message.sender}, code="not_party", status=403)
+        raise HubError(
+            _("节点 %(n)s 不是该工单的当事方") % {"n": message.sender}, code="not_party", status=403
+        )
     if action == m.DISPATCH:
         data = p.get("data") or {}
         order.target = (data.get("target") or "").upper()
@@ -149,7 +153,11 @@ def apply(message: Message) -> dict:
         order.return_reason = problem
         order.save()
         body = m.payload(
-            number=order.number, action=m.RETURN, node=settings.KEFU_NODE_CODE, actor="system", comment=problem
+            number=order.number,
+            action=m.RETURN,
+            node=settings.KEFU_NODE_CODE,
+            actor="system",
+            comment=problem,
         )
         _record(order, action=m.RETURN, node=settings.KEFU_NODE_CODE, actor="system", at=now,
                 comment=problem, data={}, sent_to=order.origin)  # fmt: skip
@@ -167,7 +175,9 @@ def query(message: Message) -> dict:
     if order is None:
         raise NotFoundError(_("枢纽没有工单 %(n)s") % {"n": (message.payload or {}).get("number", "")})
     if message.sender not in (order.origin, order.target):
-        raise HubError(_("节点 %(n)s 不是该工单的当事方") % {"n": message.sender}, code="not_party", status=403)
+        raise HubError(
+            _("节点 %(n)s 不是该工单的当事方") % {"n": message.sender}, code="not_party", status=403
+        )
     return state_of(order)
 
 
@@ -186,8 +196,15 @@ def state_of(order: HubOrder, *, events: int = 20) -> dict:
         "satisfaction": order.satisfaction,
         "updated_at": order.updated_at.isoformat(),
         "events": [
-            {"seq": e.seq, "action": e.action, "node": e.node, "actor": e.actor, "at": e.at.isoformat(),
-             "comment": e.comment, "state_after": e.state_after}  # fmt: skip
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "node": e.node,
+                "actor": e.actor,
+                "at": e.at.isoformat(),
+                "comment": e.comment,
+                "state_after": e.state_after,
+            }  # fmt: skip
             for e in reversed(rows)
         ],
     }

@@ -39,7 +39,11 @@ class SpOrganisation(models.Model):
         return f"{self.code} {self.name}"
 
     def under_contract(self, day) -> bool:
-        return bool(self.contract_end and self.contract_end >= day and (not self.contract_start or self.contract_start <= day))
+        return bool(
+            self.contract_end
+            and self.contract_end >= day
+            and (not self.contract_start or self.contract_start <= day)
+        )
 
 
 class ContactField(ChoiceSet):
@@ -93,7 +97,9 @@ class SpOrder(models.Model):
     business_name = models.CharField(_("业务"), max_length=60, blank=True)
     category_name = models.CharField(_("服务请求分类"), max_length=80, blank=True)
     urgent = models.BooleanField(_("紧急"), default=False)
-    state = models.CharField(_("状态"), max_length=12, choices=WorkOrderState, default=WorkOrderState.DISPATCHED)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=WorkOrderState, default=WorkOrderState.DISPATCHED
+    )
     rounds = models.PositiveSmallIntegerField(_("处理轮次"), default=1)
     handler = models.CharField(_("处理人"), max_length=20, blank=True)
     dispatched_at = models.DateTimeField(_("派发时间"), default=timezone.now)
@@ -114,7 +120,9 @@ class SpOrder(models.Model):
         indexes = [
             models.Index(fields=["sp_code", "state", "-id"], name="sims_order_sp_state"),
             models.Index(
-                fields=["reply_due_at"], name="sims_order_due", condition=models.Q(state__in=["dispatched", "processing"])
+                fields=["reply_due_at"],
+                name="sims_order_due",
+                condition=models.Q(state__in=["dispatched", "processing"]),
             ),
         ]
         verbose_name = _("SP投诉工单")

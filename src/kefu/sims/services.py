@@ -237,7 +237,9 @@ def order_act(*, actor, number: str, action: str, comment: str = "") -> SpOrder:
         order.return_reason = comment
     elif action == m.URGE:
         order.urge_count += 1
-    _record(order, action=action, node=settings.KEFU_NODE_CODE, actor=actor.job_number, at=now, comment=comment)
+    _record(
+        order, action=action, node=settings.KEFU_NODE_CODE, actor=actor.job_number, at=now, comment=comment
+    )
     send(to=order.hub, type=m.type_of(action), order=order.number, payload=m.payload(
         number=order.number, action=action, node=settings.KEFU_NODE_CODE, actor=actor.job_number, at=now,
         comment=comment))  # fmt: skip
@@ -324,3 +326,17 @@ def sp_for_hotline(number: str, *, day: date | None = None) -> SpOrganisation | 
         .select_related("sp").order_by("-changed_at").first()
     )  # fmt: skip
     return change.sp if change else None
+
+
+_last_sweep = {"at": 0.0}
+
+
+def sweep_due(*, every: float = 60.0) -> int:
+    """Run ``points_sweep`` on a SIMS node when the last run is ``every`` seconds old (called before each
+    delivery round; cheap otherwise)."""
+    import time
+
+    if settings.KEFU_ROLE != "sims" or time.monotonic() - _last_sweep["at"] < every:
+        return 0
+    _last_sweep["at"] = time.monotonic()
+    return points_sweep()

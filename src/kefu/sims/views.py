@@ -173,8 +173,14 @@ class OrderApi(APIView):
         _desk(request)
         order = services.order_for(actor=request.user, number=number)
         events = [
-            {"seq": e.seq, "action": e.action, "node": e.node, "actor": e.actor, "comment": e.comment,
-             "state_after": e.state_after}  # fmt: skip
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "node": e.node,
+                "actor": e.actor,
+                "comment": e.comment,
+                "state_after": e.state_after,
+            }  # fmt: skip
             for e in order.events.order_by("seq")
         ]
         return Response(SpOrderSerializer(order).data | {"events": events})
