@@ -45,10 +45,14 @@ test: install-test
 	KEFU_DATA_DIR=var/check $(BIN)/kefu makemigrations --check --dry-run
 	KEFU_DATA_DIR=var/check $(BIN)/kefu spectacular --validate --fail-on-warn --file var/check/openapi.yaml
 	@echo "=== pytest on SQLite ==="
-	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PYTEST_ARGS) -m "not e2e"
+	@echo "=== browser and process tests (e2e) on SQLite ==="
+	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest -m e2e
 	@if $(BIN)/python -c "import psycopg, urllib.parse as u; p = u.urlparse('$(KEFU_TEST_POSTGRES_URL)'); psycopg.connect(p._replace(path='/postgres').geturl(), connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== pytest on PostgreSQL ($(KEFU_TEST_POSTGRES_URL)) ==="; \
-	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS) -m "not e2e" && \
+	  echo "=== browser and process tests (e2e) on PostgreSQL ===" && \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest -m e2e; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL): under CI that is a failure"; exit 1; \
 	else \

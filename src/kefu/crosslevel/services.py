@@ -126,7 +126,7 @@ def _try(order: WorkOrder, action: str, call) -> dict:
 def apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub, on a province node."""
     if message.sender_role != "hub":
-        raise CrossLevelError(_("只接受一级客服枢纽发来的跨级工单"), code="not_allowed", status=403)
+        raise CrossLevelError(_("只接受一级客服枢纽发来的跨级工单"), code="not_allowed", status=422)
     p = message.payload
     action = p.get("action", "")
     link = CrossLink.objects.select_related("order").filter(number=message.order).first()

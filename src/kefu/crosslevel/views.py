@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -94,6 +95,9 @@ class HubStateApi(APIView):
     """Query (查询): the hub's record of the order, asked synchronously (504/503 when it does not
     answer in time)."""
 
-    @extend_schema(tags=["crosslevel"])
+    @extend_schema(
+        tags=["crosslevel"],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="the hub's copy (protocol §6.2)")},
+    )
     def get(self, request, order_number):
         return Response(services.order_hub_state(actor=request.user, number=order_number))

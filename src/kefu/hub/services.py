@@ -122,9 +122,9 @@ def apply(message: Message) -> dict:
         destination = order.target
     elif message.sender == order.target:
         destination = order.origin
-    else:
+    else:  # an event is refused with 422 (the sender dead-letters it), never a link-level 403
         raise HubError(
-            _("节点 %(n)s 不是该工单的当事方") % {"n": message.sender}, code="not_party", status=403
+            _("节点 %(n)s 不是该工单的当事方") % {"n": message.sender}, code="not_party", status=422
         )
     if action == m.DISPATCH:
         data = p.get("data") or {}

@@ -131,7 +131,7 @@ def _record(order: SpOrder, *, action, node, actor, at, comment="", data=None, m
 def apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub (SIMS side). Runs inside the receiving transaction."""
     if message.sender_role != "hub":
-        raise SimsError(_("只接受一级客服枢纽发来的工单"), code="not_allowed", status=403)
+        raise SimsError(_("只接受一级客服枢纽发来的工单"), code="not_allowed", status=422)
     p = message.payload
     action = p.get("action", "")
     now = timezone.now()
