@@ -40,7 +40,8 @@ key = "{ZJ_KEY}"
 
 def _base(tmp_path_factory) -> Path:
     data = Path(os.environ.get("KEFU_DATA_DIR", "var/fed")).resolve()
-    base = data / "nodes" / tmp_path_factory.mktemp("fed").name
+    # one directory per test process: pytest-xdist workers each number their temp dirs from 0
+    base = data / "nodes" / f"{os.getpid()}-{tmp_path_factory.mktemp('fed').name}"
     base.mkdir(parents=True, exist_ok=True)
     return base
 
