@@ -8,7 +8,7 @@ is listed. Prints the end-to-end latency of the messages (JS dispatch → SIMS h
 has it: two hops each way, the SP's own time left out) as p50/p95, and orders per second (first dispatch
 to last reply on JS). Never fails on time.
 
-    .venv/bin/python bench/federation.py [--orders 1000] [--rate 3] [--threads 8] [--keep]
+    .venv/bin/python bench/federation.py [--orders 1000] [--rate 4] [--threads 8] [--keep]
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
-        "--rate", type=float, default=3.0, help="orders sent per second (0: as fast as the threads go)"
+        "--rate", type=float, default=4.0, help="orders sent per second (0: as fast as the threads go)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the nodes' data directory")
     args = parser.parse_args()

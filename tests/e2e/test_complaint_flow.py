@@ -32,7 +32,9 @@ def _line():
     """A seeded JS line (its home city decides the city team the order goes to)."""
     from kefu.customers.models import Subscriber
 
-    return Subscriber.objects.filter(home_province__code="JS").select_related("home_city").order_by("id").first()
+    return (
+        Subscriber.objects.filter(home_province__code="JS").select_related("home_city").order_by("id").first()
+    )
 
 
 def _open_action(page, action):

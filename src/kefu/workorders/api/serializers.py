@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.workorders.choices import (
@@ -16,6 +17,13 @@ from kefu.workorders.models import Attachment, FlowDefinition, WorkOrder, WorkOr
 from kefu.workorders.services import holder_of, peer_of
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"kind": {"type": "string"}, "ref": {"type": "string"}, "name": {"type": "string"}},
+    }
+)
 class HolderField(serializers.Field):
     """``{"kind", "ref", "name"}`` of a holder (``ref`` as taken by ``dispatch``'s ``to``)."""
 
