@@ -43,6 +43,25 @@ LIST_FILTERS = [
 ]
 
 
+def _filtered_orders(request):
+    """The order list filters (LIST_FILTERS) as the list and the OA export both take them."""
+    p = request.query_params
+    return selectors.order_list(
+        user=request.user,
+        state=p.get("state", ""),
+        overdue=p.get("overdue"),
+        level=p.get("level", ""),
+        business=p.get("business", ""),
+        category=p.get("category", ""),
+        city=p.get("city", ""),
+        holder=p.get("holder", ""),
+        kind=p.get("kind", ""),
+        subscriber=p.get("subscriber", ""),
+        flow=p.get("flow", ""),
+        open_only=p.get("open"),
+    )
+
+
 class WorkOrderPagination(CursorPagination):
     """Keyset pagination on id, newest first: the first page is one index range scan."""
 
@@ -82,21 +101,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
 
     @extend_schema(parameters=LIST_FILTERS)
     def list(self, request, *args, **kwargs):
-        p = request.query_params
-        queryset = selectors.order_list(
-            user=request.user,
-            state=p.get("state", ""),
-            overdue=p.get("overdue"),
-            level=p.get("level", ""),
-            business=p.get("business", ""),
-            category=p.get("category", ""),
-            city=p.get("city", ""),
-            holder=p.get("holder", ""),
-            kind=p.get("kind", ""),
-            subscriber=p.get("subscriber", ""),
-            flow=p.get("flow", ""),
-            open_only=p.get("open"),
-        ).select_related("flow")
+        queryset = _filtered_orders(request).select_related("flow")
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.WorkOrderSerializer(page, many=True).data)
 
@@ -384,20 +389,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     def oa_export(self, request):
         """WO-10: the orders (same filters as the list, at most 10,000) for the office (OA) system."""
         p = request.query_params
-        queryset = selectors.order_list(
-            user=request.user,
-            state=p.get("state", ""),
-            overdue=p.get("overdue"),
-            level=p.get("level", ""),
-            business=p.get("business", ""),
-            category=p.get("category", ""),
-            city=p.get("city", ""),
-            holder=p.get("holder", ""),
-            kind=p.get("kind", ""),
-            subscriber=p.get("subscriber", ""),
-            flow=p.get("flow", ""),
-            open_only=p.get("open"),
-        ).order_by("-id")
+        queryset = _filtered_orders(request).order_by("-id")
         rows = selectors.oa_export_rows(queryset)
         if p.get("format") == "csv":
             buffer = io.StringIO()
