@@ -3,11 +3,13 @@ then the first page of ``GET /api/v1/work-orders`` with each of a set of filters
 ``kefu serve``, as a JS back-office user. Prints p50/p95 per filter and overall; never fails on time.
 
     .venv/bin/python bench/workorder_list.py [--orders 5000000] [--requests 40]
-        [--server postgres://postgres@127.0.0.1:5432] [--keep]
+        [--server postgres://postgres@127.0.0.1:5432] [--keep | --reuse]
 
-Orders are spread over four provinces (JS 40 %) and two cities of each, the six kinds, five customer levels,
-the states (~80 % archived) and a year of acceptance times; ~3 % are flagged overdue. Events are not
-generated: the list does not read them.
+Orders are spread over four provinces (JS 40 %) and two cities of each, the six kinds, five customer levels
+and the states, independently of each other: ~80 % archived (accepted over a year, 3 % flagged overdue),
+~20 % open (the last four days' intake, flagged overdue once past their deadline as the sweep would). Events are not
+generated: the list does not read them. ``--keep`` leaves the database in place (for ``EXPLAIN``);
+``--reuse`` times a kept database again without generating it (new migrations are applied first).
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ SELECT
   (ARRAY['complaint','complaint','complaint','consultation','fault_report','suggestion','business_handling',
          'pre_acceptance'])[1 + g %% 8],
   %(flow)s,
-  CASE WHEN g %% 10 < 8 THEN 'archived'
-       ELSE (ARRAY['accepted','dispatched','processing','replied','feedback','returned'])[1 + g %% 6] END,
+  CASE WHEN v.is_open THEN (ARRAY['accepted','dispatched','processing','replied','feedback','returned'])[1 + (g / 100) %% 6]
+       ELSE 'archived' END,
   '压测工单', '', false, '139' || lpad((g %% 100000000)::text, 8, '0'),
   (ARRAY['ordinary','ordinary','ordinary','ordinary','silver','gold','diamond','supreme'])[1 + (g / 7) %% 8],
   '', '',
@@ -51,13 +53,22 @@ SELECT
   CASE WHEN g %% 3 = 0 THEN 'department' ELSE 'city_team' END,
   CASE WHEN g %% 3 = 0 THEN s.centre_id ELSE s.team_id END,
   '', '', '', 1, '', '', 48, 24, false,
-  now() - ((g %% 365) || ' days')::interval - ((g %% 86400) || ' seconds')::interval,
-  now() - ((g %% 365) || ' days')::interval + interval '2 days',
-  0, CASE WHEN g %% 33 = 0 THEN 'overdue' ELSE 'on_time' END,
-  CASE WHEN g %% 33 = 0 THEN now() - ((g %% 365) || ' days')::interval + interval '2 days' END,
+  v.accepted_at, v.accepted_at + interval '2 days',
+  0, CASE WHEN v.flagged THEN 'overdue' ELSE 'on_time' END,
+  CASE WHEN v.flagged THEN v.accepted_at + interval '2 days' END,
   0, NULL, now(), 1, ''
 FROM generate_series(1, %(n)s) AS g
 JOIN slots s ON s.slot = g %% 10
+CROSS JOIN LATERAL (  -- open orders are the last four days' intake; archived ones span a year
+  SELECT (g / 10) %% 10 >= 8 AS is_open,
+         CASE WHEN (g / 10) %% 10 >= 8 THEN now() - ((abs(hashint8(g)) %% 96) || ' hours')::interval
+              ELSE now() - ((g %% 365) || ' days')::interval END
+         - ((g %% 3600) || ' seconds')::interval AS accepted_at
+) a
+CROSS JOIN LATERAL (  -- flagged as the sweep would have: every open order past its deadline, 3 %% of the rest
+  SELECT a.is_open AS is_open, a.accepted_at AS accepted_at,
+         CASE WHEN a.is_open THEN a.accepted_at + interval '2 days' < now() ELSE g %% 33 = 0 END AS flagged
+) v
 ORDER BY g  -- ids follow g, so provinces interleave over time as they would in real intake
 """
 
@@ -77,6 +88,22 @@ FILTERS = [
 ]
 
 
+def generate(conn, *, n: int, flow: int, business: int, category: int) -> None:
+    """Bulk load without per-row index upkeep or FK triggers, then build the indexes once."""
+    indexes = conn.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'workorders_workorder' "
+        "AND indexname NOT LIKE '%%pkey' AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    conn.execute("SET session_replication_role = replica")
+    conn.execute(GENERATE, {"n": n, "flow": flow, "business": business, "category": category})
+    conn.execute("SET session_replication_role = DEFAULT")
+    for _, definition in indexes:
+        conn.execute(definition)
+    conn.execute("VACUUM ANALYZE workorders_workorder")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -87,10 +114,14 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="kefu_bench_wo_list")
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="leave the database in place")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time a database kept by --keep again (implies --keep)"
+    )
     args = parser.parse_args()
+    args.keep = args.keep or args.reuse
 
-    url = fresh_database(args.server, args.database)
+    url = f"{args.server}/{args.database}" if args.reuse else fresh_database(args.server, args.database)
     env = kefu_env(url, "bench-wo-list")
     try:
         setup = migrate_and_setup(env, subscribers=1)
@@ -104,21 +135,16 @@ def main() -> int:
                 "JOIN catalog_business b ON b.id = n.business_id WHERE n.id = %s",
                 (setup["category"],),
             ).fetchone()
-            # bulk load without per-row index upkeep or FK triggers, then build the indexes once
-            indexes = conn.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'workorders_workorder' "
-                "AND indexname NOT LIKE '%%pkey' AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
-            ).fetchall()
-            for name, _ in indexes:
-                conn.execute(f'DROP INDEX "{name}"')
-            conn.execute("SET session_replication_role = replica")
+            if not args.reuse:
+                generate(conn, n=args.orders, flow=flow, business=business, category=category)
+            # what the SLA sweep does every minute: flag the open orders that have passed their deadline
+            # since (it is not running here); its backlog is then as small as in service
             conn.execute(
-                GENERATE, {"n": args.orders, "flow": flow, "business": business, "category": category}
+                "UPDATE workorders_workorder SET overdue_at = order_due_at, sla = 'overdue' "
+                "WHERE state IN ('accepted','dispatched','processing','returned','replied','feedback') "
+                "AND overdue_at IS NULL AND order_due_at < now()"
             )
-            conn.execute("SET session_replication_role = DEFAULT")
-            for _, definition in indexes:
-                conn.execute(definition)
-            conn.execute("VACUUM ANALYZE workorders_workorder")
+            conn.execute("ANALYZE workorders_workorder")
             total, js = conn.execute(
                 "SELECT count(*), count(*) FILTER (WHERE province_id = (SELECT id FROM core_province WHERE code='JS')) "
                 "FROM workorders_workorder"
@@ -150,7 +176,8 @@ def main() -> int:
     def p95(values):
         return statistics.quantiles(values, n=20)[18]
 
-    print(f"{total:,} orders generated in {generated:.0f} s ({js:,} in JS, the reader's province)")
+    how = "reused" if args.reuse else f"generated in {generated:.0f} s"
+    print(f"{total:,} orders {how} ({js:,} in JS, the reader's province)")
     print(
         f"first page (50 rows) of GET /api/v1/work-orders as a JS back-office user, {args.requests} requests each"
     )
