@@ -69,8 +69,14 @@ class WorkOrder(models.Model):
     contact_method = models.CharField(_("结果告知方式"), max_length=8, choices=ContactMethod, blank=True)
     contact_address = models.CharField(_("告知地址"), max_length=100, blank=True, help_text=_("邮箱或传真号"))
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("省份"))
-    city = models.ForeignKey(
-        City, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市")
+    city = models.ForeignKey(  # indexed by wo_city
+        City,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("地市"),
+        db_index=False,
     )
     business = models.ForeignKey(
         "catalog.Business",
@@ -81,13 +87,14 @@ class WorkOrder(models.Model):
         verbose_name=_("业务"),
     )
     # The node belongs to one category version: the order keeps the version it was filed under (SR-4).
-    category = models.ForeignKey(
+    category = models.ForeignKey(  # indexed by wo_category
         "catalog.CategoryNode",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("服务请求分类"),
+        db_index=False,
     )
     service_request = models.ForeignKey(
         "contacts.ServiceRequest",
@@ -108,8 +115,8 @@ class WorkOrder(models.Model):
     holder_group = models.ForeignKey(
         AgentGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    holder_department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    holder_department = models.ForeignKey(  # indexed by wo_holder_dept_id
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     holder_staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     peer_kind = models.CharField(_("对端类型"), max_length=12, choices=HolderKind, blank=True)
@@ -190,6 +197,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["province", "state", "-id"], name="wo_province_state"),
             models.Index(fields=["province", "kind", "-id"], name="wo_province_kind"),
             models.Index(fields=["city", "state", "-id"], name="wo_city_state"),
+            # one city, one holder department, one category, newest first (these replace the plain
+            # foreign-key indexes, which cannot give id order)
+            models.Index(fields=["city", "-id"], name="wo_city"),
+            models.Index(fields=["holder_department", "-id"], name="wo_holder_dept_id"),
+            models.Index(fields=["category", "-id"], name="wo_category"),
             models.Index(fields=["holder_department", "state", "-id"], name="wo_holder_dept"),
             models.Index(fields=["holder_staff", "state", "-id"], name="wo_holder_staff"),
             models.Index(fields=["subscriber", "-id"], name="wo_subscriber"),
@@ -212,6 +224,13 @@ class WorkOrder(models.Model):
                 fields=["order_due_at"],
                 name="wo_sweep_due",
                 condition=Q(state__in=list(WorkOrderState.OPEN)),
+            ),
+            # open orders not flagged overdue yet, by deadline: the sweep's backlog once past due
+            # (the list's overdue filter reads it too); small while the sweep keeps up
+            models.Index(
+                fields=["order_due_at"],
+                name="wo_due_unflagged",
+                condition=Q(state__in=list(WorkOrderState.OPEN), overdue_at__isnull=True),
             ),
             models.Index(
                 fields=["step_due_at"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kefu.core.choices import DepartmentKind, Role
@@ -62,28 +62,28 @@ def default_queue(user) -> str:
     return "all" if user.role in (Role.SUPERVISOR, Role.QUALITY_INSPECTOR, Role.ADMINISTRATOR) else "mine"
 
 
-def mine_condition(user) -> Q:
-    refs = [ref for ref, _label in member_holders(user)]
-    condition = Q(holder_staff=user) | Q(handler=user)
-    departments = [r.partition(":")[2] for r in refs if r.startswith("department:")]
-    groups = [r.partition(":")[2] for r in refs if r.startswith("group:")]
-    if departments:
-        condition |= Q(holder_department__code__in=departments)
-    if groups:
-        condition |= Q(holder_group__code__in=groups)
-    return condition
+def mine_conditions(user) -> list[Q]:
+    """The ways ``user`` holds an order: in person, as its handler, through each holder they belong
+    to (one condition each, so each is its own index range scan)."""
+    conditions = [Q(holder_staff=user), Q(handler=user)]
+    for ref, _label in member_holders(user):
+        conditions += selectors._holder_conditions(ref, user)
+    return conditions
 
 
-def queue_orders(*, user, queue: str, filters: dict) -> QuerySet[WorkOrder]:
-    """The orders of one queue with the list filters of :func:`selectors.order_list`."""
-    queryset = selectors.order_list(user=user, **filters)
-    if queue == "mine":
-        queryset = queryset.filter(mine_condition(user)).exclude(state__in=("archived", "cancelled"))
-    elif queue == "created":
-        queryset = queryset.filter(created_by=user)
-    elif queue != "all":
-        queryset = queryset.filter(selectors._holder_condition(queue, user))
-    return queryset.select_related("subscriber", "escalated_to").order_by("-id")
+def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:
+    """The orders of one queue with the list filters of :func:`selectors.order_search`, newest first,
+    read by pages (``search.filter(pk__lt=…)[:n]``)."""
+    if queue == "mine":  # open orders only: the filters' states are narrowed to the open ones
+        search = selectors.order_search(user=user, **{**filters, "open_only": True})
+        search = search.any_of(*mine_conditions(user))
+    else:
+        search = selectors.order_search(user=user, **filters)
+        if queue == "created":
+            search = search.filter(created_by=user)
+        elif queue != "all":
+            search = search.any_of(*selectors._holder_conditions(queue, user))
+    return search.select_related("subscriber", "escalated_to").order_by("-id")
 
 
 def dispatch_targets(order: WorkOrder) -> list[tuple[str, str]]:

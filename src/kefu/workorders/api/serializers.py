@@ -114,7 +114,16 @@ class WorkOrderStateSerializer(serializers.ModelSerializer):
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
-    """An order in lists."""
+    """An order in lists. The list reads only :attr:`COLUMNS` (``QuerySet.only``) with the related
+    rows of :func:`kefu.workorders.selectors.for_list`: no query per row, and no description, flow
+    definition or staff row it does not show."""
+
+    COLUMNS = (
+        *("number", "kind", "state", "title", "urgent", "contact_number", "customer_level", "accepted_at"),
+        *("order_due_at", "step_due_at", "sla", "overdue_at", "paused_at", "urge_count", "rounds"),
+        *("closed_at", "oa_reference", "holder_kind", "category", "holder_group", "holder_department"),
+        *("holder_staff", "flow__code", "province__code", "city__code", "business__code"),
+    )
 
     flow = serializers.SerializerMethodField()
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
