@@ -114,3 +114,50 @@ def test_billing_reads(make_subscriber):
     assert billing.subscriber(sub.number).masked_id_number == "3201**********123X"
     assert billing.balance(sub.number).arrears == Decimal("0")
     assert billing.subscriber("13800000000") is None and billing.bills("13800000000") == []
+
+
+def test_line_overview_answers_what_the_single_reads_answer(make_subscriber, django_assert_num_queries):
+    """VIEW-2, Q-1, Q-2: the unified view's line overview holds the same products, bills, calls,
+    payments, balance and points as the single reads, with the port's types (Decimal money, aware
+    datetimes) on every database, in six queries; an unknown number answers None."""
+    from kefu.customers.models import Account, Payment, Product, Subscription
+
+    sub = make_subscriber()
+    Account.objects.filter(pk=sub.account_id).update(balance=Decimal("12.30"), arrears=Decimal("7.05"))
+    product = Product.objects.create(code="P-T1", name="4G套餐", kind="plan", monthly_fee=Decimal("58.00"))
+    Subscription.objects.create(subscriber=sub, product=product, start_date=date(2024, 1, 1), status="active")
+    now = timezone.now()
+    for i, month in enumerate((date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1))):
+        MonthlyBill.objects.create(
+            subscriber=sub, month=month, voice_fee=Decimal("10.10"), total_fee=Decimal(50 + i), due_date=month
+        )
+        Payment.objects.create(
+            subscriber=sub, paid_at=now - timedelta(days=i), amount=Decimal("0.10"), channel="wechat"
+        )
+        CallDetail.objects.create(
+            subscriber=sub, start_at=now - timedelta(hours=i), other_party=f"1380000000{i}", direction="out",
+            duration_seconds=60, call_type="local", fee=Decimal("0.15"),
+        )  # fmt: skip
+    this_month = timezone.localdate().replace(day=1)
+    PointsEntry.objects.create(subscriber=sub, month=this_month, kind="earned", points=120)
+    PointsEntry.objects.create(subscriber=sub, month=this_month, kind="redeemed", points=20, redeemable=True)
+
+    single = get_billing()
+    with django_assert_num_queries(6):
+        line = get_billing().line_overview(sub.number, months=2, calls=2, payments=2)
+    assert list(line.subscriptions) == single.subscriptions(sub.number)
+    assert line.subscriptions[0].monthly_fee == Decimal("58.00")
+    assert list(line.bills) == single.bills(sub.number, months=2)
+    assert [b.month for b in line.bills] == [date(2024, 6, 1), date(2024, 5, 1)]
+    assert line.bills[0].voice_fee == Decimal("10.10") and isinstance(line.bills[0].voice_fee, Decimal)
+    assert list(line.calls) == single.call_details(sub.number, limit=2)
+    assert [c.other_party for c in line.calls] == ["13800000000", "13800000001"]
+    assert line.calls[0].start_at == CallDetail.objects.get(other_party="13800000000").start_at
+    assert timezone.is_aware(line.calls[0].start_at) and timezone.is_aware(line.payments[0].paid_at)
+    assert list(line.payments) == single.payments(sub.number, limit=2)
+    assert line.payments[0].amount == Decimal("0.10")
+    assert line.balance == single.balance(sub.number)
+    assert (line.balance.balance, line.balance.arrears) == (Decimal("12.30"), Decimal("7.05"))
+    assert line.points == single.points(sub.number)
+    assert (line.points.earned_this_month, line.points.current_total) == (120, 100)
+    assert get_billing().line_overview("13800000000") is None

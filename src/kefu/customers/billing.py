@@ -1,21 +1,33 @@
 """The local billing adapter: implements :class:`kefu.ports.billing.BillingPort` on kefu's own
 tables (filled by ``kefu seed`` or by an import). The caller is responsible for data scope: a view
-first finds the subscriber through a scoped selector, then asks billing about its number."""
+first finds the subscriber through a scoped selector, then asks billing about its number.
+
+The reads of bills, call details, payments, balance, products and points are plain SQL on indexed
+columns: the unified view asks for all of them on every screen pop, and building the same queries
+through the ORM cost several times more Python time than PostgreSQL needed to answer them (profile in
+docs/benchmarks.md). The SQL is portable (SQLite and PostgreSQL); ``_money`` and ``_aware`` give back
+the types the ORM would (SQLite answers numeric columns as int or float and datetimes naive in UTC).
+"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cache
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.db import connection
+from django.utils import timezone
 
 from kefu.customers import selectors, services
-from kefu.customers.models import CallDetail, MonthlyBill, Payment, Subscriber, Subscription, UsageRecord
+from kefu.customers.models import Subscriber, UsageRecord
 from kefu.ports.billing import (
     BalanceRecord,
     BillRecord,
     CallRecord,
+    LineOverview,
     PaymentRecord,
     PointsFigures,
     SubscriberRecord,
@@ -23,12 +35,109 @@ from kefu.ports.billing import (
     UsageRow,
 )
 
+CENT = Decimal("0.01")
+
+SUBSCRIBER_ID_SQL = "SELECT id FROM customers_subscriber WHERE number = %s"
+
+# The line and its account in one row: resolves number -> id and answers the balance at once.
+LINE_SQL = """
+SELECT s.id, a.balance, a.arrears, a.pay_method
+FROM customers_subscriber s JOIN customers_account a ON a.id = s.account_id
+WHERE s.number = %s"""
+SUBSCRIPTIONS_SQL = """
+SELECT p.code, p.name, p.kind, p.monthly_fee, p.business_code, s.start_date, s.end_date, s.status
+FROM customers_subscription s JOIN customers_product p ON p.id = s.product_id
+WHERE s.subscriber_id = {line}{active}
+ORDER BY s.start_date DESC, s.id DESC"""
+BILLS_SQL = """
+SELECT month, voice_fee, sms_fee, data_fee, vas_fee, other_fee, total_fee, amount_due, amount_paid,
+       due_date
+FROM customers_monthlybill WHERE subscriber_id = %s
+ORDER BY month DESC LIMIT %s"""
+CALLS_SQL = """
+SELECT start_at, other_party, direction, duration_seconds, call_type, fee
+FROM customers_calldetail WHERE subscriber_id = %s{window}
+ORDER BY start_at DESC LIMIT %s"""
+PAYMENTS_SQL = """
+SELECT paid_at, amount, channel FROM customers_payment WHERE subscriber_id = %s
+ORDER BY paid_at DESC LIMIT %s"""
+POINTS_SQL = """
+SELECT kind, month, points, redeemable FROM customers_pointsentry
+WHERE subscriber_id = %s AND month <= %s"""
+
 
 @cache
 def _dummy_hash() -> str:
     """A hash nobody knows the password of: checking against it for an unknown number costs the same
     time as for a known one, so timing does not tell which numbers exist."""
     return make_password(secrets.token_hex(16))
+
+
+def _rows(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _money(value) -> Decimal:
+    """A money column as Decimal: PostgreSQL answers Decimal, SQLite an int or a float."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
+
+
+def _aware(value: datetime) -> datetime:
+    """A datetime column as an aware datetime: SQLite answers it naive, in UTC (as Django stores it)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _active(active_only: bool) -> str:
+    return " AND s.status = 'active'" if active_only else ""
+
+
+def _subscription(row: tuple) -> SubscriptionRecord:
+    code, name, kind, fee, business_code, start_date, end_date, status = row
+    return SubscriptionRecord(
+        product_code=code,
+        product_name=name,
+        product_kind=kind,
+        monthly_fee=_money(fee),
+        business_code=business_code,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+    )
+
+
+def _bill(row: tuple) -> BillRecord:
+    month, voice, sms, data, vas, other, total, due, paid, due_date = row
+    return BillRecord(
+        month=month,
+        voice_fee=_money(voice),
+        sms_fee=_money(sms),
+        data_fee=_money(data),
+        vas_fee=_money(vas),
+        other_fee=_money(other),
+        total_fee=_money(total),
+        amount_due=_money(due),
+        amount_paid=_money(paid),
+        due_date=due_date,
+    )
+
+
+def _call(row: tuple) -> CallRecord:
+    start_at, other_party, direction, duration, call_type, fee = row
+    return CallRecord(
+        start_at=_aware(start_at),
+        other_party=other_party,
+        direction=direction,
+        duration_seconds=duration,
+        call_type=call_type,
+        fee=_money(fee),
+    )
+
+
+def _payment(row: tuple) -> PaymentRecord:
+    paid_at, amount, channel = row
+    return PaymentRecord(paid_at=_aware(paid_at), amount=_money(amount), channel=channel)
 
 
 class LocalBilling:
@@ -44,7 +153,8 @@ class LocalBilling:
 
     def _subscriber_id(self, number: str) -> int | None:
         if number not in self._ids:
-            self._ids[number] = Subscriber.objects.filter(number=number).values_list("id", flat=True).first()
+            found = _rows(SUBSCRIBER_ID_SQL, [number])
+            self._ids[number] = found[0][0] if found else None
         return self._ids[number]
 
     def subscriber(self, number: str) -> SubscriberRecord | None:
@@ -69,85 +179,88 @@ class LocalBilling:
             password_initial=sub.password_initial,
         )
 
+    def line_overview(
+        self, number: str, *, months: int = 6, calls: int = 10, payments: int = 6
+    ) -> LineOverview | None:
+        """Six queries: the line with its account (id and balance), products, bills, call details,
+        payments and the points ledger."""
+        line = _rows(LINE_SQL, [number])
+        if not line:
+            self._ids[number] = None
+            return None
+        sub_id, balance, arrears, pay_method = line[0]
+        self._ids[number] = sub_id
+        return LineOverview(
+            subscriptions=self._subscriptions(sub_id),
+            bills=self._bills(sub_id, months),
+            calls=self._calls(sub_id, limit=calls),
+            payments=self._payments(sub_id, payments),
+            balance=BalanceRecord(balance=_money(balance), arrears=_money(arrears), pay_method=pay_method),
+            points=self._points(sub_id, None),
+        )
+
     def subscriptions(self, number: str, *, active_only: bool = False) -> list[SubscriptionRecord]:
-        rows = Subscription.objects.filter(subscriber__number=number).select_related("product")
-        if active_only:
-            rows = rows.filter(status="active")
-        return [
-            SubscriptionRecord(
-                product_code=s.product.code,
-                product_name=s.product.name,
-                product_kind=s.product.kind,
-                monthly_fee=s.product.monthly_fee,
-                business_code=s.product.business_code,
-                start_date=s.start_date,
-                end_date=s.end_date,
-                status=s.status,
-            )
-            for s in rows.order_by("-start_date", "-id")
-        ]
+        if number in self._ids:
+            sub_id = self._ids[number]
+            return [] if sub_id is None else self._subscriptions(sub_id, active_only=active_only)
+        # asked on its own (the product list of business acceptance): one query, joined by number
+        sql = SUBSCRIPTIONS_SQL.format(line=f"({SUBSCRIBER_ID_SQL})", active=_active(active_only))
+        return [_subscription(row) for row in _rows(sql, [number])]
 
     def bills(self, number: str, *, months: int = 6) -> list[BillRecord]:
         sub_id = self._subscriber_id(number)
-        if sub_id is None:
-            return []
-        rows = MonthlyBill.objects.filter(subscriber_id=sub_id).order_by("-month")[:months]
-        return [
-            BillRecord(
-                month=b.month,
-                voice_fee=b.voice_fee,
-                sms_fee=b.sms_fee,
-                data_fee=b.data_fee,
-                vas_fee=b.vas_fee,
-                other_fee=b.other_fee,
-                total_fee=b.total_fee,
-                amount_due=b.amount_due,
-                amount_paid=b.amount_paid,
-                due_date=b.due_date,
-            )
-            for b in rows
-        ]
+        return [] if sub_id is None else self._bills(sub_id, months)
 
     def call_details(
         self, number: str, *, since: datetime | None = None, until: datetime | None = None, limit: int = 200
     ) -> list[CallRecord]:
         sub_id = self._subscriber_id(number)
-        if sub_id is None:
-            return []
-        rows = CallDetail.objects.filter(subscriber_id=sub_id)
-        if since is not None:
-            rows = rows.filter(start_at__gte=since)
-        if until is not None:
-            rows = rows.filter(start_at__lt=until)
-        return [
-            CallRecord(
-                start_at=c.start_at,
-                other_party=c.other_party,
-                direction=c.direction,
-                duration_seconds=c.duration_seconds,
-                call_type=c.call_type,
-                fee=c.fee,
-            )
-            for c in rows.order_by("-start_at")[:limit]
-        ]
+        return [] if sub_id is None else self._calls(sub_id, since=since, until=until, limit=limit)
 
     def payments(self, number: str, *, limit: int = 50) -> list[PaymentRecord]:
         sub_id = self._subscriber_id(number)
-        if sub_id is None:
-            return []
-        rows = Payment.objects.filter(subscriber_id=sub_id).order_by("-paid_at")[:limit]
-        return [PaymentRecord(paid_at=p.paid_at, amount=p.amount, channel=p.channel) for p in rows]
+        return [] if sub_id is None else self._payments(sub_id, limit)
 
     def balance(self, number: str) -> BalanceRecord | None:
-        sub = Subscriber.objects.select_related("account").filter(number=number).first()
-        if sub is None:
+        line = _rows(LINE_SQL, [number])
+        if not line:
+            self._ids[number] = None
             return None
-        account = sub.account
-        return BalanceRecord(balance=account.balance, arrears=account.arrears, pay_method=account.pay_method)
+        self._ids[number], balance, arrears, pay_method = line[0]
+        return BalanceRecord(balance=_money(balance), arrears=_money(arrears), pay_method=pay_method)
 
     def points(self, number: str, *, month: date | None = None) -> PointsFigures | None:
         sub_id = self._subscriber_id(number)
-        return None if sub_id is None else selectors.points_figures(sub_id, month)
+        return None if sub_id is None else self._points(sub_id, month)
+
+    # ---- one read each, by subscriber id
+
+    def _subscriptions(self, sub_id: int, *, active_only: bool = False) -> list[SubscriptionRecord]:
+        sql = SUBSCRIPTIONS_SQL.format(line="%s", active=_active(active_only))
+        return [_subscription(row) for row in _rows(sql, [sub_id])]
+
+    def _bills(self, sub_id: int, months: int) -> list[BillRecord]:
+        return [_bill(row) for row in _rows(BILLS_SQL, [sub_id, months])]
+
+    def _calls(
+        self, sub_id: int, *, since: datetime | None = None, until: datetime | None = None, limit: int
+    ) -> list[CallRecord]:
+        window, params = "", [sub_id]
+        if since is not None:
+            window += " AND start_at >= %s"
+            params.append(connection.ops.adapt_datetimefield_value(since))
+        if until is not None:
+            window += " AND start_at < %s"
+            params.append(connection.ops.adapt_datetimefield_value(until))
+        return [_call(row) for row in _rows(CALLS_SQL.format(window=window), [*params, limit])]
+
+    def _payments(self, sub_id: int, limit: int) -> list[PaymentRecord]:
+        return [_payment(row) for row in _rows(PAYMENTS_SQL, [sub_id, limit])]
+
+    def _points(self, sub_id: int, month: date | None) -> PointsFigures:
+        month = selectors.month_start(month or timezone.localdate())
+        entries = _rows(POINTS_SQL, [sub_id, connection.ops.adapt_datefield_value(month)])
+        return selectors.points_from_entries(entries, month)
 
     def usage_records(self, number: str, *, kind: str | None = None, limit: int = 200) -> list[UsageRow]:
         sub_id = self._subscriber_id(number)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import QuerySet
@@ -51,6 +52,15 @@ def points_figures(subscriber: Subscriber | int, month: date | None = None) -> P
     than by a ten-way conditional aggregate, which costs more to build than to run.
     """
     month = month_start(month or timezone.localdate())
+    entries = PointsEntry.objects.filter(subscriber=subscriber, month__lte=month).values_list(
+        "kind", "month", "points", "redeemable"
+    )
+    return points_from_entries(entries, month)
+
+
+def points_from_entries(entries: Iterable[tuple[str, date, int, bool]], month: date) -> PointsFigures:
+    """The thirteen points figures of ``month`` (its first day) summed from ledger entries given as
+    ``(kind, month, points, redeemable)``, none later than ``month`` (see :func:`points_figures`)."""
     figures = dict.fromkeys(
         (
             "earned_m",
@@ -72,9 +82,6 @@ def points_figures(subscriber: Subscriber | int, month: date | None = None) -> P
         PointsKind.VOIDED: "voided",
         PointsKind.REDEEMED: "redeemed",
     }
-    entries = PointsEntry.objects.filter(subscriber=subscriber, month__lte=month).values_list(
-        "kind", "month", "points", "redeemable"
-    )
     for kind, entry_month, points, redeemable in entries:
         name = short.get(kind)
         if name:

@@ -123,6 +123,20 @@ class UsageRow:
     status: str
 
 
+@dataclass(frozen=True)
+class LineOverview:
+    """What billing knows about one line, as the unified customer view shows it (VIEW-2): products,
+    the latest bills, call details and payments (newest first), balance and points. Asked for in one
+    call so that an adapter answers it in as few round trips as it can."""
+
+    subscriptions: Sequence[SubscriptionRecord]
+    bills: Sequence[BillRecord]
+    calls: Sequence[CallRecord]
+    payments: Sequence[PaymentRecord]
+    balance: BalanceRecord
+    points: PointsFigures
+
+
 @runtime_checkable
 class BillingPort(Protocol):
     """Operations kefu needs from billing. Unknown numbers answer ``None`` (subscriber) or empty
@@ -147,6 +161,13 @@ class BillingPort(Protocol):
     def usage_records(
         self, number: str, *, kind: str | None = None, limit: int = 200
     ) -> Sequence[UsageRow]: ...
+
+    def line_overview(
+        self, number: str, *, months: int = 6, calls: int = 10, payments: int = 6
+    ) -> LineOverview | None:
+        """Everything :class:`LineOverview` holds for ``number`` (``months`` bills, ``calls`` call
+        details, ``payments`` payments, this month's points); None for an unknown number."""
+        ...
 
     def check_service_password(self, number: str, password: str) -> bool:
         """Whether ``password`` is the service password of ``number`` (AUTH-2: billing holds the one
