@@ -44,9 +44,87 @@ else:
 print(json.dumps(out))
 """
 
+# Every federation message a node sent (outbox) and received (inbox), with the times the protocol
+# records: enough to split each hop into queueing at the sender, the post, the apply and the answer.
+MESSAGES = r"""
+import json
+from kefu.core.models import OutboxMessage
+from kefu.federation.models import InboxMessage
+sent = {}
+for pk, dest, payload, created, delivered, attempts, error in OutboxMessage.objects.filter(
+    topic="federation.message"
+).values_list("pk", "destination", "payload", "created_at", "delivered_at", "attempts", "last_error"):
+    sent[payload["id"]] = {"to": dest, "type": payload["type"], "order": payload["order"],
+                           "created": created.timestamp(), "attempts": attempts, "error": error[:120],
+                           "delivered": delivered.timestamp() if delivered else None}
+received = {}
+for mid, sender, envelope, received_at, applied_at in InboxMessage.objects.values_list(
+    "message_id", "sender", "envelope", "received_at", "applied_at"
+):
+    received[str(mid)] = {"from": sender, "sent": envelope["timestamp"], "received": received_at.timestamp(),
+                          "applied": applied_at.timestamp() if applied_at else None}
+print(json.dumps({"sent": sent, "received": received}))
+"""
+
 
 def _json(node, code: str) -> dict:
     return json.loads(node.kefu("shell", "-c", code).stdout.strip().splitlines()[-1])
+
+
+def _ms(values: list[float]) -> str:
+    values = sorted(values)
+    if not values:
+        return "-"
+    cuts = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
+    return f"p50 {cuts[49] * 1000:5.0f}  p95 {cuts[94] * 1000:5.0f}  max {values[-1] * 1000:5.0f} ms"
+
+
+def breakdown(fed, slowest: list[tuple[float, str, float]], first: float) -> None:
+    """Per link: queueing at the sender (recorded → last attempt sent), post (sent → the receiver's
+    inbox row, i.e. connection, a free server thread and the database's write lock), apply (inbox row
+    → applied) and answer (applied → the sender marked it delivered); retried posts and their errors.
+    Then the messages of the slowest orders, hop by hop (times in ms from the order's dispatch on JS)."""
+    from datetime import datetime
+
+    nodes = {code: _json(node, MESSAGES) for code, node in fed.nodes.items()}
+    for data in nodes.values():
+        for got in data["received"].values():
+            got["sent"] = datetime.fromisoformat(got["sent"].replace("Z", "+00:00")).timestamp()
+    print("per link (n, retried):  queue | post | apply | answer")
+    for sender, data in nodes.items():
+        by_peer: dict[str, list] = {}
+        for mid, out in data["sent"].items():
+            got = nodes.get(out["to"], {}).get("received", {}).get(mid)
+            if got and got["applied"] and out["delivered"]:
+                by_peer.setdefault(out["to"], []).append((out, got))
+        for peer, pairs in sorted(by_peer.items()):
+            sent = [g["sent"] for _, g in pairs]
+            retried = [o for o, _ in pairs if o["attempts"] > 1]
+            print(f"  {sender}→{peer} ({len(pairs)}, {len(retried)})")
+            print(f"    queue  {_ms([s - o['created'] for s, (o, _) in zip(sent, pairs, strict=True)])}")
+            print(f"    post   {_ms([g['received'] - s for s, (_, g) in zip(sent, pairs, strict=True)])}")
+            print(f"    apply  {_ms([g['applied'] - g['received'] for _, g in pairs])}")
+            print(f"    answer {_ms([o['delivered'] - g['applied'] for o, g in pairs])}")
+            errors: dict[str, int] = {}
+            for o in retried:
+                errors[o["error"]] = errors.get(o["error"], 0) + 1
+            for error, count in sorted(errors.items(), key=lambda item: -item[1])[:5]:
+                print(f"    retried {count}×, last error: {error}")
+    for latency, number, start in slowest:
+        print(f"  {number}: {latency * 1000:.0f} ms, dispatched at +{start - first:.1f} s")
+        hops = []
+        for sender, data in nodes.items():
+            for mid, out in data["sent"].items():
+                got = nodes.get(out["to"], {}).get("received", {}).get(mid)
+                if out["order"] == number and got and got["applied"]:
+                    hops.append((out["created"], sender, out, got))
+        for created, sender, out, got in sorted(hops, key=lambda hop: hop[0]):
+            print(
+                f"    {sender}→{out['to']} {out['type']:<20} recorded +{(created - start) * 1000:5.0f}"
+                f"  queue {(got['sent'] - created) * 1000:5.0f}  post {(got['received'] - got['sent']) * 1000:5.0f}"
+                f"  apply {(got['applied'] - got['received']) * 1000:5.0f}  attempts {out['attempts']}"
+                + (f"  ({out['error']})" if out["error"] else "")
+            )
 
 
 def main() -> None:
@@ -57,6 +135,9 @@ def main() -> None:
         "--rate", type=float, default=4.0, help="orders sent per second (0: as fast as the threads go)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the nodes' data directory")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also print where each link's time goes (queue, post, apply)"
+    )
     args = parser.parse_args()
 
     import django
@@ -139,6 +220,10 @@ def main() -> None:
         print(
             f"throughput: {len(numbers) / span:.1f} orders/s ({span:.1f} s from first dispatch to last reply)"
         )
+        if args.breakdown:
+            worst = sorted(zip(latencies, numbers, strict=True), reverse=True)[:5]
+            first = min(js[n]["dispatch"] for n in numbers)
+            breakdown(fed, [(latency, n, js[n]["dispatch"]) for latency, n in worst], first)
     finally:
         fed.stop()
         drop_databases(fed)
