@@ -5,6 +5,7 @@ back-off, dead letters and replay. Peers are faked only at the HTTP edge (``tran
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -365,6 +366,70 @@ def test_retries_end_in_the_dead_letters_after_max_attempts(node, monkeypatch, s
     row = OutboxMessage.objects.get(topic=delivery.TOPIC)
     assert (row.dead, row.attempts) == (True, 3)
     assert row.last_error.startswith("gave up after 3 attempts")
+
+
+def test_a_slow_post_holds_up_only_its_own_order(node, monkeypatch, settings):
+    """ORG-2/WO-3: a peer's messages about different orders are posted side by side (up to
+    KEFU_FEDERATION_PEER_CONCURRENCY at once), so one slow answer does not hold up the other orders;
+    each order's own messages still go one after the other, in their sequence."""
+    settings.KEFU_FEDERATION_PEER_CONCURRENCY = 2
+    js2_through = threading.Event()
+    overtaken = []
+    posted = []
+
+    def post(peer, body, *, timeout):
+        message = json.loads(body)
+        posted.append((message["order"], message["seq"]))
+        if (message["order"], message["seq"]) == ("JS1", 1):
+            overtaken.append(js2_through.wait(timeout=10))  # slow: answers once JS2 is through
+        if (message["order"], message["seq"]) == ("JS2", 2):
+            js2_through.set()
+        return 200, {"status": "applied"}
+
+    monkeypatch.setattr(transport, "post", post)
+    _queue(("HUB", "JS1"), ("HUB", "JS2"), ("HUB", "JS1"), ("HUB", "JS2"))
+    report = delivery.deliver_all()
+    assert (report.delivered, report.retried, report.dead) == (4, 0, 0)
+    assert overtaken == [True]  # JS2's two messages went while JS1's first was still unanswered
+    assert posted.index(("JS1", 2)) > posted.index(("JS2", 2))  # JS1's second waited for its first
+    assert [seq for order, seq in posted if order == "JS1"] == [1, 2]
+    assert [seq for order, seq in posted if order == "JS2"] == [1, 2]
+    assert not delivery.pending().exists()
+    assert PeerState.objects.get(code="HUB").last_success_at is not None
+
+
+def test_a_peer_down_stops_every_lane_and_loses_nothing(node, monkeypatch, settings):
+    """ORG-2: when the peer is unreachable, the posts running side by side stop, the peer is backed
+    off once (not once per lane) and every message stays queued, none dead-lettered."""
+    settings.KEFU_FEDERATION_PEER_CONCURRENCY = 4
+    fake = FakePeers(monkeypatch, [transport.TransportError("HUB unreachable: Connection refused")] * 4)
+    _queue(("HUB", "JS1"), ("HUB", "JS2"), ("HUB", "JS3"), ("HUB", "JS1"))
+    report = delivery.deliver_all()
+    assert (report.delivered, report.dead) == (0, 0)
+    assert 1 <= report.retried <= 3 and len(fake.posted) == report.retried  # at most one per lane
+    assert ("JS1", 2) not in [(body["order"], body["seq"]) for _, body in fake.posted]
+    state = PeerState.objects.get(code="HUB")
+    assert state.failures == 1 and state.retry_at is not None
+    assert delivery.pending().count() == 4
+    fake.answers.clear()  # the peer is back
+    PeerState.objects.filter(code="HUB").update(retry_at=timezone.now())
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert delivery.deliver_all().delivered == 4
+    assert not delivery.pending().exists()
+
+
+def test_lanes_keep_an_order_together_and_leave_the_rest_apart(node):
+    """ORG-2: the unit of parallel posting is the order: its messages form one lane, in id order; a
+    message without an order is a lane of its own."""
+    _queue(("HUB", "JS1"), ("HUB", ""), ("HUB", "JS2"), ("HUB", "JS1"), ("HUB", ""))
+    rows = list(OutboxMessage.objects.filter(topic=delivery.TOPIC).order_by("id"))
+    lanes = delivery.lanes_of(rows)
+    assert [[(r.payload["order"], r.payload["seq"]) for r in lane] for lane in lanes] == [
+        [("JS1", 1), ("JS1", 2)],
+        [("", None)],
+        [("JS2", 1)],
+        [("", None)],
+    ]
 
 
 def test_backoff_grows_exponentially_up_to_the_cap(settings):

@@ -14,9 +14,10 @@ Delivery is at least once; the effect, exactly once.
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -134,59 +135,130 @@ def _peer_ok(code: str) -> None:
         PeerState.objects.get_or_create(code=code, defaults={"last_success_at": timezone.now()})
 
 
-def _deliver_peer(code: str, rows: list[OutboxMessage]) -> Report:
-    report = Report(claimed=len(rows))
-    peer = peers.get(code)
-    if peer is None:
-        for row in rows:
-            _retry(row, f"no peer {code!r} in the peers file", report)
-        _peer_failed(code, f"no peer {code!r} in the peers file")
-        return report
-    answered = False
-    for index, row in enumerate(rows):
+def lanes_of(rows: list[OutboxMessage]) -> list[list[OutboxMessage]]:
+    """Split one peer's claimed rows (in id order) into lanes that may be posted side by side: all
+    messages of one order in one lane, in id order, so the receiver gets each order's numbers in
+    sequence (it would hold one that overtook its predecessor, but need not); a message without an
+    order is a lane of its own."""
+    lanes: list[list[OutboxMessage]] = []
+    by_order: dict[str, list[OutboxMessage]] = {}
+    for row in rows:
+        order = (row.payload or {}).get("order") or ""
+        if not order:
+            lanes.append([row])
+        elif order in by_order:
+            by_order[order].append(row)
+        else:
+            by_order[order] = [row]
+            lanes.append(by_order[order])
+    return lanes
+
+
+@dataclass
+class _Posted:
+    """What one post got — the peer's (status, answer) or the transport error; without a row, the end
+    of that peer's posts in this round."""
+
+    code: str
+    row: OutboxMessage | None = None
+    status: int = 0
+    answer: dict = field(default_factory=dict)
+    error: transport.TransportError | None = None
+
+
+def _post_peer(peer: peers.Peer, rows: list[OutboxMessage], results: queue.SimpleQueue) -> None:
+    """Post one peer's rows, up to ``KEFU_FEDERATION_PEER_CONCURRENCY`` lanes (orders) at once, each
+    lane's rows one after the other; put every outcome on ``results`` as it comes, then the end marker.
+    HTTP only: the thread that claimed the rows records the outcomes, on its own connection."""
+    lanes = deque(lanes_of(rows))
+    stop = threading.Event()  # the peer is down or refuses the whole link: no more posts this round
+
+    def work() -> None:
         try:
-            status, answer = transport.post(
-                peer, encode(row.payload), timeout=settings.KEFU_FEDERATION_TIMEOUT
-            )
-        except transport.TransportError as exc:
-            _retry(row, str(exc), report)
-            _peer_failed(code, str(exc))
-            # The peer is down: give the rest of its batch back at once; the peer's back-off decides
-            # when they are tried again.
-            rest = [r.pk for r in rows[index + 1 :]]
-            OutboxMessage.objects.filter(pk__in=rest).update(next_attempt_at=timezone.now())
-            report.errors.append(str(exc))
-            return report
-        if status in (200, 202):
+            lanes_until_stopped()
+        except Exception:  # a bug here must not hang the round; the rows' lease brings them back
+            logger.exception("federation posting failed", extra={"peer": peer.code})
+
+    def lanes_until_stopped() -> None:
+        while not stop.is_set():
+            try:
+                lane = lanes.popleft()
+            except IndexError:
+                return
+            for row in lane:
+                if stop.is_set():
+                    return
+                try:
+                    status, answer = transport.post(
+                        peer, encode(row.payload), timeout=settings.KEFU_FEDERATION_TIMEOUT
+                    )
+                except transport.TransportError as exc:
+                    stop.set()
+                    results.put(_Posted(peer.code, row, error=exc))
+                    return
+                if status in PEER_LEVEL:
+                    stop.set()
+                results.put(_Posted(peer.code, row, status, answer))
+
+    try:
+        width = min(settings.KEFU_FEDERATION_PEER_CONCURRENCY, len(lanes))
+        if width <= 1:
+            work()
+            return
+        threads = [
+            threading.Thread(target=work, name=f"kefu-fed-{peer.code}", daemon=True) for _ in range(width)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        results.put(_Posted(peer.code))
+
+
+class _PeerRound:
+    """What one peer answered in a round, recorded row by row by the claiming thread."""
+
+    def __init__(self, rows: list[OutboxMessage]) -> None:
+        self.rows = rows
+        self.posted: set[int] = set()
+        self.answered = False  # applied, held or refused for good: the peer itself is fine
+        self.failure = ""  # unreachable, or a refusal of the whole link
+
+    def record(self, posted: _Posted, report: Report) -> None:
+        row = posted.row
+        self.posted.add(row.pk)
+        if posted.error is not None:
+            self.failure = str(posted.error)
+            _retry(row, self.failure, report)
+            report.errors.append(self.failure)
+            return
+        if posted.status in (200, 202):
             OutboxMessage.objects.filter(pk=row.pk).update(
                 delivered_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
             )
             report.delivered += 1
-            answered = True
-            continue
-        error = _short(answer, status)
+            self.answered = True
+            return
+        error = _short(posted.answer, posted.status)
         report.errors.append(error)
-        if status in PERMANENT:
+        if posted.status in PERMANENT:
             _dead(row, error, report)
-            answered = True
-        elif status in PEER_LEVEL:
-            _retry(row, error, report)
-            _peer_failed(code, error)
-            rest = [r.pk for r in rows[index + 1 :]]
+            self.answered = True
+            return
+        _retry(row, error, report)
+        if posted.status in PEER_LEVEL:
+            self.failure = error
+
+    def finish(self, code: str) -> None:
+        if self.failure:
+            # The peer is down or refuses the link: give the rest back at once; the peer's back-off
+            # decides when they are tried again.
+            rest = [row.pk for row in self.rows if row.pk not in self.posted]
             OutboxMessage.objects.filter(pk__in=rest).update(next_attempt_at=timezone.now())
-            return report
-        else:
-            _retry(row, error, report)
-    if answered:
-        _peer_ok(code)
-    return report
-
-
-def _deliver_peer_in_thread(code: str, rows: list[OutboxMessage]) -> Report:
-    try:
-        return _deliver_peer(code, rows)
-    finally:
-        connections.close_all()  # this thread's connections only
+            _peer_failed(code, self.failure)
+        elif self.answered:
+            _peer_ok(code)
 
 
 # Steps that turn other outbox rows into federation messages (e.g. the cross-level work-order relay,
@@ -205,23 +277,46 @@ def _produce() -> None:
 
 
 def deliver_once(*, limit: int = 200) -> Report:
-    """Claim due messages and post them, each peer's in id order; return what happened."""
+    """Claim due messages, post them and record the answers; return what happened.
+
+    Peers are posted to in parallel (``KEFU_FEDERATION_DELIVERY_THREADS``) and, within a peer, several
+    orders at once (``KEFU_FEDERATION_PEER_CONCURRENCY``), each order's messages in sequence: a slow
+    answer holds up only its own order. The posting threads do HTTP only; this thread alone touches
+    the database, so a round needs no connection beyond the caller's."""
     _produce()
     report = Report()
     rows = _claim(limit)
     if not rows:
         return report
+    report.claimed = len(rows)
     by_peer: dict[str, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
         by_peer[row.destination].append(row)
-    threads = min(settings.KEFU_FEDERATION_DELIVERY_THREADS, len(by_peer))
-    if threads <= 1:
-        for code, batch in by_peer.items():
-            report.add(_deliver_peer(code, batch))
-        return report
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kefu-fed") as pool:
-        for result in pool.map(lambda item: _deliver_peer_in_thread(*item), by_peer.items()):
-            report.add(result)
+    rounds: dict[str, _PeerRound] = {}
+    targets: list[tuple[peers.Peer, list[OutboxMessage]]] = []
+    for code, batch in by_peer.items():
+        peer = peers.get(code)
+        if peer is None:
+            error = f"no peer {code!r} in the peers file"
+            for row in batch:
+                _retry(row, error, report)
+            _peer_failed(code, error)
+            continue
+        rounds[code] = _PeerRound(batch)
+        targets.append((peer, batch))
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    width = max(1, min(settings.KEFU_FEDERATION_DELIVERY_THREADS, len(targets)))
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="kefu-fed") as pool:
+        for peer, batch in targets:
+            pool.submit(_post_peer, peer, batch, results)
+        waiting = len(targets)
+        while waiting:
+            posted = results.get()
+            if posted.row is None:
+                rounds[posted.code].finish(posted.code)
+                waiting -= 1
+            else:
+                rounds[posted.code].record(posted, report)
     return report
 
 
@@ -259,11 +354,12 @@ class _Kicker:
             self.wake.wait()
             self.wake.clear()
             try:
+                # The thread keeps its connection from one wake to the next (within CONN_MAX_AGE):
+                # opening one per commit costs a PostgreSQL node milliseconds on every hop.
                 close_old_connections()
                 deliver_all()
             except Exception:  # never let the thread die; the delivery loop retries anyway
                 logger.exception("delivery after commit failed")
-            finally:
                 connections.close_all()
 
 

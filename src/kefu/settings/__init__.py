@@ -330,6 +330,8 @@ KEFU_FEDERATION_RETRY_MAX = float(env("KEFU_FEDERATION_RETRY_MAX", "300"))  # ba
 KEFU_FEDERATION_MAX_ATTEMPTS = int(env("KEFU_FEDERATION_MAX_ATTEMPTS", "25"))  # then: dead letter
 KEFU_FEDERATION_POLL = float(env("KEFU_FEDERATION_POLL", "0.5"))  # `kefu federation deliver` poll, seconds
 KEFU_FEDERATION_DELIVERY_THREADS = int(env("KEFU_FEDERATION_DELIVERY_THREADS", "4"))  # peers in parallel
+# Posts in flight to one peer at a time (different orders; one order's messages always go in sequence).
+KEFU_FEDERATION_PEER_CONCURRENCY = int(env("KEFU_FEDERATION_PEER_CONCURRENCY", "4"))
 # Deliver from the committing process right after commit (a background thread), not only by polling.
 KEFU_FEDERATION_DELIVER_ON_COMMIT = env_bool("KEFU_FEDERATION_DELIVER_ON_COMMIT", True)
 # Each role exposes only its own screens and endpoints: the province keeps kefu.urls.
