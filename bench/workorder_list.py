@@ -85,6 +85,17 @@ FILTERS = [
     "category={category}",
     "open=true&city=3202&level=supreme",
     "overdue=true&city=3201&kind=complaint",
+    # more of what the desk offers: several states with and without open ones, overdue with states,
+    # the reader's own orders, a holder's open queue, a rare combination
+    "open=true",
+    "state=accepted,returned,replied",
+    "state=archived,cancelled",
+    "overdue=true&state=dispatched,processing",
+    "overdue=false&level=supreme",
+    "holder=me",
+    "holder=department:CENTRE-JS&open=true",
+    "kind=consultation&level=supreme&city=3202",
+    "category={category}&state=dispatched,processing",
 ]
 
 
