@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import re
 import shutil
 import subprocess
@@ -67,6 +68,40 @@ def _lifecycles(args) -> tuple[int, int, list[float]]:
     return done, errors, latencies
 
 
+def cpu_by_role(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the kefu server (the gunicorn master's workers), PostgreSQL's
+    backends, this script's clients and everything else on the machine (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, tuple[str, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (cmd, (int(fields[11]) + int(fields[12])) / tick)
+    me = os.getpid()
+    totals = {"server": 0.0, "postgres": 0.0, "clients": 0.0, "other": 0.0}
+    for pid, (cmd, seconds) in used.items():
+        if pid == server_pid or parents.get(pid) == server_pid:
+            role = "server"
+        elif cmd.startswith("postgres"):
+            role = "postgres"
+        elif pid == me or parents.get(pid) == me:
+            role = "clients"
+        else:
+            role = "other"
+        totals[role] += seconds
+    return totals
+
+
 def pgbench(server: str, seconds: int, clients: int) -> float:
     binary = shutil.which("pgbench") or next(
         iter(sorted(__import__("glob").glob("/usr/lib/postgresql/*/bin/pgbench"))), None
@@ -99,10 +134,13 @@ def main() -> int:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="kefu_bench_wo")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--bus", default="redis://127.0.0.1:6379/15", help="KEFU_BUS_URL of the server")
     args = parser.parse_args()
 
     url = fresh_database(args.server, args.database)
     env = kefu_env(url, "bench-wo")
+    # served as in production: after-commit notifications go to Redis pub/sub, not the table bus
+    env["KEFU_BUS_URL"] = args.bus
     try:
         setup = migrate_and_setup(env, subscribers=50)
         server = serve(env, port=args.port, workers=args.workers, threads=args.threads)
@@ -112,9 +150,11 @@ def main() -> int:
             deadline = time.time() + args.seconds
             with multiprocessing.Pool(args.clients) as pool:
                 started = time.time()
+                cpu_before = cpu_by_role(server.pid)
                 results = pool.map(
                     _lifecycles, [(args.port, setup, deadline, n * 100_000) for n in range(args.clients)]
                 )
+                cpu_after = cpu_by_role(server.pid)
                 elapsed = time.time() - started
         finally:
             stop(server)
@@ -129,12 +169,20 @@ def main() -> int:
     rate = transitions / elapsed
     p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0
     print(
-        f"kefu serve --workers {args.workers} --threads {args.threads}, {args.clients} client processes, {args.seconds} s"
+        f"kefu serve --workers {args.workers} --threads {args.threads}, {args.clients} client processes, "
+        f"{args.seconds} s, bus {args.bus}"
     )
     print(f"  lifecycles completed        {len(latencies):>10,}")
     print(f"  transitions                 {transitions:>10,}  (errors: {errors})")
     print(f"  transitions per second      {rate:>10.1f}")
     print(f"  lifecycle p50 (6 requests)  {p50:>10.1f} ms")
+    spent = {role: cpu_after[role] - cpu_before[role] for role in cpu_after}
+    print(
+        "  CPU per transition           "
+        + ", ".join(
+            f"{role} {1000 * seconds / max(transitions, 1):.2f} ms" for role, seconds in spent.items()
+        )
+    )
     print(f"  pgbench TPC-B tps (-s 10 -c {args.clients} -j 2 -T {args.seconds})  {tps:>10.1f}")
     print(f"  ratio transitions/s : tps   {rate / tps:>10.3f}   (goal >= 0.35)")
     return 0

@@ -22,6 +22,18 @@ def _password_hash() -> str:
     return make_password(PASSWORD)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Rolled-back rows may come back under the same id in the next test (SQLite), so the caches a
+    process keeps between requests start empty in every test."""
+    from kefu.core.auth import BearerTokenAuthentication
+    from kefu.workorders.flows import forget_flow_versions
+
+    forget_flow_versions()
+    BearerTokenAuthentication.forget()
+    yield
+
+
 @pytest.fixture
 def js(db) -> Province:
     return Province.objects.get(code="JS")

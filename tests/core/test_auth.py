@@ -113,3 +113,52 @@ def test_anonymous_api_call_is_401_problem(client, db):
     response = client.get("/api/v1/staff")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def _token_for(staff) -> str:
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.get_or_create(user=staff)[0].key
+
+
+def test_a_checked_token_is_remembered_for_a_while(js_agent, client):
+    """SYS-1: a process checks a bearer token once and trusts it for KEFU_TOKEN_CACHE_SECONDS: the
+    second call reads no token or staff row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = _token_for(js_agent)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        again = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert again.status_code == 200 and again.json()["job_number"] == js_agent.job_number
+    assert any('"authtoken_token"' in q["sql"] for q in first.captured_queries)
+    assert not any('"authtoken_token"' in q["sql"] for q in second.captured_queries)
+
+
+def test_deactivating_staff_or_deleting_a_token_takes_effect_at_once(js_agent, client):
+    """SYS-1: the remembered token is forgotten when its member of staff is saved (deactivated) or
+    the token deleted, so the next call is refused."""
+    from rest_framework.authtoken.models import Token
+
+    token = _token_for(js_agent)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    js_agent.is_active = False
+    js_agent.save()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    js_agent.is_active = True
+    js_agent.save()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    Token.objects.filter(key=token).get().delete()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+@override_settings(KEFU_TOKEN_CACHE_SECONDS=0)
+def test_token_cache_off_checks_every_call(js_agent, client):
+    """SYS-1: with KEFU_TOKEN_CACHE_SECONDS=0 every call reads the token again, so a deactivation
+    done behind the model's back (a bulk UPDATE, another process) is seen at the next call."""
+    token = _token_for(js_agent)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    Staff.objects.filter(pk=js_agent.pk).update(is_active=False)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

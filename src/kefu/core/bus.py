@@ -59,11 +59,19 @@ class DatabaseBus:
     POLL_SECONDS = 0.2
     KEEP = timedelta(minutes=1)
 
+    PURGE_EVERY = 5.0  # seconds between two purges of old rows by one process
+
+    def __init__(self):
+        self._purged_at = 0.0
+
     def publish(self, channel: str, message: dict) -> None:
         from kefu.core.models import BusMessage
 
         BusMessage.objects.create(channel=channel, payload=message)
-        BusMessage.objects.filter(created_at__lt=timezone.now() - self.KEEP).delete()
+        # Old rows go now and then, not on every publish: a purge is a transaction of its own.
+        if time.monotonic() - self._purged_at >= self.PURGE_EVERY:
+            self._purged_at = time.monotonic()
+            BusMessage.objects.filter(created_at__lt=timezone.now() - self.KEEP).delete()
 
     def listen(self, channels: list[str], *, timeout: float) -> Iterator[dict | None]:
         from kefu.core.models import BusMessage

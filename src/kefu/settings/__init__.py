@@ -68,7 +68,13 @@ def database_from_url(url: str | None) -> dict:
             "PORT": str(parsed.port or 5432),
             "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            # Server-side binding lets psycopg prepare the statements a connection runs again and
+            # again (after five runs), so PostgreSQL stops parsing and planning them each time.
+            "OPTIONS": {
+                **options,
+                "server_side_binding": options.get("server_side_binding", "true").lower()
+                in ("1", "true", "yes", "on"),
+            },
         }
     raise ValueError(f"KEFU_DATABASE_URL has an unsupported scheme: {parsed.scheme!r}")
 
@@ -213,6 +219,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Staff login lockout: after this many consecutive failures the job number is locked for a while.
 KEFU_LOGIN_MAX_FAILURES = int(env("KEFU_LOGIN_MAX_FAILURES", "5"))
 KEFU_LOGIN_LOCK_MINUTES = int(env("KEFU_LOGIN_LOCK_MINUTES", "15"))
+# How long a process trusts a bearer token it has already checked (0: check every call).
+KEFU_TOKEN_CACHE_SECONDS = float(env("KEFU_TOKEN_CACHE_SECONDS", "10"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -115,6 +115,25 @@ def validate(definition) -> dict:
     return result
 
 
+_versions: dict[int, object] = {}
+
+
+def flow_version(flow_id: int):
+    """A published flow version by id, read once per process: versions are never edited
+    (publishing writes version n+1 as a new row), so what was read stays true."""
+    found = _versions.get(flow_id)
+    if found is None:
+        from kefu.workorders.models import FlowDefinition
+
+        found = _versions[flow_id] = FlowDefinition.objects.get(pk=flow_id)
+    return found
+
+
+def forget_flow_versions() -> None:
+    """Drop the versions read so far (tests whose rolled-back rows may come back with the same id)."""
+    _versions.clear()
+
+
 def allowed_step_actions(definition: dict) -> set[str]:
     return {s["action"] for s in definition.get("steps", [])} | set(definition.get("also", []))
 

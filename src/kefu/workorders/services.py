@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -222,12 +223,32 @@ def _lock(order: WorkOrder | str) -> WorkOrder:
     number = order if isinstance(order, str) else order.number
     # Groups and staff holders load lazily (a null FK costs no query); departments are the usual case.
     queryset = WorkOrder.objects.select_for_update(of=("self",), no_key=True).select_related(
-        "flow", "holder_department", "peer_department"
+        "holder_department", "peer_department"
     )
     try:
-        return queryset.get(number=number)
+        locked = queryset.get(number=number)
     except WorkOrder.DoesNotExist:
         raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number}) from None
+    locked.flow = flows.flow_version(locked.flow_id)
+    locked._loaded = {name: getattr(locked, name) for name in _columns()}
+    return locked
+
+
+@cache
+def _columns() -> tuple[str, ...]:
+    return tuple(f.attname for f in WorkOrder._meta.concrete_fields if not f.primary_key)
+
+
+def _save(order: WorkOrder) -> None:
+    """Write the columns an action changed (the order was read by ``_lock``): a narrower UPDATE is
+    cheaper to build and to run than the whole row of some sixty columns."""
+    loaded = getattr(order, "_loaded", None)
+    if loaded is None:
+        order.save()
+        return
+    changed = [name for name in _columns() if getattr(order, name) != loaded[name] or name == "updated_at"]
+    order.save(update_fields=changed)
+    order._loaded = {name: getattr(order, name) for name in _columns()}
 
 
 def check_action(order: WorkOrder, action: str, actor, *, system: bool = False) -> transitions.Rule:
@@ -387,7 +408,7 @@ def _perform(
         before_holder=before_holder,
         data=data,
     )
-    locked.save()
+    _save(locked)
     _store_files(locked, event, files, actor)
     _outbox(locked, event, Action.PAST[action])
     audit.record(
@@ -945,7 +966,7 @@ def order_link_oa(*, actor, order, oa_reference: str, oa_url: str = "", now=None
         before_holder=holder_of(locked).ref,
         data={"oa_reference": oa_reference, "oa_url": oa_url},
     )
-    locked.save()
+    _save(locked)
     _outbox(locked, event, SystemEvent.PAST[SystemEvent.OA_LINK])
     audit.record(actor=actor, action="workorders.oa_link", obj=locked, changes={"before": before})
     return locked
@@ -1029,7 +1050,7 @@ def order_sla_overdue(*, order_id: int, now: datetime) -> bool:
         before_holder=holder_of(order).ref,
         data={"to": [s.job_number for s in supervisors]},
     )
-    order.save()
+    _save(order)
     _outbox(order, event, SystemEvent.PAST[SystemEvent.ESCALATE])
     audit.record(actor=None, action="workorders.escalate", obj=order, changes={"to": event.data["to"]})
     for supervisor in supervisors:

@@ -113,6 +113,15 @@ class WorkOrderStateSerializer(serializers.ModelSerializer):
         ]
 
 
+_STATE = WorkOrderStateSerializer()
+
+
+def order_state(order: WorkOrder) -> dict:
+    """``WorkOrderStateSerializer(order).data`` without building the serializer's fields again for
+    every answer (they are built once per process; rendering reads them only)."""
+    return _STATE.to_representation(order)
+
+
 class WorkOrderSerializer(serializers.ModelSerializer):
     """An order in lists. The list reads only :attr:`COLUMNS` (``QuerySet.only``) with the related
     rows of :func:`kefu.workorders.selectors.for_list`: no query per row, and no description, flow

@@ -137,7 +137,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
             request_fingerprint=_fingerprint(request),
             files=_files(request),
         )
-        body = s.WorkOrderStateSerializer(result.order).data
+        body = s.order_state(result.order)
         if result.created:
             return Response(body, status=status.HTTP_201_CREATED)
         return Response(body, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
@@ -185,16 +185,20 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     # --- actions -------------------------------------------------------------------------------
 
     def _act(self, request, input_class, call):
-        # Out of scope is 404 before the input is even read; the service locks and checks again.
+        # Out of scope is 404 whatever the input: bad input is checked against the scope before it
+        # is reported; good input goes to the service, which locks the order and checks the scope.
         number = self.kwargs["number"]
-        if not scope.restrict(WorkOrder.objects.filter(number=number), request.user).exists():
-            raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number})
-        data = input_class(data=request.data)
-        data.is_valid(raise_exception=True)
+        try:
+            data = input_class(data=request.data)
+            data.is_valid(raise_exception=True)
+        except Exception:
+            if not scope.restrict(WorkOrder.objects.filter(number=number), request.user).exists():
+                raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number}) from None
+            raise
         v = dict(data.validated_data)
         v.pop("files", None)
         order = call(number, v, _files(request))
-        return Response(s.WorkOrderStateSerializer(order).data)
+        return Response(s.order_state(order))
 
     @extend_schema(request=s.DispatchInput, responses=s.WorkOrderStateSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
