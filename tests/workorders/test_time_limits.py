@@ -38,6 +38,10 @@ def js_calendar(db):
         ("2025-11-24 07:00", 9, "2025-11-24 17:30"),  # before opening: the day's 9 hours
         ("2025-09-30 17:00", 1, "2025-10-09 09:00"),  # National Day holidays are skipped
         ("2025-10-10 17:00", 1, "2025-10-11 09:00"),  # Saturday 11 Oct is a make-up working day
+        ("2026-02-13 17:00", 1, "2026-02-14 09:00"),  # 2026: Saturday 14 Feb is a make-up working day
+        ("2026-02-14 17:00", 1, "2026-02-24 09:00"),  # 2026: the Spring Festival, 15–23 Feb
+        ("2026-09-30 17:00", 1, "2026-10-08 09:00"),  # 2026: National Day, 1–7 Oct
+        ("2026-10-09 17:00", 1, "2026-10-10 09:00"),  # 2026: Saturday 10 Oct is a make-up working day
     ],
 )
 def test_business_hours_skip_nights_weekends_and_holidays(start, hours, due, js_calendar):
