@@ -376,3 +376,24 @@ def test_events_are_append_only(accept):
         event.save()
     with pytest.raises(ValidationError):
         event.delete()
+
+
+def test_an_order_without_a_city_takes_the_city_of_the_team_it_is_dispatched_to(accept, staff):
+    """WO-3, WO-4: an order with no city (e.g. a cross-region complaint accepted from the hub) that is
+    dispatched to a city team becomes that city's, so the team's city-scoped staff can take it in."""
+    order = accept(subscriber=None)
+    assert order.city_id is None
+    with pytest.raises(NotFoundError):  # before: out of the Suzhou handler's scope
+        services.order_receive(actor=staff.other_city, order=order.number)
+    order = services.order_dispatch(
+        actor=staff.back, order=order, to=services.holder_parse("department:CITY-3205")
+    )
+    assert order.city.code == "3205"
+    order = services.order_receive(actor=staff.other_city, order=order.number)
+    assert order.state == "processing" and order.handler == staff.other_city
+    # an order that has a city keeps it whichever team it goes to
+    other = accept()
+    other = services.order_dispatch(
+        actor=staff.back, order=other, to=services.holder_parse("department:CITY-3205")
+    )
+    assert other.city.code == "3201"

@@ -691,6 +691,10 @@ def order_dispatch(
         if o.state != WorkOrderState.PROCESSING:
             _set_peer(o, holder_of(o))
         _set_holder(o, target)
+        if o.city_id is None and target.department is not None and target.department.city_id:
+            # An order without a city (one that came from another province through the hub) takes
+            # the city of the city team it goes to, so that team's own staff can see it (scope).
+            o.city_id = target.department.city_id
         o.handler = None
         hours = flows.step_hours(o.flow.definition, Action.DISPATCH) or o.step_limit_hours
         _start_step(o, now, hours)
