@@ -216,3 +216,17 @@ def test_new_order_takes_the_level_from_the_subscriber(
         },
     )
     assert WorkOrder.objects.get().customer_level == "gold"
+
+
+def test_order_page_links_to_its_cross_level_page(client, staff, accept):
+    """WO-3: the order page links to the order's cross-level page (send to the hub, ask the hub), and
+    once the order has crossed, the link names the cross-level number and its target."""
+    from kefu.crosslevel.models import CrossLink
+
+    order = accept()
+    page = _page(client, staff.back, f"/workorders/{order.number}/")
+    assert f'href="/crosslevel/{order.number}/"' in page and 'data-testid="crosslevel-link"' in page
+    CrossLink.objects.create(order=order, number=order.number, role="origin", peer="HUB", target="SIMS")
+    page = _page(client, staff.back, f"/workorders/{order.number}/")
+    assert f"{order.number} · SIMS" in page
+    assert _page(client, staff.back, f"/crosslevel/{order.number}/")
