@@ -129,11 +129,18 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="time a database kept by --keep again (implies --keep)"
     )
+    parser.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help="serve with psycopg's server-side binding off: every query parsed and planned again",
+    )
     args = parser.parse_args()
     args.keep = args.keep or args.reuse
 
     url = f"{args.server}/{args.database}" if args.reuse else fresh_database(args.server, args.database)
     env = kefu_env(url, "bench-wo-list")
+    if args.no_prepare:
+        env["KEFU_DATABASE_URL"] = f"{url}?server_side_binding=false"
     try:
         setup = migrate_and_setup(env, subscribers=1)
         started = time.monotonic()
@@ -191,6 +198,7 @@ def main() -> int:
     print(f"{total:,} orders {how} ({js:,} in JS, the reader's province)")
     print(
         f"first page (50 rows) of GET /api/v1/work-orders as a JS back-office user, {args.requests} requests each"
+        + (", server-side binding off" if args.no_prepare else "")
     )
     print(f"  {'filter':<45} {'p50 ms':>8} {'p95 ms':>8}")
     for name, timings in results.items():
