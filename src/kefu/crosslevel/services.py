@@ -15,7 +15,8 @@ from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, Province
 from kefu.crosslevel import messages as m
 from kefu.crosslevel.models import CrossLink, LinkRole
-from kefu.crosslevel.nodes import node_actor, node_department, target_flow
+from kefu.crosslevel.nodes import local_province, node_actor, node_department, target_flow
+from kefu.customers.models import Subscriber
 from kefu.federation import peers
 from kefu.federation.client import request
 from kefu.federation.envelope import Message
@@ -60,6 +61,8 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
     order = scoped_order(actor, number)
     target = (target or "").strip().upper()
     sp_code = (sp_code or "").strip().upper()
+    if not target:  # a remote complaint (SVC-1) was marked for its home province when accepted
+        target = CrossLink.objects.filter(order=order).values_list("target", flat=True).first() or ""
     if target != m.SIMS and not Province.objects.filter(code=target).exists():
         raise CrossLevelError(_("请选择SIMS或目标省份"), code="target_required")
     if target == settings.KEFU_NODE_CODE:
@@ -216,14 +219,22 @@ def _accept(message: Message, actor) -> dict:
     o = p.get("order") or {}
     kind = o.get("kind") or "complaint"
     flow = target_flow(message.sender, kind)
+    contact = (o.get("contact_number") or "")[:20]
+    # A remote complaint (SVC-1) is about one of this province's own subscribers: link the order to the
+    # line, so it lands in the line's city and shows in the customer's view here.
+    here = local_province()
+    subscriber = (
+        Subscriber.objects.filter(number=contact, home_province=here).first() if contact and here else None
+    )
     result = wo.order_accept(
         actor=actor,
         data=wo.OrderInput(
             kind=kind,
+            subscriber=subscriber,
             category=_category(kind, o.get("category", "")),
             title=(o.get("title") or "")[:120],
             description=f"{o.get('description', '')}\n[{o.get('origin', message.sender)} {message.order}]".strip(),
-            contact_number=(o.get("contact_number") or "")[:20],
+            contact_number=contact,
             flow_code=flow.code,
             urgent=bool(o.get("urgent")),
             customer_level=o.get("customer_level") or "",

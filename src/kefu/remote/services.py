@@ -8,10 +8,10 @@ Identification: the serving agent states how the customer was identified (callin
 document shown in person). The service password is deliberately not relayed: every node keeps the
 envelope of each request it received, and a password must never be stored or sent on (AUTH-2).
 
-Complaints: the complaint part of SVC-1 is the cross-level work-order flow (WO-3/WO-4) — a work
-order accepted here with the home province as its target rides ``workorder.*`` messages through the
-hub. That flow belongs to ``kefu.workorders``/``kefu.federation``; :data:`COMPLAINT_HOOK` names the
-entry point it is expected to provide.
+Complaints (``remote_complaint``): accepted here as a work order with no local subscriber, marked for
+the home province (a cross-level link: the hub as peer, the home province as target); the back office
+sends it to the hub like any cross-region complaint (WO-3), the home province handles it in its own
+engine (linked to its subscriber there), and the result comes back to this order.
 """
 
 from __future__ import annotations
@@ -31,9 +31,6 @@ from kefu.core.errors import DomainError
 from kefu.federation import client, peers
 from kefu.federation.errors import FederationErrorCode as Code
 from kefu.federation.errors import PeerError
-
-# The cross-level complaint flow (another part of issue 5) is expected to offer this service.
-COMPLAINT_HOOK = "kefu.workorders.services.order_accept(..., home_province=<code>)  → workorder.dispatch"
 
 WHAT = {
     "balance": gettext_lazy("余额"),
@@ -70,19 +67,7 @@ def _record(record) -> dict:
 
 def remote_query(*, actor, number: str, home: str, what: str, verified_by: str) -> dict:
     """Serving province: ask the home province, through the hub, about one of its subscribers."""
-    if actor.role not in MAY_ASK:
-        raise DomainError(_("您的角色不能使用异地服务"), code="permission_denied", status=403)
-    errors = {}
-    if not (number.isdigit() and len(number) == 11):
-        errors["number"] = _("请输入11位手机号码")
-    if not home or home == settings.KEFU_NODE_CODE:
-        errors["home"] = _("请选择用户归属的其他省")
-    if what not in WHAT:
-        errors["what"] = _("请选择查询内容")
-    if verified_by not in VERIFIED_BY:
-        errors["verified_by"] = _("请选择客户身份核实方式")
-    if errors:
-        raise DomainError("; ".join(errors.values()), code="validation_failed", status=400, errors=errors)
+    _check_remote(actor, number, home, verified_by, {} if what in WHAT else {"what": _("请选择查询内容")})
     payload = {"number": number, "home": home, "what": what, "verified_by": verified_by,
                "agent": actor.job_number}  # fmt: skip
     outcome = "ok"
@@ -170,3 +155,76 @@ def home_answer(*, payload: dict, serving: str) -> dict:
         "columns": [{"key": k, "label": str(label)} for k, label in COLUMNS[what]],
         "rows": rows,
     }
+
+
+def _check_remote(actor, number: str, home: str, verified_by: str, errors: dict | None = None) -> None:
+    if actor.role not in MAY_ASK:
+        raise DomainError(_("您的角色不能使用异地服务"), code="permission_denied", status=403)
+    errors = dict(errors or {})
+    if not (number.isdigit() and len(number) == 11):
+        errors["number"] = _("请输入11位手机号码")
+    if not home or home == settings.KEFU_NODE_CODE:
+        errors["home"] = _("请选择用户归属的其他省")
+    if verified_by not in VERIFIED_BY:
+        errors["verified_by"] = _("请选择客户身份核实方式")
+    if errors:
+        raise DomainError("; ".join(errors.values()), code="validation_failed", status=400, errors=errors)
+
+
+def remote_complaint(
+    *,
+    actor,
+    number: str,
+    home: str,
+    verified_by: str,
+    category=None,
+    title: str = "",
+    description: str = "",
+    contact_method: str = "",
+):
+    """Serving province: accept a complaint of another province's subscriber (SVC-1, WO-3).
+
+    The order is accepted here (the agent's own acceptance, no local subscriber, the caller's number
+    as contact) and marked for the home province: its cross-level link names the hub as peer and the
+    home province as target, so the back office's "send to the hub" needs no target and the order
+    travels as a cross-region complaint. Returns the order."""
+    from kefu.core.models import Province
+    from kefu.crosslevel import services as crosslevel
+    from kefu.crosslevel.models import CrossLink, LinkRole
+    from kefu.workorders import services as wo
+
+    home = (home or "").strip().upper()
+    number = (number or "").strip()
+    errors = {}
+    if home and home != settings.KEFU_NODE_CODE and not Province.objects.filter(code=home).exists():
+        errors["home"] = _("请选择用户归属的其他省")
+    if category is None:
+        errors["category"] = _("请选择投诉分类")
+    _check_remote(actor, number, home, verified_by, errors)
+    hub = crosslevel.hub_code()
+    note = _("异地用户 %(n)s，归属 %(h)s，身份核实：%(v)s") % {
+        "n": number,
+        "h": home,
+        "v": VERIFIED_BY[verified_by],
+    }
+    with transaction.atomic():
+        order = wo.order_accept(
+            actor=actor,
+            data=wo.OrderInput(
+                kind="complaint",
+                subscriber=None,
+                contact_number=number,
+                category=category,
+                title=title,
+                description=f"{description}\n[{note}]".strip(),
+                contact_method=contact_method,
+            ),
+        ).order
+        CrossLink.objects.create(
+            order=order, number=order.number, role=LinkRole.ORIGIN, peer=hub, target=home
+        )
+        audit.record(
+            actor=actor, action="remote.complaint", obj=order,
+            changes={"number": number, "home": home, "verified_by": verified_by},
+        )  # fmt: skip
+    return order

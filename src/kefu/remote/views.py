@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
 from kefu.federation import peers
 from kefu.remote import services
+from kefu.workorders.views import category_groups
+
+
+def _complaint_category(value: str):
+    from kefu.catalog.models import CategoryNode
+
+    if not value.isdigit():
+        return None
+    return CategoryNode.objects.filter(pk=int(value), request_type="complaint").first()
 
 
 @login_required
@@ -17,8 +28,28 @@ def remote_page(request):
     if request.user.role not in services.MAY_ASK:
         raise PermissionDenied
     form = {k: (request.POST.get(k) or "").strip() for k in ("number", "home", "what", "verified_by")}
+    complaint = {k: (request.POST.get(k) or "").strip() for k in ("category", "title", "description")}
     answer = error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("intent") == "complaint":
+        form.pop("what")
+        try:
+            order = services.remote_complaint(
+                actor=request.user,
+                **form,
+                title=complaint["title"],
+                description=complaint["description"],
+                category=_complaint_category(complaint["category"]),
+            )
+            messages.success(
+                request,
+                _("已受理异地投诉 %(n)s，请后台发往一级客服转归属省 %(h)s")
+                % {"n": order.number, "h": form["home"].upper()},
+            )
+            return redirect("workorders:detail", order.number)
+        except DomainError as exc:
+            error = {"code": exc.code, "message": exc.message}
+        form["what"] = ""
+    elif request.method == "POST":
         try:
             answer = services.remote_query(actor=request.user, **form)
             answer["cells"] = [[row.get(c["key"]) for c in answer["columns"]] for row in answer["rows"]]
@@ -41,5 +72,8 @@ def remote_page(request):
             "provinces": [(code, names.get(code, code)) for code in provinces],
             "whats": [(k, str(v)) for k, v in services.WHAT.items()],
             "verifications": [(k, str(v)) for k, v in services.VERIFIED_BY.items()],
+            "complaint": complaint,
+            "groups": category_groups("complaint"),
+            "selected": int(complaint["category"]) if complaint["category"].isdigit() else None,
         },
     )

@@ -303,7 +303,7 @@ def attachment(request, attachment_id: int):
 # --- new order ---------------------------------------------------------------------------------------
 
 
-def _categories(kind: str) -> list[dict]:
+def category_groups(kind: str) -> list[dict]:
     """The request-category picker of a kind: business → problem → detail (SR-3), as option groups."""
     request_type = WorkOrderKind.REQUEST_TYPE.get(kind)
     if not request_type:
@@ -326,7 +326,7 @@ def categories(request):
     return render(
         request,
         "workorders/_category_options.html",
-        {"groups": _categories(request.GET.get("kind", "")), "selected": None},
+        {"groups": category_groups(request.GET.get("kind", "")), "selected": None},
     )
 
 
@@ -400,7 +400,7 @@ def new(request):
             "number_unknown": bool(number) and subscriber is None,
             "contact": contact,
             "service_request": service_request,
-            "groups": _categories(kind),
+            "groups": category_groups(kind),
             "selected": int(selected) if str(selected or "").isdigit() else None,
         },
     )

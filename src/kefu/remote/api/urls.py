@@ -2,4 +2,7 @@ from django.urls import path
 
 from kefu.remote.api import views
 
-urlpatterns = [path("remote/queries", views.RemoteQueryView.as_view(), name="remote-queries")]
+urlpatterns = [
+    path("remote/queries", views.RemoteQueryView.as_view(), name="remote-queries"),
+    path("remote/complaints", views.RemoteComplaintView.as_view(), name="remote-complaints"),
+]

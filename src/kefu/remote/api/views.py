@@ -33,3 +33,37 @@ class RemoteQueryView(APIView):
         data = RemoteQueryRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(services.remote_query(actor=request.user, **data.validated_data))
+
+
+class RemoteComplaintRequestSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=11)
+    home = serializers.CharField(max_length=20, help_text="the subscriber's home province code, e.g. ZJ")
+    verified_by = serializers.ChoiceField(choices=list(services.VERIFIED_BY))
+    category = serializers.IntegerField(help_text="complaint category node id")
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    contact_method = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+
+class RemoteComplaintView(APIView):
+    @extend_schema(
+        operation_id="remote_complaint",
+        summary="Accept a complaint of another province's subscriber, for its home province (SVC-1)",
+        request=RemoteComplaintRequestSerializer,
+        responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description="number, state, home, crosslevel"),
+                   400: PROBLEM, 403: PROBLEM, 503: PROBLEM},
+        tags=["remote"],
+    )  # fmt: skip
+    def post(self, request):
+        from kefu.catalog.models import CategoryNode
+
+        data = RemoteComplaintRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v["category"] = CategoryNode.objects.filter(pk=v["category"], request_type="complaint").first()
+        order = services.remote_complaint(actor=request.user, **v)
+        return Response(
+            {"number": order.number, "state": order.state, "home": v["home"].strip().upper(),
+             "crosslevel": f"/api/v1/crosslevel/{order.number}"},
+            status=201,
+        )  # fmt: skip
