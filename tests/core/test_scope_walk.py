@@ -130,6 +130,9 @@ CREATE_PAYLOADS = {
     # issue 5: asks the hub and writes nothing but an audit row in the asker's scope (CAP-1, SVC-1);
     # serving another province's customer through the hub is what SVC-1 is for: tests/remote
     "api/v1/capability/queries": None,
+    # a remote complaint is the serving province's own order about another province's number (SVC-1):
+    # tests/remote/test_complaint.py
+    "api/v1/remote/complaints": None,
     "api/v1/remote/queries": None,  # rows are scope-checked one by one: tests/contacts/test_import_export.py
     # machine to machine (HMAC signature, no session): a staff token is refused, 401 not_signed
     "federation/v1/messages": lambda w: {
