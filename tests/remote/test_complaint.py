@@ -101,6 +101,8 @@ def test_the_api_and_the_panel_accept_a_remote_complaint(hub_peers, people, cate
     client.force_login(people["agent"])
     page = client.get("/remote/").content.decode()
     assert 'data-testid="remote-complaint-form"' in page and category.name in page
+    # the hub is the province's only peer: every other province is offered as the home province
+    assert '<option value="ZJ">' in page and '<option value="JS">' not in page
     answer = client.post("/remote/", {"intent": "complaint", "number": "13957100099", "home": "ZJ",
                                       "verified_by": "calling_number", "category": category.id,
                                       "description": "异地投诉"}, follow=True)  # fmt: skip

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
-from kefu.federation import peers
+from kefu.core.models import Province
 from kefu.remote import services
 from kefu.workorders.views import category_groups
 
@@ -55,13 +55,11 @@ def remote_page(request):
             answer["cells"] = [[row.get(c["key"]) for c in answer["columns"]] for row in answer["rows"]]
         except DomainError as exc:
             error = {"code": exc.code, "message": exc.message}
-    provinces = sorted(p.code for p in peers.of_role("province") if p.code != settings.KEFU_NODE_CODE)
-    try:
-        from kefu.core.models import Province
-
-        names = dict(Province.objects.values_list("code", "name"))
-    except Exception:  # pragma: no cover - the province table always exists on a province node
-        names = {}
+    # A province's only peer is the hub (star topology): the home province is any other province, and
+    # the hub says if it cannot reach it.
+    provinces = list(
+        Province.objects.exclude(code=settings.KEFU_NODE_CODE).order_by("gb_code").values_list("code", "name")
+    )
     return render(
         request,
         "remote/panel.html",
@@ -69,7 +67,7 @@ def remote_page(request):
             "form": form,
             "answer": answer,
             "error": error,
-            "provinces": [(code, names.get(code, code)) for code in provinces],
+            "provinces": provinces,
             "whats": [(k, str(v)) for k, v in services.WHAT.items()],
             "verifications": [(k, str(v)) for k, v in services.VERIFIED_BY.items()],
             "complaint": complaint,
