@@ -188,6 +188,64 @@ def test_province_page_generates_for_a_supervisor(client, make_staff, hub_peers,
     response = client.post("/spquality/", {"action": "generate", "month": "2026-04"})
     assert response.status_code == 302
     assert ProvinceFile.objects.get().month == APRIL
-    assert client.get("/spquality/").status_code == 200
+    page = client.get("/spquality/")
+    assert page.status_code == 200 and 'data-testid="spq-collect"' in page.content.decode()
+    collected = client.post("/spquality/", {"action": "collect", "month": "2026-04"}, follow=True)
+    assert "已从工单统计 0 个SP的投诉量" in collected.content.decode()
     client.force_login(make_staff("hotline_agent"))
     assert client.get("/spquality/").status_code == 403
+
+
+def test_complaint_figures_are_collected_from_the_provinces_sp_complaint_orders(settings, make_staff):
+    """SP-2: the month's complaints per SP are counted from the province's own work orders sent to SIMS
+    for that SP (accepted that month; archived = resolved; by the deadline = in time); recorded hotline
+    figures are kept; another month, another target or a local order do not count."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from kefu.catalog.models import CategoryNode
+    from kefu.crosslevel.models import CrossLink
+    from kefu.spquality.models import SpFigure
+    from kefu.workorders import services as wo
+    from kefu.workorders.models import WorkOrder
+
+    settings.KEFU_NODE_CODE = "JS"
+    agent = make_staff("hotline_agent", "JS")
+    category = CategoryNode.objects.filter(code="monternet_sms-0001").order_by("-id").first()
+    cst = ZoneInfo("Asia/Shanghai")
+
+    def order(at, target="SIMS", sp="SP901234", archived_after=None):
+        made = wo.order_accept(actor=agent, now=at, data=wo.OrderInput(kind="complaint", category=category,
+                               contact_number="13951700001")).order  # fmt: skip
+        CrossLink.objects.create(
+            order=made, number=made.number, role="origin", peer="HUB", target=target, sp_code=sp
+        )
+        if archived_after is not None:
+            WorkOrder.objects.filter(pk=made.pk).update(
+                state="archived", closed_at=made.order_due_at + archived_after
+            )
+        return made
+
+    order(datetime(2026, 4, 1, 0, 5, tzinfo=cst), archived_after=timedelta(hours=-1))  # resolved in time
+    order(datetime(2026, 4, 15, 10, tzinfo=cst), archived_after=timedelta(hours=5))  # resolved late
+    order(datetime(2026, 4, 30, 23, 50, tzinfo=cst))  # still open
+    order(datetime(2026, 4, 10, 10, tzinfo=cst), sp="SP902001")  # another SP
+    order(datetime(2026, 3, 31, 23, 50, tzinfo=cst))  # March (local time)
+    order(datetime(2026, 4, 10, 10, tzinfo=cst), target="ZJ", sp="")  # a cross-region complaint
+    wo.order_accept(actor=agent, now=datetime(2026, 4, 2, tzinfo=cst),
+                    data=wo.OrderInput(kind="complaint", category=category, contact_number="13951700002"))  # fmt: skip
+    SpFigure.objects.create(province_id=agent.province_id, month=APRIL, sp_code="SP901234", sp_name="彩信天气预报",
+                            hotline="02566668888", service_mobile="13912345678", hotline_calls=1200,
+                            answered_15s=1080, complaints=99)  # fmt: skip
+
+    assert services.figures_collect(month=APRIL) == 2
+    first = SpFigure.objects.get(month=APRIL, sp_code="SP901234")
+    assert (first.complaints, first.complaints_resolved, first.resolved_in_time) == (3, 2, 1)
+    assert (first.sp_name, first.hotline, first.hotline_calls, first.answered_15s) == (
+        "彩信天气预报", "02566668888", 1200, 1080,
+    )  # fmt: skip
+    second = SpFigure.objects.get(month=APRIL, sp_code="SP902001")
+    assert (second.complaints, second.complaints_resolved, second.hotline) == (1, 0, "")
+    assert second.sp_name  # named after the complained-about business until its profile is recorded
+    assert services.figures_collect(month=APRIL) == 2  # idempotent: counted again, not added
+    assert SpFigure.objects.get(month=APRIL, sp_code="SP901234").complaints == 3

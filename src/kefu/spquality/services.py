@@ -2,7 +2,8 @@
 hub checks every row, keeps what it accepts, sums the provinces nationally and passes the result to
 SIMS; SIMS keeps the national figures.
 
-Province: :func:`figures_seed` (demo/test figures), :func:`file_generate`, :func:`file_upload`,
+Province: :func:`figures_collect` (complaint figures from the province's SP complaint orders),
+:func:`figures_seed` (demo/test figures), :func:`file_generate`, :func:`file_upload`,
 :func:`report_due` (the daily beat task). Hub: :func:`hub_file_receive` (``sp.quality.upload``).
 SIMS: :func:`national_store` (``sp.quality.national``).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -88,6 +89,54 @@ def figures_seed(*, month: date, actor=None) -> int:
     audit.record(actor=actor, action="spquality.figures_seed", object_type="spquality", object_id=f"{month:%Y-%m}",
                  changes={"added": added}, province_id=province.pk)  # fmt: skip
     return added
+
+
+@transaction.atomic
+def figures_collect(*, month: date, actor=None) -> int:
+    """The complaint columns of ``month`` from this province's own SP complaints: every work order
+    accepted that month (local time) and sent to SIMS for an SP (WO-3) counts for that SP; archived
+    ones are resolved, and resolved in time when archived by the order's deadline. The hotline
+    columns (dial tests) are kept as recorded; an SP first seen here gets a row named after the
+    complained-about business, its hotline still to be recorded. Returns how many SPs were updated."""
+    from kefu.crosslevel.models import CrossLink
+    from kefu.workorders.choices import WorkOrderState
+
+    province = _province()
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(month, time.min), zone)
+    end = timezone.make_aware(datetime.combine(following, time.min), zone)
+    links = (
+        CrossLink.objects.filter(
+            role="origin", target="SIMS", order__province=province,
+            order__accepted_at__gte=start, order__accepted_at__lt=end,
+        )
+        .exclude(sp_code="")
+        .values("sp_code", "order__state", "order__closed_at", "order__order_due_at", "order__business__name")
+    )  # fmt: skip
+    counts: dict[str, dict] = {}
+    for link in links:
+        c = counts.setdefault(link["sp_code"], {"complaints": 0, "complaints_resolved": 0, "resolved_in_time": 0,
+                                                "name": link["order__business__name"] or link["sp_code"]})  # fmt: skip
+        c["complaints"] += 1
+        if link["order__state"] == WorkOrderState.ARCHIVED:
+            c["complaints_resolved"] += 1
+            due, closed = link["order__order_due_at"], link["order__closed_at"]
+            c["resolved_in_time"] += due is None or (closed is not None and closed <= due)
+    recorded = {
+        f.sp_code: f for f in SpFigure.objects.select_for_update().filter(province=province, month=month)
+    }
+    for code, c in counts.items():
+        figure = recorded.get(code) or SpFigure(
+            province=province, month=month, sp_code=code, sp_name=c["name"][:60]
+        )
+        figure.complaints, figure.complaints_resolved, figure.resolved_in_time = (
+            c["complaints"], c["complaints_resolved"], c["resolved_in_time"],
+        )  # fmt: skip
+        figure.save()
+    audit.record(actor=actor, action="spquality.figures_collect", object_type="spquality",
+                 object_id=f"{month:%Y-%m}", changes={"sps": len(counts)}, province_id=province.pk)  # fmt: skip
+    return len(counts)
 
 
 @transaction.atomic
@@ -186,6 +235,7 @@ def report_due(*, today: date | None = None) -> str:
     if file is not None and file.status == ProvinceFile.Status.ACCEPTED:
         return "already accepted"
     if file is None or file.status != ProvinceFile.Status.GENERATED:
+        figures_collect(month=month)
         file = file_generate(month=month)
     return file_upload(month=month).status
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kefu.core import scope
 from kefu.core.choices import Role
@@ -26,7 +27,10 @@ def province_page(request):
         action = request.POST.get("action")
         try:
             month = services.month_of(request.POST.get("month") or f"{month:%Y-%m}")
-            if action == "generate":
+            if action == "collect":
+                count = services.figures_collect(month=month, actor=request.user)
+                messages.success(request, _("已从工单统计 %(n)d 个SP的投诉量") % {"n": count})
+            elif action == "generate":
                 file = services.file_generate(month=month, actor=request.user)
                 messages.success(request, f"{file.filename}: {file.rows}")
             elif action == "upload":

@@ -1,4 +1,4 @@
-"""``kefu spquality seed|generate|upload|due --month YYYY-MM`` (SP-2) on a province node."""
+"""``kefu spquality collect|seed|generate|upload|due --month YYYY-MM`` (SP-2) on a province node."""
 
 from __future__ import annotations
 
@@ -14,13 +14,18 @@ class Command(BaseCommand):
     help = "SP service-quality files (SP-2): seed demo figures, generate and upload the monthly file."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["seed", "generate", "upload", "due"])
+        parser.add_argument("action", choices=["collect", "seed", "generate", "upload", "due"])
         parser.add_argument("--month", help="YYYY-MM (default: last month)")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
         month = services.month_of(options["month"]) if options["month"] else services.previous_month()
         try:
+            if options["action"] == "collect":
+                self.stdout.write(
+                    f"{services.figures_collect(month=month)} SPs' complaint figures for {month:%Y-%m}"
+                )
+                return
             if options["action"] == "seed":
                 self.stdout.write(f"{services.figures_seed(month=month)} SP figures added for {month:%Y-%m}")
                 return
