@@ -72,7 +72,8 @@ def test_hotline_call_pops_authenticates_queries_changes_product_and_records_it_
 
     # authentication through the IVR: the agent asks, the caller keys the password into the IVR
     page.get_by_test_id("auth-ivr").click()
-    expect(page.get_by_test_id("auth-status")).to_have_text("等待客户在IVR输入密码…")
+    # the request goes to the server first: give a loaded CI machine more than the default 5 s
+    expect(page.get_by_test_id("auth-status")).to_have_text("等待客户在IVR输入密码…", timeout=15_000)
     simulator_url = page.get_by_test_id("ivr-link").get_attribute("href")
     assert re.search(r"collection=\d+$", simulator_url)
     ivr_context = browser.new_context(locale="zh-CN")
