@@ -54,13 +54,14 @@ class WorkOrder(models.Model):
     description = models.TextField(_("问题描述"), blank=True)
     urgent = models.BooleanField(_("紧急"), default=False)
 
-    subscriber = models.ForeignKey(
+    subscriber = models.ForeignKey(  # indexed by wo_subscriber
         "customers.Subscriber",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="work_orders",
         verbose_name=_("用户"),
+        db_index=False,
     )
     contact_number = models.CharField(_("联系号码"), max_length=20, blank=True)
     customer_level = models.CharField(
@@ -68,7 +69,9 @@ class WorkOrder(models.Model):
     )
     contact_method = models.CharField(_("结果告知方式"), max_length=8, choices=ContactMethod, blank=True)
     contact_address = models.CharField(_("告知地址"), max_length=100, blank=True, help_text=_("邮箱或传真号"))
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("省份"))
+    province = models.ForeignKey(  # indexed by wo_province_state and wo_province_kind
+        Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("省份"), db_index=False
+    )
     city = models.ForeignKey(  # indexed by wo_city
         City,
         null=True,
@@ -78,13 +81,14 @@ class WorkOrder(models.Model):
         verbose_name=_("地市"),
         db_index=False,
     )
-    business = models.ForeignKey(
+    business = models.ForeignKey(  # indexed by wo_business
         "catalog.Business",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("业务"),
+        db_index=False,
     )
     # The node belongs to one category version: the order keeps the version it was filed under (SR-4).
     category = models.ForeignKey(  # indexed by wo_category
@@ -118,7 +122,9 @@ class WorkOrder(models.Model):
     holder_department = models.ForeignKey(  # indexed by wo_holder_dept_id
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    holder_staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    holder_staff = models.ForeignKey(  # indexed by wo_holder_staff
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     peer_kind = models.CharField(_("对端类型"), max_length=12, choices=HolderKind, blank=True)
     peer_group = models.ForeignKey(
         AgentGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -312,7 +318,9 @@ class WorkOrderEvent(models.Model):
     """One immutable entry of an order's history: who did what, when, from which state and holder
     to which, with the comment and data given. Append-only."""
 
-    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
+    order = models.ForeignKey(  # indexed by wo_event_seq_unique (order, seq)
+        WorkOrder, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField(_("序号"))
     action = models.CharField(_("操作"), max_length=12, choices=EventAction)
     actor = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
