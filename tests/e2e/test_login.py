@@ -39,7 +39,7 @@ def test_login_with_job_number_then_switch_to_english(page, live_server, make_st
     expect(page.locator("h1")).to_have_text("Desk")
     expect(staff_card).to_contain_text("Staff on duty")
     expect(staff_card.locator(".card-value")).to_have_text("2")
-    expect(page.get_by_test_id("who")).to_contain_text("Hotline agent")
+    expect(page.get_by_test_id("who")).to_contain_text("Hotline agent position")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
