@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from kefu.contacts.models import ContactRecord
-from kefu.core.bus import DatabaseBus
+from kefu.core.bus import DatabaseBus, get_bus
 from kefu.core.models import BusMessage
 from kefu.telephony.models import Call
 
@@ -113,3 +113,33 @@ def test_redis_bus_delivers_to_listener():
     received = next(m for m in listener if m is not None)
     assert received == {"type": "screen_pop", "n": 2}
     listener.close()
+
+
+def test_the_desk_stream_also_carries_work_orders_arriving_at_the_agents_queues(
+    db, make_staff, client, settings, django_capture_on_commit_callbacks
+):
+    """VIEW-1, WO-6: the agent's event stream listens to their own channel and to the queues they
+    belong to, so an order dispatched to a city team reaches its city handlers' desks at once; another
+    team's orders do not."""
+    from kefu.workorders import services as wo
+
+    settings.KEFU_BUS_URL = "db"
+    get_bus.cache_clear()
+    handler = make_staff("city_handler", "JS", city="3201")
+    back = make_staff("back_office", "JS")
+    order = wo.order_accept(
+        actor=back, data=wo.OrderInput(kind="suggestion", contact_number="13951700001")
+    ).order
+    client.force_login(handler)
+    response = client.get("/telephony/events")
+    stream = iter(response.streaming_content)
+    assert next(stream).startswith(b"retry:")
+    bus = get_bus()
+    bus.publish("workorders:department:CITY-3202", {"type": "workorder", "number": "NOT-MINE"})
+    with django_capture_on_commit_callbacks(execute=True):  # the engine publishes after commit
+        wo.order_dispatch(actor=back, order=order.number, to=wo.holder_parse("department:CITY-3201"))
+    chunk = next(stream).decode()
+    assert chunk.startswith("event: workorder") and order.number in chunk and "NOT-MINE" not in chunk
+    assert '"state": "dispatched"' in chunk
+    response.close()
+    get_bus.cache_clear()

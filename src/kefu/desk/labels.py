@@ -8,8 +8,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 
-def query_labels() -> dict[str, str]:
+def query_labels() -> dict:
+    from kefu.workorders.choices import WorkOrderState
+
     return {
+        # work orders arriving at the agent's queues (WO-6)
+        "wo_notice": _("工单"),
+        "wo_states": {value: str(label) for value, label in WorkOrderState.LABELS.items()},
         # fees and bills
         "month": _("账期"),
         "voice_fee": _("语音费"),

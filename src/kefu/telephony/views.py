@@ -1,4 +1,5 @@
-"""The agent's event stream (Server-Sent Events): screen pops and call state, pushed over the bus."""
+"""The agent's event stream (Server-Sent Events): screen pops, call state and work orders arriving at
+the agent's queues, pushed over the bus."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from kefu.telephony.services import agent_channel
 KEEPALIVE_SECONDS = 15
 
 
-def _stream(job_number: str):
+def _stream(channels: list[str]):
+    # subscribed before the first byte goes out: whatever is published once the browser sees the
+    # stream open is delivered
+    listener = get_bus().listen(channels, timeout=KEEPALIVE_SECONDS)
     yield "retry: 2000\n\n"
-    for message in get_bus().listen([agent_channel(job_number)], timeout=KEEPALIVE_SECONDS):
+    for message in listener:
         if message is None:
             yield ": keep-alive\n\n"
         else:
@@ -24,7 +28,12 @@ def _stream(job_number: str):
 
 @login_required
 def agent_events(request):
-    response = StreamingHttpResponse(_stream(request.user.job_number), content_type="text/event-stream")
+    from kefu.workorders.queues import queue_channels
+
+    # the agent's own pushes (screen pop, call state, IVR result) and the work-order queues they
+    # belong to (an order dispatched to their team, WO-6)
+    channels = [agent_channel(request.user.job_number), *queue_channels(request.user)]
+    response = StreamingHttpResponse(_stream(channels), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # tell a reverse proxy not to buffer the stream
     return response

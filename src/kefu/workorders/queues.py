@@ -47,6 +47,12 @@ def member_holders(user) -> list[tuple[str, str]]:
     return found
 
 
+def queue_channels(user) -> list[str]:
+    """The bus channels on which the engine announces orders arriving at the holders ``user``
+    belongs to (``services.notify_channel``): the agent's desk stream listens to them too."""
+    return [f"workorders:{ref}" for ref, _label in member_holders(user)]
+
+
 def queues_for(user) -> list[Queue]:
     """The queue tabs of ``user``: mine (every holder they belong to), each such holder, the orders
     they accepted (front line), and everything in their scope."""

@@ -167,6 +167,18 @@
         kefu.setCall({ call_id: data.call_id, number: data.number, state: "ringing", started: Date.now() });
       }
     });
+    source.addEventListener("workorder", (event) => {
+      // an order arrived at one of this agent's queues (dispatched, replied, returned…)
+      const data = parse(event);
+      const notice = document.getElementById("wo-notice");
+      if (notice && data.number) {
+        const state = (L.wo_states && L.wo_states[data.state]) || data.state || "";
+        notice.textContent = [L.wo_notice + " " + data.number, state, data.title || ""].filter(Boolean).join(" · ");
+        notice.href = "/workorders/" + encodeURIComponent(data.number) + "/";
+        notice.hidden = false;
+      }
+      document.dispatchEvent(new CustomEvent("kefu:workorder", { detail: data }));
+    });
     source.addEventListener("ivr_auth", (event) => {
       document.dispatchEvent(new CustomEvent("kefu:ivr_auth", { detail: parse(event) }));
     });
