@@ -178,6 +178,8 @@
         notice.hidden = false;
       }
       document.dispatchEvent(new CustomEvent("kefu:workorder", { detail: data }));
+      const refresh = document.getElementById("queue-refresh");
+      if (refresh) refresh.hidden = false; // on a queue page: offer to reload the list
     });
     source.addEventListener("ivr_auth", (event) => {
       document.dispatchEvent(new CustomEvent("kefu:ivr_auth", { detail: parse(event) }));
