@@ -1,5 +1,5 @@
 """Issue 4's "Done when", in Chromium and in Chinese: a complaint goes from the hotline through the back
-office, a city team and back to archive (WO-1, WO-2, WO-4, SR-4); an overdue order is urged and
+office, a city team (told at once on its open desk, WO-6) and back to archive (WO-1, WO-2, WO-4, SR-4); an overdue order is urged and
 escalated by the sweep and the desk shows it (WO-5)."""
 
 from __future__ import annotations
@@ -70,6 +70,12 @@ def test_complaint_goes_from_hotline_through_city_team_to_archive(browser, live_
     assert re.fullmatch(r"JS\d{14}", number)
     expect(agent.get_by_test_id("holder")).to_contain_text("客户服务中心")
 
+    # the city handler has the queue open before anything reaches the team (WO-6: pushed to the desk)
+    city = _login(browser, live_server, "js2005")
+    city.goto(f"{live_server.url}/workorders/")
+    expect(city.locator("body[data-events=open]")).to_have_count(1)
+    expect(city.get_by_test_id("order-rows")).not_to_contain_text(number)
+
     # the back office finds it in its queue and dispatches it to the line's city team
     back = _login(browser, live_server, "js2004")
     back.goto(f"{live_server.url}/workorders/")
@@ -81,9 +87,11 @@ def test_complaint_goes_from_hotline_through_city_team_to_archive(browser, live_
     expect(back.get_by_test_id("order-state")).to_have_text("已派发")
     expect(back.get_by_test_id("holder")).to_contain_text(city_name)
 
-    # the city team receives it, works on it and replies
-    city = _login(browser, live_server, "js2005")
-    city.goto(f"{live_server.url}/workorders/")
+    # the city team is told at once: the call bar names the order, the queue offers to refresh
+    expect(city.get_by_test_id("wo-notice")).to_contain_text(number)
+    expect(city.get_by_test_id("wo-notice")).to_contain_text("已派发")
+    city.get_by_test_id("queue-refresh").get_by_role("link").click()
+    # it receives the order, works on it and replies
     expect(city.get_by_test_id("order-rows")).to_contain_text(number)
     city.get_by_role("link", name=number).click()
     expect(city.get_by_test_id("action-archive")).to_have_count(0)
