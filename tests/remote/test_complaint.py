@@ -35,7 +35,7 @@ def people(make_staff):
 
 
 def _complain(people, node, **overrides):
-    fields = {"number": ZJ_NUMBER, "home": "ZJ", "verified_by": "calling_number", "category": node,
+    fields = {"number": ZJ_NUMBER, "home": "ZJ", "verified_by": "calling_number", "category": node.id,
               "title": "浙江营业厅乱收费", "description": "用户在杭州营业厅办理业务被多收费"} | overrides  # fmt: skip
     return services.remote_complaint(actor=people["agent"], **fields)
 

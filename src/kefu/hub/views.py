@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import messages as m
+from kefu.crosslevel.serializers import OrderCopySerializer
 from kefu.hub import selectors, services
 from kefu.workorders.choices import WorkOrderState
 
@@ -72,17 +73,8 @@ def order_detail(request, number):
 # --- API -----------------------------------------------------------------------------------------
 
 
-class HubOrderSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    state = serializers.CharField()
-    origin = serializers.CharField()
+class HubOrderSerializer(OrderCopySerializer):
     target = serializers.CharField()
-    sp_code = serializers.CharField()
-    rounds = serializers.IntegerField()
-    urge_count = serializers.IntegerField()
-    event_seq = serializers.IntegerField()
-    result = serializers.CharField()
-    updated_at = serializers.DateTimeField()
 
 
 class ActInput(serializers.Serializer):

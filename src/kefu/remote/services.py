@@ -177,7 +177,7 @@ def remote_complaint(
     number: str,
     home: str,
     verified_by: str,
-    category=None,
+    category: int | str | None = None,
     title: str = "",
     description: str = "",
     contact_method: str = "",
@@ -198,7 +198,8 @@ def remote_complaint(
     errors = {}
     if home and home != settings.KEFU_NODE_CODE and not Province.objects.filter(code=home).exists():
         errors["home"] = _("请选择用户归属的其他省")
-    if category is None:
+    node = _complaint_category(category)
+    if node is None:
         errors["category"] = _("请选择投诉分类")
     _check_remote(actor, number, home, verified_by, errors)
     hub = crosslevel.hub_code()
@@ -214,7 +215,7 @@ def remote_complaint(
                 kind="complaint",
                 subscriber=None,
                 contact_number=number,
-                category=category,
+                category=node,
                 title=title,
                 description=f"{description}\n[{note}]".strip(),
                 contact_method=contact_method,
@@ -228,3 +229,12 @@ def remote_complaint(
             changes={"number": number, "home": home, "verified_by": verified_by},
         )  # fmt: skip
     return order
+
+
+def _complaint_category(value: int | str | None):
+    """The complaint category node with id ``value`` (a form's text or the API's number), or None."""
+    from kefu.catalog.models import CategoryNode
+
+    if value is None or not str(value).isdigit():
+        return None
+    return CategoryNode.objects.filter(pk=int(value), request_type="complaint").first()

@@ -15,14 +15,6 @@ from kefu.remote import services
 from kefu.workorders.views import category_groups
 
 
-def _complaint_category(value: str):
-    from kefu.catalog.models import CategoryNode
-
-    if not value.isdigit():
-        return None
-    return CategoryNode.objects.filter(pk=int(value), request_type="complaint").first()
-
-
 @login_required
 def remote_page(request):
     if request.user.role not in services.MAY_ASK:
@@ -38,7 +30,7 @@ def remote_page(request):
                 **form,
                 title=complaint["title"],
                 description=complaint["description"],
-                category=_complaint_category(complaint["category"]),
+                category=complaint["category"],
             )
             messages.success(
                 request,

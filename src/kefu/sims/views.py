@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import messages as m
+from kefu.crosslevel.serializers import OrderCopySerializer
 from kefu.federation.client import request as fed_request
 from kefu.federation.errors import PeerError
 from kefu.sims import selectors, services
@@ -136,19 +137,10 @@ def profile(request, code):
 # --- API -----------------------------------------------------------------------------------------
 
 
-class SpOrderSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    state = serializers.CharField()
-    sp_code = serializers.CharField()
-    origin = serializers.CharField()
+class SpOrderSerializer(OrderCopySerializer):
     title = serializers.CharField()
-    rounds = serializers.IntegerField()
-    urge_count = serializers.IntegerField()
-    event_seq = serializers.IntegerField()
-    result = serializers.CharField()
     return_reason = serializers.CharField()
     satisfaction = serializers.CharField()
-    updated_at = serializers.DateTimeField()
 
 
 class ActInput(serializers.Serializer):

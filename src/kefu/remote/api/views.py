@@ -55,12 +55,9 @@ class RemoteComplaintView(APIView):
         tags=["remote"],
     )  # fmt: skip
     def post(self, request):
-        from kefu.catalog.models import CategoryNode
-
         data = RemoteComplaintRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        v["category"] = CategoryNode.objects.filter(pk=v["category"], request_type="complaint").first()
         order = services.remote_complaint(actor=request.user, **v)
         return Response(
             {"number": order.number, "state": order.state, "home": v["home"].strip().upper(),
