@@ -29,7 +29,9 @@ def zj_number(fed):
     out = fed["ZJ"].kefu("shell", "-c", "from kefu.customers.models import Subscriber as S; "
                                         "print(S.objects.filter(home_province__code='ZJ').first().number)").stdout  # fmt: skip
     # the number, wherever the node's log lines put it in the output
-    return re.findall(r"^1\d{10}$", out, re.M)[-1]
+    numbers = re.findall(r"^1\d{10}$", out, re.M)
+    assert numbers, f"ZJ holds no ZJ line after its seed; the shell printed {out!r}"
+    return numbers[-1]
 
 
 def _ask(fed, token, number, what):
