@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -27,6 +28,7 @@ from kefu.federation.envelope import encode, envelope, sign
 
 ROOT = Path(__file__).resolve().parents[2]
 KEFU = [sys.executable, "-m", "kefu.cli"]
+VALUE_MARK = "KEFU-VALUE "
 # Short back-off so that "a peer down for minutes" runs in seconds; no assertion depends on time.
 FAST = {
     "KEFU_FEDERATION_POLL": "0.2",
@@ -102,6 +104,22 @@ class Node:
 
     def kefu_json(self, *args: str):
         return json.loads(self.kefu(*args).stdout)
+
+    def shell_value(self, code: str):
+        """Run ``code`` in the node's ``kefu shell``; it leaves its answer (JSON-able) in ``value``.
+        The answer is written as one marked line in a single write, so the node's own log lines,
+        wherever they land in the output, neither hide nor split it."""
+        script = (
+            code
+            + "\nimport json as _json, sys as _sys"
+            + "\n_sys.stdout.write('\\n" + VALUE_MARK + "' + _json.dumps(value, default=str) + '\\n')"
+            + "\n_sys.stdout.flush()"
+        )
+        out = self.kefu("shell", "-c", script).stdout
+        found = re.findall("^" + VALUE_MARK + "(.*)$", out, re.M)
+        if not found:
+            raise AssertionError(f"kefu shell on {self.code} printed no value: {out[-3000:]!r}")
+        return json.loads(found[-1])
 
     def start(self, *, worker: bool = True) -> Node:
         self.kefu("migrate", "-v0")
