@@ -109,12 +109,8 @@ class Node:
         """Run ``code`` in the node's ``kefu shell``; it leaves its answer (JSON-able) in ``value``.
         The answer is written as one marked line in a single write, so the node's own log lines,
         wherever they land in the output, neither hide nor split it."""
-        script = (
-            code
-            + "\nimport json as _json, sys as _sys"
-            + "\n_sys.stdout.write('\\n" + VALUE_MARK + "' + _json.dumps(value, default=str) + '\\n')"
-            + "\n_sys.stdout.flush()"
-        )
+        write = f"_sys.stdout.write('\\n{VALUE_MARK}' + _json.dumps(value, default=str) + '\\n')"
+        script = f"{code}\nimport json as _json, sys as _sys\n{write}\n_sys.stdout.flush()"
         out = self.kefu("shell", "-c", script).stdout
         found = re.findall("^" + VALUE_MARK + "(.*)$", out, re.M)
         if not found:
