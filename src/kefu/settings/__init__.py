@@ -68,15 +68,25 @@ def database_from_url(url: str | None) -> dict:
             "PORT": str(parsed.port or 5432),
             "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
             "CONN_HEALTH_CHECKS": True,
-            # Server-side binding lets psycopg prepare the statements a connection runs again and
-            # again (after five runs), so PostgreSQL stops parsing and planning them each time.
-            "OPTIONS": {
-                **options,
-                "server_side_binding": options.get("server_side_binding", "true").lower()
-                in ("1", "true", "yes", "on"),
-            },
+            "OPTIONS": _postgres_options(options),
         }
     raise ValueError(f"KEFU_DATABASE_URL has an unsupported scheme: {parsed.scheme!r}")
+
+
+def _postgres_options(options: dict) -> dict:
+    """Server-side binding, and psycopg preparing a statement once a connection has sent it
+    ``prepare_threshold`` times (default 2): PostgreSQL then stops parsing and planning it on every
+    call — planning, not running, is most of what the work-order actions cost it (the order table has
+    some thirty indexes, partial ones among them, to consider). Django leaves preparing off unless
+    told. ``?server_side_binding=false`` turns both off (poolers in transaction mode);
+    ``?prepare_threshold=off`` keeps the binding and turns preparing off."""
+    binding = options.pop("server_side_binding", "true").lower() in ("1", "true", "yes", "on")
+    threshold = options.pop("prepare_threshold", "2").lower()
+    if not binding or threshold in ("", "off", "none", "false"):
+        return {**options, "server_side_binding": binding, "prepare_threshold": None}
+    if not threshold.isdigit():
+        raise ValueError(f"KEFU_DATABASE_URL: prepare_threshold must be a whole number or off, not {threshold!r}")
+    return {**options, "server_side_binding": True, "prepare_threshold": int(threshold)}
 
 
 def _secret_key() -> str:
