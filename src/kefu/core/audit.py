@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from kefu.core import compiled
 from kefu.core.context import current
 from kefu.core.models import AuditEvent
 
@@ -55,16 +56,18 @@ def record(
     if province_id is None and actor is not None and getattr(actor, "is_authenticated", False):
         province_id = actor.province_id
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_job_number=actor.job_number if authenticated else "",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=str(obj)[:200] if obj is not None else "",
-        province_id=province_id,
-        city_id=city_id,
-        source_ip=context.source_ip,
-        channel=context.channel,
-        changes=_clean(changes),
+    return compiled.insert(
+        AuditEvent(
+            actor=actor if authenticated else None,
+            actor_job_number=actor.job_number if authenticated else "",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=str(obj)[:200] if obj is not None else "",
+            province_id=province_id,
+            city_id=city_id,
+            source_ip=context.source_ip,
+            channel=context.channel,
+            changes=_clean(changes),
+        )
     )

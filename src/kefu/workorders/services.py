@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.catalog.selectors import time_limit_for
-from kefu.core import audit, bus, scope
+from kefu.core import audit, bus, compiled, scope
 from kefu.core.choices import DepartmentKind, Role, ScopeKind
 from kefu.core.errors import NotFoundError, ScopeError
 from kefu.core.models import AgentGroup, Department, OutboxMessage, Staff
@@ -217,18 +217,24 @@ def _check_scope(order: WorkOrder, actor) -> None:
         raise NotFoundError(_("工单 %(n)s 不存在") % {"n": order.number})
 
 
+# Groups and staff holders load lazily (a null FK costs no query); departments are the usual case.
+_LOCKED_READ = compiled.CompiledQuery(
+    lambda number: (
+        WorkOrder.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("holder_department", "peer_department")
+        .filter(number=number)
+    )
+)
+
+
 def _lock(order: WorkOrder | str) -> WorkOrder:
     # Race: two members of staff act on the same order at once; the row lock serialises them so
     # each sees the state the other left (FOR NO KEY UPDATE: event inserts referencing it still go).
     number = order if isinstance(order, str) else order.number
-    # Groups and staff holders load lazily (a null FK costs no query); departments are the usual case.
-    queryset = WorkOrder.objects.select_for_update(of=("self",), no_key=True).select_related(
-        "holder_department", "peer_department"
-    )
-    try:
-        locked = queryset.get(number=number)
-    except WorkOrder.DoesNotExist:
-        raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number}) from None
+    found = _LOCKED_READ.fetch(number)
+    if not found:
+        raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number})
+    locked = found[0]
     locked.flow = flows.flow_version(locked.flow_id)
     locked._loaded = {name: getattr(locked, name) for name in _columns()}
     return locked
@@ -295,43 +301,47 @@ def _event(
 ):
     if seq is None:
         order.event_seq += 1
-    return WorkOrderEvent.objects.create(
-        order=order,
-        seq=order.event_seq,
-        action=action,
-        actor=actor,
-        actor_job_number=_actor_ref(actor),
-        at=now,
-        comment=comment,
-        state_before=before_state,
-        state_after=order.state,
-        holder_before=before_holder,
-        holder_after=holder_of(order).ref,
-        data=data,
+    return compiled.insert(
+        WorkOrderEvent(
+            order=order,
+            seq=order.event_seq,
+            action=action,
+            actor=actor,
+            actor_job_number=_actor_ref(actor),
+            at=now,
+            comment=comment,
+            state_before=before_state,
+            state_after=order.state,
+            holder_before=before_holder,
+            holder_after=holder_of(order).ref,
+            data=data,
+        )
     )
 
 
 def _outbox(order: WorkOrder, event: WorkOrderEvent, past: str) -> None:
     """The federation carries these: order number, per-order sequence and the event."""
-    OutboxMessage.objects.create(
-        topic=f"workorder.{past}",
-        payload={
-            "node": settings.KEFU_NODE_CODE,
-            "number": order.number,
-            "seq": event.seq,
-            "kind": order.kind,
-            "event": {
-                "action": event.action,
-                "at": event.at.isoformat(),
-                "actor": event.actor_job_number,
-                "comment": event.comment,
-                "state_before": event.state_before,
-                "state_after": event.state_after,
-                "holder_before": event.holder_before,
-                "holder_after": event.holder_after,
-                "data": event.data,
+    compiled.insert(
+        OutboxMessage(
+            topic=f"workorder.{past}",
+            payload={
+                "node": settings.KEFU_NODE_CODE,
+                "number": order.number,
+                "seq": event.seq,
+                "kind": order.kind,
+                "event": {
+                    "action": event.action,
+                    "at": event.at.isoformat(),
+                    "actor": event.actor_job_number,
+                    "comment": event.comment,
+                    "state_before": event.state_before,
+                    "state_after": event.state_after,
+                    "holder_before": event.holder_before,
+                    "holder_after": event.holder_after,
+                    "data": event.data,
+                },
             },
-        },
+        )
     )
 
 
