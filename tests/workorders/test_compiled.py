@@ -4,7 +4,7 @@ instances as the ORM gives, the same refusals, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save
 from django.db.transaction import TransactionManagementError
 
@@ -78,3 +78,31 @@ def test_insert_writes_every_field_and_tells_listeners(staff, accept):
     )
     events = list(WorkOrderEvent.objects.filter(order=order).values_list("seq", "action", "state_after"))
     assert events == [(1, "accept", "accepted")]
+
+
+def test_a_query_of_two_values_binds_each_in_its_place(staff, accept):
+    """WO-1 (accept with an Idempotency-Key): the compiled key lookup finds a key by its own actor and key only."""
+    from kefu.workorders.models import IdempotencyKey
+
+    first, second = accept(), accept()
+    compiled.insert(IdempotencyKey(actor=staff.agent, key="k-1", fingerprint="f1", order=first))
+    compiled.insert(IdempotencyKey(actor=staff.back, key="k-1", fingerprint="f2", order=second))
+    assert services._IDEMPOTENCY_KEY.first(staff.agent.pk, "k-1").order == first
+    assert services._IDEMPOTENCY_KEY.first(staff.back.pk, "k-1").order == second
+    assert services._IDEMPOTENCY_KEY.first(staff.city.pk, "k-1") is None
+    assert services._IDEMPOTENCY_KEY.first(staff.agent.pk, "k-2") is None
+
+
+def test_update_writes_the_named_fields_and_refuses_a_missing_row(accept):
+    """WO-4: an action's UPDATE names only what changed (auto_now applied); a row that is gone is an
+    error, never a silent no-op."""
+    order = accept()
+    before = WorkOrder.objects.get(pk=order.pk)
+    order.title, order.description = "新标题", "not written"
+    compiled.update(order, ["title", "updated_at"])
+    after = WorkOrder.objects.get(pk=order.pk)
+    assert (after.title, after.description) == ("新标题", before.description)
+    assert after.updated_at >= before.updated_at
+    order.pk = 10**9
+    with pytest.raises(DatabaseError):
+        compiled.update(order, ["title"])

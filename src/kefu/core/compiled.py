@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
 from django.db.models.query import ModelIterable
 from django.db.models.signals import post_save, pre_save
 from django.db.transaction import TransactionManagementError
 
-
-class _Marker(str):
-    """A parameter value that cannot come from a caller, to find where the real one goes."""
+# Stand-ins for the values while Django compiles: numbers no caller sends, which survive the fields'
+# own preparation (an integer field keeps them, a text field turns them into their digits).
+_MARKER_BASE = -7_312_000_000_000
 
 
 def _cache(connection) -> dict:
@@ -32,37 +32,46 @@ def _cache(connection) -> dict:
 
 
 class CompiledQuery:
-    """``build(value)`` → a queryset filtered by one value; ``fetch(value)`` runs it as compiled once.
+    """``build(*values)`` → a queryset; ``fetch(*values)`` runs it as compiled the first time.
 
-    The queryset must keep the same shape for every value (the value only ever lands in one
-    parameter). A locking read (``select_for_update``) still refuses to run outside a transaction.
+    The queryset must keep the same shape whatever the values (each value only ever lands in
+    parameters of its own). A locking read (``select_for_update``) still refuses to run outside a
+    transaction.
     """
 
-    def __init__(self, build: Callable[[Any], Any]):
+    def __init__(self, build: Callable[..., Any], arity: int = 1):
         self.build = build
+        self.arity = arity
 
     def _plan(self, connection):
         cache = _cache(connection)
         plan = cache.get(self)
         if plan is None:
-            marker = _Marker("kefu-compiled-parameter")
-            queryset = self.build(marker)
+            markers = [_MARKER_BASE - n for n in range(self.arity)]
+            queryset = self.build(*markers)
             compiler = queryset.query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
-            position = next(i for i, p in enumerate(params) if p is marker)
+            slots = {i: n for i, p in enumerate(params) for n, m in enumerate(markers) if str(p) == str(m)}
+            if len(set(slots.values())) != self.arity:
+                raise ValueError("a value of a compiled query did not land in a parameter of its own")
             queryset.query.get_compiler = lambda *args, **kwargs: compiler
-            plan = cache[self] = (queryset, compiler, sql, list(params), position)
+            plan = cache[self] = (queryset, compiler, sql, list(params), slots)
         return plan
 
-    def fetch(self, value) -> list[Model]:
+    def fetch(self, *values) -> list[Model]:
         connection = connections[DEFAULT_DB_ALIAS]
-        queryset, compiler, sql, params, position = self._plan(connection)
+        queryset, compiler, sql, params, slots = self._plan(connection)
         if queryset.query.select_for_update and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         bound = list(params)
-        bound[position] = value
+        for i, n in slots.items():
+            bound[i] = values[n]
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(bound))
         return list(ModelIterable(queryset))
+
+    def first(self, *values) -> Model | None:
+        found = self.fetch(*values)
+        return found[0] if found else None
 
 
 def insert(obj: Model) -> Model:
@@ -99,3 +108,35 @@ def insert(obj: Model) -> Model:
             sender=model, instance=obj, created=True, update_fields=None, raw=False, using=DEFAULT_DB_ALIAS
         )
     return obj
+
+
+def update(obj: Model, fields: list[str]) -> None:
+    """``UPDATE`` the named fields (attribute names) of ``obj``'s row, ``auto_now`` applied as
+    ``save(update_fields=…)`` would. Sends ``pre_save`` and ``post_save``; does not call the
+    model's own ``save()``."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    model = type(obj)
+    meta = model._meta
+    key = (model, tuple(fields))
+    cache = _cache(connection)
+    plan = cache.get(key)
+    if plan is None:
+        quote = connection.ops.quote_name
+        targets = [meta.get_field(name) for name in fields]
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(
+            quote(meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in targets), quote(meta.pk.column)
+        )
+        plan = cache[key] = (targets, sql)
+    targets, sql = plan
+    frozen = frozenset(fields)
+    if pre_save.has_listeners(model):
+        pre_save.send(sender=model, instance=obj, raw=False, using=DEFAULT_DB_ALIAS, update_fields=frozen)
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
+        if cursor.rowcount != 1:
+            raise DatabaseError(f"{meta.label} {obj.pk}: the update changed {cursor.rowcount} rows, not one")
+    if post_save.has_listeners(model):
+        post_save.send(
+            sender=model, instance=obj, created=False, update_fields=frozen, raw=False, using=DEFAULT_DB_ALIAS
+        )

@@ -18,8 +18,7 @@ from datetime import datetime
 from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,18 +139,29 @@ def holder_parse(ref: str) -> Holder:
     return found
 
 
+_CITY_TEAM = compiled.CompiledQuery(
+    lambda city: Department.objects.filter(active=True, kind=DepartmentKind.CITY_TEAM, city_id=city).order_by(
+        "pk"
+    )[:1]
+)
+_CENTRE = compiled.CompiledQuery(
+    lambda province: Department.objects.filter(
+        active=True, kind=DepartmentKind.CENTRE, province_id=province
+    ).order_by("pk")[:1]
+)
+
+
 def holder_from_spec(spec: str, *, order: WorkOrder) -> Holder | None:
     """Resolve a flow's holder spec for ``order``; None for ``person``/``account_manager``."""
     if spec in ("person", "account_manager"):
         return None
     if spec.startswith(("department:", "group:")):
         return holder_parse(spec)
-    departments = Department.objects.filter(active=True)
     found = None
     if spec == "city_team" and order.city_id is not None:
-        found = departments.filter(kind=DepartmentKind.CITY_TEAM, city_id=order.city_id).first()
+        found = _CITY_TEAM.first(order.city_id)
     if found is None:  # the centre, or the centre keeps an order without a city team
-        found = departments.filter(kind=DepartmentKind.CENTRE, province_id=order.province_id).first()
+        found = _CENTRE.first(order.province_id)
     if found is None:
         raise WorkOrderError(_("未知的持有方：%(r)s") % {"r": spec}, code=E.UNKNOWN_HOLDER)
     return Holder.of_department(found)
@@ -253,7 +263,7 @@ def _save(order: WorkOrder) -> None:
         order.save()
         return
     changed = [name for name in _columns() if getattr(order, name) != loaded[name] or name == "updated_at"]
-    order.save(update_fields=changed)
+    compiled.update(order, changed)
     order._loaded = {name: getattr(order, name) for name in _columns()}
 
 
@@ -483,15 +493,32 @@ def next_number(now: datetime) -> str:
     the node code is. The counter row stays locked until the accepting transaction commits."""
     node = settings.KEFU_NODE_CODE
     day = timezone.localdate(now)
-    counter = OrderNumberCounter.objects.filter(node=node, day=day)
-    if not counter.update(value=F("value") + 1):
+    value = _count(node, day)
+    if value is None:
         try:
             with transaction.atomic():
                 OrderNumberCounter.objects.create(node=node, day=day, value=1)
+                value = 1
         except IntegrityError:  # another accept created today's row first
-            counter.update(value=F("value") + 1)
-    value = counter.values_list("value", flat=True).get()
+            value = _count(node, day)
     return f"{node}{day:%Y%m%d}{value:06d}"
+
+
+def _count(node: str, day) -> int | None:
+    """Today's counter plus one, in one statement (PostgreSQL and SQLite both return the row)."""
+    table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + 1 WHERE node = %s AND day = %s RETURNING value",
+            [node, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_CURRENT_FLOWS = compiled.CompiledQuery(
+    lambda kind: FlowDefinition.objects.filter(is_current=True, kind=kind)
+)
 
 
 def flow_for(*, kind: str, category=None, code: str = "") -> FlowDefinition:
@@ -505,7 +532,7 @@ def flow_for(*, kind: str, category=None, code: str = "") -> FlowDefinition:
         if flow.kind != kind:
             raise WorkOrderError(_("流程“%(f)s”不适用于该工单类型") % {"f": flow.name}, code=E.UNKNOWN_FLOW)
         return flow
-    candidates = list(current.filter(kind=kind))
+    candidates = _CURRENT_FLOWS.fetch(kind)
     if category is not None:
         for match in (
             lambda f: f.category_code and f.category_code == category.code,
@@ -625,8 +652,10 @@ def order_accept(
         with transaction.atomic():
             order = _accept(actor=actor, data=data, files=files, now=now or timezone.now())
             if idempotency_key:
-                IdempotencyKey.objects.create(
-                    actor=actor, key=idempotency_key, fingerprint=request_fingerprint, order=order
+                compiled.insert(
+                    IdempotencyKey(
+                        actor=actor, key=idempotency_key, fingerprint=request_fingerprint, order=order
+                    )
                 )
     except IntegrityError:
         # Race: the same key sent twice at once; the first transaction won, answer with its order.
@@ -637,8 +666,14 @@ def order_accept(
     return AcceptResult(order=order, created=True)
 
 
+_IDEMPOTENCY_KEY = compiled.CompiledQuery(
+    lambda actor, key: IdempotencyKey.objects.filter(actor_id=actor, key=key).select_related("order")[:1],
+    arity=2,
+)
+
+
 def _replay(actor, key: str, request_fingerprint: str) -> AcceptResult | None:
-    seen = IdempotencyKey.objects.filter(actor=actor, key=key).select_related("order").first()
+    seen = _IDEMPOTENCY_KEY.first(actor.pk, key)
     if seen is None:
         return None
     if seen.fingerprint != request_fingerprint:
@@ -656,7 +691,7 @@ def _accept(*, actor, data: OrderInput, files, now) -> WorkOrder:
     order = _build(actor, data, flow, now)
     order.number = next_number(now)
     order.event_seq = 1
-    order.save()
+    compiled.insert(order)
     event = _event(
         order,
         action=Action.ACCEPT,

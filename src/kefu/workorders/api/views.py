@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.catalog.models import CategoryNode, ResponsibilityCause
-from kefu.core import scope
+from kefu.core import compiled, scope
 from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
 from kefu.core.errors import NotFoundError
 from kefu.core.models import Department
@@ -84,6 +84,16 @@ def _fingerprint(request) -> str:
     else:
         body = data
     return services.fingerprint(body)
+
+
+# the lookups every create or archive makes, compiled once per connection
+_CATEGORY = compiled.CompiledQuery(
+    lambda pk: CategoryNode.objects.select_related("version", "business", "parent").filter(pk=pk)[:1]
+)
+_CAUSE = compiled.CompiledQuery(
+    lambda code: ResponsibilityCause.objects.filter(code=code, active=True).order_by("pk")[:1]
+)
+_DEPARTMENT = compiled.CompiledQuery(lambda code: Department.objects.filter(code=code).order_by("pk")[:1])
 
 
 class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -158,11 +168,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     def _category(category_id):
         if category_id is None:
             return None
-        category = (
-            CategoryNode.objects.select_related("version", "business", "parent")
-            .filter(pk=category_id)
-            .first()
-        )
+        category = _CATEGORY.first(category_id)
         if category is None:
             raise WorkOrderError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code="validation_failed")
         return category
@@ -268,13 +274,11 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
         def call(order, v, files):
             cause = department = None
             if v.get("responsibility_cause"):
-                cause = ResponsibilityCause.objects.filter(
-                    code=v["responsibility_cause"], active=True
-                ).first()
+                cause = _CAUSE.first(v["responsibility_cause"])
                 if cause is None:
                     raise WorkOrderError(_("未知的责任原因"), code="validation_failed")
             if v.get("responsible_department"):
-                department = Department.objects.filter(code=v["responsible_department"]).first()
+                department = _DEPARTMENT.first(v["responsible_department"])
                 if department is None:
                     raise WorkOrderError(_("未知的责任部门"), code="validation_failed")
             return services.order_archive(
