@@ -85,7 +85,9 @@ def _postgres_options(options: dict) -> dict:
     if not binding or threshold in ("", "off", "none", "false"):
         return {**options, "server_side_binding": binding, "prepare_threshold": None}
     if not threshold.isdigit():
-        raise ValueError(f"KEFU_DATABASE_URL: prepare_threshold must be a whole number or off, not {threshold!r}")
+        raise ValueError(
+            f"KEFU_DATABASE_URL: prepare_threshold must be a whole number or off, not {threshold!r}"
+        )
     return {**options, "server_side_binding": True, "prepare_threshold": int(threshold)}
 
 
