@@ -72,3 +72,25 @@ def test_may_write_to(make_staff):
     user = make_staff("back_office", "JS")
     assert scope.may_write_to(user, province_id=js.id)
     assert not scope.may_write_to(user, province_id=zj.id)
+
+
+def test_admits_agrees_with_restrict_for_every_kind_of_user(make_staff):
+    """SYS-1: the in-memory check of a loaded row (``admits``) follows the same rules as the query
+    filter (``restrict``) — for national, province, city, SP and anonymous users, on every group and
+    member of staff — and refuses a model whose scope lies behind a relation."""
+    from kefu.customers.models import Account
+
+    users = [
+        make_staff("administrator", None),
+        make_staff("back_office", "JS"),
+        make_staff("city_handler", "JS", city="3201"),
+        make_staff("sp_staff", None, sp_code="SP0001"),
+        AnonymousUser(),
+    ]
+    for model in (AgentGroup, Staff, Province):
+        rows = list(model.objects.all())
+        for user in users:
+            visible = set(scope.restrict(model.objects.all(), user).values_list("pk", flat=True))
+            assert {row.pk for row in rows if scope.admits(row, user)} == visible, (model, user)
+    with pytest.raises(ImproperlyConfigured):
+        scope.admits(Account(), users[1])

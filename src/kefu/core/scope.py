@@ -78,6 +78,24 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
     return queryset if condition is None else queryset.filter(condition)
 
 
+def admits(obj: Model, user) -> bool:
+    """Whether ``obj``, already loaded, lies inside the user's scope — the rule of ``scope_filter``
+    read off the object's own fields, without a query. Only for models whose scope lookups are
+    plain fields of their own (``home_province_id``); others raise, use ``in_scope`` there."""
+    rules = _rules(type(obj))
+    scope = scope_of(user)
+    if rules is None or scope.is_national:
+        return True
+    key = {ScopeKind.SP: "sp", ScopeKind.CITY: "city", ScopeKind.PROVINCE: "province"}.get(scope.kind)
+    lookup = rules.get(key) if key else None
+    if lookup is None:
+        return False
+    if "__" in lookup:
+        raise ImproperlyConfigured(f"{type(obj).__name__}: scope lookup {lookup!r} is not a field of its own")
+    wanted = {"sp": scope.sp_code, "city": scope.city_id, "province": scope.province_id}[key]
+    return getattr(obj, lookup) == wanted
+
+
 def in_scope(obj: Model, user) -> bool:
     """Whether one object lies inside the user's scope (for writes that target an object)."""
     condition = scope_filter(type(obj), scope_of(user))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from kefu.catalog.selectors import time_limit_for
 from kefu.core import audit, bus, compiled, scope
-from kefu.core.choices import DepartmentKind, Role, ScopeKind
+from kefu.core.choices import DepartmentKind, Role
 from kefu.core.errors import NotFoundError, ScopeError
 from kefu.core.models import AgentGroup, Department, OutboxMessage, Staff
 from kefu.workorders import calendar as bcal
@@ -216,14 +216,8 @@ class Change:
 
 
 def _check_scope(order: WorkOrder, actor) -> None:
-    """The order must lie in the actor's data scope (same rule as ``scope.restrict``, no query)."""
-    s = scope.scope_of(actor)
-    ok = (
-        s.is_national
-        or (s.kind == ScopeKind.PROVINCE and order.province_id == s.province_id)
-        or (s.kind == ScopeKind.CITY and order.city_id == s.city_id)
-    )
-    if not ok:
+    """The order must lie in the actor's data scope (``scope.admits``: the rule, no query)."""
+    if not scope.admits(order, actor):
         raise NotFoundError(_("工单 %(n)s 不存在") % {"n": order.number})
 
 

@@ -23,6 +23,7 @@ from kefu.core import compiled, scope
 from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
 from kefu.core.errors import NotFoundError
 from kefu.core.models import Department
+from kefu.customers.models import Subscriber
 from kefu.workorders import attachments, selectors, services, transitions
 from kefu.workorders.api import serializers as s
 from kefu.workorders.errors import WorkOrderError
@@ -90,6 +91,7 @@ def _fingerprint(request) -> str:
 _CATEGORY = compiled.CompiledQuery(
     lambda pk: CategoryNode.objects.select_related("version", "business", "parent").filter(pk=pk)[:1]
 )
+_SUBSCRIBER = compiled.CompiledQuery(lambda number: Subscriber.objects.filter(number=number)[:1])
 _CAUSE = compiled.CompiledQuery(
     lambda code: ResponsibilityCause.objects.filter(code=code, active=True).order_by("pk")[:1]
 )
@@ -155,10 +157,8 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     def _subscriber(self, number):
         if not number:
             return None
-        from kefu.customers.models import Subscriber
-
-        subscriber = scope.restrict(Subscriber.objects.all(), self.request.user).filter(number=number).first()
-        if subscriber is None:
+        subscriber = _SUBSCRIBER.first(number)
+        if subscriber is None or not scope.admits(subscriber, self.request.user):
             raise NotFoundError(
                 _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number}, code="unknown_subscriber"
             )
