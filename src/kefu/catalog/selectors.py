@@ -13,6 +13,7 @@ from kefu.catalog.models import (
     ResponsibilityCause,
     TimeLimit,
 )
+from kefu.core import compiled
 from kefu.core.choices import DepartmentKind, RequestType
 from kefu.core.models import Department
 
@@ -161,6 +162,35 @@ def category_successor(node: CategoryNode) -> CategoryNode | None:
     ).first()
 
 
+# The time-limit read of every accept, compiled once per connection: one statement per depth of
+# the category path (the codes are parameters), one for orders without a category.
+_DEFAULT_LIMITS = compiled.CompiledQuery(
+    lambda request_type, level, blank: TimeLimit.objects.filter(
+        business__isnull=True,
+        category_code=blank,
+        request_type=request_type,
+        customer_level__in=[level, blank],
+    ),
+    arity=3,
+)
+_LIMITS_BY_DEPTH: dict[int, compiled.CompiledQuery] = {}
+
+
+def _limits_query(depth: int) -> compiled.CompiledQuery:
+    query = _LIMITS_BY_DEPTH.get(depth)
+    if query is None:
+        query = _LIMITS_BY_DEPTH[depth] = compiled.CompiledQuery(
+            lambda request_type, level, blank, business, *codes: TimeLimit.objects.filter(
+                Q(business__isnull=True, category_code=blank)
+                | Q(business_id=business, category_code__in=codes),
+                request_type=request_type,
+                customer_level__in=[level, blank],
+            ),
+            arity=4 + depth,
+        )
+    return query
+
+
 def time_limit_for(
     category: CategoryNode | None, level: str | None, *, request_type: str | None = None
 ) -> TimeLimit | None:
@@ -188,12 +218,11 @@ def time_limit_for(
         reaches.append((category.business_id, ""))
     reaches.append((None, ""))
 
-    condition = Q(business__isnull=True, category_code="")
     if category is not None:
-        condition |= Q(business_id=category.business_id, category_code__in=[code for _, code in reaches])
-    candidates = TimeLimit.objects.filter(
-        condition, request_type=request_type, customer_level__in={level, ""}
-    )
+        codes = [code for _, code in reaches]
+        candidates = _limits_query(len(codes)).fetch(request_type, level, "", category.business_id, *codes)
+    else:
+        candidates = _DEFAULT_LIMITS.fetch(request_type, level, "")
     found = {(row.business_id, row.category_code, row.customer_level): row for row in candidates}
     for business_id, code in reaches:
         for wanted_level in [level, ""] if level else [""]:
