@@ -4,7 +4,10 @@ from django.urls import include, path
 
 app_name = "api"
 
+# Resolving a path walks this list in order: the busiest routes — work-order actions — come first.
+# Every app's routes have prefixes of their own, so the order decides nothing else.
 urlpatterns = [
+    path("", include("kefu.workorders.api.urls")),
     path("", include("kefu.core.api.urls")),
     path("", include("kefu.catalog.api.urls")),
     path("", include("kefu.customers.api.urls")),
@@ -15,7 +18,6 @@ urlpatterns = [
     path("", include("kefu.queries.api.urls")),
     path("", include("kefu.acceptance.api.urls")),
     path("", include("kefu.desk.api_urls")),
-    path("", include("kefu.workorders.api.urls")),
     path("", include("kefu.capability.api.urls")),
     path("", include("kefu.remote.api.urls")),
 ]
