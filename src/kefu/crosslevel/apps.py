@@ -10,6 +10,7 @@ class CrosslevelConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from kefu.core import outbox
         from kefu.core.models import OutboxMessage
         from kefu.crosslevel import relay
         from kefu.federation import delivery
@@ -19,3 +20,4 @@ class CrosslevelConfig(AppConfig):
         if relay.relay_pending not in delivery.producers:
             delivery.producers.append(relay.relay_pending)
         post_save.connect(relay.on_outbox_saved, sender=OutboxMessage, dispatch_uid="crosslevel-relay-kick")
+        outbox.register_hold(relay.outbox_hold)

@@ -64,6 +64,15 @@ def relay_pending(*, limit: int = 500) -> int:
             return total
 
 
+def outbox_hold() -> dict[str, int | None]:
+    """Outbox housekeeping: where peers are configured, the work-order rows from the first one not yet
+    relayed are still to be relayed (``kefu.core.outbox``)."""
+    if not _active():
+        return {}
+    first = _pending().order_by("id").values_list("id", flat=True).first()
+    return {SOURCE: first}
+
+
 def _pending():
     return OutboxMessage.objects.filter(topic__startswith=SOURCE, delivered_at__isnull=True, dead=False)
 

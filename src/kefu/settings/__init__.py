@@ -336,7 +336,12 @@ KEFU_WORKORDER_WARN_MINUTES = int(env("KEFU_WORKORDER_WARN_MINUTES", "120"))
 KEFU_ATTACHMENT_MAX_BYTES = int(env("KEFU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CELERY_BEAT_SCHEDULE = {
     "workorders-sla-sweep": {"task": "workorders.sla_sweep", "schedule": 60.0},
+    # daily: delete outbox rows that have done their work and are older than the retention
+    "core-outbox-purge": {"task": "core.outbox_purge", "schedule": 24 * 3600.0},
 }
+# Outbox rows (work-order events, federation messages, TMF notifications) that have done their work
+# are kept this many days, then deleted by the daily purge (kefu.core.outbox).
+KEFU_OUTBOX_RETENTION_DAYS = int(env("KEFU_OUTBOX_RETENTION_DAYS", "30"))
 
 # --- Federation (issue 5): peers, protocol limits, delivery, and the URL conf of each role ----------
 # TOML file of peers ([peers.<CODE>] role, url, key); without it the node talks to nobody.

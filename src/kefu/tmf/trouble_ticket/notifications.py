@@ -35,7 +35,7 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from kefu.core import audit
@@ -227,6 +227,13 @@ def fanout(*, now=None, lag_: timedelta | None = None, batch: int = 500) -> int:
             if not made:
                 break
     return total
+
+
+def outbox_hold() -> dict[str, int | None]:
+    """Outbox housekeeping: the work-order rows after the slowest listener's cursor are still to be
+    fanned out (``kefu.core.outbox``)."""
+    slowest = TroubleTicketListener.objects.aggregate(cursor=Min("cursor"))["cursor"]
+    return {SOURCE_PREFIX: None if slowest is None else slowest + 1}
 
 
 # --- delivery --------------------------------------------------------------------------------------
