@@ -94,6 +94,11 @@ def serve(env: dict, *, port: int, workers: int, threads: int) -> subprocess.Pop
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    return wait_healthy(process, port, "kefu serve")
+
+
+def wait_healthy(process: subprocess.Popen, port: int, what: str) -> subprocess.Popen:
+    """Wait until ``GET /healthz`` on ``port`` answers 200; stop the process and exit if it never does."""
     for _ in range(300):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -103,7 +108,7 @@ def serve(env: dict, *, port: int, workers: int, threads: int) -> subprocess.Pop
         except OSError:
             time.sleep(0.1)
     process.terminate()
-    raise SystemExit("kefu serve did not come up")
+    raise SystemExit(f"{what} did not come up")
 
 
 def stop(process: subprocess.Popen) -> None:

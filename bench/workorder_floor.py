@@ -19,7 +19,16 @@ import sys
 import time
 
 import psycopg
-from workorder_common import ROOT, drop_database, fresh_database, kefu_env, migrate_and_setup, serve, stop
+from workorder_common import (
+    ROOT,
+    drop_database,
+    fresh_database,
+    kefu_env,
+    migrate_and_setup,
+    serve,
+    stop,
+    wait_healthy,
+)
 from workorder_throughput import _lifecycles, cpu_by_role, pgbench
 
 
@@ -49,18 +58,7 @@ def serve_floor(url: str, template: dict, bus: str, port: int, workers: int) -> 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    import http.client
-
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("the floor app did not come up")
+    return wait_healthy(process, port, "the floor app")
 
 
 def line(name: str, result: dict, tps: float) -> str:
