@@ -112,7 +112,7 @@ def main() -> int:
         drop_database(args.server, args.database)
 
     print(
-        f"{args.workers} sync workers, {args.clients} client processes, {args.seconds} s each, bus {args.bus}"
+        f"{args.workers} worker processes each (kefu gthread, floor sync), {args.clients} client processes, {args.seconds} s each, bus {args.bus}"
     )
     print(line("kefu (Django, the engine)", kefu, tps))
     print(line("floor (bare WSGI + psycopg)", floor, tps))
