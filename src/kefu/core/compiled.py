@@ -77,8 +77,9 @@ class CompiledQuery:
 def insert(obj: Model) -> Model:
     """``INSERT`` one new row for ``obj`` (every concrete field, defaults and ``auto_now_add``
     applied as ``save()`` would) and set its primary key. Sends ``pre_save`` and ``post_save``; does
-    not call the model's own ``save()`` — use it only for append-only rows whose ``save()`` adds
-    nothing to an insert."""
+    not call the model's own ``save()`` — use it only for models whose ``save()`` adds nothing to an
+    insert (the append-only guards of events and audit records only refuse updates), and only for
+    related objects that already have their keys (``save()`` would refresh a ``*_id`` from them)."""
     connection = connections[DEFAULT_DB_ALIAS]
     model = type(obj)
     meta = model._meta
