@@ -34,6 +34,18 @@ def _fresh_process_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the test's thread (the locale middleware
+    activates a language per request and never resets it); code run outside a request in the next
+    test would then speak English. Every test starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def js(db) -> Province:
     return Province.objects.get(code="JS")
