@@ -11,10 +11,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+from tests.factories import SubscriberFactory
 
 SPEC_DIR = Path(__file__).parent / "specs"
 SPECS = {
@@ -86,21 +87,12 @@ def assert_conforms(api: str, response, *, path: str, method: str) -> None:
 
 
 @pytest.fixture
-def seeded(db):
-    """Three JS and three ZJ lines with their customers, from the real seed command."""
-    call_command("seed", subscribers=3, province="JS", months=1, verbosity=0)
-    call_command("seed", subscribers=3, province="ZJ", months=1, verbosity=0)
+def js_lines(db):
+    """Three JS lines, each with its own customer: Nanjing, Wuxi and Suzhou."""
+    return [SubscriberFactory(home=city) for city in ("3201", "3202", "3205")]
 
 
 @pytest.fixture
-def js_lines(seeded):
-    from kefu.customers.models import Subscriber
-
-    return list(Subscriber.objects.filter(home_province__code="JS").select_related("customer").order_by("id"))
-
-
-@pytest.fixture
-def zj_lines(seeded):
-    from kefu.customers.models import Subscriber
-
-    return list(Subscriber.objects.filter(home_province__code="ZJ").select_related("customer").order_by("id"))
+def zj_lines(db):
+    """Three ZJ lines, each with its own customer: Hangzhou, Ningbo and Wenzhou."""
+    return [SubscriberFactory(home=city) for city in ("3301", "3302", "3303")]
