@@ -40,6 +40,7 @@ from kefu.customers.models import (
     UsageRecord,
 )
 from kefu.customers.rules import id_check_digit
+from kefu.customers.seeding.products import PRODUCTS, ensure_products
 from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
 
 SERVICE_PASSWORD = "802413"
@@ -47,19 +48,17 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NAMES = ("王建国", "李秀英", "张伟", "刘芳", "陈明", "杨丽", "赵强", "黄静", "周杰", "吴敏")
 OPENED_AT = datetime(2015, 3, 1, 2, 0, tzinfo=UTC)  # long before any history a test asks for
 
-# The plan every line of a brand subscribes to, and the extras a mobile line adds: (code, name, kind,
-# monthly fee, catalog business code), as in the billing catalog (kefu.customers.seeding.products).
+# The plan every line of a brand subscribes to, and the extras a mobile line adds (product codes of the
+# billing catalog, kefu.customers.seeding.products).
 PLANS = {
-    Brand.GOTONE: ("P-GT-88", "全球通商旅套餐88元", "plan", "88", ""),
-    Brand.MZONE: ("P-MZ-28", "动感地带网聊套餐28元", "plan", "28", ""),
-    Brand.EASYOWN: ("P-EO-19", "神州行家园卡19元", "plan", "19", ""),
-    Brand.FIXED: ("P-FX-20", "移动固话月租20元", "plan", "20", ""),
-    Brand.BROADBAND: ("P-BB-100", "移动宽带100M", "plan", "80", ""),
+    Brand.GOTONE: "P-GT-88",
+    Brand.MZONE: "P-MZ-28",
+    Brand.EASYOWN: "P-EO-19",
+    Brand.FIXED: "P-FX-20",
+    Brand.BROADBAND: "P-BB-100",
 }
-EXTRAS = (
-    ("V-CRBT", "彩铃", "vas", "5", "crbt"),
-    ("M-NEWS", "手机报", "monternet", "3", "monternet_sms"),
-)
+EXTRAS = ("V-CRBT", "M-NEWS")
+_CATALOG = {row[0]: row for row in PRODUCTS}
 
 
 @functools.cache
@@ -120,7 +119,7 @@ class AccountFactory(DjangoModelFactory):
 
 def _number(o, n: int) -> str:
     if o.brand in Brand.MOBILE:
-        return f"1380{n:07d}"
+        return f"138{10_000_000 + n:08d}"
     return f"{o.place.area_code}{80_000_000 + n}"
 
 
@@ -132,7 +131,7 @@ class SubscriberFactory(DjangoModelFactory):
     """A line (a 全球通 4G line in Nanjing unless told otherwise) with its own customer and account.
 
     ``home`` is the city code; ``password`` the service password (hashed). Mobile numbers are
-    1380xxxxxxx, fixed and broadband numbers start with the city's area code."""
+    1381xxxxxxx, fixed and broadband numbers start with the city's area code."""
 
     class Meta:
         model = Subscriber
@@ -173,8 +172,15 @@ class ProductFactory(DjangoModelFactory):
     business_code = ""
 
 
-def product(code: str, name: str, kind: str, fee: str, business: str) -> Product:
+def product(code: str) -> Product:
+    """The billing catalog's product ``code`` (created on first use)."""
+    code, name, kind, fee, business, _brand = _CATALOG[code]
     return ProductFactory(code=code, name=name, kind=kind, monthly_fee=Decimal(fee), business_code=business)
+
+
+def billing_catalog() -> None:
+    """Every product of the billing catalog: plans of each brand, VAS and Monternet services."""
+    ensure_products()
 
 
 class SubscriptionFactory(DjangoModelFactory):
@@ -182,7 +188,7 @@ class SubscriptionFactory(DjangoModelFactory):
         model = Subscription
 
     subscriber = factory.SubFactory(SubscriberFactory)
-    product = factory.LazyAttribute(lambda o: product(*PLANS[o.subscriber.brand]))
+    product = factory.LazyAttribute(lambda o: product(PLANS[o.subscriber.brand]))
     start_date = factory.LazyAttribute(lambda o: timezone.localtime(o.subscriber.opened_at).date())
     end_date = None
     status = "active"
@@ -218,14 +224,14 @@ def line_with_history(
 ) -> Subscriber:
     """A line (``SubscriberFactory(**fields)``) with the history the billing port serves: its plan (and
     for a mobile line two extras), a bill for each of the last ``months`` months (the newest is last
-    month's, the older ones cost a little less each), a payment and earned points for each of those
-    months, ``calls`` calls in the last days and, for a mobile line, one SMS, MMS and WAP record."""
+    month's, each older one costs a yuan less), a payment and earned points for each of those months
+    (from two months on also activity points, voided and redeemed points), ``calls`` calls in the last days and, for a mobile line, one SMS, MMS and WAP record."""
     line = SubscriberFactory(**fields)
     mobile = line.brand in Brand.MOBILE
     SubscriptionFactory(subscriber=line)
     if extras and mobile:
         for extra in EXTRAS:
-            SubscriptionFactory(subscriber=line, product=product(*extra), start_date=date(2020, 1, 1))
+            SubscriptionFactory(subscriber=line, product=product(extra), start_date=date(2020, 1, 1))
     this_month = start_of_month(timezone.localdate())
     for i in range(1, months + 1):
         bill = MonthlyBillFactory(
@@ -235,6 +241,15 @@ def line_with_history(
                                amount=bill.total_fee, channel="online")  # fmt: skip
         PointsEntry.objects.create(subscriber=line, month=bill.month, kind="earned", points=100 + i,
                                    redeemable=True, note="消费积分")  # fmt: skip
+    if months >= 2:  # the other kinds of the ledger: a gift, points voided and redeemed (never below 0)
+        oldest, newest = start_of_month(this_month, months), start_of_month(this_month, 1)
+        PointsEntry.objects.create(subscriber=line, month=oldest, kind="activity", points=200,
+                                   redeemable=False, note="营销活动赠送")  # fmt: skip
+        PointsEntry.objects.create(
+            subscriber=line, month=oldest, kind="voided", points=10, note="积分到期作废"
+        )
+        PointsEntry.objects.create(subscriber=line, month=newest, kind="redeemed", points=100,
+                                   note="积分兑换礼品")  # fmt: skip
     now = timezone.now().replace(microsecond=0)
     for i in range(calls):
         CallDetail.objects.create(
@@ -290,4 +305,4 @@ def add_marketing_history(line: Subscriber) -> None:
                                    offer_type="data_bonus", outcome="retained")  # fmt: skip
     for days, result in ((10, "accepted"), (40, "declined")):
         MarketingRecord.objects.create(subscriber=line, at=now - timedelta(days=days),
-                                       product=product(*EXTRAS[0]), channel="sms", result=result)  # fmt: skip
+                                       product=product(EXTRAS[0]), channel="sms", result=result)  # fmt: skip
