@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "kefu.remote",
     "kefu.desk",
     "kefu.api",
+    "kefu.cli",
 ]
 
 MIDDLEWARE = [
