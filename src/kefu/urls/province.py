@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kefu.crosslevel.urls import api_urlpatterns as crosslevel_api
+from kefu.desk.stream import stream_urlpatterns
 from kefu.desk.urls import login_patterns
 from kefu.urls.common import every_node_urlpatterns
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("tmf-api/", include("kefu.tmf.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("telephony/", include("kefu.telephony.urls")),
+    path("telephony/", include(stream_urlpatterns)),
     path("notify/", include("kefu.notify.urls")),
     path("workorders/", include("kefu.workorders.urls")),
     path("capability/", include("kefu.capability.urls")),
