@@ -251,7 +251,7 @@ def test_non_core_fields_edit_is_audited_with_before_and_after(js_agent, js_line
 def test_core_fields_cannot_be_edited_from_the_view(js_agent, js_line):
     """VIEW-6: only non-core fields; anything else is refused and nothing changes."""
     from kefu.core.errors import DomainError
-    from kefu.desk.services import subscriber_update_non_core
+    from kefu.customers.services import subscriber_update_non_core
 
     with pytest.raises(DomainError) as error:
         subscriber_update_non_core(actor=js_agent, number=js_line.number, changes={"level": "gold"})

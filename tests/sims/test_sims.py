@@ -171,7 +171,7 @@ def test_duty_profile_keeps_a_changed_hotline_two_months_and_locks_contacts_in_c
         services.sp_profile_update(actor=sp_staff, code="SP902001", hotline="02584001111")  # not theirs
 
 
-@override_settings(ROOT_URLCONF="kefu.federation.urlconfs.sims")
+@override_settings(ROOT_URLCONF="kefu.urls.sims")
 def test_sp_desk_pages_show_orders_points_and_profile(sims, sp_staff):
     """The SP desk: order list and detail with actions, points with the monthly statement, profile."""
     dispatch()

@@ -6,7 +6,7 @@ the API, readable for templates). Billing data comes through the billing port
 (``kefu.ports.billing.get_billing``), so a real BOSS adapter serves it unchanged; data kefu owns
 (contacts, retention and marketing history, offers, work orders) is read here, each section with one
 bounded query. Personal data is always masked here: revealing it is a separate, audited service
-(``kefu.desk.services.personal_data_reveal``).
+(``kefu.customers.services.personal_data_reveal``).
 
 Queries (12, pinned exactly by ``tests/desk/test_customer_view.py``): subscriber (scoped) 1, billing's
 line overview 6 (line with account, products, bills, call details, payments, points), recent contacts
