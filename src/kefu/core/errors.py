@@ -132,11 +132,12 @@ _DRF_CODES = {
 }
 
 
-def _flatten(detail) -> str:
+def flatten_detail(detail) -> str:
+    """A validation error's detail (nested dicts and lists) as one line of text."""
     if isinstance(detail, dict):
-        return "; ".join(f"{k}: {_flatten(v)}" for k, v in detail.items())
+        return "; ".join(f"{k}: {flatten_detail(v)}" for k, v in detail.items())
     if isinstance(detail, list):
-        return "; ".join(_flatten(v) for v in detail)
+        return "; ".join(flatten_detail(v) for v in detail)
     return str(detail)
 
 
@@ -159,7 +160,7 @@ def problem_exception_handler(exc, context):
         extra = {}
         if isinstance(exc, drf.ValidationError):
             extra["errors"] = exc.detail
-            detail = _flatten(exc.detail)
+            detail = flatten_detail(exc.detail)
         else:
             detail = str(exc.detail)
         if getattr(exc, "auth_header", None):

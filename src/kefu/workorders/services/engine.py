@@ -81,15 +81,20 @@ def perform(
     comment: str = "",
     files: Sequence = (),
     body: Callable[[WorkOrder, datetime], Change | None] | None = None,
+    guard: Callable[[], None] | None = None,
     now: datetime | None = None,
     system: bool = False,
 ) -> WorkOrder:
-    """The one path every action takes (called inside ``transaction.atomic``)."""
+    """The one path every action takes (called inside ``transaction.atomic``). ``guard`` checks the
+    action's own input (a required reason, …) after scope, table, role, holder and flow, so an order
+    out of scope is a 404 and a forbidden action a 409 whatever the input."""
     now = now or timezone.now()
     locked = lock(order)
     if not system:
         check_scope(locked, actor)
     rule = check_action(locked, action, actor, system=system)
+    if guard is not None:
+        guard()
     before_state, before_holder = locked.state, holder_of(locked).ref
     data: dict = {}
     if locked.is_paused and action in Action.STEPS:

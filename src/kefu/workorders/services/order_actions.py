@@ -99,9 +99,8 @@ def order_process(
 
 
 @transaction.atomic
-def order_reply(*, actor, order, comment: str, files=(), now=None) -> WorkOrder:
+def order_reply(*, actor, order, comment: str = "", files=(), now=None) -> WorkOrder:
     """Reply (回复): the result goes back to the dispatcher (WO-2)."""
-    require(comment, WorkOrderErrorCode.COMMENT_REQUIRED, _("请填写处理结果"))
 
     def body(o, now):
         o.result = comment
@@ -112,21 +111,30 @@ def order_reply(*, actor, order, comment: str, files=(), now=None) -> WorkOrder:
         return Change(notify=True)
 
     return perform(
-        actor=actor, order=order, action=Action.REPLY, comment=comment, files=files, body=body, now=now
+        actor=actor,
+        order=order,
+        action=Action.REPLY,
+        guard=lambda: require(comment, WorkOrderErrorCode.COMMENT_REQUIRED, _("请填写处理结果")),
+        comment=comment,
+        files=files,
+        body=body,
+        now=now,
     )
 
 
 @transaction.atomic
 def order_feedback(
-    *, actor, order, satisfaction: str, comment: str = "", method: str = "", files=(), now=None
+    *, actor, order, satisfaction: str = "", comment: str = "", method: str = "", files=(), now=None
 ) -> WorkOrder:
     """Customer feedback (客户反馈): the customer has been told the result — by the centre's
     callback, or directly by the city (which sends the order back to the centre to archive) — and
     their satisfaction is recorded. ``method`` defaults to the agreed one (WO-7)."""
-    if satisfaction not in Satisfaction:
-        raise WorkOrderError(_("请选择客户满意度"), code=WorkOrderErrorCode.SATISFACTION_REQUIRED)
-    if method and method not in ContactMethod:
-        raise WorkOrderError(_("未知的告知方式"), code=ErrorCode.VALIDATION_FAILED)
+
+    def guard():
+        if satisfaction not in Satisfaction:
+            raise WorkOrderError(_("请选择客户满意度"), code=WorkOrderErrorCode.SATISFACTION_REQUIRED)
+        if method and method not in ContactMethod:
+            raise WorkOrderError(_("未知的告知方式"), code=ErrorCode.VALIDATION_FAILED)
 
     def body(o, now):
         direct = o.state == WorkOrderState.PROCESSING
@@ -142,7 +150,14 @@ def order_feedback(
         return Change(data={"satisfaction": satisfaction, "method": used, "direct": direct}, notify=direct)
 
     return perform(
-        actor=actor, order=order, action=Action.FEEDBACK, comment=comment, files=files, body=body, now=now
+        actor=actor,
+        order=order,
+        action=Action.FEEDBACK,
+        comment=comment,
+        files=files,
+        body=body,
+        guard=guard,
+        now=now,
     )
 
 
@@ -201,9 +216,8 @@ def order_archive(
 
 
 @transaction.atomic
-def order_reprocess(*, actor, order, reason: str, files=(), now=None) -> WorkOrder:
+def order_reprocess(*, actor, order, reason: str = "", files=(), now=None) -> WorkOrder:
     """Reprocess (再处理): reject the result and send the order back to whoever replied."""
-    require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写再处理原因"))
 
     def body(o, now):
         swap(o)
@@ -215,15 +229,21 @@ def order_reprocess(*, actor, order, reason: str, files=(), now=None) -> WorkOrd
         return Change(data={"round": o.rounds}, notify=True)
 
     return perform(
-        actor=actor, order=order, action=Action.REPROCESS, comment=reason, files=files, body=body, now=now
+        actor=actor,
+        order=order,
+        action=Action.REPROCESS,
+        guard=lambda: require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写再处理原因")),
+        comment=reason,
+        files=files,
+        body=body,
+        now=now,
     )
 
 
 @transaction.atomic
-def order_return(*, actor, order, reason: str, files=(), now=None) -> WorkOrder:
+def order_return(*, actor, order, reason: str = "", files=(), now=None) -> WorkOrder:
     """Return (退回): the receiving side refuses the order (not theirs, incomplete, wrong) with a
     reason; it goes back to the dispatcher."""
-    require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写退回原因"))
 
     def body(o, now):
         swap(o)
@@ -232,7 +252,14 @@ def order_return(*, actor, order, reason: str, files=(), now=None) -> WorkOrder:
         return Change(notify=True)
 
     return perform(
-        actor=actor, order=order, action=Action.RETURN, comment=reason, files=files, body=body, now=now
+        actor=actor,
+        order=order,
+        action=Action.RETURN,
+        guard=lambda: require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写退回原因")),
+        comment=reason,
+        files=files,
+        body=body,
+        now=now,
     )
 
 
@@ -257,29 +284,40 @@ def order_urge(*, actor, order, comment: str = "", now=None, system: bool = Fals
 
 
 @transaction.atomic
-def order_comment(*, actor, order, comment: str, files=(), now=None) -> WorkOrder:
+def order_comment(*, actor, order, comment: str = "", files=(), now=None) -> WorkOrder:
     """Interim comment (中途意见): either side adds information after dispatch or after reply."""
-    require(comment, WorkOrderErrorCode.COMMENT_REQUIRED, _("请填写意见"))
 
     def body(o, now):
         return Change(notify=True)
 
     return perform(
-        actor=actor, order=order, action=Action.COMMENT, comment=comment, files=files, body=body, now=now
+        actor=actor,
+        order=order,
+        action=Action.COMMENT,
+        guard=lambda: require(comment, WorkOrderErrorCode.COMMENT_REQUIRED, _("请填写意见")),
+        comment=comment,
+        files=files,
+        body=body,
+        now=now,
     )
 
 
 @transaction.atomic
-def order_cancel(*, actor, order, reason: str, now=None) -> WorkOrder:
+def order_cancel(*, actor, order, reason: str = "", now=None) -> WorkOrder:
     """Cancel (撤销) an order accepted by mistake or withdrawn by the customer, with a reason."""
-    require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写撤销原因"))
-    return perform(actor=actor, order=order, action=Action.CANCEL, comment=reason, now=now)
+    return perform(
+        actor=actor,
+        order=order,
+        action=Action.CANCEL,
+        guard=lambda: require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写撤销原因")),
+        comment=reason,
+        now=now,
+    )
 
 
 @transaction.atomic
-def order_pause(*, actor, order, reason: str, now=None) -> WorkOrder:
+def order_pause(*, actor, order, reason: str = "", now=None) -> WorkOrder:
     """Pause the clock while waiting for the customer (WO-5), with an audited reason."""
-    require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写暂停计时原因"))
 
     def body(o, now):
         if o.is_paused:
@@ -288,7 +326,15 @@ def order_pause(*, actor, order, reason: str, now=None) -> WorkOrder:
         o.pause_reason = reason
         return Change(data={"reason": reason})
 
-    return perform(actor=actor, order=order, action=Action.PAUSE, comment=reason, body=body, now=now)
+    return perform(
+        actor=actor,
+        order=order,
+        action=Action.PAUSE,
+        guard=lambda: require(reason, WorkOrderErrorCode.REASON_REQUIRED, _("请填写暂停计时原因")),
+        comment=reason,
+        body=body,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -306,9 +352,14 @@ def order_resume(*, actor, order, comment: str = "", now=None) -> WorkOrder:
 @transaction.atomic
 def order_attach(*, actor, order, files: Sequence, comment: str = "", now=None) -> WorkOrder:
     """Attach files to an open order (WO-6); they are stored outside the database."""
-    if not files:
-        raise WorkOrderError(_("请选择文件"), code=WorkOrderErrorCode.ATTACHMENT_MISSING)
-    return perform(actor=actor, order=order, action=Action.ATTACH, comment=comment, files=files, now=now)
+
+    def guard():
+        if not files:
+            raise WorkOrderError(_("请选择文件"), code=WorkOrderErrorCode.ATTACHMENT_MISSING)
+
+    return perform(
+        actor=actor, order=order, action=Action.ATTACH, comment=comment, files=files, guard=guard, now=now
+    )
 
 
 @transaction.atomic
