@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import services
+from kefu.crosslevel.errors import CrossLevelError, CrossLevelErrorCode
 from kefu.crosslevel.models import CrossLink
 from kefu.federation.errors import PeerError
 
@@ -74,7 +75,9 @@ class CrossLevelApi(APIView):
         order = services.scoped_order(request.user, order_number)
         link = CrossLink.objects.filter(order=order).select_related("order").first()
         if link is None:
-            raise services.CrossLevelError("not a cross-level order", code="not_crosslevel", status=404)
+            raise CrossLevelError(
+                "not a cross-level order", code=CrossLevelErrorCode.NOT_CROSSLEVEL, status=404
+            )
         return Response(LinkSerializer(link).data)
 
 
