@@ -143,6 +143,24 @@ class OrderCopyEvent(models.Model):
 Copy = TypeVar("Copy", bound=OrderCopy)
 
 
+def event_rows(copy: OrderCopy, *, last: int | None = None) -> list[dict]:
+    """The copy's events, oldest first, as plain data (``last``: only that many of the newest)."""
+    rows = copy.events.order_by("-seq")
+    rows = list(rows[:last] if last else rows)
+    return [
+        {
+            "seq": e.seq,
+            "action": e.action,
+            "node": e.node,
+            "actor": e.actor,
+            "at": e.at.isoformat(),
+            "comment": e.comment,
+            "state_after": e.state_after,
+        }  # fmt: skip
+        for e in reversed(rows)
+    ]
+
+
 def at_of(payload: dict) -> datetime:
     """When the action was taken, as the message says (now when it says nothing readable)."""
     value = parse_datetime(payload["at"]) if isinstance(payload.get("at"), str) else None

@@ -14,6 +14,7 @@ from kefu.core import audit, scope
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, Province
 from kefu.crosslevel import messages
+from kefu.crosslevel.errors import CrossLevelError, CrossLevelErrorCode
 from kefu.crosslevel.models import CrossLink, LinkRole
 from kefu.crosslevel.nodes import local_province, node_actor, node_department, target_flow
 from kefu.customers.models import Subscriber
@@ -29,14 +30,12 @@ from kefu.workorders.models import WorkOrder
 logger = logging.getLogger("kefu.crosslevel")
 
 
-class CrossLevelError(DomainError):
-    code = "crosslevel_invalid"
-
-
 def hub_code() -> str:
     hubs = peers.of_role("hub")
     if not hubs:
-        raise CrossLevelError(_("本节点未配置一级客服枢纽"), code="hub_not_configured", status=503)
+        raise CrossLevelError(
+            _("本节点未配置一级客服枢纽"), code=CrossLevelErrorCode.HUB_NOT_CONFIGURED, status=503
+        )
     return hubs[0].code
 
 
@@ -66,11 +65,11 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
     if not target:  # a remote complaint (SVC-1) was marked for its home province when accepted
         target = CrossLink.objects.filter(order=order).values_list("target", flat=True).first() or ""
     if target != messages.SIMS and not Province.objects.filter(code=target).exists():
-        raise CrossLevelError(_("请选择SIMS或目标省份"), code="target_required")
+        raise CrossLevelError(_("请选择SIMS或目标省份"), code=CrossLevelErrorCode.TARGET_REQUIRED)
     if target == settings.KEFU_NODE_CODE:
-        raise CrossLevelError(_("目标省份不能是本省"), code="target_required")
+        raise CrossLevelError(_("目标省份不能是本省"), code=CrossLevelErrorCode.TARGET_REQUIRED)
     if target == messages.SIMS and not sp_code:
-        raise CrossLevelError(_("梦网SP投诉须填写SP代码"), code="sp_code_required")
+        raise CrossLevelError(_("梦网SP投诉须填写SP代码"), code=CrossLevelErrorCode.SP_CODE_REQUIRED)
     hub = hub_code()
     department = node_department(hub)
     link = CrossLink.objects.filter(order=order).first()
@@ -79,7 +78,9 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
             order=order, number=order.number, role=LinkRole.ORIGIN, peer=hub, target=target, sp_code=sp_code
         )
     elif link.role != LinkRole.ORIGIN:
-        raise CrossLevelError(_("外省转来的工单不能再发往枢纽"), code="crosslevel_invalid", status=409)
+        raise CrossLevelError(
+            _("外省转来的工单不能再发往枢纽"), code=CrossLevelErrorCode.CROSSLEVEL_INVALID, status=409
+        )
     else:
         link.peer, link.target, link.sp_code = hub, target, sp_code
         link.save(update_fields=["peer", "target", "sp_code"])
@@ -99,7 +100,7 @@ def order_hub_state(*, actor, number: str, timeout: float | None = None) -> dict
     order = scoped_order(actor, number)
     link = CrossLink.objects.filter(order=order).first()
     if link is None:
-        raise CrossLevelError(_("该工单未发往一级客服"), code="not_crosslevel", status=409)
+        raise CrossLevelError(_("该工单未发往一级客服"), code=CrossLevelErrorCode.NOT_CROSSLEVEL, status=409)
     answer = request(to=link.peer, type=messages.QUERY, payload={"number": link.number}, timeout=timeout)
     audit.record(actor=actor, action="crosslevel.query", obj=order, changes={"state": answer.get("state")})
     return answer
@@ -134,7 +135,9 @@ def _try(order: WorkOrder, action: str, data: dict, actor) -> dict:
 def apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub, on a province node."""
     if message.sender_role != "hub":
-        raise CrossLevelError(_("只接受一级客服枢纽发来的跨级工单"), code="not_allowed", status=422)
+        raise CrossLevelError(
+            _("只接受一级客服枢纽发来的跨级工单"), code=CrossLevelErrorCode.NOT_ALLOWED, status=422
+        )
     payload = message.payload
     action = payload.get("action", "")
     link = CrossLink.objects.select_related("order").filter(number=message.order).first()

@@ -97,7 +97,7 @@ def query(message: Message) -> dict:
 
 
 def state_of(order: HubOrder, *, events: int = 20) -> dict:
-    rows = list(order.events.order_by("-seq")[:events])
+    """The copy as a query answers it (protocol §6.2), with its last ``events`` events."""
     return {
         "number": order.number,
         "state": order.state,
@@ -110,18 +110,7 @@ def state_of(order: HubOrder, *, events: int = 20) -> dict:
         "return_reason": order.return_reason,
         "satisfaction": order.satisfaction,
         "updated_at": order.updated_at.isoformat(),
-        "events": [
-            {
-                "seq": e.seq,
-                "action": e.action,
-                "node": e.node,
-                "actor": e.actor,
-                "at": e.at.isoformat(),
-                "comment": e.comment,
-                "state_after": e.state_after,
-            }  # fmt: skip
-            for e in reversed(rows)
-        ],
+        "events": copies.event_rows(order, last=events),
     }
 
 
