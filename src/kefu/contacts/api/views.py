@@ -18,7 +18,7 @@ from kefu.contacts.errors import ContactError, ContactErrorCode
 from kefu.contacts.models import ContactRecord
 from kefu.core import audit, scope
 from kefu.core.api.base import ScopedQuerysetMixin
-from kefu.core.errors import NotFoundError
+from kefu.core.errors import ErrorCode, NotFoundError
 
 
 class ContactPagination(CursorPagination):
@@ -50,7 +50,7 @@ def _category(category_id):
 
     category = CategoryNode.objects.filter(pk=category_id).first()
     if category is None:
-        raise ContactError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code="validation_failed")
+        raise ContactError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code=ErrorCode.VALIDATION_FAILED)
     return category
 
 

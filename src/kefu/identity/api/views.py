@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.choices import Role
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, ErrorCode
 from kefu.identity import selectors, services
 from kefu.identity.api import serializers as s
 
@@ -170,5 +170,5 @@ class AuthenticationStatsView(APIView):
         until = v.get("until") or today
         since = v.get("since") or until - timedelta(days=6)
         if since > until:
-            raise DomainError(_("开始日期晚于结束日期"), code="validation_failed", status=400)
+            raise DomainError(_("开始日期晚于结束日期"), code=ErrorCode.VALIDATION_FAILED, status=400)
         return Response(selectors.auth_stats(request.user, since=since, until=until, by=v["by"]))

@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, ErrorCode
 from kefu.identity import services as identity
 from kefu.queries import services
 from kefu.queries.api import serializers as s
@@ -35,7 +35,7 @@ def _context(request) -> QueryContext:
     call_id = request.query_params.get("call_id") or request.headers.get("X-Call-Id") or None
     contact = request.query_params.get("contact_id") or request.headers.get("X-Contact-Id") or None
     if contact is not None and not str(contact).isdigit():
-        raise DomainError("contact_id", code="validation_failed", status=400)
+        raise DomainError("contact_id", code=ErrorCode.VALIDATION_FAILED, status=400)
     return QueryContext(call_id=call_id, contact_id=int(contact) if contact else None)
 
 
