@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, NotFoundError
-from kefu.crosslevel import messages as m
+from kefu.crosslevel import copies
 from kefu.crosslevel.serializers import OrderCopySerializer
 from kefu.hub import selectors, services
 from kefu.workorders.choices import WorkOrderState
@@ -66,7 +66,7 @@ def order_detail(request, number):
         return redirect("hub:order", number=order.number)
     return render(request, "hub/order.html", {
         "order": order, "events": order.events.order_by("seq"),
-        "may_act": order.state in m.OPEN,
+        "may_act": bool(copies.actions_allowed(order.state, services.OPERATOR_ACTIONS)),
     })  # fmt: skip
 
 

@@ -18,9 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, NotFoundError
-from kefu.crosslevel import messages as m
+from kefu.crosslevel import copies
 from kefu.crosslevel.serializers import OrderCopySerializer
-from kefu.federation.client import request as fed_request
 from kefu.federation.errors import PeerError
 from kefu.sims import selectors, services
 from kefu.sims.models import PointEvent, SpPointRule
@@ -50,11 +49,6 @@ def order_list(request):
     })  # fmt: skip
 
 
-def query_hub(order) -> dict:
-    """Query (查询): SIMS asks the hub for the order's state (synchronous, with a timeout)."""
-    return fed_request(to=order.hub, type=m.QUERY, payload={"number": order.number}, order=order.number)
-
-
 @login_required
 def order_detail(request, number):
     _desk(request)
@@ -73,10 +67,10 @@ def order_detail(request, number):
     hub_state = hub_error = None
     if request.GET.get("query"):
         try:
-            hub_state = query_hub(order)
+            hub_state = services.query_hub(order)
         except PeerError as exc:
             hub_error = exc.message
-    actions = [a for a in services.DESK_ACTIONS if order.state in m.ALLOWED_FROM[a]]
+    actions = copies.actions_allowed(order.state, services.DESK_ACTIONS)
     return render(request, "sims/order.html", {
         "order": order, "events": order.events.order_by("seq"), "actions": actions,
         "hub_state": hub_state, "hub_error": hub_error,
@@ -192,4 +186,4 @@ class OrderQueryApi(APIView):
     @extend_schema(tags=["sims"])
     def get(self, request, number):
         _desk(request)
-        return Response(query_hub(services.order_for(actor=request.user, number=number)))
+        return Response(services.query_hub(services.order_for(actor=request.user, number=number)))

@@ -25,7 +25,7 @@ from kefu.core import scope
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department
-from kefu.workorders import attachments, flows, queues, selectors, services
+from kefu.workorders import attachments, flows, queues, selectors, services, transitions
 from kefu.workorders.choices import Action, SystemEvent, WorkOrderKind, WorkOrderState
 from kefu.workorders.forms import CONTACT_METHODS, REPAIR_STATUSES, SATISFACTION, FilterForm, OrderForm
 
@@ -98,7 +98,7 @@ def queue(request):
             "export_url": export,
             "may_bulk": user.role in SUPERVISORS,
             "bulk_actions": [(a, Action.label(a)) for a in BULK_ACTIONS],
-            "may_create": user.role in services.transitions.TRANSITIONS[("", Action.ACCEPT)].roles,
+            "may_create": user.role in transitions.TRANSITIONS[(transitions.NEW, Action.ACCEPT)].roles,
         },
     )
 
