@@ -91,6 +91,20 @@ class ScopeError(DomainError):
     code = ErrorCode.OUT_OF_SCOPE
 
 
+class LoginLocked(DomainError):
+    """Staff login: too many consecutive failures; the job number is locked for a while."""
+
+    status = 423
+    code = ErrorCode.LOGIN_LOCKED
+
+
+class LoginFailed(DomainError):
+    """Staff login: wrong job number or password (which one is not said)."""
+
+    status = 401
+    code = ErrorCode.AUTHENTICATION_FAILED
+
+
 def problem(status: int, code: str, detail: str, *, instance: str = "", **extra) -> dict:
     body = {
         "type": f"https://kefu.dev/problems/{code}",

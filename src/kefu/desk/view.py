@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.apps import apps
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +54,8 @@ from kefu.marketing.choices import (
 )
 from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
 from kefu.ports.billing import get_billing
+from kefu.workorders.choices import Satisfaction, WorkOrderKind, WorkOrderState
+from kefu.workorders.models import WorkOrder, WorkOrderEvent
 
 RECENT_CONTACTS = 5  # VIEW-2: at least the last five
 SUMMARY_DAYS = 90  # VIEW-3: "last three months"
@@ -176,24 +178,15 @@ def matching_offers(offers, *, level: str, brand: str, monthly_spend: Decimal) -
 
 
 # --------------------------------------------------------------------------------------------------
-# Work orders (VIEW-4, Q-3): read only when the work-order app is installed
+# Work orders (VIEW-4, Q-3)
 
 
 def work_orders_of(subscriber_id: int, *, limit: int = WORK_ORDERS) -> list[dict]:
-    """The subscriber's latest work orders, newest first, in one query; [] without the work-order app.
+    """The subscriber's latest work orders, newest first, in one query.
 
     Each: number, kind, state, business, accepted at, deadline, accepting agent, replying agent,
     replied at, satisfaction, open or not.
     """
-    if not apps.is_installed("kefu.workorders"):
-        return []
-    try:
-        from django.db.models import OuterRef, Subquery
-
-        from kefu.workorders.choices import Satisfaction, WorkOrderKind, WorkOrderState
-        from kefu.workorders.models import WorkOrder, WorkOrderEvent
-    except (ImportError, LookupError):  # the app is being written; tolerate its absence
-        return []
     replies = WorkOrderEvent.objects.filter(order=OuterRef("pk"), action="reply").order_by("-at", "-id")
     rows = (
         WorkOrder.objects.filter(subscriber_id=subscriber_id)
