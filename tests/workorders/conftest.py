@@ -3,17 +3,14 @@ centre and a city team, categories, and a helper that drives an order into any s
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from kefu.catalog.models import CategoryNode, ResponsibilityCause
-from kefu.core.models import City, Department
+from kefu.core.models import Department
 from kefu.workorders import services
 from kefu.workorders.actions import ACTIONS
 from kefu.workorders.choices import WorkOrderState as S
-
-_numbers = itertools.count(1)
+from tests.factories import SubscriberFactory
 
 
 @pytest.fixture(autouse=True)
@@ -28,32 +25,10 @@ def _fresh_calendars():
 
 @pytest.fixture
 def make_subscriber(db):
-    """make_subscriber(city_code="3201", level="ordinary") -> a Subscriber homed in that city."""
-    from kefu.customers.models import Account, Customer, Subscriber
+    """make_subscriber(city_code="3201", level="ordinary") -> a 全球通 line homed in that city."""
 
     def make(city_code: str = "3201", level: str = "ordinary"):
-        city = City.objects.select_related("province").get(code=city_code)
-        customer = Customer.objects.create(
-            name="测试客户",
-            customer_type="individual",
-            id_type="resident_id",
-            id_number=f"32010119900101{next(_numbers):04d}",
-            province=city.province,
-            city=city,
-            level=level,
-        )
-        account = Account.objects.create(customer=customer, pay_method="prepaid")
-        return Subscriber.objects.create(
-            number=f"1390{city_code}{next(_numbers):03d}",
-            customer=customer,
-            account=account,
-            brand="gotone",
-            network_type="4g",
-            level=level,
-            home_province=city.province,
-            home_city=city,
-            service_password="x",
-        )
+        return SubscriberFactory(home=city_code, level=level)
 
     return make
 
