@@ -18,7 +18,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.catalog.models import CategoryNode, ResponsibilityCause
+from kefu.catalog import nodes
+from kefu.catalog.models import ResponsibilityCause
 from kefu.core import compiled, scope
 from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
 from kefu.core.errors import NotFoundError
@@ -87,10 +88,8 @@ def _fingerprint(request) -> str:
     return services.fingerprint(body)
 
 
-# the lookups every create or archive makes, compiled once per connection
-_CATEGORY = compiled.CompiledQuery(
-    lambda pk: CategoryNode.objects.select_related("version", "business", "parent").filter(pk=pk)[:1]
-)
+# the lookups every create or archive makes, compiled once per connection (the category: see
+# kefu.catalog.nodes)
 _SUBSCRIBER = compiled.CompiledQuery(lambda number: Subscriber.objects.filter(number=number)[:1])
 _CAUSE = compiled.CompiledQuery(
     lambda code: ResponsibilityCause.objects.filter(code=code, active=True).order_by("pk")[:1]
@@ -124,9 +123,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
         responses={201: s.WorkOrderStateSerializer, 200: s.WorkOrderStateSerializer},
     )
     def create(self, request):
-        data = s.WorkOrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = s.create_input(request.data)
         result = services.order_accept(
             actor=request.user,
             data=services.OrderInput(
@@ -168,7 +165,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     def _category(category_id):
         if category_id is None:
             return None
-        category = _CATEGORY.first(category_id)
+        category = nodes.node(category_id)
         if category is None:
             raise WorkOrderError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code="validation_failed")
         return category
