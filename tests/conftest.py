@@ -26,10 +26,12 @@ def _password_hash() -> str:
 def _fresh_process_caches():
     """Rolled-back rows may come back under the same id in the next test (SQLite), so the caches a
     process keeps between requests start empty in every test."""
+    from kefu.catalog.nodes import forget_nodes
     from kefu.core.auth import BearerTokenAuthentication
     from kefu.workorders.flows import forget_flow_versions
 
     forget_flow_versions()
+    forget_nodes()
     BearerTokenAuthentication.forget()
     yield
 

@@ -57,3 +57,69 @@ def test_an_action_through_the_api_checks_the_scope_once(api_client_for, accept,
         response = client.post(f"/api/v1/work-orders/{order.number}/dispatch", {}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "dispatched"
     assert not any(q["sql"].startswith("SELECT 1 AS") for q in queries.captured_queries)
+
+
+def test_an_accept_reads_its_category_once_per_process(api_client_for, staff, subscriber, complaint_category):
+    """WO-1, WO-6: category nodes are immutable, so the accept reads a node once per process: the
+    next accept on the same category sends no query for it, and the order still takes the node, its
+    title and the time limit resolved from it."""
+    client = api_client_for(staff.agent)
+    body = {"kind": "complaint", "subscriber": subscriber.number, "category": complaint_category.id}
+    assert client.post("/api/v1/work-orders", body, format="json").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/work-orders", body, format="json")
+    assert response.status_code == 201
+    assert not any('FROM "catalog_categorynode"' in q["sql"] for q in queries.captured_queries)
+    order = WorkOrder.objects.get(number=response.json()["number"])
+    assert order.category_id == complaint_category.id and order.title == complaint_category.name
+    assert order.time_limit_hours and order.order_due_at is not None
+    missing = client.post("/api/v1/work-orders", {**body, "category": 10**9}, format="json")
+    assert missing.status_code == 422 and missing.json()["code"] == "validation_failed"
+
+
+def test_a_remembered_category_node_is_built_anew_for_every_caller(complaint_category):
+    """WO-1: the node cache hands out new instances (no caller sees another's changes) with the
+    parent and the business code attached; the business's other fields are read when asked, so a
+    renamed business shows its new name."""
+    from kefu.catalog import nodes
+    from kefu.catalog.models import Business
+
+    first = nodes.node(complaint_category.id)
+    first.name = "changed by a caller"
+    with CaptureQueriesContext(connection) as queries:
+        second = nodes.node(complaint_category.id)
+        assert second.parent.code == complaint_category.parent.code
+        assert second.business.code == complaint_category.business.code
+    assert len(queries.captured_queries) == 0
+    assert second is not first and second.name == complaint_category.name
+    Business.objects.filter(pk=complaint_category.business_id).update(name="改名后的业务")
+    assert nodes.node(complaint_category.id).business.name == "改名后的业务"
+    assert nodes.node(10**9) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        {},
+        {"kind": "nonsense"},
+        {"kind": "complaint", "category": "x", "title": "t" * 200},
+        {"kind": "complaint", "contact_method": "pigeon", "urgent": "maybe"},
+    ],
+)
+def test_create_refuses_bad_input_as_its_serializer_does(api_client_for, staff, body):
+    """WO-6: the create's input, validated by one serializer built per process, is refused with
+    exactly the errors a fresh ``WorkOrderCreateSerializer`` gives, and nothing is written."""
+    import json
+
+    from kefu.workorders.api.serializers import WorkOrderCreateSerializer
+
+    expected = WorkOrderCreateSerializer(data=body)
+    assert not expected.is_valid()
+    response = api_client_for(staff.agent).post(
+        "/api/v1/work-orders", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == json.loads(json.dumps(expected.errors))
+    assert WorkOrder.objects.count() == 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.settings import api_settings
 
 from kefu.workorders.choices import (
     BroadbandFaultClass,
@@ -256,6 +258,24 @@ class WorkOrderCreateSerializer(serializers.Serializer):
     urgent = serializers.BooleanField(required=False, default=False)
     oa_reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
     files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+_CREATE_INPUT = WorkOrderCreateSerializer()
+
+
+def create_input(data) -> dict:
+    """What ``WorkOrderCreateSerializer(data=data).is_valid(raise_exception=True)`` validates and
+    raises, with the serializer's fields built once per process: DRF deep-copies every declared field
+    for each new serializer, about a tenth of an accept's Python time. Validating only reads the
+    fields (no state is kept on the serializer), so one instance serves every request and thread."""
+    try:
+        return _CREATE_INPUT.run_validation(data)
+    except ValidationError as exc:
+        detail = exc.detail
+        if isinstance(detail, list) and len(detail) == 1 and getattr(detail[0], "code", None) == "null":
+            # what Serializer.errors makes of a null body
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: [ErrorDetail("No data provided", code="null")]}
+        raise ValidationError(detail) from None
 
 
 class _Files(serializers.Serializer):

@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.catalog.models import CategoryNode
+from kefu.catalog import nodes
 from kefu.core import compiled, scope
 from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
@@ -88,10 +88,8 @@ def _fingerprint(request) -> str:
     return services.fingerprint(body)
 
 
-# the lookups every create makes, compiled once per connection (docs/benchmarks.md: the accept path)
-_CATEGORY = compiled.CompiledQuery(
-    lambda pk: CategoryNode.objects.select_related("version", "business", "parent").filter(pk=pk)[:1]
-)
+# the lookups every create makes, compiled once per connection (docs/benchmarks.md: the accept path;
+# the category: see kefu.catalog.nodes)
 _SUBSCRIBER = compiled.CompiledQuery(lambda number: Subscriber.objects.filter(number=number)[:1])
 
 
@@ -123,9 +121,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
         responses={201: serializers.WorkOrderStateSerializer, 200: serializers.WorkOrderStateSerializer},
     )
     def create(self, request):
-        data = serializers.WorkOrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = serializers.create_input(request.data)
         result = services.order_accept(
             actor=request.user,
             data=services.OrderInput(
@@ -167,7 +163,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     def _category(category_id):
         if category_id is None:
             return None
-        category = _CATEGORY.first(category_id)
+        category = nodes.node(category_id)
         if category is None:
             raise WorkOrderError(
                 _("分类编号 %(v)s 不存在") % {"v": category_id}, code=ErrorCode.VALIDATION_FAILED
