@@ -108,3 +108,96 @@ def test_update_writes_the_named_fields_and_refuses_a_missing_row(accept):
     order.pk = 10**9
     with pytest.raises(DatabaseError):
         compiled.update(order, ["title"])
+
+
+class _Spy:
+    """The default connection under another alias, counting the statements sent through it."""
+
+    def __init__(self, real, alias: str):
+        self._real, self.alias, self.sent = real, alias, []
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def cursor(self):
+        real, sent = self._real.cursor(), self.sent
+
+        class Cursor:
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+            def execute(self, sql, params=None):
+                sent.append(sql)
+                return real.execute(sql, params)
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                real.close()
+
+            def __iter__(self):
+                return iter(real)
+
+        return Cursor()
+
+
+class _WorkOrdersElsewhere:
+    """A router that reads work orders from ``replica`` and writes them and their events to ``primary``."""
+
+    def db_for_read(self, model, **hints):
+        return "replica" if model is WorkOrder else None
+
+    def db_for_write(self, model, **hints):
+        return "primary" if model in (WorkOrder, WorkOrderEvent) else None
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # one database behind every alias, as with a primary and its replicas
+
+
+@pytest.fixture
+def elsewhere(settings):
+    """Two more aliases served by the test database's own connection (so the test's transaction and
+    rows are shared), each a spy of its own: which alias a statement ran on is what the spies saw."""
+    from django.db import connections
+
+    spies = {alias: _Spy(connections["default"], alias) for alias in ("replica", "primary")}
+    for alias, spy in spies.items():
+        connections[alias] = spy
+    settings.DATABASE_ROUTERS = [_WorkOrdersElsewhere()]  # Django's setting_changed resets the router
+    yield spies
+    for alias in spies:
+        delattr(connections._connections, alias)
+
+
+def test_compiled_statements_follow_the_database_router(accept, staff, elsewhere):
+    """WO-4 (kefu.core.compiled): a compiled read runs on the alias the router names for reads, a
+    locking read and inserts/updates on the alias it names for writes, instances remember that alias,
+    and each alias keeps its own compiled plans; models the router leaves alone stay on default."""
+    order = accept()  # the accept's order and event inserts go to the write alias too
+    inserted = [sql.split("(")[0] for sql in elsewhere["primary"].sent if sql.startswith("INSERT")]
+    assert inserted == ['INSERT INTO "workorders_workorder" ', 'INSERT INTO "workorders_workorderevent" ']
+    assert WorkOrder.objects.using("default").filter(pk=order.pk).exists()
+    for spy in elsewhere.values():
+        spy.sent.clear()
+    read = compiled.CompiledQuery(lambda number: WorkOrder.objects.filter(number=number)[:1])
+    assert read.alias() == "replica" and rows.LOCKED_READ.alias() == "primary"
+    found = read.first(order.number)
+    assert (found.pk, found._state.db) == (order.pk, "replica")
+    assert len(elsewhere["replica"].sent) == 1 and not elsewhere["primary"].sent
+    with transaction.atomic():
+        locked = rows.lock(order.number)
+    assert (locked.pk, locked._state.db) == (order.pk, "primary")
+    assert len(elsewhere["primary"].sent) == 1
+    event = compiled.insert(
+        WorkOrderEvent(order=order, seq=99, action="query", actor_job_number="JSB001", state_after="accepted")
+    )
+    locked.title = "改到主库"
+    compiled.update(locked, ["title"])
+    assert event._state.db == "primary" and len(elsewhere["primary"].sent) == 3
+    assert WorkOrder.objects.using("default").get(pk=order.pk).title == "改到主库"
+    plans = connection._kefu_compiled  # one connection behind the three aliases: a table per alias
+    assert read in plans["replica"] and read not in plans["primary"]
+    assert rows.LOCKED_READ in plans["primary"] and rows.LOCKED_READ not in plans["replica"]
+    message = compiled.insert(OutboxMessage(topic="test.default", payload={}))
+    assert message._state.db == "default"

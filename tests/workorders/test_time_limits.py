@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kefu.core.models import AuditEvent, OutboxMessage, Province
-from kefu.workorders import calendar as bcal
+from kefu.workorders import calendar as business_calendar
 from kefu.workorders import services, sla
 from kefu.workorders.errors import WorkOrderError
 from kefu.workorders.models import BusinessCalendar, Holiday, WorkOrder, WorkOrderEvent
@@ -23,7 +23,7 @@ def at(text: str) -> dt.datetime:
 @pytest.fixture
 def js_calendar(db):
     js = Province.objects.get(code="JS")
-    return lambda start: bcal.calendar_for(js.id, start=start.date())
+    return lambda start: business_calendar.calendar_for(js.id, start=start.date())
 
 
 # --- the calendar ----------------------------------------------------------------------------------
@@ -46,13 +46,15 @@ def js_calendar(db):
 )
 def test_business_hours_skip_nights_weekends_and_holidays(start, hours, due, js_calendar):
     """WO-5: limits count working hours of working days; holidays and make-up days are honoured."""
-    assert bcal.add_business_time(at(start), hours * 3600, js_calendar(at(start))) == at(due)
+    assert business_calendar.add_business_time(at(start), hours * 3600, js_calendar(at(start))) == at(due)
 
 
 def test_round_the_clock_counts_every_hour(db):
     """WO-5: 24x7 categories count every hour."""
     start = at("2025-11-21 16:30")
-    assert bcal.add_business_time(start, 2 * 3600, bcal.ROUND_THE_CLOCK) == at("2025-11-21 18:30")
+    assert business_calendar.add_business_time(start, 2 * 3600, business_calendar.ROUND_THE_CLOCK) == at(
+        "2025-11-21 18:30"
+    )
 
 
 def test_a_province_calendar_overrides_the_national_one(db, js_calendar):
@@ -63,17 +65,22 @@ def test_a_province_calendar_overrides_the_national_one(db, js_calendar):
     )
     Holiday.objects.create(province=js, date=dt.date(2025, 11, 24), name="省内假日")
     calendar = js_calendar(at("2025-11-21 17:30"))
-    assert bcal.add_business_time(at("2025-11-21 17:30"), 3600, calendar) == at("2025-11-22 09:30")
-    assert bcal.add_business_time(at("2025-11-22 17:30"), 3600, calendar) == at("2025-11-25 09:30")
-    zj = bcal.calendar_for(Province.objects.get(code="ZJ").id, start=dt.date(2025, 11, 21))
-    assert bcal.add_business_time(at("2025-11-21 17:00"), 3600, zj) == at("2025-11-24 09:00")
+    assert business_calendar.add_business_time(at("2025-11-21 17:30"), 3600, calendar) == at(
+        "2025-11-22 09:30"
+    )
+    assert business_calendar.add_business_time(at("2025-11-22 17:30"), 3600, calendar) == at(
+        "2025-11-25 09:30"
+    )
+    zj = business_calendar.calendar_for(Province.objects.get(code="ZJ").id, start=dt.date(2025, 11, 21))
+    assert business_calendar.add_business_time(at("2025-11-21 17:00"), 3600, zj) == at("2025-11-24 09:00")
 
 
 def test_business_seconds_between(js_calendar):
     """WO-5: the time spent between two moments counts working time only."""
     start = at("2025-11-21 17:00")
     assert (
-        bcal.business_seconds_between(start, at("2025-11-24 09:30"), js_calendar(start)) == 30 * 60 + 60 * 60
+        business_calendar.business_seconds_between(start, at("2025-11-24 09:30"), js_calendar(start))
+        == 30 * 60 + 60 * 60
     )
 
 
@@ -90,14 +97,18 @@ def test_order_and_step_deadlines(staff, subscriber, complaint_category):
         now=start,
     ).order
     assert order.round_the_clock is False
-    expected = bcal.add_business_time(
-        start, order.time_limit_hours * 3600, bcal.calendar_for(order.province_id, start=start.date())
+    expected = business_calendar.add_business_time(
+        start,
+        order.time_limit_hours * 3600,
+        business_calendar.calendar_for(order.province_id, start=start.date()),
     )
     assert order.order_due_at == expected
     order = services.order_dispatch(actor=staff.back, order=order, now=start)
     assert order.step_started_at == start
-    assert order.step_due_at == bcal.add_business_time(
-        start, order.step_limit_hours * 3600, bcal.calendar_for(order.province_id, start=start.date())
+    assert order.step_due_at == business_calendar.add_business_time(
+        start,
+        order.step_limit_hours * 3600,
+        business_calendar.calendar_for(order.province_id, start=start.date()),
     )
 
 
@@ -124,10 +135,10 @@ def test_pause_moves_the_deadlines_by_the_time_waited(staff, subscriber, complai
         services.order_pause(actor=staff.city, order=order, reason="again")
     assert refused.value.code == "clock_already_paused"
     order = services.order_resume(actor=staff.city, order=order, now=at("2025-11-24 13:00"))
-    calendar = bcal.calendar_for(order.province_id, start=start.date())
+    calendar = business_calendar.calendar_for(order.province_id, start=start.date())
     assert order.paused_seconds == 3 * 3600
-    assert order.order_due_at == bcal.add_business_time(due, 3 * 3600, calendar)
-    assert order.step_due_at == bcal.add_business_time(step_due, 3 * 3600, calendar)
+    assert order.order_due_at == business_calendar.add_business_time(due, 3 * 3600, calendar)
+    assert order.step_due_at == business_calendar.add_business_time(step_due, 3 * 3600, calendar)
     assert AuditEvent.objects.filter(action="workorders.pause").get().changes["seq"] == 4
     assert order.events.get(action="pause").comment == "等待客户提供账单"
     with pytest.raises(WorkOrderError) as refused:

@@ -6,6 +6,14 @@ same locked read again and again). Here the SQL is compiled by Django, with Djan
 first time a connection needs it; later calls only swap the parameters. Rows still become model
 instances through Django's own iterable (converters, ``select_related`` populators), and inserts
 still send ``pre_save``/``post_save``.
+
+Each statement runs on the database the router names for its model, as the ORM would: reads on
+``router.db_for_read`` (a locking read on ``db_for_write``, like ``select_for_update``), inserts and
+updates on ``router.db_for_write``; the compiled SQL is kept per connection and alias.
+
+Kept where docs/benchmarks.md shows the need: the engine's write path (locked read, order update,
+event and outbox inserts), audit rows, and the accept's lookups (time limits, subscriber, category,
+flows, holders, idempotency key). Elsewhere the plain ORM is the rule.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DatabaseError, connections, router
 from django.db.models import Model
 from django.db.models.query import ModelIterable
 from django.db.models.signals import post_save, pre_save
@@ -25,10 +33,11 @@ _MARKER_BASE = -7_312_000_000_000
 
 
 def _cache(connection) -> dict:
-    cache = getattr(connection, "_kefu_compiled", None)
-    if cache is None:
-        cache = connection._kefu_compiled = {}
-    return cache
+    """The plans compiled for ``connection``, one table per alias it serves."""
+    caches = getattr(connection, "_kefu_compiled", None)
+    if caches is None:
+        caches = connection._kefu_compiled = {}
+    return caches.setdefault(connection.alias, {})
 
 
 class CompiledQuery:
@@ -42,13 +51,23 @@ class CompiledQuery:
     def __init__(self, build: Callable[..., Any], arity: int = 1):
         self.build = build
         self.arity = arity
+        self._shape: tuple[type[Model], bool] | None = None
+
+    def alias(self) -> str:
+        """The database this statement runs on: the router's choice for its model (the primary, for
+        a locking read)."""
+        if self._shape is None:
+            query = self.build(*(_MARKER_BASE - n for n in range(self.arity))).query
+            self._shape = (query.model, bool(query.select_for_update))
+        model, locking = self._shape
+        return router.db_for_write(model) if locking else router.db_for_read(model)
 
     def _plan(self, connection):
         cache = _cache(connection)
         plan = cache.get(self)
         if plan is None:
             markers = [_MARKER_BASE - n for n in range(self.arity)]
-            queryset = self.build(*markers)
+            queryset = self.build(*markers).using(connection.alias)
             compiler = queryset.query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             slots = {i: n for i, p in enumerate(params) for n, m in enumerate(markers) if str(p) == str(m)}
@@ -59,7 +78,7 @@ class CompiledQuery:
         return plan
 
     def fetch(self, *values) -> list[Model]:
-        connection = connections[DEFAULT_DB_ALIAS]
+        connection = connections[self.alias()]
         queryset, compiler, sql, params, slots = self._plan(connection)
         if queryset.query.select_for_update and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
@@ -80,8 +99,9 @@ def insert(obj: Model) -> Model:
     not call the model's own ``save()`` — use it only for models whose ``save()`` adds nothing to an
     insert (the append-only guards of events and audit records only refuse updates), and only for
     related objects that already have their keys (``save()`` would refresh a ``*_id`` from them)."""
-    connection = connections[DEFAULT_DB_ALIAS]
     model = type(obj)
+    alias = router.db_for_write(model, instance=obj)
+    connection = connections[alias]
     meta = model._meta
     cache = _cache(connection)
     plan = cache.get(model)
@@ -97,17 +117,15 @@ def insert(obj: Model) -> Model:
         plan = cache[model] = (fields, sql)
     fields, sql = plan
     if pre_save.has_listeners(model):
-        pre_save.send(sender=model, instance=obj, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
+        pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
-    obj._state.db = DEFAULT_DB_ALIAS
+    obj._state.db = alias
     if post_save.has_listeners(model):
-        post_save.send(
-            sender=model, instance=obj, created=True, update_fields=None, raw=False, using=DEFAULT_DB_ALIAS
-        )
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias)
     return obj
 
 
@@ -115,8 +133,9 @@ def update(obj: Model, fields: list[str]) -> None:
     """``UPDATE`` the named fields (attribute names) of ``obj``'s row, ``auto_now`` applied as
     ``save(update_fields=…)`` would. Sends ``pre_save`` and ``post_save``; does not call the
     model's own ``save()``."""
-    connection = connections[DEFAULT_DB_ALIAS]
     model = type(obj)
+    alias = router.db_for_write(model, instance=obj)
+    connection = connections[alias]
     meta = model._meta
     key = (model, tuple(fields))
     cache = _cache(connection)
@@ -131,7 +150,7 @@ def update(obj: Model, fields: list[str]) -> None:
     targets, sql = plan
     frozen = frozenset(fields)
     if pre_save.has_listeners(model):
-        pre_save.send(sender=model, instance=obj, raw=False, using=DEFAULT_DB_ALIAS, update_fields=frozen)
+        pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=frozen)
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, obj.pk])
@@ -139,5 +158,5 @@ def update(obj: Model, fields: list[str]) -> None:
             raise DatabaseError(f"{meta.label} {obj.pk}: the update changed {cursor.rowcount} rows, not one")
     if post_save.has_listeners(model):
         post_save.send(
-            sender=model, instance=obj, created=False, update_fields=frozen, raw=False, using=DEFAULT_DB_ALIAS
+            sender=model, instance=obj, created=False, update_fields=frozen, raw=False, using=alias
         )

@@ -116,11 +116,6 @@ def dispatch_targets(order: WorkOrder) -> list[tuple[str, str]]:
     return result
 
 
-def subscriber_orders(*, user, number: str, limit: int = 20) -> list[WorkOrder]:
-    """VIEW-4 / Q-3: the subscriber's orders ``user`` may see, newest first (open or not)."""
-    return list(selectors.order_list(user=user, subscriber=number).order_by("-id")[:limit])
-
-
 def holder_names(refs) -> dict[str, str]:
     """Readable names of holder refs (``department:CITY-3201`` → 南京分公司…), three queries at most."""
     codes: dict[str, set[str]] = {"department": set(), "group": set(), "staff": set()}

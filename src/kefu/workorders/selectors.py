@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 
 from kefu.catalog.models import Business, CategoryNode
 from kefu.core import scope
-from kefu.core.errors import DomainError, NotFoundError
+from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.core.models import AgentGroup, City, Department, Staff
 from kefu.customers.models import Subscriber
-from kefu.workorders import flows, transitions
+from kefu.workorders import transitions
 from kefu.workorders.choices import Action, WorkOrderState
 from kefu.workorders.errors import WorkOrderError
-from kefu.workorders.models import Attachment, FlowDefinition, WorkOrder, WorkOrderEvent
+from kefu.workorders.models import FlowDefinition, WorkOrder, WorkOrderEvent
 
 LIST_RELATED = (
     "province",
@@ -300,7 +300,8 @@ def _holder_conditions(holder: str, user) -> list[Q]:
     if kind == "staff":
         return [Q(holder_staff_id=_id_of(Staff, job_number=code))]
     raise WorkOrderError(
-        _("holder 的格式为 department:<代码>、group:<代码>、staff:<工号> 或 me"), code="validation_failed"
+        _("holder 的格式为 department:<代码>、group:<代码>、staff:<工号> 或 me"),
+        code=ErrorCode.VALIDATION_FAILED,
     )
 
 
@@ -342,14 +343,6 @@ def order_detail(*, user, number: str) -> WorkOrder:
     return order
 
 
-def order_events(order: WorkOrder) -> QuerySet[WorkOrderEvent]:
-    return order.events.order_by("seq")
-
-
-def order_attachments(order: WorkOrder) -> QuerySet[Attachment]:
-    return order.attachments.order_by("id")
-
-
 def available_actions(order: WorkOrder, user) -> list[str]:
     """The actions ``user`` may take on ``order`` now (for buttons): table, role, holder and flow,
     without the guards that depend on input (reasons, archive data)."""
@@ -370,14 +363,6 @@ def available_actions(order: WorkOrder, user) -> list[str]:
 def flow_list(*, current_only: bool = True) -> QuerySet[FlowDefinition]:
     queryset = FlowDefinition.objects.all()
     return queryset.filter(is_current=True) if current_only else queryset
-
-
-def flow_steps(flow: FlowDefinition) -> list[dict]:
-    return flow.definition.get("steps", [])
-
-
-def default_dispatch_target(flow: FlowDefinition) -> str | None:
-    return flows.dispatch_holder(flow.definition)
 
 
 OA_COLUMNS = (

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from kefu.catalog.models import CategoryNode
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.customers.errors import CustomerErrorCode
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.trouble_ticket import notifications, resources, schema
 from kefu.tmf.trouble_ticket.models import TroubleTicketListener
@@ -146,7 +147,8 @@ def _subscriber(user, body: dict):
             found = scope.restrict(Subscriber.objects.all(), user).filter(number=number).first()
             if found is None:
                 raise _bad(
-                    _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number}, "unknown_subscriber"
+                    _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number},
+                    CustomerErrorCode.UNKNOWN_SUBSCRIBER,
                 )
             return found
     return None

@@ -22,6 +22,7 @@ from kefu.catalog import nodes
 from kefu.core import compiled, scope
 from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
+from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Subscriber
 from kefu.workorders import attachments, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
@@ -155,7 +156,8 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
         subscriber = _SUBSCRIBER.first(number)
         if subscriber is None or not scope.admits(subscriber, self.request.user):
             raise NotFoundError(
-                _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number}, code="unknown_subscriber"
+                _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number},
+                code=CustomerErrorCode.UNKNOWN_SUBSCRIBER,
             )
         return subscriber
 

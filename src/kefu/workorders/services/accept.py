@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +86,7 @@ def next_number(now: datetime) -> str:
 
 def _count(node: str, day) -> int | None:
     """Today's counter plus one, in one statement (PostgreSQL and SQLite both return the row)."""
+    connection = connections[router.db_for_write(OrderNumberCounter)]
     table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
