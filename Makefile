@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 KEFU_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kefu
 PYTEST_ARGS ?= -n 2 --dist loadfile
+# The unit tests run on SQLite and on PostgreSQL; the tests that start processes (marker `nodes`:
+# federation nodes, demos, several web servers; marker `e2e`: browsers) run once, on PostgreSQL.
+UNIT := not e2e and not nodes
+PROCESSES := nodes or e2e
+PROCESS_PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: demo test lint install install-test chromium clean
 
@@ -45,21 +50,25 @@ test: install-test
 	$(BIN)/kefu check
 	KEFU_DATA_DIR=var/check $(BIN)/kefu makemigrations --check --dry-run
 	KEFU_DATA_DIR=var/check $(BIN)/kefu spectacular --validate --fail-on-warn --file var/check/openapi.yaml
-	@echo "=== pytest on SQLite ==="
-	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PYTEST_ARGS) -m "not e2e"
-	@echo "=== browser and process tests (e2e) on SQLite ==="
-	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest -m e2e
+	@echo "=== unit tests on SQLite ==="
+	KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PYTEST_ARGS) -m "$(UNIT)"
 	@if $(BIN)/python -c "import psycopg, urllib.parse as u; p = u.urlparse('$(KEFU_TEST_POSTGRES_URL)'); psycopg.connect(p._replace(path='/postgres').geturl(), connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "=== pytest on PostgreSQL ($(KEFU_TEST_POSTGRES_URL)) ==="; \
-	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS) -m "not e2e" && \
-	  echo "=== browser and process tests (e2e) on PostgreSQL ===" && \
-	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest -m e2e; \
+	  echo "=== unit tests on PostgreSQL ($(KEFU_TEST_POSTGRES_URL)) ==="; \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS) -m "$(UNIT)" && \
+	  echo "=== multi-process tests (nodes, browsers) on PostgreSQL ===" && \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PROCESS_PYTEST_ARGS) -m "$(PROCESSES)"; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL): under CI that is a failure"; exit 1; \
 	else \
 	  echo; echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL)"; \
-	  echo "!!! The suite passed on SQLite only. Set KEFU_TEST_POSTGRES_URL to test PostgreSQL."; \
+	  echo "!!! The multi-process tests run on SQLite instead; the unit tests ran on SQLite only."; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "=== multi-process tests (nodes, browsers) on SQLite ===" && \
+	  KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PROCESS_PYTEST_ARGS) -m "$(PROCESSES)" && \
+	  echo && echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" && \
+	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL)" && \
+	  echo "!!! The suite passed on SQLite only. Set KEFU_TEST_POSTGRES_URL to test PostgreSQL." && \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 

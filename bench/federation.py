@@ -144,7 +144,8 @@ def main() -> None:
 
     django.setup()
     from tests.federation import xl
-    from tests.federation.nodes import drop_databases, wait_for
+    from tests.federation.nodes import drop_databases
+    from tests.waits import wait_for
 
     base = Path(os.environ.get("KEFU_DATA_DIR", ROOT / "var" / "xl")).resolve() / "bench"
     shutil.rmtree(base, ignore_errors=True)
@@ -199,7 +200,7 @@ def main() -> None:
                 url = page["next"][page["next"].index("/api/") :] if page.get("next") else None
             return len(set(numbers) & set(states)) == len(numbers)
 
-        wait_for(all_replied, timeout=1800, interval=1, what="every reply back on JS")
+        wait_for(all_replied, timeout=1800, interval=1, message="every reply back on JS")
         stop.set()
         thread.join(timeout=30)
         pool.shutdown()

@@ -1,9 +1,19 @@
-"""Fixtures shared by every test: provinces, staff of any role and scope, API clients."""
+"""Fixtures shared by every test: provinces, staff of any role and scope, API clients.
+
+How the suite is laid out (see the Makefile's ``test`` target):
+- unit tests (no marker) run on SQLite and on PostgreSQL; they build their data with the factories of
+  ``tests/factories.py`` (never with ``kefu seed``, whose data has shapes that follow ids);
+- tests that start kefu processes carry the marker ``nodes`` (federation nodes, the demos, several web
+  servers), browser tests the marker ``e2e``; both run once, on PostgreSQL. A test without either
+  marker that starts kefu fails at once (``_GuardedPopen`` below);
+- a test that waits for something polls it with ``tests.waits.wait_for``, never a fixed sleep.
+"""
 
 from __future__ import annotations
 
 import functools
 import itertools
+import subprocess
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -14,6 +24,39 @@ from kefu.core.models import City, Province, Staff
 
 PASSWORD = "correct-horse-9"
 _numbers = itertools.count(1)
+PROCESS_MARKERS = ("nodes", "e2e")  # the stages that run once, on PostgreSQL (see the Makefile)
+
+
+class _GuardedPopen(subprocess.Popen):
+    """A test that starts kefu (or a browser) belongs to the multi-process stages: it runs there once,
+    and the unit stages, run on both databases, stay fast. Starting one from a test without the
+    ``nodes`` or ``e2e`` marker fails at once, naming the test."""
+
+    unit_test: str | None = None
+
+    def __init__(self, args, *more, **options):
+        words = [str(a) for a in ([args] if isinstance(args, str | bytes) else args)]
+        starts_kefu = "kefu.cli" in words or any(w.endswith(("/kefu", "gunicorn", "chromium")) for w in words)
+        if self.unit_test and starts_kefu:
+            self.args, self.returncode = args, None  # what repr() shows in the failure
+            raise AssertionError(
+                f"{self.unit_test} starts a process ({' '.join(words)[:120]}): mark it "
+                "@pytest.mark.nodes so that it runs in the multi-process stage"
+            )
+        super().__init__(args, *more, **options)
+
+
+subprocess.Popen = _GuardedPopen
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    unit = not any(item.get_closest_marker(name) for name in PROCESS_MARKERS)
+    _GuardedPopen.unit_test = item.nodeid if unit else None
+    try:
+        return (yield)
+    finally:
+        _GuardedPopen.unit_test = None
 
 
 @functools.cache

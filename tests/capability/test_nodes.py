@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.capability.harness import call, login, start, stop
-from tests.federation.nodes import wait_for
+from tests.waits import wait_for
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.nodes, pytest.mark.django_db(transaction=False)]
 NUMBER = "13912340002"
 
 
@@ -89,7 +89,7 @@ def test_an_absent_platform_is_a_clear_unavailable_message(fed, token):
         plat.start()
     status, answer = wait_for(
         lambda: (r := _ask(fed, token, "mobile_reading", "vouchers", number=NUMBER))[0] == 200 and r,
-        what="the platform back",
+        message="the platform back",
     )
     assert answer["rows"]
 

@@ -8,10 +8,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.factories import SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,12 +29,8 @@ def _login(browser, live_server, job_number):
 
 
 def _line():
-    """A seeded JS line (its home city decides the city team the order goes to)."""
-    from kefu.customers.models import Subscriber
-
-    return (
-        Subscriber.objects.filter(home_province__code="JS").select_related("home_city").order_by("id").first()
-    )
+    """A Suzhou line (its home city decides the city team the order goes to)."""
+    return SubscriberFactory(home="3205")
 
 
 def _open_action(page, action):
@@ -46,7 +42,6 @@ def _open_action(page, action):
 
 
 def test_complaint_goes_from_hotline_through_city_team_to_archive(browser, live_server, make_staff):
-    call_command("seed", subscribers=6, province="JS", months=1, verbosity=0)
     line = _line()
     city_code, city_name = line.home_city.code, line.home_city.name
     make_staff("hotline_agent", "JS", job_number="js2001", name="王晓梅")
@@ -125,7 +120,6 @@ def test_complaint_goes_from_hotline_through_city_team_to_archive(browser, live_
 
 
 def test_overdue_order_is_urged_and_escalated_on_the_desk(browser, live_server, make_staff):
-    call_command("seed", subscribers=6, province="JS", months=1, verbosity=0)
     agent = make_staff("hotline_agent", "JS", job_number="js3001")
     back = make_staff("back_office", "JS", job_number="js3004")
     make_staff("supervisor", "JS", job_number="js3006", name="赵敏")

@@ -13,7 +13,9 @@ import urllib.request
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.waits import wait_for
+
+pytestmark = pytest.mark.nodes
 
 
 def _free_port() -> int:
@@ -66,9 +68,11 @@ def test_demo_serves_chinese_login_and_stops_on_ctrl_c(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             raise
+
     # Ctrl-C reaches the whole group and nothing of the demo keeps running
-    time.sleep(1)
-    leftovers = subprocess.run(
-        ["pgrep", "-g", str(process.pid)], capture_output=True, text=True
-    ).stdout.split()
-    assert leftovers == []
+    def leftovers() -> list[str]:
+        return subprocess.run(
+            ["pgrep", "-g", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+
+    wait_for(lambda: not leftovers(), 10, "every process of the demo's group to end")

@@ -9,10 +9,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.factories import (
+    SERVICE_PASSWORD,
+    add_marketing_history,
+    billing_catalog,
+    ensure_offers,
+    line_with_history,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,20 +32,15 @@ def _login(page, live_server, job_number):
 
 
 def _line():
-    """A local, active line that has changed its initial password, with a plan to change."""
-    from kefu.customers.models import Product, Subscriber
+    """A local, active Nanjing line with six months of history and marketing, its password changed
+    (not the initial one), a plan and another plan to change to."""
+    from kefu.customers.models import Product
 
-    line = (
-        Subscriber.objects.filter(
-            home_province__code="JS", status="active", subscriptions__product__kind="plan"
-        )
-        .select_related("customer")
-        .order_by("id")
-        .first()
-    )
-    line.password_initial = False
-    line.save()
-    current = line.subscriptions.filter(product__kind="plan", status="active").first().product
+    billing_catalog()
+    ensure_offers()
+    line = line_with_history(months=6, home="3201", password_initial=False)
+    add_marketing_history(line)
+    current = line.subscriptions.filter(product__kind="plan", status="active").get().product
     other = Product.objects.filter(kind="plan").exclude(pk=current.pk).order_by("code").first()
     return line, current, other
 
@@ -47,8 +48,6 @@ def _line():
 def test_hotline_call_pops_authenticates_queries_changes_product_and_records_it_all(
     browser, page, live_server, make_staff, api_client_for
 ):
-    call_command("seed", subscribers=4, province="JS", months=6, verbosity=0)
-    call_command("seedmarketing", verbosity=0)
     agent = make_staff("hotline_agent", "JS", job_number="js1001", name="王晓梅")
     ivr = make_staff("administrator", "JS", job_number="ivr01", name="自助语音平台")
     line, current_plan, new_plan = _line()
@@ -81,7 +80,7 @@ def test_hotline_call_pops_authenticates_queries_changes_product_and_records_it_
     _login(ivr_page, live_server, ivr.job_number)
     ivr_page.goto(live_server.url + simulator_url)
     expect(ivr_page.locator("h1")).to_have_text("模拟IVR")
-    ivr_page.get_by_test_id("ivr-digits").fill("24680" + line.number[-1])
+    ivr_page.get_by_test_id("ivr-digits").fill(SERVICE_PASSWORD)
     ivr_page.get_by_test_id("ivr-submit").click()
     expect(ivr_page.get_by_test_id("ivr-result")).to_have_text("通过")
     ivr_context.close()

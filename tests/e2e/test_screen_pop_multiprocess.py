@@ -1,7 +1,8 @@
 """VIEW-1 across processes: an agent's event stream held by one web process receives the screen pop of a
 call answered through another process — with the embedded bus (a table in the shared database) and
 with Redis. Two real `kefu serve` processes share one database: a SQLite file in a temporary data
-directory, or, when KEFU_DATABASE_URL points at PostgreSQL, a scratch database this test creates."""
+directory, or, when KEFU_DATABASE_URL points at PostgreSQL, a scratch database this test creates (both
+copies of the migrated template the node tests share)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,13 @@ import urllib.parse
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.federation.nodes import migrated_database
+from tests.waits import wait_for
+
+pytestmark = pytest.mark.nodes
 
 KEFU = [sys.executable, "-m", "kefu.cli"]
 SETUP = """
@@ -42,35 +47,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _scratch_postgres(url: str):
-    """Create a scratch database next to the one KEFU_DATABASE_URL names; answer its URL and a dropper."""
-    import psycopg
-
-    parsed = urllib.parse.urlparse(url)
+def _scratch_postgres(tmp_path: Path):
+    """A migrated scratch database next to the one KEFU_DATABASE_URL names; answer its URL and a dropper."""
     name = f"kefu_mp_{uuid.uuid4().hex[:10]}"
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    url = migrated_database(tmp_path, tmp_path, name)
 
     def drop():
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with psycopg.connect(
+            urllib.parse.urlparse(url)._replace(path="/postgres").geturl(), autocommit=True
+        ) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    return parsed._replace(path=f"/{name}").geturl(), drop
+    return url, drop
 
 
-def _wait_up(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "a web process stopped while starting"
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"the web process on port {port} did not come up")
+def _healthy(port: int, process: subprocess.Popen) -> bool:
+    assert process.poll() is None, "a web process stopped while starting"
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
 
 
 def _listen(port: int, session: str, events: queue.Queue, opened: threading.Event) -> None:
@@ -79,6 +77,13 @@ def _listen(port: int, session: str, events: queue.Queue, opened: threading.Even
     connection.request("GET", "/telephony/events", headers={"Cookie": f"sessionid={session}"})
     response = connection.getresponse()
     assert response.status == 200
+    # The stream subscribes to the bus before it sends its first line ("retry: …"): once that line is
+    # here, whatever is published reaches this stream. (The raw stream also holds chunk-size lines.)
+    for line in iter(response.fp.readline, b""):
+        if line.startswith(b"retry: "):
+            break
+    else:
+        return  # the stream ended before its first line: ``opened`` stays unset
     opened.set()
     name = None
     while True:
@@ -101,12 +106,12 @@ def test_screen_pop_reaches_the_agent_on_another_process(tmp_path: Path, bus: st
     drop = None
     database_url = os.environ.get("KEFU_DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
-        env["KEFU_DATABASE_URL"], drop = _scratch_postgres(database_url)
-    else:
-        env.pop("KEFU_DATABASE_URL", None)  # the embedded default: one SQLite file in tmp_path
+        env["KEFU_DATABASE_URL"], drop = _scratch_postgres(tmp_path)
+    else:  # the embedded default: one SQLite file in tmp_path, a copy of the migrated template
+        env.pop("KEFU_DATABASE_URL", None)
+        migrated_database(tmp_path, tmp_path, "")
     servers = []
     try:
-        subprocess.run([*KEFU, "migrate", "-v0"], env=env, check=True, timeout=300)
         setup = subprocess.run(
             [*KEFU, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True, timeout=120
         )
@@ -122,15 +127,14 @@ def test_screen_pop_reaches_the_agent_on_another_process(tmp_path: Path, bus: st
                 )
             )
         for port, server in zip(ports, servers, strict=True):
-            _wait_up(port, server)
+            wait_for(lambda: _healthy(port, server), 60, f"the web process on port {port} to come up")  # noqa: B023
 
         events: queue.Queue = queue.Queue()
         opened = threading.Event()
         threading.Thread(
             target=_listen, args=(ports[0], values["SESSION"], events, opened), daemon=True
         ).start()
-        assert opened.wait(10), "the event stream did not open"
-        time.sleep(0.5)  # the stream subscribes when it starts; let it settle before the call
+        assert opened.wait(10), "the event stream did not open (or sent no first line)"
 
         connection = http.client.HTTPConnection("127.0.0.1", ports[1], timeout=30)
         body = {"call_id": "MP-1", "calling_number": "13900000000", "agent_job_number": "mp1001"}

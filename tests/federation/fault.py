@@ -18,6 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tests.federation import xl
+from tests.waits import wait_for
+
+ROUND_PAUSE = 0.3  # seconds between two rounds of the driver
 
 INSPECT = r"""
 import json
@@ -112,8 +115,7 @@ class Driver:
         for f in futures:
             f.result()
         got = self.states()
-        if got is None:
-            time.sleep(0.5)
+        if got is None:  # a node is down: try again next round
             return False
         js, sims = got
         steps = []
@@ -135,8 +137,6 @@ class Driver:
         done = len(self.numbers) == self.n and all(
             js.get(n) == "archived" and sims.get(n) == "archived" for n in self.numbers.values()
         )
-        if not steps and not done:
-            time.sleep(0.3)
         return done
 
     def _try_step(self, step):
@@ -153,10 +153,7 @@ class Driver:
                 self.errors += 1
 
     def run(self, *, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while not self.round():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"orders not all archived within {timeout} s")
+        wait_for(self.round, timeout, f"all {self.n} orders archived on JS and SIMS", interval=ROUND_PAUSE)
 
 
 def killer(
@@ -171,7 +168,7 @@ def killer(
             node = fed[code]
             xl.kill(node)
             report.kills.append(code)
-            time.sleep(rng.uniform(0.2, 1.5))
+            stop.wait(rng.uniform(0.2, 1.5))  # down a random while: the fault itself, not a wait
             node.start()
 
     thread = threading.Thread(target=run, name="killer", daemon=True)
@@ -189,13 +186,15 @@ def run(
     thread = killer(fed, stop, report, seed=seed) if kill else None
     started = time.monotonic()
     try:
-        # the killing stops once most orders have passed the hub at least once
-        deadline = time.monotonic() + timeout
-        while not driver.round():
+
+        def archived() -> bool:
+            done = driver.round()
+            # the killing stops once most orders have passed the hub at least once
             if thread is not None and not stop.is_set() and len(report.kills) >= max(4, n // 100):
                 stop.set()
-            if time.monotonic() > deadline:
-                raise AssertionError(f"orders not all archived within {timeout} s")
+            return done
+
+        wait_for(archived, timeout, f"all {n} orders archived on JS and SIMS", interval=ROUND_PAUSE)
     finally:
         stop.set()
         if thread is not None:

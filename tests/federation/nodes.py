@@ -2,12 +2,14 @@
 (`kefu serve --workers 1`) and delivery worker (`kefu federation deliver`), wired by a peers file.
 
 SQLite locally (one file per node under KEFU_DATA_DIR, default var/fed); separate PostgreSQL databases
-(kefu_fed_<run>_<code>) when KEFU_DATABASE_URL is PostgreSQL. The schema is migrated once into a
-template and copied per node, then each node still runs `kefu migrate` (a no-op) before serving.
+(kefu_fed_<run>_<code>) when KEFU_DATABASE_URL is PostgreSQL. The schema is migrated once per test
+process into a template that every federation of the process copies per node: a node's database is
+migrated before the node first starts, so starting (and restarting) it only serves.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -17,7 +19,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from kefu.federation.envelope import encode, envelope, sign
+from tests.waits import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 KEFU = [sys.executable, "-m", "kefu.cli"]
@@ -118,7 +120,6 @@ class Node:
         return json.loads(found[-1])
 
     def start(self, *, worker: bool = True) -> Node:
-        self.kefu("migrate", "-v0")
         log = open(self.home / "serve.log", "ab")  # noqa: SIM115 - kept open while the node runs
         self.procs.append(
             subprocess.Popen(
@@ -149,18 +150,20 @@ class Node:
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def ready() -> bool:
             for proc in self.procs:
                 if proc.poll() is not None:
                     raise AssertionError(f"node {self.code} exited:\n{self.logs()}")
             try:
                 with urllib.request.urlopen(self.url + "/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        return
+                    return response.status == 200
             except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"node {self.code} not ready in {timeout} s:\n{self.logs()}")
+                return False
+
+        try:
+            wait_for(ready, timeout, f"node {self.code} to answer /readyz")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.logs()}") from None
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -256,32 +259,43 @@ class Federation:
             node.stop()
 
 
-def wait_for(predicate, *, timeout: float = 60, interval: float = 0.3, what: str = "condition"):
-    """Poll until ``predicate()`` is truthy (returns it); fail after a generous timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(interval)
+_templates: dict[str | None, str] = {}  # per test process: database URL (or None: SQLite) -> template
 
 
-def _template(base: Path, pg: str | None, run: str, prefix: str = "fed") -> Path | None:
-    """Migrate an empty database once; nodes start from copies of it."""
-    home = base / "template"
-    home.mkdir(parents=True, exist_ok=True)
+def _template(base: Path, pg: str | None) -> str:
+    """A database migrated once per test process, that every node starts from: on PostgreSQL the name
+    of a template database (dropped when the process ends), on SQLite the path of a migrated file.
+    Migrating is the slow part of a node's start; the federations of one process share it."""
+    if pg in _templates:
+        return _templates[pg]
     if pg:
-        name = f"kefu_{prefix}_{run}_template"
+        name = f"kefu_template_{os.getpid()}_{secrets.token_hex(3)}"
         _pg_admin(pg, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-        url = _with_db(pg, name)
+        url, template = _with_db(pg, name), name
+        atexit.register(_pg_admin, pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
-        url = f"sqlite:///{home / 'kefu.sqlite3'}"
+        home = base / "template"
+        home.mkdir(parents=True, exist_ok=True)
+        url, template = f"sqlite:///{home / 'kefu.sqlite3'}", str(home / "kefu.sqlite3")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
-    env.update(KEFU_DATA_DIR=str(home), KEFU_DATABASE_URL=url, KEFU_SECRET_KEY="template-" + "x" * 40)
+    env.update(
+        KEFU_DATA_DIR=str(base / "template"), KEFU_DATABASE_URL=url, KEFU_SECRET_KEY="template-" + "x" * 40
+    )
     subprocess.run([*KEFU, "migrate", "-v0"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
-    return None if pg else home / "kefu.sqlite3"
+    _templates[pg] = template
+    return template
+
+
+def migrated_database(base: Path, home: Path, name: str) -> str:
+    """The URL of a new, migrated database for one node (a copy of this process's template): on
+    PostgreSQL the database ``name`` next to KEFU_DATABASE_URL's, else ``home``/kefu.sqlite3."""
+    pg = postgres_url()
+    template = _template(base, pg)
+    if pg:
+        _pg_admin(pg, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return _with_db(pg, name)
+    shutil.copy(template, home / "kefu.sqlite3")
+    return f"sqlite:///{home / 'kefu.sqlite3'}"
 
 
 def start_federation(
@@ -290,8 +304,6 @@ def start_federation(
     """Start nodes ``{code: role}`` under ``base``; every pair of nodes shares a fresh key. PostgreSQL
     databases are named ``kefu_<prefix>_<run>_<code>``."""
     run = secrets.token_hex(3)
-    pg = postgres_url()
-    template = _template(base, pg, run, prefix)
     codes = list(spec)
     keys = {frozenset((a, b)): secrets.token_urlsafe(24) for a in codes for b in codes if a < b}
     ports = {code: free_port() for code in codes}
@@ -311,17 +323,7 @@ def start_federation(
                 ]
         peers_file = home / "peers.toml"
         peers_file.write_text("\n".join(lines))
-        if pg:
-            name = f"kefu_{prefix}_{run}_{code.lower()}"
-            _pg_admin(
-                pg,
-                f'DROP DATABASE IF EXISTS "{name}"',
-                f'CREATE DATABASE "{name}" TEMPLATE "kefu_{prefix}_{run}_template"',
-            )
-            url = _with_db(pg, name)
-        else:
-            shutil.copy(template, home / "kefu.sqlite3")
-            url = f"sqlite:///{home / 'kefu.sqlite3'}"
+        url = migrated_database(base, home, f"kefu_{prefix}_{run}_{code.lower()}")
         nodes[code] = Node(
             code=code, role=role, port=ports[code], home=home, database_url=url, peers_file=peers_file
         )
@@ -342,5 +344,4 @@ def drop_databases(federation: Federation) -> None:
         return
     prefix = f"kefu_{federation.prefix}_{federation.run}"
     names = [f"{prefix}_{code.lower()}" for code in federation.nodes]
-    names.append(f"{prefix}_template")
     _pg_admin(pg, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))

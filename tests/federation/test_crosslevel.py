@@ -8,9 +8,10 @@ import pytest
 
 from tests.federation import xl
 from tests.federation.conftest import _base
-from tests.federation.nodes import drop_databases, wait_for
+from tests.federation.nodes import drop_databases
+from tests.waits import wait_for
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.nodes, pytest.mark.django_db(transaction=False)]
 
 
 @pytest.fixture(scope="module")
@@ -121,12 +122,12 @@ def test_urge_and_interim_comments_travel_both_ways(fed, desks):
     desks.wait_state(number, sims="dispatched")
     desks.js_act(number, "urge", {"comment": "用户再次来电催促"}, api=desks.agent)
     desks.js_act(number, "comment", {"comment": "用户补充：扣费时间为3月1日"})
-    wait_for(lambda: desks.sp_order(number)["urge_count"] == 1, what="the urge on SIMS")
+    wait_for(lambda: desks.sp_order(number)["urge_count"] == 1, message="the urge on SIMS")
     desks.sp_act(number, "receive")
     desks.sp_act(number, "comment", "请提供用户订购时间")
     desks.hub.post(f"/api/v1/hub-orders/{number}/urge", {"to": "target", "comment": "枢纽催办"})
     desks.hub.post(f"/api/v1/hub-orders/{number}/comment", {"to": "origin", "comment": "枢纽提示：已催SP"})
-    wait_for(lambda: desks.sp_order(number)["urge_count"] == 2, what="the hub's urge on SIMS")
+    wait_for(lambda: desks.sp_order(number)["urge_count"] == 2, message="the hub's urge on SIMS")
     sims_comments = [e["comment"] for e in desks.sp_order(number)["events"] if e["action"] == "comment"]
     assert any("3月1日" in c for c in sims_comments)
 
@@ -134,8 +135,8 @@ def test_urge_and_interim_comments_travel_both_ways(fed, desks):
         events = desks.back.get(f"/api/v1/work-orders/{number}")["events"]
         return [e["comment"] for e in events if e["action"] == "comment"]
 
-    wait_for(lambda: any("订购时间" in c for c in js_comments()), what="the SP's comment on JS")
-    wait_for(lambda: any("已催SP" in c for c in js_comments()), what="the hub's comment on JS")
+    wait_for(lambda: any("订购时间" in c for c in js_comments()), message="the SP's comment on JS")
+    wait_for(lambda: any("已催SP" in c for c in js_comments()), message="the hub's comment on JS")
     assert desks.hub_order(number)["urge_count"] == 2
 
 
@@ -165,7 +166,7 @@ def test_cross_region_complaint_goes_to_the_target_province_and_back(fed, desks)
         links = desks.zj_back.get("/api/v1/work-orders?state=dispatched&page_size=100")["results"]
         return next((o["number"] for o in links if "异地投诉" in o["title"]), None)
 
-    local = wait_for(zj_order, what="the order on ZJ")
+    local = wait_for(zj_order, message="the order on ZJ")
     desks.zj_back.post(f"/api/v1/work-orders/{local}/receive", {})
     desks.wait_state(number, js="processing", hub="processing")
     desks.zj_back.post(f"/api/v1/work-orders/{local}/process", {"comment": "已调取营业厅录像"})
@@ -175,7 +176,7 @@ def test_cross_region_complaint_goes_to_the_target_province_and_back(fed, desks)
     desks.archive(number)
     desks.wait_state(number, js="archived", hub="archived")
     wait_for(lambda: desks.zj_back.get(f"/api/v1/work-orders/{local}")["state"] == "archived",
-             what="the ZJ copy archived")  # fmt: skip
+             message="the ZJ copy archived")  # fmt: skip
     link = desks.zj_back.get(f"/api/v1/crosslevel/{local}")
     assert link["number"] == number and link["role"] == "target"
     xl.quiet(fed)

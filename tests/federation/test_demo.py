@@ -11,8 +11,12 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from tests.federation.conftest import _base
 from tests.federation.nodes import ROOT
+
+pytestmark = pytest.mark.nodes
 
 
 def _five_free_ports() -> int:

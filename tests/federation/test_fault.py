@@ -14,7 +14,7 @@ from tests.federation import fault, xl
 from tests.federation.conftest import _base
 from tests.federation.nodes import drop_databases
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.nodes, pytest.mark.django_db(transaction=False)]
 
 ORDERS = int(os.environ.get("KEFU_FAULT_ORDERS", "100"))
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.federation.nodes import wait_for
+from tests.waits import wait_for
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.nodes, pytest.mark.django_db(transaction=False)]
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -36,12 +36,13 @@ def test_ping_through_both_outboxes_is_applied_once_each_way(federation):
     out = js.kefu("federation", "ping", "HUB", "--outbox", "--no-wait").stdout
     ping_id = out.split()[-1]
     pong = wait_for(
-        lambda: [m for m in js.inbox("pong") if m["payload"]["ping_id"] == ping_id], what="the pong on JS"
+        lambda: [m for m in js.inbox("pong") if m["payload"]["ping_id"] == ping_id], message="the pong on JS"
     )
     assert len(pong) == 1
     assert [m["id"] for m in hub.inbox("ping")].count(ping_id) == 1
     wait_for(
-        lambda: js.status()["HUB"]["pending"] == 0 and hub.status()["JS"]["pending"] == 0, what="empty queues"
+        lambda: js.status()["HUB"]["pending"] == 0 and hub.status()["JS"]["pending"] == 0,
+        message="empty queues",
     )
     assert js.status()["HUB"]["dead"] == 0
 
@@ -147,7 +148,7 @@ def test_out_of_order_message_waits_for_its_predecessor(federation):
         lambda: (
             (p := [m for m in federation["JS"].inbox("pong") if m["order"] == order]) and len(p) == 2 and p
         ),
-        what="both pongs on JS",
+        message="both pongs on JS",
     )
     assert [m["payload"]["ping_seq"] for m in sorted(pongs, key=lambda m: m["seq"])] == [1, 2]
     # a copy of seq 1 is a duplicate; another message claiming seq 1 is a conflict
@@ -166,7 +167,9 @@ def test_peer_down_then_back_loses_nothing(federation):
         ids = [
             js.kefu("federation", "ping", "ZJ", "--outbox", "--no-wait").stdout.split()[-1] for _ in range(3)
         ]
-        status = wait_for(lambda: (s := js.status()["ZJ"]) and s["last_error"] and s, what="a delivery error")
+        status = wait_for(
+            lambda: (s := js.status()["ZJ"]) and s["last_error"] and s, message="a delivery error"
+        )
         assert status["pending"] == 3
         assert "unreachable" in status["last_error"]
         echo = js.kefu("federation", "ping", "ZJ", check=False)
@@ -175,11 +178,12 @@ def test_peer_down_then_back_loses_nothing(federation):
         zj.start()
     # "pending" leaves out rows a delivery round has claimed and is sending right now, so wait for the
     # pings themselves to be applied on ZJ, then for the queue to drain
-    wait_for(lambda: set(ids) <= {m["id"] for m in zj.inbox("ping")}, what="every ping applied on ZJ")
-    wait_for(lambda: js.status()["ZJ"]["pending"] == 0, what="JS's queue for ZJ to drain")
+    wait_for(lambda: set(ids) <= {m["id"] for m in zj.inbox("ping")}, message="every ping applied on ZJ")
+    wait_for(lambda: js.status()["ZJ"]["pending"] == 0, message="JS's queue for ZJ to drain")
     received = [m["id"] for m in zj.inbox("ping")]
     assert all(received.count(i) == 1 for i in ids)
     wait_for(
-        lambda: {m["payload"]["ping_id"] for m in js.inbox("pong")} >= set(ids), what="every pong back on JS"
+        lambda: {m["payload"]["ping_id"] for m in js.inbox("pong")} >= set(ids),
+        message="every pong back on JS",
     )
     assert js.status()["ZJ"]["dead"] == 0

@@ -7,13 +7,13 @@ import json
 import os
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.federation.nodes import Federation, Node, drop_databases, start_federation, wait_for
+from tests.federation.nodes import Federation, Node, drop_databases, start_federation
+from tests.waits import wait_for
 
 PASSWORD = "kefu-demo"
 SPEC = {"HUB": "hub", "JS": "province", "ZJ": "province", "SIMS": "sims"}
@@ -75,8 +75,6 @@ def setup_nodes(fed: Federation) -> None:
 def start(base: Path) -> Federation:
     fed = start_federation(base, SPEC, prefix="xl", start=False)
     try:
-        for node in fed.nodes.values():
-            node.kefu("migrate", "-v0")
         setup_nodes(fed)
         for node in fed.nodes.values():
             node.start()
@@ -175,7 +173,7 @@ class Desks:
                 return False
             return True
 
-        wait_for(ok, timeout=timeout, what=f"{number}: JS={js} HUB={hub} SIMS={sims}")
+        wait_for(ok, timeout=timeout, message=f"{number}: JS={js} HUB={hub} SIMS={sims}")
 
     def sp_act(self, number: str, action: str, comment: str = "") -> dict:
         return self.sp.post(f"/api/v1/sp-orders/{number}/{action}", {"comment": comment})
@@ -198,5 +196,4 @@ def quiet(fed: Federation, *, timeout: float = 120) -> None:
                     return False
         return True
 
-    wait_for(empty, timeout=timeout, interval=0.5, what="empty queues on every node")
-    time.sleep(0)
+    wait_for(empty, timeout=timeout, interval=0.5, message="empty queues on every node")

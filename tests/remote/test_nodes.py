@@ -8,7 +8,7 @@ import pytest
 
 from tests.capability.harness import call, login, start, stop
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.nodes, pytest.mark.django_db(transaction=False)]
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +16,6 @@ def fed(tmp_path_factory):
     fed = start(tmp_path_factory, {"HUB": "hub", "JS": "province", "ZJ": "province"},
                 env={"JS": {"KEFU_CAPABILITY_TIMEOUT": "4"}})  # fmt: skip
     try:
-        # ten lines: some are fixed lines, and the queries need a mobile one
-        fed["ZJ"].kefu("seed", "--subscribers", "10", "--province", "ZJ", "--months", "2")
         yield fed
     finally:
         stop(fed)
@@ -25,16 +23,12 @@ def fed(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def zj_number(fed):
-    """A ZJ mobile line: the seed also makes fixed lines (``0579…``, twelve digits), which the remote
-    query refuses as numbers — which kind comes first by id differs from run to run."""
-    found = fed["ZJ"].shell_value(
-        "import re\n"
-        "from kefu.customers.models import Subscriber\n"
-        "lines = Subscriber.objects.filter(home_province__code='ZJ').order_by('id').values_list('number', flat=True)\n"
-        "value = [[n for n in lines if re.fullmatch(r'1\\d{10}', n)][:1], list(lines[:20])]"
+    """A Hangzhou mobile line with two months of bills, payments and points, built by the test
+    factories inside the ZJ node (its ``kefu shell`` runs from the checkout, so ``tests`` imports)."""
+    return fed["ZJ"].shell_value(
+        "from tests.factories import line_with_history\n"
+        "value = line_with_history(months=2, home='3301').number"
     )
-    assert found[0], f"ZJ holds no mobile line after its seed; its lines: {found[1]}"
-    return found[0][0]
 
 
 def _ask(fed, token, number, what):

@@ -10,9 +10,9 @@ import pytest
 
 from kefu.spquality import fileformat
 from tests.capability.harness import start, stop
-from tests.federation.nodes import wait_for
+from tests.waits import wait_for
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.nodes, pytest.mark.django_db(transaction=False)]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_province_file_reaches_the_hub_and_sims(fed):
     national = wait_for(
         lambda: _py(sims, "import json; from kefu.spquality.models import NationalFigure; "
                           f"print(json.dumps(sorted([n.sp_code, n.provinces] for n in NationalFigure.objects.filter(month='{month}-01'))))"),
-        what="national figures on SIMS",
+        message="national figures on SIMS",
     )  # fmt: skip
     assert len(national) == 5 and {p for _c, p in national} == {"JS"}
 
