@@ -41,6 +41,7 @@ lint: install-test
 
 test: install-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/kefu check
 	KEFU_DATA_DIR=var/check $(BIN)/kefu makemigrations --check --dry-run
 	KEFU_DATA_DIR=var/check $(BIN)/kefu spectacular --validate --fail-on-warn --file var/check/openapi.yaml

@@ -180,7 +180,7 @@ def test_out_of_scope_is_404(zj_line, js_agent, api_client_for):
     assert _post(client, zj_line.number, action="order", product="X").status_code == 404
 
 
-def test_products_by_kind(seeded, js_agent, api_client_for):
+def test_products_by_kind(catalog, js_agent, api_client_for):
     client = api_client_for(js_agent)
     every = client.get("/api/v1/products").json()
     plans = client.get("/api/v1/products", {"kind": "plan"}).json()

@@ -98,6 +98,6 @@ def test_the_platform_keeps_a_log_of_the_requests(fed, token):
     """ORG-3: the platform logs what the hub asked (its read-only page lists it)."""
     _ask(fed, token, "mobile_payment", "account_balance", number=NUMBER)
     _ask(fed, token, "mobile_game", "blacklist_add", number=NUMBER)
-    out = fed["PLAT"].kefu("shell", "-c", "from kefu.platform.models import PlatformRequest as R; "
-                                          "print(sorted({r.query for r in R.objects.all()}))").stdout  # fmt: skip
+    out = fed["PLAT"].kefu("shell", "-c", "from kefu.platform.models import PlatformRequest; "
+                                          "print(sorted({r.query for r in PlatformRequest.objects.all()}))").stdout  # fmt: skip
     assert "account_balance" in out and "blacklist_add" in out

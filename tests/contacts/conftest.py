@@ -1,26 +1,18 @@
 import pytest
-from django.core.management import call_command
+
+from tests.factories import SubscriberFactory
 
 
 @pytest.fixture
-def seeded(db):
-    """A few subscribers in JS and ZJ, from the real seed command."""
-    call_command("seed", subscribers=3, province="JS", months=1, verbosity=0)
-    call_command("seed", subscribers=3, province="ZJ", months=1, verbosity=0)
+def js_subscriber(db):
+    """A Nanjing line."""
+    return SubscriberFactory(home="3201")
 
 
 @pytest.fixture
-def js_subscriber(seeded):
-    from kefu.customers.models import Subscriber
-
-    return Subscriber.objects.filter(home_province__code="JS").order_by("id").first()
-
-
-@pytest.fixture
-def zj_subscriber(seeded):
-    from kefu.customers.models import Subscriber
-
-    return Subscriber.objects.filter(home_province__code="ZJ").order_by("id").first()
+def zj_subscriber(db):
+    """A Hangzhou line (out of a JS agent's scope)."""
+    return SubscriberFactory(home="3301")
 
 
 @pytest.fixture

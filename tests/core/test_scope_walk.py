@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.urls import get_resolver
 
 from kefu.core import audit, scope
 from kefu.core.models import Staff
 from tests.core.urlwalk import api_routes, ui_routes
+from tests.factories import billing_catalog, line_with_history
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 DENIED = {403, 404, 405}
@@ -28,17 +28,15 @@ def _routes():
 @pytest.fixture
 def world(db, make_staff):
     """JS and ZJ data of every kind; returns the JS administrator who probes and the ZJ markers."""
-    for province in ("ZJ", "JS"):
-        call_command("seed", subscribers=4, province=province, months=1, verbosity=0)
+    billing_catalog()
+    zj_subscriber = line_with_history(months=2, home="3301")
+    js_subscriber = line_with_history(months=2, home="3201")
     zj_staff = make_staff("back_office", "ZJ")
     audit.record(actor=zj_staff, action="test.zj_write", obj=zj_staff)
     js_admin = make_staff("administrator", "JS", is_staff=True)
     audit.record(actor=js_admin, action="test.js_write", obj=js_admin)
     from kefu.contacts import services as contacts
-    from kefu.customers.models import Subscriber
 
-    zj_subscriber = Subscriber.objects.filter(home_province__code="ZJ").first()
-    js_subscriber = Subscriber.objects.filter(home_province__code="JS").first()
     zj_contact = None
     for actor, subscriber in ((zj_staff, zj_subscriber), (js_admin, js_subscriber)):
         contact = contacts.contact_create(

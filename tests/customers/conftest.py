@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from django.contrib.auth.hashers import make_password
 
 from kefu.core.choices import CustomerLevel, NetworkType
-from kefu.core.models import City
-from kefu.customers.choices import Brand, CustomerType, IdType, PayMethod
-from kefu.customers.models import Account, Customer, Subscriber
+from kefu.customers.choices import Brand, CustomerType
+from kefu.customers.models import Subscriber
+from tests.factories import SERVICE_PASSWORD, CustomerFactory, SubscriberFactory
 
-SERVICE_PASSWORD = "802413"
-_serial = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def password_hash():
-    return make_password(SERVICE_PASSWORD)
+__all__ = ["SERVICE_PASSWORD"]
 
 
 @pytest.fixture
-def make_subscriber(db, password_hash):
-    """make_subscriber(city="3201", **fields) -> Subscriber with service password SERVICE_PASSWORD."""
+def make_subscriber(db):
+    """make_subscriber(city="3201", **fields) -> Subscriber with service password SERVICE_PASSWORD,
+    still the initial one (AUTH-6), whose customer is 王建国 with ID number 32010219800101123X."""
 
     def make(
         city: str = "3201",
@@ -36,31 +28,18 @@ def make_subscriber(db, password_hash):
         id_number: str = "32010219800101123X",
         **fields,
     ) -> Subscriber:
-        home = City.objects.select_related("province").get(code=city)
-        customer = Customer.objects.create(
+        customer = CustomerFactory(
+            home=city,
             name=fields.pop("customer_name", "王建国"),
             customer_type=customer_type,
-            id_type=IdType.RESIDENT_ID,
             id_number=id_number,
             level=level,
-            province=home.province,
-            city=home,
         )
-        account = Account.objects.create(customer=customer, pay_method=PayMethod.POSTPAID_CASH)
-        subscriber = Subscriber(
-            number=number or f"139{next(_serial):08d}",
-            customer=customer,
-            account=account,
-            user_name=customer.name,
-            brand=brand,
-            network_type=network_type,
-            level=level,
-            home_province=home.province,
-            home_city=home,
-            **fields,
+        if number is not None:
+            fields["number"] = number
+        fields.setdefault("password_initial", True)
+        return SubscriberFactory(
+            home=city, customer=customer, level=level, brand=brand, network_type=network_type, **fields
         )
-        subscriber.service_password = password_hash
-        subscriber.save()
-        return subscriber
 
     return make

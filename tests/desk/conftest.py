@@ -1,24 +1,21 @@
 import pytest
-from django.core.management import call_command
+
+from tests.factories import add_marketing_history, ensure_offers, line_with_history
 
 
 @pytest.fixture
-def seeded(db):
-    """A few subscribers in JS and ZJ from the real seed commands, with marketing history and offers."""
-    call_command("seed", subscribers=3, province="JS", months=6, verbosity=0)
-    call_command("seed", subscribers=2, province="ZJ", months=6, verbosity=0)
-    call_command("seedmarketing", verbosity=0)
+def js_line(db):
+    """A Nanjing 全球通 line with six months of bills, payments and points, recent calls and usage,
+    a retention and two marketing contacts; the offers catalogue exists."""
+    line = line_with_history(months=6, home="3201")
+    add_marketing_history(line)
+    ensure_offers()
+    return line
 
 
 @pytest.fixture
-def js_line(seeded):
-    from kefu.customers.models import Subscriber
-
-    return Subscriber.objects.filter(home_province__code="JS").order_by("id").first()
-
-
-@pytest.fixture
-def zj_line(seeded):
-    from kefu.customers.models import Subscriber
-
-    return Subscriber.objects.filter(home_province__code="ZJ").order_by("id").first()
+def zj_line(db):
+    """A Hangzhou line with the same history (out of a JS agent's scope)."""
+    line = line_with_history(months=6, home="3301")
+    add_marketing_history(line)
+    return line

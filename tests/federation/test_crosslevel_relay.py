@@ -11,8 +11,7 @@ import pytest
 
 from kefu.catalog.models import CategoryNode, ResponsibilityCause
 from kefu.core.models import OutboxMessage
-from kefu.crosslevel import messages as m
-from kefu.crosslevel import relay, services
+from kefu.crosslevel import messages, relay, services
 from kefu.crosslevel.models import CrossLink
 from kefu.federation.envelope import Message
 from kefu.workorders import services as wo
@@ -41,8 +40,10 @@ def sent(peer="HUB"):
 
 
 def from_hub(number, action, comment="", data=None):
-    body = m.payload(number=number, action=action, node="SIMS", actor="sp01", comment=comment, data=data)
-    return Message(id=str(uuid.uuid4()), type=m.type_of(action), sender="HUB", receiver="JS", payload=body,
+    body = messages.payload(
+        number=number, action=action, node="SIMS", actor="sp01", comment=comment, data=data
+    )
+    return Message(id=str(uuid.uuid4()), type=messages.type_of(action), sender="HUB", receiver="JS", payload=body,
                    order=number, seq=1, sender_role="hub")  # fmt: skip
 
 
@@ -72,9 +73,10 @@ def test_hub_messages_apply_through_the_engine_and_are_not_echoed(peers_file, st
     order = accept(staff, category)
     services.order_send_to_hub(actor=staff["back"], number=order.number, target="SIMS", sp_code="SP901234")
     relay.relay_pending()
-    assert services.apply(from_hub(order.number, m.RECEIVE))["state"] == "processing"
-    assert services.apply(from_hub(order.number, m.REPLY, "已退订"))["state"] == "replied"
-    skipped = services.apply(from_hub(order.number, m.RECEIVE))  # no longer fits: recorded, not refused
+    assert services.apply(from_hub(order.number, messages.RECEIVE))["state"] == "processing"
+    assert services.apply(from_hub(order.number, messages.REPLY, "已退订"))["state"] == "replied"
+    # no longer fits: recorded, not refused
+    skipped = services.apply(from_hub(order.number, messages.RECEIVE))
     assert skipped["applied"] is False
     relay.relay_pending()
     assert sent() == [("workorder.dispatch", 1)]
@@ -89,7 +91,7 @@ def test_hub_messages_apply_through_the_engine_and_are_not_echoed(peers_file, st
 
 def test_messages_from_a_province_are_refused_on_a_province(peers_file, staff, category):
     order = accept(staff, category)
-    message = from_hub(order.number, m.RECEIVE)
+    message = from_hub(order.number, messages.RECEIVE)
     message = Message(**{**message.__dict__, "sender": "ZJ", "sender_role": "province"})
     with pytest.raises(services.CrossLevelError):
         services.apply(message)
@@ -111,7 +113,7 @@ def test_a_cross_region_order_is_accepted_and_dispatched_to_the_centre(peers_fil
     dispatched to the province centre, linked to the origin's number."""
     order = {"number": "ZJ20261122000001", "kind": "complaint", "title": "异地投诉", "origin": "ZJ",
              "category": "monternet_sms-0001", "contact_number": "13957100001"}  # fmt: skip
-    message = from_hub("ZJ20261122000001", m.DISPATCH, "请处理", {"target": "JS", "sp_code": ""})
+    message = from_hub("ZJ20261122000001", messages.DISPATCH, "请处理", {"target": "JS", "sp_code": ""})
     message.payload["order"] = order
     result = services.apply(message)
     link = CrossLink.objects.select_related("order").get(number="ZJ20261122000001")

@@ -508,7 +508,7 @@ def test_keys_never_appear_in_reprs(node):
 def test_role_desk_shows_only_the_roles_pages(role, db, make_staff, client, peers_file, settings):
     """ORG-2/ORG-3: a hub/SIMS/platform node serves its own desk at / and no province screen or API."""
     settings.KEFU_ROLE = role
-    urlconf = f"kefu.federation.urlconfs.{role}"
+    urlconf = f"kefu.urls.{role}"
     staff = make_staff("administrator", None, is_staff=True)
     with override_settings(ROOT_URLCONF=urlconf):
         client.force_login(staff)

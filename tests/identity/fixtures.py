@@ -1,12 +1,13 @@
-"""Fixtures shared by the identity, queries, acceptance and notify tests: seeded lines with a known
-service password, answered calls, and small helpers."""
+"""Fixtures shared by the identity, queries, acceptance and notify tests: lines (built by factories)
+with a known service password, answered calls, and small helpers."""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
-from django.core.management import call_command
+
+from tests.factories import billing_catalog, line_with_history
 
 KNOWN = "739184"  # the service password the tests set; searched for everywhere by the leak test
 WRONG = "520931"
@@ -14,46 +15,35 @@ _calls = itertools.count(1)
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed", subscribers=3, province="JS", months=2, verbosity=0)
-    call_command("seed", subscribers=3, province="ZJ", months=2, verbosity=0)
-
-
-def _open_js_lines():
-    """Seeded JS lines that are not closed (a closed line's plan has ended; which seeded lines are
-    closed follows their ids, and PostgreSQL's ids differ from run to run)."""
-    from kefu.customers.models import Subscriber
-
-    return Subscriber.objects.filter(home_province__code="JS").exclude(status="closed").order_by("id")
+def catalog(db):
+    """The billing catalog's products (plans, VAS, Monternet), for ordering and listing products."""
+    billing_catalog()
 
 
 def _with_known_password(subscriber):
     from kefu.customers.services import subscriber_set_service_password
 
     subscriber_set_service_password(actor=None, number=subscriber.number, password=KNOWN)
-    type(subscriber).objects.filter(pk=subscriber.pk).update(status="active")
     subscriber.refresh_from_db()
     return subscriber
 
 
 @pytest.fixture
-def line(seeded):
-    """A JS line (Nanjing or another JS city) whose service password is KNOWN (not initial)."""
-
-    return _with_known_password(_open_js_lines().first())
-
-
-@pytest.fixture
-def other_line(seeded):
-
-    return _with_known_password(_open_js_lines()[1])
+def line(catalog):
+    """A Nanjing line with two months of history whose service password is KNOWN (not initial)."""
+    return _with_known_password(line_with_history(months=2, home="3201"))
 
 
 @pytest.fixture
-def zj_line(seeded):
-    from kefu.customers.models import Subscriber
+def other_line(catalog):
+    """A second JS line (Suzhou), two months of history, service password KNOWN."""
+    return _with_known_password(line_with_history(months=2, home="3205"))
 
-    return _with_known_password(Subscriber.objects.filter(home_province__code="ZJ").order_by("id").first())
+
+@pytest.fixture
+def zj_line(catalog):
+    """A Hangzhou line, two months of history, service password KNOWN."""
+    return _with_known_password(line_with_history(months=2, home="3301"))
 
 
 @pytest.fixture

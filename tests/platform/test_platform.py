@@ -128,7 +128,7 @@ def test_forward_handler_answers_and_logs_the_request():
 
 
 def test_requests_page_is_read_only_for_administrators(client, make_staff, settings):
-    settings.ROOT_URLCONF = "kefu.federation.urlconfs.platform"
+    settings.ROOT_URLCONF = "kefu.urls.platform"
     settings.KEFU_ROLE = "platform"
     _ask("mobile_game", "blacklist_add", number=NUMBER)
     client.force_login(make_staff("administrator", province=None, is_staff=True))

@@ -33,7 +33,7 @@ def test_calling_line_needs_no_password(line, other_line, js_agent, api_client_f
     call = answered_call(js_agent, line.number)
     client = api_client_for(js_agent)
     bills = client.get(f"/api/v1/subscribers/{line.number}/bills", {"call_id": call.call_id})
-    assert bills.status_code == 200 and len(bills.json()) == 2  # seeded with two months
+    assert bills.status_code == 200 and len(bills.json()) == 2  # two months of history
     by_header = client.get(
         f"/api/v1/subscribers/{line.number}/balance", HTTP_X_CONTACT_ID=str(call.contact_id)
     )

@@ -10,8 +10,7 @@ import pytest
 
 from kefu.catalog.models import CategoryNode
 from kefu.core.models import AuditEvent, City, OutboxMessage
-from kefu.crosslevel import messages as m
-from kefu.crosslevel import relay
+from kefu.crosslevel import messages, relay
 from kefu.crosslevel import services as crosslevel
 from kefu.crosslevel.models import CrossLink
 from kefu.customers.models import Account, Customer, Subscriber
@@ -123,11 +122,11 @@ def test_on_the_home_province_the_order_is_linked_to_its_subscriber(peers_file, 
                                      network_type="4g", home_province=city.province, home_city=city,
                                      service_password="x")  # fmt: skip
     for origin_number, contact in (("ZJ20261122000007", line.number), ("ZJ20261122000008", "13957100001")):
-        body = m.payload(number=origin_number, action=m.DISPATCH, node="ZJ", actor="zj1004", comment="异地投诉",
+        body = messages.payload(number=origin_number, action=messages.DISPATCH, node="ZJ", actor="zj1004", comment="异地投诉",
                          data={"target": "JS", "sp_code": ""})  # fmt: skip
         body["order"] = {"number": origin_number, "kind": "complaint", "title": "异地投诉", "origin": "ZJ",
                          "category": "", "contact_number": contact}  # fmt: skip
-        crosslevel.apply(Message(id=str(uuid.uuid4()), type=m.type_of(m.DISPATCH), sender="HUB", receiver="JS",
+        crosslevel.apply(Message(id=str(uuid.uuid4()), type=messages.type_of(messages.DISPATCH), sender="HUB", receiver="JS",
                                  payload=body, order=origin_number, seq=1, sender_role="hub"))  # fmt: skip
     ours = CrossLink.objects.select_related("order").get(number="ZJ20261122000007").order
     assert ours.subscriber == line and ours.city.code == "3205"

@@ -29,8 +29,8 @@ def zj_number(fed):
     query refuses as numbers — which kind comes first by id differs from run to run."""
     found = fed["ZJ"].shell_value(
         "import re\n"
-        "from kefu.customers.models import Subscriber as S\n"
-        "lines = S.objects.filter(home_province__code='ZJ').order_by('id').values_list('number', flat=True)\n"
+        "from kefu.customers.models import Subscriber\n"
+        "lines = Subscriber.objects.filter(home_province__code='ZJ').order_by('id').values_list('number', flat=True)\n"
         "value = [[n for n in lines if re.fullmatch(r'1\\d{10}', n)][:1], list(lines[:20])]"
     )
     assert found[0], f"ZJ holds no mobile line after its seed; its lines: {found[1]}"
@@ -52,8 +52,8 @@ def test_js_agent_sees_a_zj_subscribers_balance_bills_and_points(fed, zj_number)
         assert answer["rows"]
     assert {m["sender"] for m in fed["HUB"].inbox("service.query")} == {"JS"}
     assert {m["sender"] for m in fed["ZJ"].inbox("service.home_query")} == {"HUB"}
-    answered = fed["ZJ"].shell_value("from kefu.core.models import AuditEvent as A\n"
-                                     "value = A.objects.filter(action='remote.answer').count()")  # fmt: skip
+    answered = fed["ZJ"].shell_value("from kefu.core.models import AuditEvent\n"
+                                     "value = AuditEvent.objects.filter(action='remote.answer').count()")  # fmt: skip
     assert answered == 3
 
 

@@ -4,13 +4,12 @@ home province's answer from its billing port. The chain across real nodes is in 
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from kefu.core.errors import DomainError
 from kefu.core.models import AuditEvent
-from kefu.customers.models import Subscriber
 from kefu.federation.errors import PeerError
 from kefu.remote import services
+from tests.factories import line_with_history
 
 pytestmark = pytest.mark.django_db
 ANSWER = {"home": "ZJ", "number": "13957100001", "what": "balance", "customer": {"name": "周某", "brand": "全球通",
@@ -64,8 +63,7 @@ def test_home_province_refusal_reaches_the_agent(hub_peers, make_staff, monkeypa
 def test_home_province_answers_from_its_billing_port(settings, js):
     """SVC-1: the home province (here JS) answers balance, bills and points of its own subscriber,
     audits who asked from where, and refuses a number that is not its own."""
-    call_command("seed", subscribers=3, province="JS", months=2, verbosity=0)
-    number = Subscriber.objects.filter(home_province__code="JS").first().number
+    number = line_with_history(months=2, home="3201").number
     for what, at_least in (("balance", 1), ("bills", 1), ("points", 1)):
         answer = services.home_answer(
             payload={"number": number, "what": what, "agent": "zj1001"}, serving="ZJ"

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from kefu.core.models import OutboxMessage
-from kefu.crosslevel import messages as m
+from kefu.crosslevel import messages
 from kefu.federation.envelope import Message
 from kefu.sims import services
 from kefu.sims.models import SpContactChange, SpOrder, SpPointEntry, SpPointRule
@@ -44,16 +44,18 @@ def sp_staff(make_staff):
 
 
 def hub_message(action: str, number: str = NUMBER, **payload) -> Message:
-    body = m.payload(number=number, action=action, node=payload.pop("node", "JS"), actor="js1004",
+    body = messages.payload(number=number, action=action, node=payload.pop("node", "JS"), actor="js1004",
                      comment=payload.pop("comment", ""), data=payload.pop("data", {}),
                      order=payload.pop("order", None))  # fmt: skip
-    return Message(id=str(uuid.uuid4()), type=m.type_of(action), sender="HUB", receiver="SIMS", payload=body,
+    return Message(id=str(uuid.uuid4()), type=messages.type_of(action), sender="HUB", receiver="SIMS", payload=body,
                    order=number, seq=1, sender_role="hub")  # fmt: skip
 
 
 def dispatch(number=NUMBER, sp="SP901234", round=1):
     order = {"number": number, "kind": "complaint", "title": "梦网短信乱扣费", "origin": "JS"}
-    return services.apply(hub_message(m.DISPATCH, number, data={"sp_code": sp, "round": round}, order=order))
+    return services.apply(
+        hub_message(messages.DISPATCH, number, data={"sp_code": sp, "round": round}, order=order)
+    )
 
 
 def sent():
@@ -122,8 +124,8 @@ def test_reprocess_overdue_reply_and_dissatisfaction_are_deducted_by_the_rules(s
     dispatch()
     services.order_act(actor=sp_staff, number=NUMBER, action="receive")
     services.order_act(actor=sp_staff, number=NUMBER, action="reply", comment="已处理")
-    services.apply(hub_message(m.FEEDBACK, data={"satisfaction": "dissatisfied"}))
-    services.apply(hub_message(m.REPROCESS, comment="用户不满意"))
+    services.apply(hub_message(messages.FEEDBACK, data={"satisfaction": "dissatisfied"}))
+    services.apply(hub_message(messages.REPROCESS, comment="用户不满意"))
     order = SpOrder.objects.get(number=NUMBER)
     assert (order.state, order.rounds) == ("dispatched", 2)
     SpOrder.objects.filter(pk=order.pk).update(reply_due_at=timezone.now() - timedelta(hours=1))
@@ -140,10 +142,10 @@ def test_reprocess_overdue_reply_and_dissatisfaction_are_deducted_by_the_rules(s
 
 def test_archive_and_cancel_close_the_sims_copy(sims):
     dispatch()
-    services.apply(hub_message(m.URGE, comment="请尽快"))
-    services.apply(hub_message(m.COMMENT, comment="补充信息"))
+    services.apply(hub_message(messages.URGE, comment="请尽快"))
+    services.apply(hub_message(messages.COMMENT, comment="补充信息"))
     assert SpOrder.objects.get(number=NUMBER).urge_count == 1
-    services.apply(hub_message(m.ARCHIVE))
+    services.apply(hub_message(messages.ARCHIVE))
     order = SpOrder.objects.get(number=NUMBER)
     assert order.state == "archived" and order.closed_at is not None
 
@@ -171,7 +173,7 @@ def test_duty_profile_keeps_a_changed_hotline_two_months_and_locks_contacts_in_c
         services.sp_profile_update(actor=sp_staff, code="SP902001", hotline="02584001111")  # not theirs
 
 
-@override_settings(ROOT_URLCONF="kefu.federation.urlconfs.sims")
+@override_settings(ROOT_URLCONF="kefu.urls.sims")
 def test_sp_desk_pages_show_orders_points_and_profile(sims, sp_staff):
     """The SP desk: order list and detail with actions, points with the monthly statement, profile."""
     dispatch()

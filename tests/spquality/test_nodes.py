@@ -36,12 +36,12 @@ def test_province_file_reaches_the_hub_and_sims(fed):
     out = json.loads(js.kefu("spquality", "upload", "--json").stdout)
     assert (out["status"], out["rows"], out["errors"]) == ("accepted", 5, [])
     month = out["month"]
-    stored = _py(hub, "import json; from kefu.spquality.models import HubFile as F; "
-                      "print(json.dumps([[f.province, f.rows, f.current] for f in F.objects.all()]))")  # fmt: skip
+    stored = _py(hub, "import json; from kefu.spquality.models import HubFile; "
+                      "print(json.dumps([[f.province, f.rows, f.current] for f in HubFile.objects.all()]))")  # fmt: skip
     assert stored == [["JS", 5, True]]
     national = wait_for(
-        lambda: _py(sims, "import json; from kefu.spquality.models import NationalFigure as N; "
-                          f"print(json.dumps(sorted([n.sp_code, n.provinces] for n in N.objects.filter(month='{month}-01'))))"),
+        lambda: _py(sims, "import json; from kefu.spquality.models import NationalFigure; "
+                          f"print(json.dumps(sorted([n.sp_code, n.provinces] for n in NationalFigure.objects.filter(month='{month}-01'))))"),
         what="national figures on SIMS",
     )  # fmt: skip
     assert len(national) == 5 and {p for _c, p in national} == {"JS"}
@@ -67,7 +67,7 @@ def test_bad_rows_are_refused_whole_and_nothing_is_stored(fed):
         (3, "complaints_resolved"),
     }
     count = _py(
-        hub, "from kefu.spquality.models import HubFile as F; print(F.objects.filter(province='ZJ').count())"
+        hub, "from kefu.spquality.models import HubFile; print(HubFile.objects.filter(province='ZJ').count())"
     )
     assert count == 0
 
@@ -76,7 +76,7 @@ def test_hub_flags_the_province_that_has_not_reported(fed):
     """SP-2: ZJ has sent nothing for last month: flagged (pending before the 8th, missing after)."""
     fed["JS"].kefu("spquality", "seed")
     fed["JS"].kefu("spquality", "due")  # the daily task's work: upload unless already accepted
-    status = _py(fed["HUB"], "import json; from kefu.spquality import selectors as s; r = s.hub_report_status(); "
+    status = _py(fed["HUB"], "import json; from kefu.spquality import selectors; r = selectors.hub_report_status(); "
                              "print(json.dumps({p.province: [p.status, p.flagged] for p in r['provinces']}))")  # fmt: skip
     assert status["JS"][0] in ("on_time", "late")
     assert status["ZJ"][0] in ("pending", "missing")

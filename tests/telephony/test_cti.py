@@ -3,23 +3,21 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from kefu.contacts.models import ContactRecord
 from kefu.core.bus import DatabaseBus, get_bus
 from kefu.core.models import BusMessage
 from kefu.telephony.models import Call
+from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def caller(db):
-    from kefu.customers.models import Subscriber
-
-    call_command("seed", subscribers=2, province="JS", months=1, verbosity=0)
-    return Subscriber.objects.filter(home_province__code="JS").first()
+    """A Nanjing line calling in."""
+    return SubscriberFactory(home="3201")
 
 
 def _event(api, kind, agent, number, call_id="C1", at=None):

@@ -11,7 +11,13 @@ from kefu.contacts.models import ContactRecord
 from kefu.customers.models import Subscriber
 
 
-def test_per_subscriber_gives_every_line_its_contacts(seeded):
+@pytest.fixture
+def lines(js_lines, zj_lines):
+    """Three JS and three ZJ lines for the generator to spread contacts over."""
+    return js_lines + zj_lines
+
+
+def test_per_subscriber_gives_every_line_its_contacts(lines):
     """N per subscriber: exactly N closed contacts on each line, placed in its home province and city."""
     call_command("seedcontacts", per_subscriber=4, verbosity=0)
     assert ContactRecord.objects.count() == 24
@@ -27,7 +33,7 @@ def test_per_subscriber_gives_every_line_its_contacts(seeded):
         assert contact.direction == ("outbound" if contact.channel == "outbound" else "inbound")
 
 
-def test_total_and_province(seeded):
+def test_total_and_province(lines):
     """N in total, limited to one province: exactly N, all on that province's lines."""
     call_command("seedcontacts", contacts=7, province="ZJ", days=30, verbosity=0)
     contacts = ContactRecord.objects.select_related("subscriber__home_province")
@@ -45,7 +51,7 @@ def test_total_and_province(seeded):
         {"per_subscriber": 1, "province": "XX"},
     ],
 )
-def test_bad_arguments_write_nothing(seeded, options):
+def test_bad_arguments_write_nothing(lines, options):
     with pytest.raises(CommandError):
         call_command("seedcontacts", verbosity=0, **options)
     assert ContactRecord.objects.count() == 0

@@ -3,16 +3,14 @@ centre and a city team, categories, and a helper that drives an order into any s
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from kefu.catalog.models import CategoryNode, ResponsibilityCause
-from kefu.core.models import City, Department
+from kefu.core.models import Department
 from kefu.workorders import services
+from kefu.workorders.actions import ACTIONS
 from kefu.workorders.choices import WorkOrderState as S
-
-_numbers = itertools.count(1)
+from tests.factories import SubscriberFactory
 
 
 @pytest.fixture(autouse=True)
@@ -27,32 +25,10 @@ def _fresh_calendars():
 
 @pytest.fixture
 def make_subscriber(db):
-    """make_subscriber(city_code="3201", level="ordinary") -> a Subscriber homed in that city."""
-    from kefu.customers.models import Account, Customer, Subscriber
+    """make_subscriber(city_code="3201", level="ordinary") -> a 全球通 line homed in that city."""
 
     def make(city_code: str = "3201", level: str = "ordinary"):
-        city = City.objects.select_related("province").get(code=city_code)
-        customer = Customer.objects.create(
-            name="测试客户",
-            customer_type="individual",
-            id_type="resident_id",
-            id_number=f"32010119900101{next(_numbers):04d}",
-            province=city.province,
-            city=city,
-            level=level,
-        )
-        account = Account.objects.create(customer=customer, pay_method="prepaid")
-        return Subscriber.objects.create(
-            number=f"1390{city_code}{next(_numbers):03d}",
-            customer=customer,
-            account=account,
-            brand="gotone",
-            network_type="4g",
-            level=level,
-            home_province=city.province,
-            home_city=city,
-            service_password="x",
-        )
+        return SubscriberFactory(home=city_code, level=level)
 
     return make
 
@@ -153,29 +129,33 @@ def drive(staff, cause, resp_department):
     return run
 
 
+# Valid input of each action, as a request would send it (read through the action table).
+VALID_INPUT = {
+    "dispatch": {},
+    "receive": {},
+    "process": {"comment": "处理中"},
+    "reply": {"comment": "已处理完毕"},
+    "feedback": {"satisfaction": "satisfied"},
+    "reprocess": {"reason": "客户仍不满意"},
+    "return": {"reason": "非本地市问题"},
+    "query": {},
+    "urge": {"comment": "客户再次来电"},
+    "comment": {"comment": "补充信息"},
+    "cancel": {"reason": "客户撤诉"},
+    "pause": {"reason": "等待客户提供资料"},
+    "resume": {},
+}
+
+
 def perform(order, action, *, staff, cause, department, actor=None):
     """Do ``action`` with valid input, as ``actor`` or as whoever's turn it is."""
     who = actor or actor_for(order, action, staff)
-    call = {
-        "dispatch": lambda: services.order_dispatch(actor=who, order=order),
-        "receive": lambda: services.order_receive(actor=who, order=order),
-        "process": lambda: services.order_process(actor=who, order=order, comment="处理中"),
-        "reply": lambda: services.order_reply(actor=who, order=order, comment="已处理完毕"),
-        "feedback": lambda: services.order_feedback(actor=who, order=order, satisfaction="satisfied"),
-        "archive": lambda: services.order_archive(
-            actor=who, order=order, responsibility_cause=cause, responsible_department=department
-        ),
-        "reprocess": lambda: services.order_reprocess(actor=who, order=order, reason="客户仍不满意"),
-        "return": lambda: services.order_return(actor=who, order=order, reason="非本地市问题"),
-        "query": lambda: services.order_query(actor=who, order=order),
-        "urge": lambda: services.order_urge(actor=who, order=order, comment="客户再次来电"),
-        "comment": lambda: services.order_comment(actor=who, order=order, comment="补充信息"),
-        "cancel": lambda: services.order_cancel(actor=who, order=order, reason="客户撤诉"),
-        "pause": lambda: services.order_pause(actor=who, order=order, reason="等待客户提供资料"),
-        "resume": lambda: services.order_resume(actor=who, order=order),
-        "attach": lambda: services.order_attach(actor=who, order=order, files=[text_file()]),
-    }[action]
-    return call()
+    files = [text_file()] if action == "attach" else []
+    if action == "archive":
+        data = {"responsibility_cause": cause.code, "responsible_department": department.code}
+    else:
+        data = {**VALID_INPUT.get(action, {}), "files": files}
+    return ACTIONS[action].perform(actor=who, order=order, data=data, files=files)
 
 
 def actor_for(order, action, staff):

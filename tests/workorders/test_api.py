@@ -110,8 +110,8 @@ def test_forbidden_action_is_409_problem(api_client_for, accept, staff):
 @pytest.mark.parametrize(
     ("action", "payload", "status", "code"),
     [
-        ("return", {}, 400, "validation_failed"),
-        ("comment", {}, 400, "validation_failed"),
+        ("return", {}, 422, "reason_required"),
+        ("comment", {}, 422, "comment_required"),
         ("feedback", {"satisfaction": "meh"}, 400, "validation_failed"),
         ("dispatch", {"to": "department:NOPE"}, 422, "unknown_holder"),
     ],

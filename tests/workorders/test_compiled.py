@@ -13,6 +13,8 @@ from kefu.core.errors import NotFoundError
 from kefu.core.models import AuditEvent, OutboxMessage
 from kefu.workorders import services
 from kefu.workorders.models import WorkOrder, WorkOrderEvent
+from kefu.workorders.services import accept as accept_services
+from kefu.workorders.services import rows
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +26,7 @@ def test_locked_read_gives_what_the_orm_gives_for_every_order(accept, staff):
     services.order_dispatch(actor=staff.back, order=second)
     with transaction.atomic():
         for order in (first, second, first):
-            locked = services._lock(order.number)
+            locked = rows.lock(order.number)
             plain = WorkOrder.objects.select_related("holder_department").get(number=order.number)
             assert (locked.pk, locked.state, locked.holder_department_id) == (
                 plain.pk,
@@ -34,7 +36,7 @@ def test_locked_read_gives_what_the_orm_gives_for_every_order(accept, staff):
             assert locked.accepted_at == plain.accepted_at  # converters applied (SQLite keeps text)
             assert locked.holder_department == plain.holder_department
     with transaction.atomic(), pytest.raises(NotFoundError) as missing:
-        services._lock("JS20990101999999")
+        rows.lock("JS20990101999999")
     assert "JS20990101999999" in str(missing.value)
 
 
@@ -44,7 +46,7 @@ def test_a_locked_read_outside_a_transaction_is_refused(accept, monkeypatch):
     order = accept()
     monkeypatch.setattr(connection, "get_autocommit", lambda: True)
     with pytest.raises(TransactionManagementError):
-        services._LOCKED_READ.fetch(order.number)
+        rows.LOCKED_READ.fetch(order.number)
 
 
 def test_insert_writes_every_field_and_tells_listeners(staff, accept):
@@ -87,10 +89,10 @@ def test_a_query_of_two_values_binds_each_in_its_place(staff, accept):
     first, second = accept(), accept()
     compiled.insert(IdempotencyKey(actor=staff.agent, key="k-1", fingerprint="f1", order=first))
     compiled.insert(IdempotencyKey(actor=staff.back, key="k-1", fingerprint="f2", order=second))
-    assert services._IDEMPOTENCY_KEY.first(staff.agent.pk, "k-1").order == first
-    assert services._IDEMPOTENCY_KEY.first(staff.back.pk, "k-1").order == second
-    assert services._IDEMPOTENCY_KEY.first(staff.city.pk, "k-1") is None
-    assert services._IDEMPOTENCY_KEY.first(staff.agent.pk, "k-2") is None
+    assert accept_services._IDEMPOTENCY_KEY.first(staff.agent.pk, "k-1").order == first
+    assert accept_services._IDEMPOTENCY_KEY.first(staff.back.pk, "k-1").order == second
+    assert accept_services._IDEMPOTENCY_KEY.first(staff.city.pk, "k-1") is None
+    assert accept_services._IDEMPOTENCY_KEY.first(staff.agent.pk, "k-2") is None
 
 
 def test_update_writes_the_named_fields_and_refuses_a_missing_row(accept):

@@ -219,6 +219,29 @@ def test_close_to_the_deadline_is_warned(staff, subscriber, complaint_category, 
     assert order.events.last().action == "warn"
 
 
+def test_the_warning_writes_event_outbox_audit_and_tells_the_holder(
+    staff, subscriber, complaint_category, settings, django_capture_on_commit_callbacks
+):
+    """WO-5, SYS-2: the near-deadline warning leaves what every other write leaves — its event, its
+    outbox message, an audit row (by the system, with the SLA level it set) and one notification."""
+    settings.KEFU_WORKORDER_WARN_MINUTES = 60 * 24 * 30
+    order = services.order_accept(
+        actor=staff.agent,
+        data=services.OrderInput(kind="complaint", subscriber=subscriber, category=complaint_category),
+    ).order
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.order_sla_warn(order_id=order.pk, now=dt.datetime.now(CST)) is True
+    assert len(callbacks) == 1
+    event = order.events.get(action="warn")
+    assert (event.seq, event.actor_job_number) == (2, "system")
+    assert OutboxMessage.objects.filter(topic="workorder.warned", payload__number=order.number).count() == 1
+    [audited] = AuditEvent.objects.filter(action="workorders.warn", object_id=str(order.pk))
+    assert audited.actor_id is None
+    assert audited.changes["sla"] == ["on_time", "near"]
+    assert services.order_sla_warn(order_id=order.pk, now=dt.datetime.now(CST)) is False
+    assert AuditEvent.objects.filter(action="workorders.warn", object_id=str(order.pk)).count() == 1
+
+
 def test_paused_orders_are_left_alone(late_order, staff):
     """WO-5: while the clock is paused the sweep does not count the order late."""
     order = services.order_receive(actor=staff.city, order=late_order)

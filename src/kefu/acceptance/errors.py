@@ -13,3 +13,4 @@ class AcceptanceErrorCode(StrEnum):
     KIND_MISMATCH = "product_kind_mismatch"
     PLAN_CHANGE_ONLY = "plan_change_only"
     SUBSCRIBER_INACTIVE = "subscriber_not_active"
+    UNKNOWN_CONTACT = "unknown_contact"

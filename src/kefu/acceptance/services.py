@@ -27,7 +27,7 @@ from kefu.contacts.choices import Channel
 from kefu.contacts.models import ContactRecord
 from kefu.core import audit, scope
 from kefu.core.choices import RequestType
-from kefu.core.errors import ConflictError, DomainError, NotFoundError
+from kefu.core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from kefu.customers.choices import ProductKind, SubscriberStatus, SubscriptionStatus
 from kefu.customers.models import Product, Subscriber, Subscription
 from kefu.identity import services as identity
@@ -87,7 +87,7 @@ def _apply(subscriber: Subscriber, action: str, product: Product, replaces: Prod
     if action == AcceptanceAction.CHANGE:
         if replaces is None:
             raise DomainError(
-                _("变更须指明被替换的产品"), code="validation_failed", status=400, field="replaces"
+                _("变更须指明被替换的产品"), code=ErrorCode.VALIDATION_FAILED, status=400, field="replaces"
             )
         old = list(_active(subscriber, replaces))
         if not old:
@@ -132,9 +132,11 @@ def subscription_change(
     """Order, change or cancel one product for the subscriber of ``number`` (BA-1)."""
     subscriber = identity.subscriber_in_scope(actor, number, for_update=True)
     if action not in AcceptanceAction:
-        raise DomainError(_("未知受理类型：%(a)s") % {"a": action}, code="validation_failed", status=400)
+        raise DomainError(
+            _("未知受理类型：%(a)s") % {"a": action}, code=ErrorCode.VALIDATION_FAILED, status=400
+        )
     if channel not in Channel:
-        raise DomainError(_("未知渠道：%(c)s") % {"c": channel}, code="validation_failed", status=400)
+        raise DomainError(_("未知渠道：%(c)s") % {"c": channel}, code=ErrorCode.VALIDATION_FAILED, status=400)
     if not is_local(actor=actor, subscriber=subscriber):
         raise DomainError(
             _("请到归属地营业厅或拨打归属地客服热线办理"),
@@ -148,7 +150,7 @@ def subscription_change(
     if contact_id:
         contact = scope.restrict(ContactRecord.objects.all(), actor).filter(pk=contact_id).first()
         if contact is None:
-            raise NotFoundError(_("接触记录不存在"), code="unknown_contact")
+            raise NotFoundError(_("接触记录不存在"), code=AcceptanceErrorCode.UNKNOWN_CONTACT)
     identity.require_grant(actor=actor, subscriber=subscriber, full=True)
     record = get_billing().subscriber(number)
     if record.password_initial if record is not None else subscriber.password_initial:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kefu.capability import definitions as defs
+from kefu.capability.errors import CapabilityErrorCode
 from kefu.core import audit
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError
@@ -64,15 +65,21 @@ def capability_query(*, actor, business: str, query: str, conditions: dict) -> d
     """Run one CAP-2 query or handling action through the hub; the platform's answer (a dict with
     ``columns``, ``rows``, ``outcome``, ``message``)."""
     if actor.role not in MAY_ASK:
-        raise DomainError(_("您的角色不能使用能力开放查询"), code="permission_denied", status=403)
+        raise DomainError(
+            _("您的角色不能使用能力开放查询"), code=CapabilityErrorCode.PERMISSION_DENIED, status=403
+        )
     bdef = defs.business(business)
     qdef = bdef.query(query) if bdef else None
     if qdef is None:
-        raise DomainError(_("未知的查询业务或查询类型"), code="validation_failed", status=400)
+        raise DomainError(
+            _("未知的查询业务或查询类型"), code=CapabilityErrorCode.VALIDATION_FAILED, status=400
+        )
     try:
         conditions = defs.clean_conditions(qdef, conditions)
     except defs.ConditionError as exc:
-        raise DomainError(str(exc), code="validation_failed", status=400, errors=exc.errors) from None
+        raise DomainError(
+            str(exc), code=CapabilityErrorCode.VALIDATION_FAILED, status=400, errors=exc.errors
+        ) from None
     payload = {
         "business": business,
         "query": query,
@@ -127,7 +134,9 @@ def capability_relay(*, payload: dict, sender: str, deadline) -> dict:
     business = str(payload.get("business", ""))
     bdef = defs.business(business)
     if bdef is None:
-        raise DomainError(_("未知的查询业务：%(b)s") % {"b": business}, code="unknown_query", status=400)
+        raise DomainError(
+            _("未知的查询业务：%(b)s") % {"b": business}, code=CapabilityErrorCode.UNKNOWN_QUERY, status=400
+        )
     platform = platform_for(business)
     margin = timedelta(seconds=settings.KEFU_CAPABILITY_RELAY_MARGIN)
     forward = {**payload, "province": sender}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.contacts.errors import ContactError, ContactErrorCode
+from kefu.core.errors import ErrorCode
 
 MAX_EXPORT_ROWS = 100_000
 FORMATS = {
@@ -54,7 +55,7 @@ def _row(c):
 
 def export_contacts(queryset, fmt: str) -> bytes:
     if fmt not in FORMATS:
-        raise ContactError(_("导出格式只能是 txt、csv 或 xlsx"), code="validation_failed", status=400)
+        raise ContactError(_("导出格式只能是 txt、csv 或 xlsx"), code=ErrorCode.VALIDATION_FAILED, status=400)
     rows = list(queryset.select_related("staff", "category__version")[: MAX_EXPORT_ROWS + 1])
     if len(rows) > MAX_EXPORT_ROWS:
         raise ContactError(

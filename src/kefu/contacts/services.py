@@ -21,7 +21,7 @@ from kefu.contacts.models import (
 )
 from kefu.core import audit, scope
 from kefu.core.choices import RequestType, Role
-from kefu.core.errors import ScopeError
+from kefu.core.errors import ErrorCode, ScopeError
 
 # Roles allowed to correct a contact record afterwards (CON-6).
 CORRECTING_ROLES = (Role.SUPERVISOR, Role.QUALITY_INSPECTOR, Role.BACK_OFFICE, Role.ADMINISTRATOR)
@@ -73,11 +73,13 @@ class ContactInput:
 
 def _validate(data: ContactInput) -> None:
     if data.channel not in Channel:
-        raise ContactError(_("未知渠道：%(v)s") % {"v": data.channel}, code="validation_failed")
+        raise ContactError(_("未知渠道：%(v)s") % {"v": data.channel}, code=ErrorCode.VALIDATION_FAILED)
     if data.direction not in Direction:
-        raise ContactError(_("未知方向：%(v)s") % {"v": data.direction}, code="validation_failed")
+        raise ContactError(_("未知方向：%(v)s") % {"v": data.direction}, code=ErrorCode.VALIDATION_FAILED)
     if data.request_type and data.request_type not in RequestType:
-        raise ContactError(_("未知请求类型：%(v)s") % {"v": data.request_type}, code="validation_failed")
+        raise ContactError(
+            _("未知请求类型：%(v)s") % {"v": data.request_type}, code=ErrorCode.VALIDATION_FAILED
+        )
     if data.started_at and data.ended_at and data.ended_at < data.started_at:
         raise ContactError(_("结束时间早于开始时间"), code=ContactErrorCode.INVALID_TIMES)
 
@@ -189,7 +191,7 @@ def contact_correct(*, actor, contact: ContactRecord, changes: dict, reason: str
         )
     if "request_type" in changes and changes["request_type"] not in RequestType:
         raise ContactError(
-            _("未知请求类型：%(v)s") % {"v": changes["request_type"]}, code="validation_failed"
+            _("未知请求类型：%(v)s") % {"v": changes["request_type"]}, code=ErrorCode.VALIDATION_FAILED
         )
     contact = ContactRecord.objects.select_for_update().get(pk=contact.pk)
     corrections = []
@@ -252,7 +254,7 @@ def service_request_add(
 ) -> ServiceRequest:
     """Record what the customer asked for; the type decides the module it leads to (SR-1)."""
     if request_type not in RequestType:
-        raise ContactError(_("未知请求类型：%(v)s") % {"v": request_type}, code="validation_failed")
+        raise ContactError(_("未知请求类型：%(v)s") % {"v": request_type}, code=ErrorCode.VALIDATION_FAILED)
     request = ServiceRequest.objects.create(
         contact=contact,
         request_type=request_type,

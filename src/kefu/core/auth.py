@@ -16,18 +16,8 @@ from django.utils.translation import gettext as _
 from rest_framework.authentication import TokenAuthentication
 
 from kefu.core import audit
-from kefu.core.errors import DomainError, ErrorCode
+from kefu.core.errors import DomainError, LoginFailed, LoginLocked
 from kefu.core.models import Staff
-
-
-class LoginLocked(DomainError):
-    status = 423
-    code = ErrorCode.LOGIN_LOCKED
-
-
-class LoginFailed(DomainError):
-    status = 401
-    code = ErrorCode.AUTHENTICATION_FAILED
 
 
 def staff_login(*, job_number: str, password: str) -> Staff:

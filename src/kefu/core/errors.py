@@ -91,6 +91,20 @@ class ScopeError(DomainError):
     code = ErrorCode.OUT_OF_SCOPE
 
 
+class LoginLocked(DomainError):
+    """Staff login: too many consecutive failures; the job number is locked for a while."""
+
+    status = 423
+    code = ErrorCode.LOGIN_LOCKED
+
+
+class LoginFailed(DomainError):
+    """Staff login: wrong job number or password (which one is not said)."""
+
+    status = 401
+    code = ErrorCode.AUTHENTICATION_FAILED
+
+
 def problem(status: int, code: str, detail: str, *, instance: str = "", **extra) -> dict:
     body = {
         "type": f"https://kefu.dev/problems/{code}",
@@ -132,11 +146,12 @@ _DRF_CODES = {
 }
 
 
-def _flatten(detail) -> str:
+def flatten_detail(detail) -> str:
+    """A validation error's detail (nested dicts and lists) as one line of text."""
     if isinstance(detail, dict):
-        return "; ".join(f"{k}: {_flatten(v)}" for k, v in detail.items())
+        return "; ".join(f"{k}: {flatten_detail(v)}" for k, v in detail.items())
     if isinstance(detail, list):
-        return "; ".join(_flatten(v) for v in detail)
+        return "; ".join(flatten_detail(v) for v in detail)
     return str(detail)
 
 
@@ -159,7 +174,7 @@ def problem_exception_handler(exc, context):
         extra = {}
         if isinstance(exc, drf.ValidationError):
             extra["errors"] = exc.detail
-            detail = _flatten(exc.detail)
+            detail = flatten_detail(exc.detail)
         else:
             detail = str(exc.detail)
         if getattr(exc, "auth_header", None):

@@ -20,64 +20,48 @@ them on to the other side from the one that sent them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils import timezone
 
-PREFIX = "workorder."
-QUERY = "workorder.query"
+from kefu.federation.registry import HandlerFn, handles
+from kefu.workorders.choices import Action
 
-DISPATCH = "dispatch"
-RECEIVE = "receive"
-PROCESS = "process"
-REPLY = "reply"
-RETURN = "return"
-FEEDBACK = "feedback"
-ARCHIVE = "archive"
-REPROCESS = "reprocess"
-CANCEL = "cancel"
-URGE = "urge"
-COMMENT = "comment"
+PREFIX = "workorder."
+QUERY = PREFIX + Action.QUERY
+
+# The WO-4 actions that cross, named as the engine names them; the states they lead to are the
+# engine's too (:mod:`kefu.workorders.transitions`, for copies :mod:`kefu.crosslevel.copies`).
+DISPATCH = Action.DISPATCH
+RECEIVE = Action.RECEIVE
+PROCESS = Action.PROCESS
+REPLY = Action.REPLY
+RETURN = Action.RETURN
+FEEDBACK = Action.FEEDBACK
+ARCHIVE = Action.ARCHIVE
+REPROCESS = Action.REPROCESS
+CANCEL = Action.CANCEL
+URGE = Action.URGE
+COMMENT = Action.COMMENT
 
 DOWN = (DISPATCH, FEEDBACK, ARCHIVE, REPROCESS, CANCEL)
 UP = (RECEIVE, PROCESS, REPLY, RETURN)
 BOTH = (URGE, COMMENT)
 ACTIONS = DOWN + UP + BOTH
 
-# The state a copy (hub, SIMS) is in after each action; None: the state does not change.
-STATE_AFTER = {
-    DISPATCH: "dispatched",
-    RECEIVE: "processing",
-    PROCESS: None,
-    REPLY: "replied",
-    RETURN: "returned",
-    FEEDBACK: "feedback",
-    ARCHIVE: "archived",
-    REPROCESS: "dispatched",
-    CANCEL: "cancelled",
-    URGE: None,
-    COMMENT: None,
-}
-OPEN = ("dispatched", "processing", "returned", "replied", "feedback")
-TERMINAL = ("archived", "cancelled")
-
-# From which states of a copy each action may be taken (the SP desk and the hub operator's desk).
-ALLOWED_FROM = {
-    DISPATCH: ("", "returned"),
-    RECEIVE: ("dispatched",),
-    PROCESS: ("processing",),
-    REPLY: ("processing",),
-    RETURN: ("dispatched", "processing"),
-    FEEDBACK: ("replied",),
-    ARCHIVE: ("replied", "feedback"),
-    REPROCESS: ("replied", "feedback"),
-    CANCEL: ("returned",),
-    URGE: OPEN,
-    COMMENT: OPEN,
-}
-
 # Targets: SIMS (Monternet SP complaints) or a province code (cross-region complaints).
 SIMS = "SIMS"
+
+# Who may send ``workorder.*`` events: each node's applier says what it accepts from whom.
+SENDER_ROLES = ("province", "hub", "sims")
+
+
+def handle_actions(applier: HandlerFn, *, roles: Iterable[str]) -> None:
+    """Register ``applier`` as the handler of every ``workorder.<action>`` event on nodes of ``roles``;
+    each role app registers its own (province: the engine binding, hub and SIMS: their copies)."""
+    for action in ACTIONS:
+        handles(type_of(action), roles=roles, senders=SENDER_ROLES)(applier)
 
 
 def type_of(action: str) -> str:

@@ -27,18 +27,38 @@ from django.db.models import F
 from django.utils import timezone
 
 from kefu.core.models import OutboxMessage
-from kefu.crosslevel import messages as m
+from kefu.crosslevel import messages
 from kefu.crosslevel.models import CrossLink, LinkRole, RelayState
 from kefu.crosslevel.nodes import is_node_actor, node_of_holder
 from kefu.federation import delivery, peers
 from kefu.federation.services import send
+from kefu.workorders.choices import WorkOrderState
 
 logger = logging.getLogger("kefu.crosslevel")
 
 SOURCE = "workorder."
-ORIGIN_ACTIONS = {m.FEEDBACK, m.ARCHIVE, m.REPROCESS, m.CANCEL, m.URGE, m.COMMENT}
-TARGET_ACTIONS = {m.RECEIVE, m.PROCESS, m.REPLY, m.RETURN, m.URGE, m.COMMENT}
-OUT_STATES = {"dispatched", "processing", "replied", "feedback"}
+ORIGIN_ACTIONS = {
+    messages.FEEDBACK,
+    messages.ARCHIVE,
+    messages.REPROCESS,
+    messages.CANCEL,
+    messages.URGE,
+    messages.COMMENT,
+}
+TARGET_ACTIONS = {
+    messages.RECEIVE,
+    messages.PROCESS,
+    messages.REPLY,
+    messages.RETURN,
+    messages.URGE,
+    messages.COMMENT,
+}
+OUT_STATES = {
+    WorkOrderState.DISPATCHED,
+    WorkOrderState.PROCESSING,
+    WorkOrderState.REPLIED,
+    WorkOrderState.FEEDBACK,
+}
 
 
 def _active() -> bool:
@@ -107,7 +127,7 @@ def _origin_link(number: str, node: str) -> CrossLink:
     from kefu.workorders.models import WorkOrder
 
     order = WorkOrder.objects.select_related("business").get(number=number)
-    target = m.SIMS if order.business_id and order.business.second_line == m.SIMS else ""
+    target = messages.SIMS if order.business_id and order.business.second_line == messages.SIMS else ""
     link, _ = CrossLink.objects.get_or_create(
         order=order, defaults={"number": number, "role": LinkRole.ORIGIN, "peer": node, "target": target}
     )
@@ -139,14 +159,14 @@ def snapshot(order, link: CrossLink) -> dict:
 def _message_action(link: CrossLink, action: str, event: dict) -> str | None:
     to_node = node_of_holder(event.get("holder_after", "")) == link.peer
     if link.role == LinkRole.ORIGIN:
-        if action == m.DISPATCH:
-            return m.DISPATCH if to_node else None
-        if action in (m.URGE, m.COMMENT):
+        if action == messages.DISPATCH:
+            return messages.DISPATCH if to_node else None
+        if action in (messages.URGE, messages.COMMENT):
             return action if event.get("state_after") in OUT_STATES else None
-        if action == m.CANCEL:
-            return action if event.get("state_before") == "returned" else None
+        if action == messages.CANCEL:
+            return action if event.get("state_before") == WorkOrderState.RETURNED else None
         return action if action in ORIGIN_ACTIONS else None
-    if action in (m.REPLY, m.RETURN):
+    if action in (messages.REPLY, messages.RETURN):
         return action if to_node else None
     return action if action in TARGET_ACTIONS else None
 
@@ -160,7 +180,7 @@ def _relay_row(row: OutboxMessage, links: dict[str, CrossLink]) -> bool:
     link = links.get(number)
     if link is None:
         node = node_of_holder(event.get("holder_after", ""))
-        if action != m.DISPATCH or node is None:
+        if action != messages.DISPATCH or node is None:
             return False  # a purely local order
         link = links[number] = _origin_link(number, node)
     message_action = _message_action(link, action, event)
@@ -168,14 +188,14 @@ def _relay_row(row: OutboxMessage, links: dict[str, CrossLink]) -> bool:
         return False
     order = None
     data = dict(event.get("data") or {})
-    if message_action == m.DISPATCH:
+    if message_action == messages.DISPATCH:
         link.refresh_from_db()
         order = link.order
         data.update(target=link.target, sp_code=link.sp_code, round=order.rounds)
     send(
         to=link.peer,
-        type=m.type_of(message_action),
-        payload=m.payload(
+        type=messages.type_of(message_action),
+        payload=messages.payload(
             number=link.number,
             action=message_action,
             node=settings.KEFU_NODE_CODE,

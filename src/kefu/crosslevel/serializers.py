@@ -1,8 +1,11 @@
-"""The fields the hub's and SIMS's copies of a cross-level order share in their APIs (WO-3)."""
+"""What the hub's and SIMS's copies of a cross-level order share in their pages and APIs (WO-3): the
+fields of a copy, the comment of a desk action, and the keyset paging of their lists."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
+
+MAX_LIMIT = 2000
 
 
 class OrderCopySerializer(serializers.Serializer):
@@ -15,3 +18,24 @@ class OrderCopySerializer(serializers.Serializer):
     event_seq = serializers.IntegerField()
     result = serializers.CharField()
     updated_at = serializers.DateTimeField()
+
+
+class CommentInput(serializers.Serializer):
+    """The body of a desk action on a copy."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def int_or_none(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def page_params(params) -> dict:
+    """``before`` (keyset on id) and ``limit`` (100 unless asked, at most ``MAX_LIMIT``) of a list."""
+    return {
+        "before": int_or_none(params.get("before")),
+        "limit": min(int_or_none(params.get("limit")) or 100, MAX_LIMIT),
+    }

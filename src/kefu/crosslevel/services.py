@@ -13,28 +13,29 @@ from django.utils.translation import gettext as _
 from kefu.core import audit, scope
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, Province
-from kefu.crosslevel import messages as m
+from kefu.crosslevel import messages
+from kefu.crosslevel.errors import CrossLevelError, CrossLevelErrorCode
 from kefu.crosslevel.models import CrossLink, LinkRole
 from kefu.crosslevel.nodes import local_province, node_actor, node_department, target_flow
 from kefu.customers.models import Subscriber
 from kefu.federation import peers
 from kefu.federation.client import request
 from kefu.federation.envelope import Message
-from kefu.workorders import services as wo
+from kefu.workorders import services as workorders
 from kefu.workorders import transitions
+from kefu.workorders.actions import ACTIONS
+from kefu.workorders.choices import Action
 from kefu.workorders.models import WorkOrder
 
 logger = logging.getLogger("kefu.crosslevel")
 
 
-class CrossLevelError(DomainError):
-    code = "crosslevel_invalid"
-
-
 def hub_code() -> str:
     hubs = peers.of_role("hub")
     if not hubs:
-        raise CrossLevelError(_("本节点未配置一级客服枢纽"), code="hub_not_configured", status=503)
+        raise CrossLevelError(
+            _("本节点未配置一级客服枢纽"), code=CrossLevelErrorCode.HUB_NOT_CONFIGURED, status=503
+        )
     return hubs[0].code
 
 
@@ -49,7 +50,7 @@ def targets() -> list[tuple[str, str]]:
     """Where an order can go through the hub: SIMS, or another province (cross-region)."""
     here = settings.KEFU_NODE_CODE
     provinces = [(p.code, p.name) for p in Province.objects.exclude(code=here).order_by("gb_code")]
-    return [(m.SIMS, _("SIMS(梦网SP投诉)")), *provinces]
+    return [(messages.SIMS, _("SIMS(梦网SP投诉)")), *provinces]
 
 
 @transaction.atomic
@@ -63,12 +64,12 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
     sp_code = (sp_code or "").strip().upper()
     if not target:  # a remote complaint (SVC-1) was marked for its home province when accepted
         target = CrossLink.objects.filter(order=order).values_list("target", flat=True).first() or ""
-    if target != m.SIMS and not Province.objects.filter(code=target).exists():
-        raise CrossLevelError(_("请选择SIMS或目标省份"), code="target_required")
+    if target != messages.SIMS and not Province.objects.filter(code=target).exists():
+        raise CrossLevelError(_("请选择SIMS或目标省份"), code=CrossLevelErrorCode.TARGET_REQUIRED)
     if target == settings.KEFU_NODE_CODE:
-        raise CrossLevelError(_("目标省份不能是本省"), code="target_required")
-    if target == m.SIMS and not sp_code:
-        raise CrossLevelError(_("梦网SP投诉须填写SP代码"), code="sp_code_required")
+        raise CrossLevelError(_("目标省份不能是本省"), code=CrossLevelErrorCode.TARGET_REQUIRED)
+    if target == messages.SIMS and not sp_code:
+        raise CrossLevelError(_("梦网SP投诉须填写SP代码"), code=CrossLevelErrorCode.SP_CODE_REQUIRED)
     hub = hub_code()
     department = node_department(hub)
     link = CrossLink.objects.filter(order=order).first()
@@ -77,15 +78,19 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
             order=order, number=order.number, role=LinkRole.ORIGIN, peer=hub, target=target, sp_code=sp_code
         )
     elif link.role != LinkRole.ORIGIN:
-        raise CrossLevelError(_("外省转来的工单不能再发往枢纽"), code="crosslevel_invalid", status=409)
+        raise CrossLevelError(
+            _("外省转来的工单不能再发往枢纽"), code=CrossLevelErrorCode.CROSSLEVEL_INVALID, status=409
+        )
     else:
         link.peer, link.target, link.sp_code = hub, target, sp_code
         link.save(update_fields=["peer", "target", "sp_code"])
     audit.record(
         actor=actor, action="crosslevel.send", obj=order, changes={"target": target, "sp_code": sp_code}
     )
-    return wo.order_dispatch(
-        actor=actor, order=order.number, to=wo.Holder.of_department(department), comment=comment
+    return ACTIONS[Action.DISPATCH].perform(
+        actor=actor,
+        order=order.number,
+        data={"to": workorders.Holder.of_department(department).ref, "comment": comment},
     )
 
 
@@ -95,8 +100,8 @@ def order_hub_state(*, actor, number: str, timeout: float | None = None) -> dict
     order = scoped_order(actor, number)
     link = CrossLink.objects.filter(order=order).first()
     if link is None:
-        raise CrossLevelError(_("该工单未发往一级客服"), code="not_crosslevel", status=409)
-    answer = request(to=link.peer, type=m.QUERY, payload={"number": link.number}, timeout=timeout)
+        raise CrossLevelError(_("该工单未发往一级客服"), code=CrossLevelErrorCode.NOT_CROSSLEVEL, status=409)
+    answer = request(to=link.peer, type=messages.QUERY, payload={"number": link.number}, timeout=timeout)
     audit.record(actor=actor, action="crosslevel.query", obj=order, changes={"state": answer.get("state")})
     return answer
 
@@ -104,19 +109,20 @@ def order_hub_state(*, actor, number: str, timeout: float | None = None) -> dict
 # --- applying what the hub sends -------------------------------------------------------------------
 
 
-def _label(p: dict) -> str:
-    return f"[{p.get('node', '')} {p.get('actor', '')}]".replace(" ]", "]")
+def _label(payload: dict) -> str:
+    return f"[{payload.get('node', '')} {payload.get('actor', '')}]".replace(" ]", "]")
 
 
-def _try(order: WorkOrder, action: str, call) -> dict:
-    """Apply one engine action if the table allows it now; a message that no longer fits (e.g. a second
-    "received" after a forward) is recorded as skipped rather than refused, so the link never stalls."""
+def _try(order: WorkOrder, action: str, data: dict, actor) -> dict:
+    """Apply one engine action, through the action table, if the transition table allows it now; a
+    message that no longer fits (e.g. a second "received" after a forward) is recorded as skipped
+    rather than refused, so the link never stalls."""
     if transitions.rule_for(order.state, action) is None:
         logger.info("cross-level action skipped", extra={"order": order.number, "action": action})
         return {"applied": False, "skipped": f"{action} in {order.state}"}
     try:
         with transaction.atomic():
-            done = call()
+            done = ACTIONS[action].perform(actor=actor, order=order.number, data=data)
     except DomainError as exc:
         logger.warning(
             "cross-level action refused by the engine",
@@ -129,75 +135,67 @@ def _try(order: WorkOrder, action: str, call) -> dict:
 def apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub, on a province node."""
     if message.sender_role != "hub":
-        raise CrossLevelError(_("只接受一级客服枢纽发来的跨级工单"), code="not_allowed", status=422)
-    p = message.payload
-    action = p.get("action", "")
+        raise CrossLevelError(
+            _("只接受一级客服枢纽发来的跨级工单"), code=CrossLevelErrorCode.NOT_ALLOWED, status=422
+        )
+    payload = message.payload
+    action = payload.get("action", "")
     link = CrossLink.objects.select_related("order").filter(number=message.order).first()
     actor = node_actor(message.sender)
     if link is None:
-        if action != m.DISPATCH:
+        if action != messages.DISPATCH:
             return {"applied": False, "skipped": "unknown order"}
         return _accept(message, actor)
     order = WorkOrder.objects.get(pk=link.order_id)
-    comment = p.get("comment", "")
-    note = f"{_label(p)} {comment}".strip()
-    number = order.number
+    comment = payload.get("comment", "")
+    note = f"{_label(payload)} {comment}".strip()
+    # the message's action → the engine's action and the text it takes
     if link.role == LinkRole.ORIGIN:
-        calls = {
-            m.RECEIVE: lambda: wo.order_receive(actor=actor, order=number, comment=comment),
-            m.PROCESS: lambda: wo.order_process(actor=actor, order=number, comment=comment),
-            m.REPLY: lambda: wo.order_reply(actor=actor, order=number, comment=comment or note),
-            m.RETURN: lambda: wo.order_return(actor=actor, order=number, reason=comment or note),
+        steps = {
+            messages.RECEIVE: (Action.RECEIVE, comment),
+            messages.PROCESS: (Action.PROCESS, comment),
+            messages.REPLY: (Action.REPLY, comment or note),
+            messages.RETURN: (Action.RETURN, comment or note),
         }
     else:
-        calls = {
-            m.DISPATCH: lambda: wo.order_dispatch(actor=actor, order=number, comment=comment),
-            m.FEEDBACK: lambda: wo.order_comment(
-                actor=actor,
-                order=number,
-                comment=f"{_label(p)} " + _("客户反馈：%(s)s %(c)s") % {"s": _sat(p), "c": comment},
-            ),
-            m.ARCHIVE: lambda: _archive(actor, number, p),
-            m.REPROCESS: lambda: wo.order_reprocess(actor=actor, order=number, reason=comment or note),
-            m.CANCEL: lambda: wo.order_cancel(actor=actor, order=number, reason=comment or note),
+        # feedback stays with the origin province; a target province records it as a comment
+        feedback = f"{_label(payload)} " + _("客户反馈：%(s)s %(c)s") % {"s": _sat(payload), "c": comment}
+        steps = {
+            messages.DISPATCH: (Action.DISPATCH, comment),
+            messages.FEEDBACK: (Action.COMMENT, feedback),
+            messages.ARCHIVE: (Action.ARCHIVE, comment),
+            messages.REPROCESS: (Action.REPROCESS, comment or note),
+            messages.CANCEL: (Action.CANCEL, comment or note),
         }
-    calls[m.URGE] = lambda: wo.order_urge(actor=actor, order=number, comment=note)
-    calls[m.COMMENT] = lambda: wo.order_comment(actor=actor, order=number, comment=note)
-    call = calls.get(action)
-    if call is None:
+    steps[messages.URGE] = (Action.URGE, note)
+    steps[messages.COMMENT] = (Action.COMMENT, note)
+    if action not in steps:
         return {"applied": False, "skipped": f"{action} not for a {link.role} order"}
-    # feedback stays with the origin province; a target province records it as a comment
-    engine_action = m.COMMENT if (action == m.FEEDBACK and link.role == LinkRole.TARGET) else action
-    return _try(order, engine_action, call)
+    engine_action, text = steps[action]
+    fields = _archive_data(payload) if engine_action == Action.ARCHIVE else {}
+    return _try(order, engine_action, ACTIONS[engine_action].text_input(text, **fields), actor)
 
 
-def _sat(p: dict) -> str:
+def _sat(payload: dict) -> str:
     from kefu.workorders.choices import Satisfaction
 
-    value = (p.get("data") or {}).get("satisfaction", "")
+    value = (payload.get("data") or {}).get("satisfaction", "")
     return str(Satisfaction.label(value)) if value in Satisfaction else value
 
 
-def _archive(actor, number: str, p: dict) -> WorkOrder:
-    """Archive a target order as the origin did; the origin's responsibility cause and department are
-    used where this node knows them (shared reference data), else "other"."""
+def _archive_data(payload: dict) -> dict:
+    """Archive a target order as the origin did: the origin's responsibility cause and department
+    where this node knows them (shared reference data), else "other"."""
     from kefu.catalog.models import ResponsibilityCause
 
-    data = p.get("data") or {}
-    cause = ResponsibilityCause.objects.filter(
-        code=data.get("responsibility_cause") or "", active=True
-    ).first()
-    cause = cause or ResponsibilityCause.objects.filter(code="OTH-OTHER").first()
-    department = Department.objects.filter(code=data.get("responsible_department") or "").first()
-    if department is None or department.kind != "responsible":
-        department = Department.objects.filter(code="RESP-OTHER").first()
-    return wo.order_archive(
-        actor=actor,
-        order=number,
-        responsibility_cause=cause,
-        responsible_department=department,
-        comment=p.get("comment", ""),
-    )
+    data = payload.get("data") or {}
+    cause = data.get("responsibility_cause") or ""
+    if not ResponsibilityCause.objects.filter(code=cause, active=True).exists():
+        cause = "OTH-OTHER"
+    department = data.get("responsible_department") or ""
+    if not Department.objects.filter(code=department, kind="responsible").exists():
+        department = "RESP-OTHER"
+    return {"responsibility_cause": cause, "responsible_department": department}
 
 
 def _category(kind: str, code: str):
@@ -215,29 +213,29 @@ def _category(kind: str, code: str):
 def _accept(message: Message, actor) -> dict:
     """A cross-region complaint arrives (WO-3): accept it into this province's engine under the hub's
     flow, dispatch it to the province centre and remember the link."""
-    p = message.payload
-    o = p.get("order") or {}
-    kind = o.get("kind") or "complaint"
+    payload = message.payload
+    remote = payload.get("order") or {}
+    kind = remote.get("kind") or "complaint"
     flow = target_flow(message.sender, kind)
-    contact = (o.get("contact_number") or "")[:20]
+    contact = (remote.get("contact_number") or "")[:20]
     # A remote complaint (SVC-1) is about one of this province's own subscribers: link the order to the
     # line, so it lands in the line's city and shows in the customer's view here.
     here = local_province()
     subscriber = (
         Subscriber.objects.filter(number=contact, home_province=here).first() if contact and here else None
     )
-    result = wo.order_accept(
+    result = workorders.order_accept(
         actor=actor,
-        data=wo.OrderInput(
+        data=workorders.OrderInput(
             kind=kind,
             subscriber=subscriber,
-            category=_category(kind, o.get("category", "")),
-            title=(o.get("title") or "")[:120],
-            description=f"{o.get('description', '')}\n[{o.get('origin', message.sender)} {message.order}]".strip(),
+            category=_category(kind, remote.get("category", "")),
+            title=(remote.get("title") or "")[:120],
+            description=f"{remote.get('description', '')}\n[{remote.get('origin', message.sender)} {message.order}]".strip(),
             contact_number=contact,
             flow_code=flow.code,
-            urgent=bool(o.get("urgent")),
-            customer_level=o.get("customer_level") or "",
+            urgent=bool(remote.get("urgent")),
+            customer_level=remote.get("customer_level") or "",
         ),
     )
     local = result.order
@@ -247,7 +245,9 @@ def _accept(message: Message, actor) -> dict:
         role=LinkRole.TARGET,
         peer=message.sender,
         target=settings.KEFU_NODE_CODE,
-        sp_code=(p.get("data") or {}).get("sp_code", ""),
+        sp_code=(payload.get("data") or {}).get("sp_code", ""),
     )
-    done = wo.order_dispatch(actor=actor, order=local.number, comment=p.get("comment", ""))
+    done = ACTIONS[Action.DISPATCH].perform(
+        actor=actor, order=local.number, data={"comment": payload.get("comment", "")}
+    )
     return {"applied": True, "state": done.state, "local": local.number}

@@ -1,4 +1,4 @@
-"""Province routes of the cross-level flow (included by ``kefu.urls``)."""
+"""Province routes of the cross-level flow (included by ``kefu.urls.province``)."""
 
 from django.urls import path
 

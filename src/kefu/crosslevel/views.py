@@ -3,10 +3,9 @@ province) and ask the hub for its state (WO-3, WO-4)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -15,7 +14,9 @@ from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import services
+from kefu.crosslevel.errors import CrossLevelError, CrossLevelErrorCode
 from kefu.crosslevel.models import CrossLink
+from kefu.crosslevel.pages import act_and_redirect
 from kefu.federation.errors import PeerError
 
 
@@ -29,15 +30,10 @@ def order_page(request, order_number):
         raise Http404 from None
     link = CrossLink.objects.filter(order=order).first()
     if request.method == "POST":
-        try:
-            services.order_send_to_hub(
-                actor=request.user, number=order.number, target=request.POST.get("target", ""),
-                sp_code=request.POST.get("sp_code", ""), comment=request.POST.get("comment", ""),
-            )  # fmt: skip
-            messages.success(request, "OK")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("crosslevel:order", order_number=order.number)
+        return act_and_redirect(request, lambda: services.order_send_to_hub(
+            actor=request.user, number=order.number, target=request.POST.get("target", ""),
+            sp_code=request.POST.get("sp_code", ""), comment=request.POST.get("comment", ""),
+        ), "crosslevel:order", order_number=order.number)  # fmt: skip
     hub_state = hub_error = None
     if request.GET.get("query") and link is not None:
         try:
@@ -74,7 +70,9 @@ class CrossLevelApi(APIView):
         order = services.scoped_order(request.user, order_number)
         link = CrossLink.objects.filter(order=order).select_related("order").first()
         if link is None:
-            raise services.CrossLevelError("not a cross-level order", code="not_crosslevel", status=404)
+            raise CrossLevelError(
+                "not a cross-level order", code=CrossLevelErrorCode.NOT_CROSSLEVEL, status=404
+            )
         return Response(LinkSerializer(link).data)
 
 

@@ -10,3 +10,4 @@ class CustomerErrorCode(StrEnum):
     UNKNOWN_SUBSCRIBER = "unknown_subscriber"
     INVALID_SERVICE_PASSWORD = "invalid_service_password"
     WEAK_SERVICE_PASSWORD = "weak_service_password"
+    NOT_EDITABLE = "not_editable"  # a field the unified view may not change (VIEW-6)

@@ -276,7 +276,7 @@ class CustomerViewSerializer(serializers.Serializer):
     work_orders = WorkOrderRowSerializer(many=True)
 
 
-class CustomerViewView(APIView):
+class SubscriberViewApi(APIView):
     """The unified customer view of a line in the caller's data scope (VIEW-1..4)."""
 
     @extend_schema(responses={200: CustomerViewSerializer}, operation_id="subscribers_view")

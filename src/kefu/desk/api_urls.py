@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from kefu.desk.api import CustomerViewView
+from kefu.desk.api import SubscriberViewApi
 
 urlpatterns = [
-    path("subscribers/<str:number>/view", CustomerViewView.as_view(), name="subscriber-view"),
+    path("subscribers/<str:number>/view", SubscriberViewApi.as_view(), name="subscriber-view"),
 ]

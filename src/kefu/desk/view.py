@@ -6,7 +6,7 @@ the API, readable for templates). Billing data comes through the billing port
 (``kefu.ports.billing.get_billing``), so a real BOSS adapter serves it unchanged; data kefu owns
 (contacts, retention and marketing history, offers, work orders) is read here, each section with one
 bounded query. Personal data is always masked here: revealing it is a separate, audited service
-(``kefu.desk.services.personal_data_reveal``).
+(``kefu.customers.services.personal_data_reveal``).
 
 Queries (12, pinned exactly by ``tests/desk/test_customer_view.py``): subscriber (scoped) 1, billing's
 line overview 6 (line with account, products, bills, call details, payments, points), recent contacts
@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.apps import apps
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +54,8 @@ from kefu.marketing.choices import (
 )
 from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
 from kefu.ports.billing import get_billing
+from kefu.workorders.choices import Satisfaction, WorkOrderKind, WorkOrderState
+from kefu.workorders.models import WorkOrder, WorkOrderEvent
 
 RECENT_CONTACTS = 5  # VIEW-2: at least the last five
 SUMMARY_DAYS = 90  # VIEW-3: "last three months"
@@ -176,24 +178,15 @@ def matching_offers(offers, *, level: str, brand: str, monthly_spend: Decimal) -
 
 
 # --------------------------------------------------------------------------------------------------
-# Work orders (VIEW-4, Q-3): read only when the work-order app is installed
+# Work orders (VIEW-4, Q-3)
 
 
 def work_orders_of(subscriber_id: int, *, limit: int = WORK_ORDERS) -> list[dict]:
-    """The subscriber's latest work orders, newest first, in one query; [] without the work-order app.
+    """The subscriber's latest work orders, newest first, in one query.
 
     Each: number, kind, state, business, accepted at, deadline, accepting agent, replying agent,
     replied at, satisfaction, open or not.
     """
-    if not apps.is_installed("kefu.workorders"):
-        return []
-    try:
-        from django.db.models import OuterRef, Subquery
-
-        from kefu.workorders.choices import Satisfaction, WorkOrderKind, WorkOrderState
-        from kefu.workorders.models import WorkOrder, WorkOrderEvent
-    except (ImportError, LookupError):  # the app is being written; tolerate its absence
-        return []
     replies = WorkOrderEvent.objects.filter(order=OuterRef("pk"), action="reply").order_by("-at", "-id")
     rows = (
         WorkOrder.objects.filter(subscriber_id=subscriber_id)

@@ -15,7 +15,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError
-from kefu.desk import labels, services
+from kefu.customers import services as customer_services
+from kefu.desk import labels
 from kefu.desk.forms import StaffAuthenticationForm
 from kefu.desk.selectors import customer_search, home_figures, knowledge_search
 from kefu.desk.view import customer_view
@@ -101,7 +102,7 @@ def customer_embed(request, number: str):
 def customer_reveal(request, number: str):
     """A deliberate click reveals the personal data of a line to a permitted role; audited."""
     try:
-        revealed = services.personal_data_reveal(actor=request.user, number=number)
+        revealed = customer_services.personal_data_reveal(actor=request.user, number=number)
     except DomainError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc
@@ -118,7 +119,7 @@ def customer_edit(request, number: str):
     if address:
         changes["mailing_address"] = address
     try:
-        services.subscriber_update_non_core(actor=request.user, number=number, changes=changes)
+        customer_services.subscriber_update_non_core(actor=request.user, number=number, changes=changes)
     except DomainError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc

@@ -29,7 +29,7 @@ class Handler:
     senders: frozenset[str] | None  # sender roles allowed (None: any)
 
 
-_handlers: dict[str, Handler] = {}
+_handlers: dict[str, list[Handler]] = {}
 
 
 def handles(
@@ -39,30 +39,33 @@ def handles(
 
     ``roles``: on which node roles the type is accepted (others answer ``unknown_type``);
     ``senders``: which peer roles may send it (others get ``not_allowed``).
+
+    A type may have one handler per role: each role app registers its own (the hub and SIMS each
+    apply ``workorder.*`` to their copy, a province through its engine). Two handlers whose roles
+    overlap are refused at start-up.
     """
 
     def register(fn: HandlerFn) -> HandlerFn:
-        existing = _handlers.get(type)
-        if existing is not None and existing.fn is not fn:
-            qualname = f"{existing.fn.__module__}.{existing.fn.__qualname__}"
-            raise ValueError(f"message type {type!r} already has a handler: {qualname}")
-        _handlers[type] = Handler(
+        handler = Handler(
             type=type,
             fn=fn,
             roles=frozenset(roles) if roles is not None else None,
             senders=frozenset(senders) if senders is not None else None,
         )
+        existing = [h for h in _handlers.get(type, []) if h.fn is not fn]
+        for other in existing:
+            if handler.roles is None or other.roles is None or handler.roles & other.roles:
+                qualname = f"{other.fn.__module__}.{other.fn.__qualname__}"
+                raise ValueError(f"message type {type!r} already has a handler on these roles: {qualname}")
+        _handlers[type] = [*existing, handler]
         return fn
 
     return register
 
 
 def handler_for(type: str, *, role: str) -> Handler | None:
-    handler = _handlers.get(type)
-    if handler is None or (handler.roles is not None and role not in handler.roles):
-        return None
-    return handler
-
-
-def registered_types() -> list[str]:
-    return sorted(_handlers)
+    """The handler of ``type`` on a node of ``role``, or None."""
+    for handler in _handlers.get(type, []):
+        if handler.roles is None or role in handler.roles:
+            return handler
+    return None

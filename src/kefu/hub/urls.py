@@ -1,4 +1,4 @@
-"""The hub operator's pages and API (mounted by ``kefu.federation.urlconfs.hub``)."""
+"""The hub operator's pages and API (mounted by ``kefu.urls.hub``)."""
 
 from django.urls import path
 

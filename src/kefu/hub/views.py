@@ -3,21 +3,20 @@ passed through, urge and interim comment to either side; and a small JSON API fo
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.errors import DomainError, NotFoundError
-from kefu.crosslevel import messages as m
-from kefu.crosslevel.serializers import OrderCopySerializer
+from kefu.core.errors import NotFoundError
+from kefu.crosslevel import copies
+from kefu.crosslevel.pages import PAGE, act_and_redirect, list_context
+from kefu.crosslevel.serializers import CommentInput, OrderCopySerializer, int_or_none, page_params
 from kefu.hub import selectors, services
-from kefu.workorders.choices import WorkOrderState
 
 
 def _operator(request) -> None:
@@ -31,20 +30,10 @@ def order_list(request):
     state = request.GET.get("state", "")
     orders = selectors.order_list(
         user=request.user, state=state, target=request.GET.get("target", ""),
-        origin=request.GET.get("origin", ""), before=_int(request.GET.get("before")),
+        origin=request.GET.get("origin", ""), before=int_or_none(request.GET.get("before")), limit=PAGE,
     )  # fmt: skip
-    return render(request, "hub/orders.html", {
-        "orders": orders, "state": state, "states": WorkOrderState.CHOICES,
-        "counts": selectors.counts(user=request.user),
-        "next_before": orders[-1].pk if len(orders) == 100 else None,
-    })  # fmt: skip
-
-
-def _int(value):
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    context = list_context(orders, state=state) | {"counts": selectors.counts(user=request.user)}
+    return render(request, "hub/orders.html", context)
 
 
 @login_required
@@ -55,18 +44,13 @@ def order_detail(request, number):
     except NotFoundError:
         raise Http404 from None
     if request.method == "POST":
-        try:
-            services.operator_act(
-                actor=request.user, number=order.number, action=request.POST.get("action", ""),
-                to=request.POST.get("to", "target"), comment=request.POST.get("comment", ""),
-            )  # fmt: skip
-            messages.success(request, "OK")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("hub:order", number=order.number)
+        return act_and_redirect(request, lambda: services.operator_act(
+            actor=request.user, number=order.number, action=request.POST.get("action", ""),
+            to=request.POST.get("to", "target"), comment=request.POST.get("comment", ""),
+        ), "hub:order", number=order.number)  # fmt: skip
     return render(request, "hub/order.html", {
         "order": order, "events": order.events.order_by("seq"),
-        "may_act": order.state in m.OPEN,
+        "may_act": bool(copies.actions_allowed(order.state, services.OPERATOR_ACTIONS)),
     })  # fmt: skip
 
 
@@ -77,20 +61,21 @@ class HubOrderSerializer(OrderCopySerializer):
     target = serializers.CharField()
 
 
-class ActInput(serializers.Serializer):
+class ActInput(CommentInput):
     to = serializers.ChoiceField(choices=["target", "origin"], default="target")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class OrdersApi(APIView):
     @extend_schema(responses=HubOrderSerializer(many=True), tags=["hub"])
     def get(self, request):
         _operator(request)
+        params = request.query_params
         orders = selectors.order_list(
-            user=request.user, state=request.query_params.get("state", ""),
-            target=request.query_params.get("target", ""), before=_int(request.query_params.get("before")),
-            limit=min(_int(request.query_params.get("limit")) or 100, 2000),
-        )  # fmt: skip
+            user=request.user,
+            state=params.get("state", ""),
+            target=params.get("target", ""),
+            **page_params(params),
+        )
         return Response({"results": HubOrderSerializer(orders, many=True).data})
 
 

@@ -1,6 +1,10 @@
-"""Error codes of authentication (stable: the desktop and integrators switch on them)."""
+"""Error codes and error classes of authentication (stable: the desktop and integrators switch on the
+codes). Generic codes (``validation_failed``, ``permission_denied``) come from
+:class:`kefu.core.errors.ErrorCode`."""
 
 from enum import StrEnum
+
+from kefu.core.errors import DomainError
 
 
 class AuthErrorCode(StrEnum):
@@ -8,8 +12,29 @@ class AuthErrorCode(StrEnum):
     AUTH_LOCKED = "auth_locked"
     AUTH_REQUIRED = "auth_required"
     PASSWORD_CHANGE_REQUIRED = "password_change_required"
+    PASSWORD_UNCHANGED = "password_unchanged"
     METHOD_NOT_ALLOWED_FOR_ROLE = "auth_method_not_allowed"
     MISSING_FIELD = "validation_failed"
     NO_ACTIVE_CALL = "no_active_call"
+    NOT_YOUR_CALL = "not_your_call"
     COLLECTION_DONE = "collection_already_done"
     OTP_NOT_SENT = "otp_not_sent"
+    UNKNOWN_SUBSCRIBER = "unknown_subscriber"
+    UNKNOWN_CONTACT = "unknown_contact"
+    UNKNOWN_CALL = "unknown_call"
+    UNKNOWN_COLLECTION = "unknown_collection"
+
+
+class AuthFailed(DomainError):
+    status = 401
+    code = AuthErrorCode.AUTH_FAILED
+
+
+class AuthLocked(DomainError):
+    status = 423
+    code = AuthErrorCode.AUTH_LOCKED
+
+
+class AuthRequired(DomainError):
+    status = 403
+    code = AuthErrorCode.AUTH_REQUIRED

@@ -13,7 +13,7 @@ from kefu.core import scope
 from kefu.core.choices import CustomerLevel, NetworkType
 from kefu.customers.choices import CustomerType, UserType
 from kefu.identity.choices import STATS_DIMENSIONS
-from kefu.identity.models import AuthAttempt, AuthLock
+from kefu.identity.models import AuthAttempt
 
 LABELS = {
     "channel": Channel,
@@ -65,7 +65,3 @@ def auth_stats(user, *, since: date, until: date, by: str) -> dict:
         "attempts": sum(r["attempts"] for r in result),
         "successes": sum(r["successes"] for r in result),
     }
-
-
-def lock_state(subscriber) -> AuthLock | None:
-    return AuthLock.objects.filter(subscriber=subscriber).first()

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kefu.core import audit
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, ErrorCode
 from kefu.core.models import Province
 from kefu.notify.adapters import get_email, get_sms
 from kefu.notify.choices import MessageChannel, MessagePurpose, MessageStatus
+from kefu.notify.errors import NotifyErrorCode
 from kefu.notify.models import OutgoingMessage
 
 MASK = "******"
@@ -32,7 +33,7 @@ def _placement(*, actor, subscriber) -> tuple[int, int | None]:
     node = Province.objects.filter(code=getattr(settings, "KEFU_NODE_CODE", "")).values_list("id", flat=True)
     province_id = node.first()
     if province_id is None:
-        raise DomainError(_("无法确定消息所属省份"), code="no_province")
+        raise DomainError(_("无法确定消息所属省份"), code=NotifyErrorCode.NO_PROVINCE)
     return province_id, None
 
 
@@ -52,7 +53,7 @@ def sms_send(
 ) -> OutgoingMessage:
     """Send one SMS through the SMS port and keep it in the outbox (``secrets`` masked there)."""
     if not to or not text:
-        raise DomainError(_("短信接收号码和内容不能为空"), code="validation_failed", status=400)
+        raise DomainError(_("短信接收号码和内容不能为空"), code=ErrorCode.VALIDATION_FAILED, status=400)
     province_id, city_id = _placement(actor=actor, subscriber=subscriber)
     sender = sms_sender()
     receipt = get_sms().send(to=to, text=text, sender=sender)
@@ -88,7 +89,7 @@ def email_send(
 ) -> OutgoingMessage:
     """Send one email through the email port and keep it in the outbox."""
     if not to or "@" not in to:
-        raise DomainError(_("电子邮箱地址不正确"), code="invalid_email", status=400)
+        raise DomainError(_("电子邮箱地址不正确"), code=NotifyErrorCode.INVALID_EMAIL, status=400)
     province_id, city_id = _placement(actor=actor, subscriber=subscriber)
     receipt = get_email().send(to=to, subject=subject, text=text)
     message = OutgoingMessage.objects.create(

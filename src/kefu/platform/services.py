@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kefu.capability import definitions as defs
 from kefu.core.errors import DomainError
 from kefu.platform import reference
+from kefu.platform.errors import PlatformErrorCode
 from kefu.platform.models import BlacklistEntry, PlatformRecord, PlatformRequest, SeededNumber
 
 BLOCKED, ACTIVE = "blocked", "active"
@@ -156,13 +157,13 @@ def capability_answer(*, business: str, query: str, conditions: dict, province: 
     if qdef is None:
         raise DomainError(
             _("业务平台不提供该查询：%(b)s/%(q)s") % {"b": business, "q": query},
-            code="unknown_query",
+            code=PlatformErrorCode.UNKNOWN_QUERY,
             status=400,
         )
     try:
         conditions = defs.clean_conditions(qdef, conditions)
     except defs.ConditionError as exc:
-        raise DomainError(str(exc), code="validation_failed", status=400) from None
+        raise DomainError(str(exc), code=PlatformErrorCode.VALIDATION_FAILED, status=400) from None
     if qdef.kind == defs.HANDLING:
         outcome, message, rows = _handle(business, query, conditions)
     else:

@@ -19,12 +19,13 @@ from kefu.contacts import services as contacts
 from kefu.contacts.models import ContactRecord, ServiceRequest
 from kefu.core import audit, scope
 from kefu.core.choices import RequestType
-from kefu.core.errors import DomainError, NotFoundError
+from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.customers.models import Subscriber
 from kefu.identity import services as identity
 from kefu.ports.billing import get_billing
 from kefu.queries import orders, texts
 from kefu.queries.choices import QueryKind, SendMethod
+from kefu.queries.errors import QueryErrorCode
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def _contact(actor, contact_id) -> ContactRecord | None:
         return None
     contact = scope.restrict(ContactRecord.objects.all(), actor).filter(pk=contact_id).first()
     if contact is None:
-        raise NotFoundError(_("接触记录不存在"), code="unknown_contact")
+        raise NotFoundError(_("接触记录不存在"), code=QueryErrorCode.UNKNOWN_CONTACT)
     return contact
 
 
@@ -125,21 +126,29 @@ def query_result_send(
     from kefu.notify.choices import MessagePurpose
 
     if what not in QueryKind:
-        raise DomainError(_("未知查询类型：%(w)s") % {"w": what}, code="validation_failed", status=400)
+        raise DomainError(
+            _("未知查询类型：%(w)s") % {"w": what}, code=ErrorCode.VALIDATION_FAILED, status=400
+        )
     if method not in SendMethod:
-        raise DomainError(_("未知发送方式：%(m)s") % {"m": method}, code="validation_failed", status=400)
+        raise DomainError(
+            _("未知发送方式：%(m)s") % {"m": method}, code=ErrorCode.VALIDATION_FAILED, status=400
+        )
     subscriber = _authorize(actor=actor, number=number, what=what, context=context)
     billing = get_billing()
     subject, text = texts.compose(what, number=number, billing=billing, subscriber=subscriber)
     if method == SendMethod.SMS:
         if to and to != number:
-            raise DomainError(_("查询结果短信只能发送到被查询号码本身"), code="invalid_recipient", status=422)
+            raise DomainError(
+                _("查询结果短信只能发送到被查询号码本身"), code=QueryErrorCode.INVALID_RECIPIENT, status=422
+            )
         return notify.sms_send(
             actor=actor, to=number, text=text, subscriber=subscriber, purpose=MessagePurpose.QUERY_RESULT
         )
     address = to or subscriber.customer.email
     if not address:
-        raise DomainError(_("客户未登记电子邮箱，请提供接收邮箱"), code="no_email_address", status=422)
+        raise DomainError(
+            _("客户未登记电子邮箱，请提供接收邮箱"), code=QueryErrorCode.NO_EMAIL_ADDRESS, status=422
+        )
     return notify.email_send(
         actor=actor, to=address, subject=subject, text=text, subscriber=subscriber,
         purpose=MessagePurpose.QUERY_RESULT,

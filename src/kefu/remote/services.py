@@ -31,6 +31,7 @@ from kefu.core.errors import DomainError
 from kefu.federation import client, peers
 from kefu.federation.errors import FederationErrorCode as Code
 from kefu.federation.errors import PeerError
+from kefu.remote.errors import RemoteErrorCode
 
 WHAT = {
     "balance": gettext_lazy("余额"),
@@ -94,7 +95,9 @@ def remote_relay(*, payload: dict, sender: str, deadline) -> dict:
     peer = peers.get(home)
     if peer is None or peer.role != "province" or home == sender:
         raise DomainError(
-            _("一级客服枢纽不认识归属省 %(h)s") % {"h": home or "—"}, code="unknown_province", status=400
+            _("一级客服枢纽不认识归属省 %(h)s") % {"h": home or "—"},
+            code=RemoteErrorCode.UNKNOWN_PROVINCE,
+            status=400,
         )
     margin = timedelta(seconds=settings.KEFU_CAPABILITY_RELAY_MARGIN)
     try:
@@ -122,13 +125,15 @@ def home_answer(*, payload: dict, serving: str) -> dict:
 
     number, what = str(payload.get("number", "")), str(payload.get("what", ""))
     if what not in WHAT:
-        raise DomainError(_("不支持的异地查询：%(w)s") % {"w": what}, code="validation_failed", status=400)
+        raise DomainError(
+            _("不支持的异地查询：%(w)s") % {"w": what}, code=RemoteErrorCode.VALIDATION_FAILED, status=400
+        )
     billing = get_billing()
     subscriber = billing.subscriber(number)
     if subscriber is None or subscriber.home_province_code != settings.KEFU_NODE_CODE:
         raise DomainError(
             _("号码 %(n)s 不是 %(p)s 的用户") % {"n": number, "p": settings.KEFU_NODE_CODE},
-            code="unknown_subscriber",
+            code=RemoteErrorCode.UNKNOWN_SUBSCRIBER,
             status=404,
         )
     if what == "balance":
@@ -159,7 +164,7 @@ def home_answer(*, payload: dict, serving: str) -> dict:
 
 def _check_remote(actor, number: str, home: str, verified_by: str, errors: dict | None = None) -> None:
     if actor.role not in MAY_ASK:
-        raise DomainError(_("您的角色不能使用异地服务"), code="permission_denied", status=403)
+        raise DomainError(_("您的角色不能使用异地服务"), code=RemoteErrorCode.PERMISSION_DENIED, status=403)
     errors = dict(errors or {})
     if not (number.isdigit() and len(number) == 11):
         errors["number"] = _("请输入11位手机号码")
@@ -168,7 +173,9 @@ def _check_remote(actor, number: str, home: str, verified_by: str, errors: dict 
     if verified_by not in VERIFIED_BY:
         errors["verified_by"] = _("请选择客户身份核实方式")
     if errors:
-        raise DomainError("; ".join(errors.values()), code="validation_failed", status=400, errors=errors)
+        raise DomainError(
+            "; ".join(errors.values()), code=RemoteErrorCode.VALIDATION_FAILED, status=400, errors=errors
+        )
 
 
 def remote_complaint(

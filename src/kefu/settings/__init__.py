@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "kefu.remote",
     "kefu.desk",
     "kefu.api",
+    "kefu.cli",
 ]
 
 MIDDLEWARE = [
@@ -192,7 +193,8 @@ MIDDLEWARE = [
     "kefu.core.middleware.ProblemMiddleware",
 ]
 
-ROOT_URLCONF = "kefu.urls"
+# The composition root: each role exposes only its own screens and endpoints (kefu/urls/<role>.py).
+ROOT_URLCONF = f"kefu.urls.{KEFU_ROLE}"
 WSGI_APPLICATION = "kefu.wsgi.application"
 
 TEMPLATES = [
@@ -343,7 +345,7 @@ CELERY_BEAT_SCHEDULE = {
 # are kept this many days, then deleted by the daily purge (kefu.core.outbox).
 KEFU_OUTBOX_RETENTION_DAYS = int(env("KEFU_OUTBOX_RETENTION_DAYS", "30"))
 
-# --- Federation (issue 5): peers, protocol limits, delivery, and the URL conf of each role ----------
+# --- Federation (issue 5): peers, protocol limits, delivery ----------------------------------------
 # TOML file of peers ([peers.<CODE>] role, url, key); without it the node talks to nobody.
 KEFU_PEERS_FILE = env("KEFU_PEERS_FILE")
 KEFU_FEDERATION_CLOCK_SKEW = int(env("KEFU_FEDERATION_CLOCK_SKEW", "300"))  # seconds either way
@@ -359,9 +361,6 @@ KEFU_FEDERATION_DELIVERY_THREADS = int(env("KEFU_FEDERATION_DELIVERY_THREADS", "
 KEFU_FEDERATION_PEER_CONCURRENCY = int(env("KEFU_FEDERATION_PEER_CONCURRENCY", "4"))
 # Deliver from the committing process right after commit (a background thread), not only by polling.
 KEFU_FEDERATION_DELIVER_ON_COMMIT = env_bool("KEFU_FEDERATION_DELIVER_ON_COMMIT", True)
-# Each role exposes only its own screens and endpoints: the province keeps kefu.urls.
-if KEFU_ROLE != "province":
-    ROOT_URLCONF = f"kefu.federation.urlconfs.{KEFU_ROLE}"
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "federation-deliver": {"task": "federation.deliver_pending", "schedule": 15.0},

@@ -8,7 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.choices import ChoiceSet
+from kefu.crosslevel.copies import OrderCopy, OrderCopyEvent
 from kefu.workorders.choices import WorkOrderState
+
+# An SP order still waiting for the SP's reply: its reply limit runs (SP-1, the overdue rule).
+AWAITING_REPLY = [WorkOrderState.DISPATCHED, WorkOrderState.PROCESSING]
 
 
 class SpOrganisation(models.Model):
@@ -83,77 +87,40 @@ class SpContactChange(models.Model):
         return f"{self.sp_id} {self.field} {self.old_value} → {self.new_value}"
 
 
-class SpOrder(models.Model):
-    """An SP complaint order as SIMS holds it: sent by the hub, handled by the SP (SP-1)."""
+class SpOrder(OrderCopy):
+    """An SP complaint order as SIMS holds it: sent by the hub, handled by the SP (SP-1) — the copy of
+    :mod:`kefu.crosslevel.copies` with the hub it came through, who handles it and its reply limit."""
 
-    number = models.CharField(_("工单编号"), max_length=40, unique=True)
     hub = models.CharField(_("枢纽"), max_length=20)
     origin = models.CharField(_("发起省"), max_length=20, blank=True)
     sp_code = models.CharField(_("SP代码"), max_length=20)
     kind = models.CharField(_("工单类型"), max_length=20, blank=True)
-    title = models.CharField(_("标题"), max_length=120, blank=True)
-    description = models.TextField(_("问题描述"), blank=True)
-    contact_number = models.CharField(_("联系号码"), max_length=20, blank=True)
-    business_name = models.CharField(_("业务"), max_length=60, blank=True)
-    category_name = models.CharField(_("服务请求分类"), max_length=80, blank=True)
-    urgent = models.BooleanField(_("紧急"), default=False)
-    state = models.CharField(
-        _("状态"), max_length=12, choices=WorkOrderState, default=WorkOrderState.DISPATCHED
-    )
-    rounds = models.PositiveSmallIntegerField(_("处理轮次"), default=1)
     handler = models.CharField(_("处理人"), max_length=20, blank=True)
     dispatched_at = models.DateTimeField(_("派发时间"), default=timezone.now)
     reply_due_at = models.DateTimeField(_("回复期限"), null=True, blank=True)
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
-    result = models.TextField(_("处理结果"), blank=True)
-    return_reason = models.TextField(_("退回原因"), blank=True)
-    satisfaction = models.CharField(_("满意度"), max_length=20, blank=True)
-    urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
-    event_seq = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    scope_fields = {"sp": "sp_code"}
-
-    class Meta:
-        ordering = ["-id"]
+    class Meta(OrderCopy.Meta):
         indexes = [
             models.Index(fields=["sp_code", "state", "-id"], name="sims_order_sp_state"),
             models.Index(
                 fields=["reply_due_at"],
                 name="sims_order_due",
-                condition=models.Q(state__in=["dispatched", "processing"]),
+                condition=models.Q(state__in=AWAITING_REPLY),
             ),
         ]
         verbose_name = _("SP投诉工单")
         verbose_name_plural = _("SP投诉工单")
 
-    def __str__(self) -> str:
-        return self.number
 
+class SpOrderEvent(OrderCopyEvent):
+    """One action on an SP order (append-only)."""
 
-class SpOrderEvent(models.Model):
     order = models.ForeignKey(SpOrder, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField(_("序号"))
-    action = models.CharField(_("操作"), max_length=12)
-    node = models.CharField(_("发生节点"), max_length=20)
-    actor = models.CharField(_("操作人"), max_length=40, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    comment = models.TextField(_("意见"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-    state_after = models.CharField(_("操作后状态"), max_length=12)
-    message_id = models.UUIDField(_("消息标识"), null=True, blank=True, unique=True)
 
-    scope_fields = {"sp": "order__sp_code"}
-
-    class Meta:
-        ordering = ["order_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["order", "seq"], name="sims_event_seq_unique")]
+    class Meta(OrderCopyEvent.Meta):
         verbose_name = _("SP投诉工单事件")
         verbose_name_plural = _("SP投诉工单事件")
-
-    def __str__(self) -> str:
-        return f"{self.order_id}#{self.seq} {self.action}"
 
 
 class PointEvent(ChoiceSet):

@@ -19,25 +19,26 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kefu.core import audit, scope
 from kefu.core.choices import Role
-from kefu.core.errors import DomainError, NotFoundError
-from kefu.crosslevel import messages as m
+from kefu.core.errors import NotFoundError
+from kefu.crosslevel import copies, messages
+from kefu.federation.client import request
 from kefu.federation.envelope import Message
-from kefu.federation.services import send
+from kefu.sims.errors import SimsError, SimsErrorCode
 from kefu.sims.models import (
+    AWAITING_REPLY,
     ContactField,
     PointEvent,
     SpContactChange,
     SpOrder,
-    SpOrderEvent,
     SpOrganisation,
     SpPointEntry,
     SpPointRule,
 )
+from kefu.workorders.choices import Satisfaction
 
 logger = logging.getLogger("kefu.sims")
 
@@ -46,10 +47,6 @@ SP_CODE = re.compile(r"^SP\d{6}$")
 FIXED_LINE = re.compile(r"^(0\d{2,3}\d{7,8}|400\d{7}|800\d{7})$")  # no extension: "-123" is refused
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 HOTLINE_KEPT = 2  # months a replaced hotline stays on record (SP-3)
-
-
-class SimsError(DomainError):
-    code = "sims_invalid"
 
 
 # --- points ----------------------------------------------------------------------------------------
@@ -86,7 +83,7 @@ def points_sweep(*, now: datetime | None = None, batch: int = 500) -> int:
     """Deduct for orders whose reply is past the limit and still missing; idempotent."""
     now = now or timezone.now()
     done = 0
-    late = SpOrder.objects.filter(state__in=["dispatched", "processing"], reply_due_at__lt=now)
+    late = SpOrder.objects.filter(state__in=AWAITING_REPLY, reply_due_at__lt=now)
     for order in late.order_by("reply_due_at")[:batch]:
         if points_deduct(order=order, event=PointEvent.OVERDUE_REPLY, at=now):
             done += 1
@@ -113,85 +110,61 @@ def statement(*, sp: SpOrganisation, month: date) -> dict:
 # --- orders from the hub ---------------------------------------------------------------------------
 
 
-def _at(p: dict) -> datetime:
-    value = parse_datetime(p.get("at") or "") if isinstance(p.get("at"), str) else None
-    return value or timezone.now()
-
-
-def _record(order: SpOrder, *, action, node, actor, at, comment="", data=None, message_id=None):
-    order.event_seq += 1
-    order.updated_at = timezone.now()
-    order.save()
-    return SpOrderEvent.objects.create(
-        order=order, seq=order.event_seq, action=action, node=node, actor=(actor or "")[:40], at=at,
-        comment=comment or "", data=data or {}, state_after=order.state, message_id=message_id,
-    )  # fmt: skip
-
-
 def apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub (SIMS side). Runs inside the receiving transaction."""
     if message.sender_role != "hub":
-        raise SimsError(_("只接受一级客服枢纽发来的工单"), code="not_allowed", status=422)
-    p = message.payload
-    action = p.get("action", "")
+        raise SimsError(_("只接受一级客服枢纽发来的工单"), code=SimsErrorCode.NOT_ALLOWED, status=422)
+    payload = message.payload
+    action = payload.get("action", "")
     now = timezone.now()
-    data = p.get("data") or {}
-    order = SpOrder.objects.select_for_update().filter(number=message.order).first()
+    data = payload.get("data") or {}
+    order = copies.copy_for(
+        SpOrder, message, hub=message.sender,
+        origin=(payload.get("order") or {}).get("origin") or payload.get("node", ""),
+        sp_code=(data.get("sp_code") or "").upper(), rounds=int(data.get("round") or 1),
+    )  # fmt: skip
     if order is None:
-        if action != m.DISPATCH:
-            return {"applied": False, "skipped": "unknown order"}
-        o = p.get("order") or {}
-        order = SpOrder(
-            number=message.order, hub=message.sender, origin=o.get("origin") or p.get("node", ""),
-            sp_code=(data.get("sp_code") or "").upper(), kind=o.get("kind", ""),
-            title=(o.get("title") or "")[:120], description=o.get("description") or "",
-            contact_number=(o.get("contact_number") or "")[:20],
-            business_name=(o.get("business_name") or "")[:60],
-            category_name=(o.get("category_name") or "")[:80], urgent=bool(o.get("urgent")),
-            rounds=int(data.get("round") or 1),
-        )  # fmt: skip
-    state = m.STATE_AFTER.get(action)
-    if state:
-        order.state = state
-    if action == m.DISPATCH:
+        return {"applied": False, "skipped": "unknown order"}
+    if action == messages.DISPATCH:
         order.sp_code = (data.get("sp_code") or order.sp_code).upper()
-        order.dispatched_at = now
-        order.reply_due_at = _reply_due(now)
         order.handler = ""
-    elif action == m.REPROCESS:
-        order.rounds += 1
+    if action in (messages.DISPATCH, messages.REPROCESS):  # a new round: the reply limit starts again
         order.dispatched_at = now
         order.reply_due_at = _reply_due(now)
-        order.satisfaction = ""
-    elif action == m.FEEDBACK:
-        order.satisfaction = data.get("satisfaction", "")
-    elif action == m.URGE:
-        order.urge_count += 1
-    if order.state in m.TERMINAL:
-        order.closed_at = order.closed_at or now
-    _record(order, action=action, node=p.get("node") or message.sender, actor=p.get("actor", ""), at=_at(p),
-            comment=p.get("comment", ""), data=data, message_id=message.id)  # fmt: skip
-    if action == m.DISPATCH and not SpOrganisation.objects.filter(code=order.sp_code, active=True).exists():
+    copies.apply_message(order, message, now=now)
+    if (
+        action == messages.DISPATCH
+        and not SpOrganisation.objects.filter(code=order.sp_code, active=True).exists()
+    ):
         # not an SP of this SIMS: returned at once, with the reason (WO-4 return)
         reason = _("SIMS没有SP %(c)s，请核实SP代码") % {"c": order.sp_code or "—"}
-        order.state, order.return_reason = "returned", reason
-        _record(order, action=m.RETURN, node=settings.KEFU_NODE_CODE, actor="system", at=now, comment=reason)
-        send(to=order.hub, type=m.type_of(m.RETURN), order=order.number, payload=m.payload(
-            number=order.number, action=m.RETURN, node=settings.KEFU_NODE_CODE, actor="system", at=now,
-            comment=reason))  # fmt: skip
+        copies.act_here(order, action=messages.RETURN, actor="system", to=order.hub, comment=reason, now=now)
         return {"applied": True, "state": order.state, "returned": reason}
-    if action == m.DISPATCH and order.rounds == 1:
+    if action == messages.DISPATCH and order.rounds == 1:
         points_deduct(order=order, event=PointEvent.COMPLAINT, at=now)
-    elif action == m.REPROCESS:
+    elif action == messages.REPROCESS:
         points_deduct(order=order, event=PointEvent.REPROCESS, at=now)
-    elif action == m.FEEDBACK and order.satisfaction == "dissatisfied":
+    elif action == messages.FEEDBACK and order.satisfaction == Satisfaction.DISSATISFIED:
         points_deduct(order=order, event=PointEvent.DISSATISFIED, at=now)
     return {"applied": True, "state": order.state}
 
 
+def query_hub(order: SpOrder) -> dict:
+    """Query (查询): SIMS asks the hub for the order's state (synchronous, with a timeout; raises
+    ``PeerError`` with a message for the desk)."""
+    return request(to=order.hub, type=messages.QUERY, payload={"number": order.number}, order=order.number)
+
+
 # --- the SP desk -----------------------------------------------------------------------------------
 
-DESK_ACTIONS = (m.RECEIVE, m.PROCESS, m.REPLY, m.RETURN, m.COMMENT, m.URGE)
+DESK_ACTIONS = (
+    messages.RECEIVE,
+    messages.PROCESS,
+    messages.REPLY,
+    messages.RETURN,
+    messages.COMMENT,
+    messages.URGE,
+)
 
 
 def order_for(*, actor, number: str, lock: bool = False) -> SpOrder:
@@ -209,40 +182,30 @@ def order_act(*, actor, number: str, action: str, comment: str = "") -> SpOrder:
     """An SP desk action (SP-1, WO-4): receive, process (progress), reply (the result), return (with a
     reason), comment, urge. Recorded on SIMS and sent to the hub in the same transaction."""
     if actor.role not in DESK_ROLES:
-        raise SimsError(_("只有SP人员可以处理SP投诉工单"), code="permission_denied", status=403)
+        raise SimsError(_("只有SP人员可以处理SP投诉工单"), code=SimsErrorCode.PERMISSION_DENIED, status=403)
     order = order_for(actor=actor, number=number, lock=True)
     if action not in DESK_ACTIONS:
-        raise SimsError(_("未知的操作 %(a)s") % {"a": action}, code="invalid_transition", status=409)
-    if order.state not in m.ALLOWED_FROM[action]:
+        raise SimsError(
+            _("未知的操作 %(a)s") % {"a": action}, code=SimsErrorCode.INVALID_TRANSITION, status=409
+        )
+    if order.state not in copies.ALLOWED_FROM[action]:
         raise SimsError(
             _("工单状态为“%(s)s”, 不能执行该操作") % {"s": order.get_state_display()},
-            code="invalid_transition", status=409,
+            code=SimsErrorCode.INVALID_TRANSITION, status=409,
         )  # fmt: skip
     comment = (comment or "").strip()
-    if action == m.RETURN and not comment:
-        raise SimsError(_("请填写退回原因"), code="reason_required")
-    if action in (m.REPLY, m.COMMENT, m.PROCESS) and not comment:
-        raise SimsError(_("请填写处理结果或意见"), code="comment_required")
+    if action == messages.RETURN and not comment:
+        raise SimsError(_("请填写退回原因"), code=SimsErrorCode.REASON_REQUIRED)
+    if action in (messages.REPLY, messages.COMMENT, messages.PROCESS) and not comment:
+        raise SimsError(_("请填写处理结果或意见"), code=SimsErrorCode.COMMENT_REQUIRED)
     now = timezone.now()
-    state = m.STATE_AFTER.get(action)
-    if state:
-        order.state = state
-    if action == m.RECEIVE:
+    if action == messages.RECEIVE:
         order.handler = actor.job_number
-    elif action == m.REPLY:
-        order.result, order.replied_at = comment, now
+    elif action == messages.REPLY:
+        order.replied_at = now
         if order.reply_due_at and now > order.reply_due_at:
             points_deduct(order=order, event=PointEvent.OVERDUE_REPLY, at=now)
-    elif action == m.RETURN:
-        order.return_reason = comment
-    elif action == m.URGE:
-        order.urge_count += 1
-    _record(
-        order, action=action, node=settings.KEFU_NODE_CODE, actor=actor.job_number, at=now, comment=comment
-    )
-    send(to=order.hub, type=m.type_of(action), order=order.number, payload=m.payload(
-        number=order.number, action=action, node=settings.KEFU_NODE_CODE, actor=actor.job_number, at=now,
-        comment=comment))  # fmt: skip
+    copies.act_here(order, action=action, actor=actor.job_number, to=order.hub, comment=comment, now=now)
     audit.record(actor=actor, action=f"sims.{action}", obj=order, changes={"state": order.state})
     return order
 
@@ -255,10 +218,10 @@ def sp_create(*, actor, code: str, name: str, hotline: str = "", service_mobile:
               contact_name: str = "", contact_phone: str = "", contract_start=None, contract_end=None,
               base_points: int = 100) -> SpOrganisation:  # fmt: skip
     if actor is not None and actor.role != Role.ADMINISTRATOR:
-        raise SimsError(_("只有系统管理员可以登记SP"), code="permission_denied", status=403)
+        raise SimsError(_("只有系统管理员可以登记SP"), code=SimsErrorCode.PERMISSION_DENIED, status=403)
     code = (code or "").strip().upper()
     if not SP_CODE.match(code):
-        raise SimsError(_("SP代码应为 SP 加6位数字"), code="validation_failed")
+        raise SimsError(_("SP代码应为 SP 加6位数字"), code=SimsErrorCode.VALIDATION_FAILED)
     _check_numbers(hotline=hotline, service_mobile=service_mobile)
     sp, created = SpOrganisation.objects.get_or_create(code=code, defaults=dict(
         name=name, hotline=hotline, service_mobile=service_mobile, contact_name=contact_name,
@@ -271,9 +234,9 @@ def sp_create(*, actor, code: str, name: str, hotline: str = "", service_mobile:
 
 def _check_numbers(*, hotline: str = "", service_mobile: str = "") -> None:
     if hotline and not FIXED_LINE.match(hotline):
-        raise SimsError(_("客服热线须为固定电话（可接IVR，不能是分机）"), code="hotline_invalid")
+        raise SimsError(_("客服热线须为固定电话（可接IVR，不能是分机）"), code=SimsErrorCode.HOTLINE_INVALID)
     if service_mobile and not MOBILE.match(service_mobile):
-        raise SimsError(_("服务手机须为本网手机号码"), code="mobile_invalid")
+        raise SimsError(_("服务手机须为本网手机号码"), code=SimsErrorCode.MOBILE_INVALID)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -289,7 +252,7 @@ def sp_profile_update(*, actor, code: str, now=None, **changes) -> SpOrganisatio
     """Change an SP's duty contacts (SP-3). During the contract the service contact and the service
     mobile may not change (``contact_locked``); a changed hotline is kept on record two months."""
     if actor.role not in DESK_ROLES:
-        raise SimsError(_("无权修改SP服务信息"), code="permission_denied", status=403)
+        raise SimsError(_("无权修改SP服务信息"), code=SimsErrorCode.PERMISSION_DENIED, status=403)
     sp = scope.restrict(SpOrganisation.objects.select_for_update().filter(code=code), actor).first()
     if sp is None:
         raise NotFoundError(_("SP %(c)s 不存在") % {"c": code})
@@ -300,7 +263,9 @@ def sp_profile_update(*, actor, code: str, now=None, **changes) -> SpOrganisatio
     changed = {k: v for k, v in wanted.items() if v != getattr(sp, k)}
     locked = {ContactField.SERVICE_MOBILE, ContactField.CONTACT_NAME, ContactField.CONTACT_PHONE}
     if sp.under_contract(today) and locked & set(changed):
-        raise SimsError(_("合同期内服务联系人和服务手机不得变更"), code="contact_locked", status=409)
+        raise SimsError(
+            _("合同期内服务联系人和服务手机不得变更"), code=SimsErrorCode.CONTACT_LOCKED, status=409
+        )
     for field, value in changed.items():
         SpContactChange.objects.create(
             sp=sp, field=field, old_value=getattr(sp, field), new_value=value, changed_at=now,

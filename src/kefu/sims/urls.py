@@ -1,4 +1,4 @@
-"""The SP desk and API (mounted by ``kefu.federation.urlconfs.sims``)."""
+"""The SP desk and API (mounted by ``kefu.urls.sims``)."""
 
 from django.urls import path
 

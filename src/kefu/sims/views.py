@@ -6,25 +6,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.errors import DomainError, NotFoundError
-from kefu.crosslevel import messages as m
-from kefu.crosslevel.serializers import OrderCopySerializer
-from kefu.federation.client import request as fed_request
+from kefu.core.errors import NotFoundError
+from kefu.crosslevel import copies
+from kefu.crosslevel.pages import PAGE, act_and_redirect, list_context
+from kefu.crosslevel.serializers import CommentInput, OrderCopySerializer, int_or_none, page_params
 from kefu.federation.errors import PeerError
 from kefu.sims import selectors, services
 from kefu.sims.models import PointEvent, SpPointRule
-from kefu.workorders.choices import WorkOrderState
 
 
 def _desk(request) -> None:
@@ -32,27 +31,14 @@ def _desk(request) -> None:
         raise PermissionDenied
 
 
-def _int(value):
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 def order_list(request):
     _desk(request)
     state = request.GET.get("state", "")
-    orders = selectors.order_list(user=request.user, state=state, before=_int(request.GET.get("before")))
-    return render(request, "sims/orders.html", {
-        "orders": orders, "state": state, "states": WorkOrderState.CHOICES,
-        "next_before": orders[-1].pk if len(orders) == 100 else None,
-    })  # fmt: skip
-
-
-def query_hub(order) -> dict:
-    """Query (查询): SIMS asks the hub for the order's state (synchronous, with a timeout)."""
-    return fed_request(to=order.hub, type=m.QUERY, payload={"number": order.number}, order=order.number)
+    orders = selectors.order_list(
+        user=request.user, state=state, before=int_or_none(request.GET.get("before")), limit=PAGE
+    )
+    return render(request, "sims/orders.html", list_context(orders, state=state))
 
 
 @login_required
@@ -63,20 +49,17 @@ def order_detail(request, number):
     except NotFoundError:
         raise Http404 from None
     if request.method == "POST":
-        try:
-            services.order_act(actor=request.user, number=order.number, action=request.POST.get("action", ""),
-                               comment=request.POST.get("comment", ""))  # fmt: skip
-            messages.success(request, "OK")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("sims:order", number=order.number)
+        return act_and_redirect(request, lambda: services.order_act(
+            actor=request.user, number=order.number, action=request.POST.get("action", ""),
+            comment=request.POST.get("comment", ""),
+        ), "sims:order", number=order.number)  # fmt: skip
     hub_state = hub_error = None
     if request.GET.get("query"):
         try:
-            hub_state = query_hub(order)
+            hub_state = services.query_hub(order)
         except PeerError as exc:
             hub_error = exc.message
-    actions = [a for a in services.DESK_ACTIONS if order.state in m.ALLOWED_FROM[a]]
+    actions = copies.actions_allowed(order.state, services.DESK_ACTIONS)
     return render(request, "sims/order.html", {
         "order": order, "events": order.events.order_by("seq"), "actions": actions,
         "hub_state": hub_state, "hub_error": hub_error,
@@ -119,15 +102,10 @@ def profile(request, code):
     if sp is None:
         raise Http404
     if request.method == "POST":
-        try:
-            services.sp_profile_update(actor=request.user, code=sp.code, **{
-                k: request.POST.get(k, getattr(sp, k))
-                for k in ("hotline", "service_mobile", "contact_name", "contact_phone")
-            })  # fmt: skip
-            messages.success(request, "OK")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("sims:profile", code=sp.code)
+        return act_and_redirect(request, lambda: services.sp_profile_update(actor=request.user, code=sp.code, **{
+            field: request.POST.get(field, getattr(sp, field))
+            for field in ("hotline", "service_mobile", "contact_name", "contact_phone")
+        }), "sims:profile", code=sp.code)  # fmt: skip
     return render(request, "sims/profile.html", {
         "sp": sp, "history": selectors.contact_history(user=request.user, sp=sp),
         "under_contract": sp.under_contract(timezone.localdate()),
@@ -143,19 +121,12 @@ class SpOrderSerializer(OrderCopySerializer):
     satisfaction = serializers.CharField()
 
 
-class ActInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class OrdersApi(APIView):
     @extend_schema(responses=SpOrderSerializer(many=True), tags=["sims"])
     def get(self, request):
         _desk(request)
-        orders = selectors.order_list(
-            user=request.user, state=request.query_params.get("state", ""),
-            before=_int(request.query_params.get("before")),
-            limit=min(_int(request.query_params.get("limit")) or 100, 2000),
-        )  # fmt: skip
+        params = request.query_params
+        orders = selectors.order_list(user=request.user, state=params.get("state", ""), **page_params(params))
         return Response({"results": SpOrderSerializer(orders, many=True).data})
 
 
@@ -164,32 +135,24 @@ class OrderApi(APIView):
     def get(self, request, number):
         _desk(request)
         order = services.order_for(actor=request.user, number=number)
-        events = [
-            {
-                "seq": e.seq,
-                "action": e.action,
-                "node": e.node,
-                "actor": e.actor,
-                "comment": e.comment,
-                "state_after": e.state_after,
-            }  # fmt: skip
-            for e in order.events.order_by("seq")
-        ]
-        return Response(SpOrderSerializer(order).data | {"events": events})
+        return Response(SpOrderSerializer(order).data | {"events": copies.event_rows(order)})
 
 
 class OrderActionApi(APIView):
-    @extend_schema(request=ActInput, responses=SpOrderSerializer, tags=["sims"])
+    @extend_schema(request=CommentInput, responses=SpOrderSerializer, tags=["sims"])
     def post(self, request, number, action):
         _desk(request)
-        data = ActInput(data=request.data)
+        data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.order_act(actor=request.user, number=number, action=action, **data.validated_data)
         return Response(SpOrderSerializer(order).data)
 
 
 class OrderQueryApi(APIView):
-    @extend_schema(tags=["sims"])
+    @extend_schema(
+        tags=["sims"],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="the hub's copy (protocol §6.2)")},
+    )
     def get(self, request, number):
         _desk(request)
-        return Response(query_hub(services.order_for(actor=request.user, number=number)))
+        return Response(services.query_hub(services.order_for(actor=request.user, number=number)))

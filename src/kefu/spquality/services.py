@@ -27,6 +27,7 @@ from kefu.federation import client, peers
 from kefu.federation.errors import PeerError
 from kefu.federation.services import send
 from kefu.spquality import fileformat
+from kefu.spquality.errors import SpQualityErrorCode
 from kefu.spquality.models import HubFile, HubRow, NationalFigure, ProvinceFile, SpFigure
 
 logger = logging.getLogger("kefu.spquality")
@@ -42,7 +43,9 @@ def month_of(value: str) -> date:
         year, month = value.split("-")
         return date(int(year), int(month), 1)
     except (ValueError, AttributeError):
-        raise DomainError(_("月份格式应为 YYYY-MM"), code="validation_failed", status=400) from None
+        raise DomainError(
+            _("月份格式应为 YYYY-MM"), code=SpQualityErrorCode.VALIDATION_FAILED, status=400
+        ) from None
 
 
 def previous_month(today: date | None = None) -> date:
@@ -60,7 +63,9 @@ def _province() -> Province:
     province = Province.objects.filter(code=settings.KEFU_NODE_CODE).first()
     if province is None:
         raise DomainError(
-            _("本节点不是省节点：%(c)s") % {"c": settings.KEFU_NODE_CODE}, code="not_a_province", status=400
+            _("本节点不是省节点：%(c)s") % {"c": settings.KEFU_NODE_CODE},
+            code=SpQualityErrorCode.NOT_A_PROVINCE,
+            status=400,
         )
     return province
 
@@ -148,7 +153,7 @@ def file_generate(*, month: date, actor=None) -> ProvinceFile:
     if existing is not None and existing.status == ProvinceFile.Status.ACCEPTED:
         raise DomainError(
             _("%(m)s 的文件总部已接收，不能重新生成") % {"m": f"{month:%Y-%m}"},
-            code="already_accepted",
+            code=SpQualityErrorCode.ALREADY_ACCEPTED,
             status=409,
         )
     rows = [
@@ -195,7 +200,9 @@ def file_upload(*, month: date, actor=None) -> ProvinceFile:
     file = ProvinceFile.objects.select_related("province").filter(province=_province(), month=month).first()
     if file is None:
         raise DomainError(
-            _("%(m)s 的文件尚未生成") % {"m": f"{month:%Y-%m}"}, code="not_generated", status=409
+            _("%(m)s 的文件尚未生成") % {"m": f"{month:%Y-%m}"},
+            code=SpQualityErrorCode.NOT_GENERATED,
+            status=409,
         )
     payload = {
         "month": f"{month:%Y-%m}",

@@ -1,4 +1,4 @@
-"""Province (``kefu.urls``), hub and SIMS (their role URL confs) each route their own page."""
+"""Province (``kefu.urls.province``), hub and SIMS (their role URL confs) each route their own page."""
 
 from django.urls import path
 

@@ -17,9 +17,10 @@ from kefu.contacts import services as contacts
 from kefu.contacts.choices import Channel, Direction
 from kefu.core import audit, scope
 from kefu.core.bus import publish_on_commit
-from kefu.core.errors import DomainError, NotFoundError, ScopeError
+from kefu.core.errors import DomainError, ErrorCode, NotFoundError, ScopeError
 from kefu.core.models import Staff
 from kefu.telephony.choices import CallEventKind, CallState
+from kefu.telephony.errors import TelephonyErrorCode
 from kefu.telephony.models import Call
 
 
@@ -30,7 +31,7 @@ def agent_channel(job_number: str) -> str:
 def _agent(job_number: str) -> Staff:
     agent = Staff.objects.filter(job_number=job_number, is_active=True).first()
     if agent is None:
-        raise NotFoundError(_("工号 %(j)s 不存在") % {"j": job_number}, code="unknown_agent")
+        raise NotFoundError(_("工号 %(j)s 不存在") % {"j": job_number}, code=TelephonyErrorCode.UNKNOWN_AGENT)
     return agent
 
 
@@ -53,7 +54,7 @@ def cti_event(
 ) -> Call:
     """Apply one CTI event to its call."""
     if kind not in CallEventKind:
-        raise DomainError(_("未知事件类型：%(k)s") % {"k": kind}, code="validation_failed")
+        raise DomainError(_("未知事件类型：%(k)s") % {"k": kind}, code=ErrorCode.VALIDATION_FAILED)
     at = at or timezone.now()
     agent = _agent(agent_job_number)
     if actor.pk != agent.pk and not scope.may_write_to(
@@ -73,7 +74,9 @@ def cti_event(
         )
     elif call.agent_id != agent.id and kind != CallEventKind.RING:
         raise DomainError(
-            _("该呼叫不属于工号 %(j)s") % {"j": agent.job_number}, code="call_agent_mismatch", status=409
+            _("该呼叫不属于工号 %(j)s") % {"j": agent.job_number},
+            code=TelephonyErrorCode.CALL_AGENT_MISMATCH,
+            status=409,
         )
 
     if kind == CallEventKind.RING:

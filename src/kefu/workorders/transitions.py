@@ -31,6 +31,8 @@ BACK = (Role.BACK_OFFICE, Role.SUPERVISOR)
 CITY = (Role.CITY_HANDLER,)
 HANDLERS = BACK + CITY + (Role.VIP_MANAGER,)  # whoever an order may be dispatched to
 EVERYONE = FRONT + BACK + CITY + (Role.QUALITY_INSPECTOR,)
+# Linking an order to the office (OA) system (WO-10) is no transition: any state, these roles.
+OA_LINK_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
 @dataclass(frozen=True)

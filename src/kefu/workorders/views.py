@@ -12,40 +12,29 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.catalog.models import CategoryNode, ResponsibilityCause
+from kefu.catalog.models import CategoryNode
 from kefu.catalog.selectors import request_type_tree, responsibility_causes, responsible_departments
 from kefu.core import scope
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, NotFoundError
-from kefu.core.models import Department
-from kefu.workorders import attachments, flows, queues, selectors, services
+from kefu.workorders import attachments, flows, queues, selectors, services, transitions
+from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.choices import Action, SystemEvent, WorkOrderKind, WorkOrderState
 from kefu.workorders.forms import CONTACT_METHODS, REPAIR_STATUSES, SATISFACTION, FilterForm, OrderForm
 
 PAGE_SIZE = 30
 SUPERVISORS = (Role.SUPERVISOR,)
 BULK_ACTIONS = (Action.URGE, Action.DISPATCH, Action.QUERY)
-OA_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMINISTRATOR)
 # actions whose form asks for a required text (a result, a comment or a reason), and those taking files
-REASON_ACTIONS = (Action.REPLY, Action.COMMENT, Action.REPROCESS, Action.RETURN, Action.CANCEL, Action.PAUSE)
-FILE_ACTIONS = (
-    Action.DISPATCH,
-    Action.PROCESS,
-    Action.REPLY,
-    Action.FEEDBACK,
-    Action.ARCHIVE,
-    Action.REPROCESS,
-    Action.RETURN,
-    Action.COMMENT,
-    Action.ATTACH,
-)
+REASON_ACTIONS = tuple(name for name, row in ACTIONS.items() if row.text_required)
+FILE_ACTIONS = tuple(name for name, row in ACTIONS.items() if row.files)
 
 
 def _order_or_404(user, number: str):
@@ -98,7 +87,7 @@ def queue(request):
             "export_url": export,
             "may_bulk": user.role in SUPERVISORS,
             "bulk_actions": [(a, Action.label(a)) for a in BULK_ACTIONS],
-            "may_create": user.role in services.transitions.TRANSITIONS[("", Action.ACCEPT)].roles,
+            "may_create": user.role in transitions.TRANSITIONS[(transitions.NEW, Action.ACCEPT)].roles,
         },
     )
 
@@ -127,26 +116,25 @@ def bulk(request):
     if action not in BULK_ACTIONS or not numbers:
         messages.error(request, _("请选择工单和批量操作"))
         return redirect(back)
-    done, refused = [], []
+    order_action = ACTIONS[action]
+    done, refused = 0, []
     for number in numbers:
         try:
-            if action == Action.URGE:
-                services.order_urge(actor=request.user, order=number, comment=comment)
-            elif action == Action.QUERY:
-                services.order_query(actor=request.user, order=number, comment=comment)
-            else:
-                to = services.holder_parse(request.POST["to"]) if request.POST.get("to") else None
-                services.order_dispatch(actor=request.user, order=number, to=to, comment=comment)
-            done.append(number)
+            order_action.perform(
+                actor=request.user,
+                order=number,
+                data=order_action.text_input(comment, to=request.POST.get("to", "")),
+            )
+            done += 1
         except DomainError as exc:
-            refused.append(f"{number}: {exc.message}")
+            refused.append((number, exc))
     if done:
         messages.success(
             request,
-            _("已%(a)s %(n)d 张工单") % {"a": Action.label(action), "n": len(done)},
+            _("已%(a)s %(n)d 张工单") % {"a": order_action.label, "n": done},
         )
-    for line in refused:
-        messages.error(request, line)
+    for number, exc in refused:
+        _refused(request, exc, prefix=f"{number}: ")
     return redirect(back)
 
 
@@ -198,7 +186,7 @@ def detail(request, order_number: str):
         else [],
         "departments": responsible_departments().filter(active=True) if Action.ARCHIVE in actions else [],
         "needs_archive_data": order.kind == WorkOrderKind.COMPLAINT,
-        "may_oa": request.user.role in OA_ROLES,
+        "may_oa": request.user.role in ACTIONS[SystemEvent.OA_LINK].roles,
         "oa_export": reverse("api:work-order-oa-export")
         + "?"
         + urlencode({"subscriber": order.subscriber.number, "format": "csv"})
@@ -208,83 +196,43 @@ def detail(request, order_number: str):
     return render(request, "workorders/detail.html", context)
 
 
-def _reason(post) -> str:
-    return post.get("comment", "").strip()
+def _form_input(order_action: OrderAction, post, files) -> QueryDict:
+    """The action's input from the order page's form: its one text box is named ``comment`` and
+    fills whichever field the action takes its text in (``reason`` for a return, …)."""
+    data = post.copy()
+    if order_action.text != "comment":
+        data[order_action.text] = post.get("comment", "")
+    data.setlist("files", list(files))
+    return data
 
 
-def _archive(user, order, post, files):
-    cause = department = None
-    if post.get("responsibility_cause"):
-        cause = ResponsibilityCause.objects.filter(code=post["responsibility_cause"], active=True).first()
-    if post.get("responsible_department"):
-        department = Department.objects.filter(code=post["responsible_department"]).first()
-    return services.order_archive(
-        actor=user,
-        order=order,
-        responsibility_cause=cause,
-        responsible_department=department,
-        comment=_reason(post),
-        files=files,
-    )
-
-
-def _dispatch(user, order, post, files):
-    to = services.holder_parse(post["to"]) if post.get("to") else None
-    return services.order_dispatch(actor=user, order=order, to=to, comment=_reason(post), files=files)
-
-
-# action -> call(user, order number, POST, files); each is one engine service
-CALLS = {
-    Action.DISPATCH: _dispatch,
-    Action.RECEIVE: lambda u, o, p, f: services.order_receive(actor=u, order=o, comment=_reason(p), files=f),
-    Action.PROCESS: lambda u, o, p, f: services.order_process(
-        actor=u, order=o, comment=_reason(p), repair_status=p.get("repair_status", ""), files=f
-    ),
-    Action.REPLY: lambda u, o, p, f: services.order_reply(actor=u, order=o, comment=_reason(p), files=f),
-    Action.FEEDBACK: lambda u, o, p, f: services.order_feedback(
-        actor=u,
-        order=o,
-        satisfaction=p.get("satisfaction", ""),
-        comment=_reason(p),
-        method=p.get("method", ""),
-        files=f,
-    ),
-    Action.ARCHIVE: _archive,
-    Action.REPROCESS: lambda u, o, p, f: services.order_reprocess(
-        actor=u, order=o, reason=_reason(p), files=f
-    ),
-    Action.RETURN: lambda u, o, p, f: services.order_return(actor=u, order=o, reason=_reason(p), files=f),
-    Action.QUERY: lambda u, o, p, f: services.order_query(actor=u, order=o, comment=_reason(p)),
-    Action.URGE: lambda u, o, p, f: services.order_urge(actor=u, order=o, comment=_reason(p)),
-    Action.COMMENT: lambda u, o, p, f: services.order_comment(actor=u, order=o, comment=_reason(p), files=f),
-    Action.CANCEL: lambda u, o, p, f: services.order_cancel(actor=u, order=o, reason=_reason(p)),
-    Action.PAUSE: lambda u, o, p, f: services.order_pause(actor=u, order=o, reason=_reason(p)),
-    Action.RESUME: lambda u, o, p, f: services.order_resume(actor=u, order=o, comment=_reason(p)),
-    Action.ATTACH: lambda u, o, p, f: services.order_attach(actor=u, order=o, files=f, comment=_reason(p)),
-    "oa_link": lambda u, o, p, f: services.order_link_oa(
-        actor=u, order=o, oa_reference=p.get("oa_reference", "").strip(), oa_url=p.get("oa_url", "").strip()
-    ),
-}
+def _refused(request, exc: DomainError, prefix: str = "") -> None:
+    """A refusal as a message; its stable code rides along as the message's extra tag."""
+    messages.error(request, f"{prefix}{exc.message}", extra_tags=str(exc.code))
 
 
 @login_required
 @require_POST
 def act(request, order_number: str):
-    """Perform one action (the POST's ``action``) through its engine service."""
+    """Perform one action (the POST's ``action``) through the action table, as the API does."""
     order = _order_or_404(request.user, order_number)
-    action = request.POST.get("action", "")
-    call = CALLS.get(action)
+    order_action = ACTIONS.get(request.POST.get("action", ""))
     url = reverse("workorders:detail", args=[order.number])
-    if call is None:
+    if order_action is None:
         messages.error(request, _("未知的操作"))
         return redirect(url)
+    files = request.FILES.getlist("files")
     try:
-        call(request.user, order.number, request.POST, request.FILES.getlist("files"))
+        order_action.perform(
+            actor=request.user,
+            order=order.number,
+            data=_form_input(order_action, request.POST, files),
+            files=files,
+        )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        _refused(request, exc)
         return redirect(url)
-    label = _("关联OA") if action == "oa_link" else Action.label(action)
-    messages.success(request, _("%(a)s成功") % {"a": label})
+    messages.success(request, _("%(a)s成功") % {"a": order_action.label})
     return redirect(url)
 
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.acceptance import selectors, services
-from kefu.acceptance.api import serializers as s
+from kefu.acceptance.api import serializers
 from kefu.customers.choices import ProductKind
 from kefu.customers.models import Product
 from kefu.identity import services as identity
@@ -26,7 +26,7 @@ TAGS = ["acceptance"]
 )
 class ProductListView(generics.ListAPIView):
     queryset = Product.objects.all()
-    serializer_class = s.ProductSerializer
+    serializer_class = serializers.ProductSerializer
     pagination_class = None
     filter_backends = []
 
@@ -42,11 +42,13 @@ class SubscriptionsView(APIView):
 
     @extend_schema(
         summary="The subscriber's subscriptions, newest first",
-        responses={200: s.SubscriptionSerializer(many=True), 404: PROBLEM},
+        responses={200: serializers.SubscriptionSerializer(many=True), 404: PROBLEM},
         tags=TAGS,
     )
     def get(self, request, number: str):
-        return Response(s.SubscriptionSerializer(get_billing().subscriptions(number), many=True).data)
+        return Response(
+            serializers.SubscriptionSerializer(get_billing().subscriptions(number), many=True).data
+        )
 
     @extend_schema(
         summary="Order, change or cancel a product (BA-1)",
@@ -57,9 +59,9 @@ class SubscriptionsView(APIView):
             "Writes a contact record (or adds to `contact_id`) with a business-handling service request. "
             "Answers the new subscription list; headers `X-Order-Number` and `X-Contact-Id` name the acceptance."
         ),
-        request=s.SubscriptionChangeSerializer,
+        request=serializers.SubscriptionChangeSerializer,
         responses={
-            201: s.SubscriptionSerializer(many=True),
+            201: serializers.SubscriptionSerializer(many=True),
             403: PROBLEM,
             404: PROBLEM,
             409: PROBLEM,
@@ -68,7 +70,7 @@ class SubscriptionsView(APIView):
         tags=TAGS,
     )
     def post(self, request, number: str):
-        data = s.SubscriptionChangeSerializer(data=request.data)
+        data = serializers.SubscriptionChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         acceptance = services.subscription_change(
@@ -83,7 +85,7 @@ class SubscriptionsView(APIView):
         )
         rows = get_billing().subscriptions(number)
         return Response(
-            s.SubscriptionSerializer(rows, many=True).data,
+            serializers.SubscriptionSerializer(rows, many=True).data,
             status=status.HTTP_201_CREATED,
             headers={"X-Order-Number": acceptance.order_number, "X-Contact-Id": str(acceptance.contact_id)},
         )

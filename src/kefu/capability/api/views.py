@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.capability import selectors, services
-from kefu.capability.api import serializers as s
+from kefu.capability.api import serializers
 
 PROBLEM = OpenApiResponse(description="problem+json with a stable `code`")
 TAGS = ["capability"]
@@ -17,11 +17,13 @@ class CatalogView(APIView):
     @extend_schema(
         operation_id="capability_catalog",
         summary="Businesses, query types and their conditions (CAP-2, CAP-3)",
-        responses={200: s.CapabilityBusinessSerializer(many=True)},
+        responses={200: serializers.CapabilityBusinessSerializer(many=True)},
         tags=TAGS,
     )
     def get(self, request):
-        return Response(s.CapabilityBusinessSerializer(selectors.capability_catalog(), many=True).data)
+        return Response(
+            serializers.CapabilityBusinessSerializer(selectors.capability_catalog(), many=True).data
+        )
 
 
 class QueryView(APIView):
@@ -33,9 +35,9 @@ class QueryView(APIView):
             "504 `peer_timeout` / 503 `peer_unavailable` carry a message for the agent naming the node "
             "that did not answer."
         ),
-        request=s.CapabilityQueryRequestSerializer,
+        request=serializers.CapabilityQueryRequestSerializer,
         responses={
-            200: s.CapabilityAnswerSerializer,
+            200: serializers.CapabilityAnswerSerializer,
             400: PROBLEM,
             403: PROBLEM,
             502: PROBLEM,
@@ -45,7 +47,7 @@ class QueryView(APIView):
         tags=TAGS,
     )
     def post(self, request):
-        data = s.CapabilityQueryRequestSerializer(data=request.data)
+        data = serializers.CapabilityQueryRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         answer = services.capability_query(actor=request.user, **data.validated_data)
         return Response(answer)

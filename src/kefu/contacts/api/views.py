@@ -13,12 +13,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from kefu.contacts import exporting, importing, selectors, services
-from kefu.contacts.api import serializers as s
+from kefu.contacts.api import serializers
 from kefu.contacts.errors import ContactError, ContactErrorCode
 from kefu.contacts.models import ContactRecord
 from kefu.core import audit, scope
 from kefu.core.api.base import ScopedQuerysetMixin
-from kefu.core.errors import NotFoundError
+from kefu.core.errors import ErrorCode, NotFoundError
 
 
 class ContactPagination(CursorPagination):
@@ -50,7 +50,7 @@ def _category(category_id):
 
     category = CategoryNode.objects.filter(pk=category_id).first()
     if category is None:
-        raise ContactError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code="validation_failed")
+        raise ContactError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code=ErrorCode.VALIDATION_FAILED)
     return category
 
 
@@ -73,7 +73,7 @@ class ContactViewSet(
     requests, batch import and export."""
 
     queryset = ContactRecord.objects.all()
-    serializer_class = s.ContactRecordSerializer
+    serializer_class = serializers.ContactRecordSerializer
     pagination_class = ContactPagination
 
     def get_queryset(self):
@@ -102,9 +102,11 @@ class ContactViewSet(
         page = self.paginate_queryset(self._filtered())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=s.ContactCreateSerializer, responses={201: s.ContactRecordSerializer})
+    @extend_schema(
+        request=serializers.ContactCreateSerializer, responses={201: serializers.ContactRecordSerializer}
+    )
     def create(self, request):
-        data = s.ContactCreateSerializer(data=request.data)
+        data = serializers.ContactCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         contact = services.contact_create(
@@ -124,11 +126,13 @@ class ContactViewSet(
         )
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ContactCloseSerializer, responses={200: s.ContactRecordSerializer})
+    @extend_schema(
+        request=serializers.ContactCloseSerializer, responses={200: serializers.ContactRecordSerializer}
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         contact = self.get_object()
-        data = s.ContactCloseSerializer(data=request.data)
+        data = serializers.ContactCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = services.contact_close(
             actor=request.user,
@@ -139,13 +143,14 @@ class ContactViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=contact.pk)).data)
 
     @extend_schema(
-        request=s.CorrectionRequestSerializer, responses={200: s.ContactCorrectionSerializer(many=True)}
+        request=serializers.CorrectionRequestSerializer,
+        responses={200: serializers.ContactCorrectionSerializer(many=True)},
     )
     @action(detail=True, methods=["get", "post"])
     def corrections(self, request, pk=None):
         contact = self.get_object()
         if request.method == "POST":
-            data = s.CorrectionRequestSerializer(data=request.data)
+            data = serializers.CorrectionRequestSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             changes = dict(data.validated_data["changes"])
             if "category" in changes and changes["category"] not in (None, ""):
@@ -154,24 +159,31 @@ class ContactViewSet(
                 actor=request.user, contact=contact, changes=changes, reason=data.validated_data["reason"]
             )
         return Response(
-            s.ContactCorrectionSerializer(contact.corrections.select_related("actor"), many=True).data
+            serializers.ContactCorrectionSerializer(
+                contact.corrections.select_related("actor"), many=True
+            ).data
         )
 
-    @extend_schema(request=s.LinkRequestSerializer, responses={201: s.ContactLinkSerializer})
+    @extend_schema(
+        request=serializers.LinkRequestSerializer, responses={201: serializers.ContactLinkSerializer}
+    )
     @action(detail=True, methods=["post"])
     def links(self, request, pk=None):
         contact = self.get_object()
-        data = s.LinkRequestSerializer(data=request.data)
+        data = serializers.LinkRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         target = get_object_or_404(self.get_queryset(), pk=data.validated_data["to_contact"])
         link = services.contact_link(actor=request.user, from_contact=contact, to_contact=target)
-        return Response(s.ContactLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ContactLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestSerializer})
+    @extend_schema(
+        request=serializers.ServiceRequestCreateSerializer,
+        responses={201: serializers.ServiceRequestSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="requests")
     def add_request(self, request, pk=None):
         contact = self.get_object()
-        data = s.ServiceRequestCreateSerializer(data=request.data)
+        data = serializers.ServiceRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.service_request_add(
             actor=request.user,
@@ -180,7 +192,7 @@ class ContactViewSet(
             category=_category(data.validated_data.get("category")),
             description=data.validated_data.get("description", ""),
         )
-        return Response(s.ServiceRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ServiceRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={
@@ -189,7 +201,7 @@ class ContactViewSet(
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses={201: s.ImportResultSerializer},
+        responses={201: serializers.ImportResultSerializer},
     )
     @action(
         detail=False,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from kefu.customers.choices import Brand, SubscriberStatus
-from kefu.customers.seeding import history_rules as R
+from kefu.customers.seeding import history_rules as rules
 from kefu.customers.seeding.people import MOBILE_PREFIXES, start_of_month
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -55,15 +55,15 @@ def generate(
         )  # fmt: skip
         if mobile:
             base = rng.randrange(len(extras))
-            for k in range(1, R.MAX_VAS + 1):
-                if rng.randrange(R.VAS_ONE_IN):
+            for k in range(1, rules.MAX_VAS + 1):
+                if rng.randrange(rules.VAS_ONE_IN):
                     continue
                 ended = rng.randrange(10) == 0
                 yield (
                     "subscription",
                     (
                         sub_id, extras[(base + k) % len(extras)],
-                        cur - timedelta(days=30 + rng.randrange(R.VAS_START_SPAN_DAYS)),
+                        cur - timedelta(days=30 + rng.randrange(rules.VAS_START_SPAN_DAYS)),
                         cur - timedelta(days=rng.randrange(25)) if ended else None,
                         "ended" if ended else "active",
                     ),
@@ -74,50 +74,61 @@ def generate(
             next_month = start_of_month(cur, i - 1)
             if opened_at.astimezone(SHANGHAI).date() >= next_month:
                 continue
-            voice = Decimal(0) if brand == Brand.BROADBAND else _cents(rng, R.VOICE_CENTS)
-            sms = _cents(rng, R.SMS_CENTS) if mobile else Decimal(0)
-            data = Decimal(0) if brand == Brand.FIXED else _cents(rng, R.DATA_CENTS)
-            vas = _cents(rng, R.VAS_CENTS)
-            other = _cents(rng, R.OTHER_CENTS)
+            voice = Decimal(0) if brand == Brand.BROADBAND else _cents(rng, rules.VOICE_CENTS)
+            sms = _cents(rng, rules.SMS_CENTS) if mobile else Decimal(0)
+            data = Decimal(0) if brand == Brand.FIXED else _cents(rng, rules.DATA_CENTS)
+            vas = _cents(rng, rules.VAS_CENTS)
+            other = _cents(rng, rules.OTHER_CENTS)
             total = voice + sms + data + vas + other
             arrears = arrears_of[account_id]
             paid = max(total - arrears, Decimal(0)) if i == 1 and arrears > 0 else total
-            due = next_month + timedelta(days=R.DUE_DAY - 1)
+            due = next_month + timedelta(days=rules.DUE_DAY - 1)
             yield ("monthlybill", (sub_id, month, voice, sms, data, vas, other, total, total, paid, due))
 
-            if rng.randrange(10) < R.PAYMENT_TENTHS:
+            if rng.randrange(10) < rules.PAYMENT_TENTHS:
                 at = datetime.combine(next_month, datetime.min.time(), tzinfo=SHANGHAI) + timedelta(
                     days=rng.randrange(20), seconds=28800 + rng.randrange(43200)
                 )
-                amount = Decimal(R.PAYMENT_MIN + 10 * rng.randrange(R.PAYMENT_STEPS))
-                yield ("payment", (sub_id, at, amount, rng.choice(R.PAYMENT_CHANNELS)))
+                amount = Decimal(rules.PAYMENT_MIN + 10 * rng.randrange(rules.PAYMENT_STEPS))
+                yield ("payment", (sub_id, at, amount, rng.choice(rules.PAYMENT_CHANNELS)))
 
         for i in range(months):
             month = start_of_month(cur, months - 1 - i)
             yield (
                 "points",
-                (sub_id, month, "earned", R.EARNED_MIN + rng.randrange(R.EARNED_SPAN), True, R.NOTES[0]),
+                (
+                    sub_id,
+                    month,
+                    "earned",
+                    rules.EARNED_MIN + rng.randrange(rules.EARNED_SPAN),
+                    True,
+                    rules.NOTES[0],
+                ),
             )
-            if rng.randrange(R.ACTIVITY_ONE_IN) == 0:
-                points = R.ACTIVITY_MIN + rng.randrange(R.ACTIVITY_SPAN)
-                yield ("points", (sub_id, month, "activity", points, False, R.NOTES[1]))
-            if i >= R.VOIDED_FROM_INDEX and rng.randrange(R.VOIDED_ONE_IN) == 0:
-                points = R.VOIDED_MIN + rng.randrange(R.VOIDED_SPAN)
-                yield ("points", (sub_id, month, "voided", points, True, R.NOTES[2]))
-            if months >= 3 and i == months - 2 and rng.randrange(R.REDEEMED_ONE_IN) == 0:
-                yield ("points", (sub_id, month, "redeemed", R.REDEEMED_POINTS, True, R.NOTES[3]))
+            if rng.randrange(rules.ACTIVITY_ONE_IN) == 0:
+                points = rules.ACTIVITY_MIN + rng.randrange(rules.ACTIVITY_SPAN)
+                yield ("points", (sub_id, month, "activity", points, False, rules.NOTES[1]))
+            if i >= rules.VOIDED_FROM_INDEX and rng.randrange(rules.VOIDED_ONE_IN) == 0:
+                points = rules.VOIDED_MIN + rng.randrange(rules.VOIDED_SPAN)
+                yield ("points", (sub_id, month, "voided", points, True, rules.NOTES[2]))
+            if months >= 3 and i == months - 2 and rng.randrange(rules.REDEEMED_ONE_IN) == 0:
+                yield ("points", (sub_id, month, "redeemed", rules.REDEEMED_POINTS, True, rules.NOTES[3]))
 
         if closed:
             continue
-        for _ in range(rng.randint(R.MIN_CALLS, R.MAX_CALLS)):
+        for _ in range(rng.randint(rules.MIN_CALLS, rules.MAX_CALLS)):
             direction = rng.choice(("out", "in"))
-            duration = R.CALL_MIN_SECONDS + rng.randrange(R.CALL_SPAN_SECONDS)
+            duration = rules.CALL_MIN_SECONDS + rng.randrange(rules.CALL_SPAN_SECONDS)
             draw = rng.randrange(20)
             call_type = "local" if draw < 16 else ("long_distance" if draw < 19 else "roaming")
-            rate = {"local": R.RATE_LOCAL, "long_distance": R.RATE_LONG, "roaming": R.RATE_ROAMING}[call_type]
+            rate = {
+                "local": rules.RATE_LOCAL,
+                "long_distance": rules.RATE_LONG,
+                "roaming": rules.RATE_ROAMING,
+            }[call_type]
             free = direction == "in" and call_type != "roaming"
             fee = Decimal(0) if free else Decimal(math.ceil(duration / 60)) * Decimal(rate)
-            at = now - timedelta(seconds=60 + rng.randrange(R.RECENT_SECONDS))
+            at = now - timedelta(seconds=60 + rng.randrange(rules.RECENT_SECONDS))
             yield ("calldetail", (sub_id, at, _other_number(rng), direction, duration, call_type, fee))
 
         if not mobile:
@@ -128,9 +139,9 @@ def generate(
             kind = "sms" if k <= 3 else ("mms" if k == 4 else "wap")
             draw = rng.randrange(100)
             state = "failed" if draw % 20 == 0 else ("pending" if draw % 50 == 1 else "success")
-            started = now - timedelta(seconds=60 + rng.randrange(R.RECENT_SECONDS))
+            started = now - timedelta(seconds=60 + rng.randrange(rules.RECENT_SECONDS))
             if kind == "wap":
-                yield ("usage", (sub_id, kind, number, "", started, None, rng.choice(R.WAP_URLS), state))
+                yield ("usage", (sub_id, kind, number, "", started, None, rng.choice(rules.WAP_URLS), state))
                 continue
             other = _other_number(rng)
             calling, called = (number, other) if rng.randrange(2) else (other, number)

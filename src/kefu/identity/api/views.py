@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.choices import Role
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, ErrorCode
 from kefu.identity import selectors, services
-from kefu.identity.api import serializers as s
+from kefu.identity.api import serializers
 
 PROBLEM = OpenApiResponse(description="problem+json")
 TAGS = ["identity"]
@@ -34,13 +34,13 @@ class AuthenticateView(APIView):
             "`locked_until` after three consecutive failures (AUTH-5). `password_change_required` "
             "(AUTH-6) and `security_notice_required` (AUTH-7) tell the desktop what must happen next."
         ),
-        request=s.AuthenticateSerializer,
-        responses={200: s.AuthenticatedSerializer, 401: PROBLEM, 404: PROBLEM, 423: PROBLEM},
+        request=serializers.AuthenticateSerializer,
+        responses={200: serializers.AuthenticatedSerializer, 401: PROBLEM, 404: PROBLEM, 423: PROBLEM},
         tags=TAGS,
     )
     def post(self, request, number: str):
         services.subscriber_in_scope(request.user, number)
-        v = dict(_body(s.AuthenticateSerializer, request))
+        v = dict(_body(serializers.AuthenticateSerializer, request))
         method = v.pop("method")
         channel = v.pop("channel", None)
         outcome = services.authenticate(
@@ -63,7 +63,7 @@ class OtpSendView(APIView):
     @extend_schema(
         summary="Send an SMS one-time password to the number (AUTH-1 second factor)",
         request=None,
-        responses={202: s.OtpSentSerializer, 404: PROBLEM, 423: PROBLEM},
+        responses={202: serializers.OtpSentSerializer, 404: PROBLEM, 423: PROBLEM},
         tags=TAGS,
     )
     def post(self, request, number: str):
@@ -87,13 +87,13 @@ class ServicePasswordView(APIView):
     @extend_schema(
         summary="Change the service password with the old one (AUTH-6)",
         description="400 for a weak or malformed new password; 401/423 as for authenticate.",
-        request=s.ServicePasswordSerializer,
+        request=serializers.ServicePasswordSerializer,
         responses={204: None, 400: PROBLEM, 401: PROBLEM, 404: PROBLEM, 423: PROBLEM},
         tags=TAGS,
     )
     def post(self, request, number: str):
         services.subscriber_in_scope(request.user, number)
-        v = _body(s.ServicePasswordSerializer, request)
+        v = _body(serializers.ServicePasswordSerializer, request)
         services.service_password_change(
             actor=request.user,
             number=number,
@@ -107,38 +107,38 @@ class ServicePasswordView(APIView):
 class PasswordCollectionRequestView(APIView):
     @extend_schema(
         summary="Ask the IVR to collect the caller's service password for the agent's active call (AUTH-3)",
-        request=s.CollectionRequestSerializer,
-        responses={201: s.CollectionSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
+        request=serializers.CollectionRequestSerializer,
+        responses={201: serializers.CollectionSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
         tags=TAGS,
     )
     def post(self, request, call_id: str):
-        v = _body(s.CollectionRequestSerializer, request)
+        v = _body(serializers.CollectionRequestSerializer, request)
         collection = services.password_collection_request(
             actor=request.user, call_id=call_id, number=v.get("number")
         )
-        return Response(s.CollectionSerializer(collection).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.CollectionSerializer(collection).data, status=status.HTTP_201_CREATED)
 
 
 class PasswordCollectionView(APIView):
     @extend_schema(
         summary="State and result of a password collection (never the digits)",
-        responses={200: s.CollectionSerializer, 404: PROBLEM},
+        responses={200: serializers.CollectionSerializer, 404: PROBLEM},
         tags=TAGS,
     )
     def get(self, request, collection_id: int):
         collection = services.collection_in_scope(request.user, collection_id)
-        return Response(s.CollectionSerializer(collection).data)
+        return Response(serializers.CollectionSerializer(collection).data)
 
     @extend_schema(
         summary="The IVR posts the digits the caller keyed in (AUTH-3); the agent never posts this",
         description="Answers pass, fail or locked only; the agent's desktop learns it by push (`ivr_auth`).",
-        request=s.DigitsSerializer,
-        responses={200: s.CollectionResultSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
+        request=serializers.DigitsSerializer,
+        responses={200: serializers.CollectionResultSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
         tags=TAGS,
     )
     def post(self, request, collection_id: int):
         services.collection_in_scope(request.user, collection_id)
-        v = _body(s.DigitsSerializer, request)
+        v = _body(serializers.DigitsSerializer, request)
         collection, _outcome = services.password_collection_submit(
             actor=request.user, collection_id=collection_id, digits=v["digits"]
         )
@@ -158,17 +158,17 @@ class AuthenticationStatsView(APIView):
 
     @extend_schema(
         summary="Authentication statistics by day and one dimension (AUTH-8)",
-        parameters=[s.StatsQuerySerializer],
-        responses={200: s.StatsSerializer, 403: PROBLEM},
+        parameters=[serializers.StatsQuerySerializer],
+        responses={200: serializers.StatsSerializer, 403: PROBLEM},
         tags=TAGS,
     )
     def get(self, request):
-        query = s.StatsQuerySerializer(data=request.query_params)
+        query = serializers.StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         v = query.validated_data
         today = timezone.localdate()
         until = v.get("until") or today
         since = v.get("since") or until - timedelta(days=6)
         if since > until:
-            raise DomainError(_("开始日期晚于结束日期"), code="validation_failed", status=400)
+            raise DomainError(_("开始日期晚于结束日期"), code=ErrorCode.VALIDATION_FAILED, status=400)
         return Response(selectors.auth_stats(request.user, since=since, until=until, by=v["by"]))

@@ -12,10 +12,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, ErrorCode
 from kefu.identity import services as identity
 from kefu.queries import services
-from kefu.queries.api import serializers as s
+from kefu.queries.api import serializers
 from kefu.queries.services import QueryContext
 
 PROBLEM = OpenApiResponse(description="problem+json")
@@ -35,7 +35,7 @@ def _context(request) -> QueryContext:
     call_id = request.query_params.get("call_id") or request.headers.get("X-Call-Id") or None
     contact = request.query_params.get("contact_id") or request.headers.get("X-Contact-Id") or None
     if contact is not None and not str(contact).isdigit():
-        raise DomainError("contact_id", code="validation_failed", status=400)
+        raise DomainError("contact_id", code=ErrorCode.VALIDATION_FAILED, status=400)
     return QueryContext(call_id=call_id, contact_id=int(contact) if contact else None)
 
 
@@ -63,82 +63,82 @@ class QueryView(APIView):
 class BillsView(QueryView):
     @extend_schema(
         summary="Monthly bills (Q-1)",
-        parameters=[s.BillsQuerySerializer, *CONTEXT_PARAMETERS],
-        responses={200: s.BillSerializer(many=True), **ERRORS},
+        parameters=[serializers.BillsQuerySerializer, *CONTEXT_PARAMETERS],
+        responses={200: serializers.BillSerializer(many=True), **ERRORS},
         tags=TAGS,
     )
     def get(self, request, number: str):
-        v = _query(s.BillsQuerySerializer, request)
+        v = _query(serializers.BillsQuerySerializer, request)
         rows = services.query_bills(
             actor=request.user, number=number, months=v["months"], context=_context(request)
         )
-        return Response(s.BillSerializer(rows, many=True).data)
+        return Response(serializers.BillSerializer(rows, many=True).data)
 
 
 class CallDetailsView(QueryView):
     @extend_schema(
         summary="Call details of one month (Q-1)",
-        parameters=[s.CallDetailsQuerySerializer, *CONTEXT_PARAMETERS],
-        responses={200: s.CallDetailSerializer(many=True), **ERRORS},
+        parameters=[serializers.CallDetailsQuerySerializer, *CONTEXT_PARAMETERS],
+        responses={200: serializers.CallDetailSerializer(many=True), **ERRORS},
         tags=TAGS,
     )
     def get(self, request, number: str):
-        v = _query(s.CallDetailsQuerySerializer, request)
+        v = _query(serializers.CallDetailsQuerySerializer, request)
         rows = services.query_call_details(
             actor=request.user, number=number, month=_month(v.get("month")), context=_context(request)
         )
-        return Response(s.CallDetailSerializer(rows, many=True).data)
+        return Response(serializers.CallDetailSerializer(rows, many=True).data)
 
 
 class PaymentsView(QueryView):
     @extend_schema(
         summary="Payment history (Q-1)",
         parameters=CONTEXT_PARAMETERS,
-        responses={200: s.PaymentSerializer(many=True), **ERRORS},
+        responses={200: serializers.PaymentSerializer(many=True), **ERRORS},
         tags=TAGS,
     )
     def get(self, request, number: str):
         rows = services.query_payments(actor=request.user, number=number, context=_context(request))
-        return Response(s.PaymentSerializer(rows, many=True).data)
+        return Response(serializers.PaymentSerializer(rows, many=True).data)
 
 
 class BalanceView(QueryView):
     @extend_schema(
         summary="Balance and arrears (Q-1)",
         parameters=CONTEXT_PARAMETERS,
-        responses={200: s.BalanceSerializer, **ERRORS},
+        responses={200: serializers.BalanceSerializer, **ERRORS},
         tags=TAGS,
     )
     def get(self, request, number: str):
         record = services.query_balance(actor=request.user, number=number, context=_context(request))
-        return Response(s.BalanceSerializer(record).data)
+        return Response(serializers.BalanceSerializer(record).data)
 
 
 class PointsView(QueryView):
     @extend_schema(
         summary="The thirteen points figures (Q-2)",
-        parameters=[s.PointsQuerySerializer, *CONTEXT_PARAMETERS],
-        responses={200: s.PointsSerializer, **ERRORS},
+        parameters=[serializers.PointsQuerySerializer, *CONTEXT_PARAMETERS],
+        responses={200: serializers.PointsSerializer, **ERRORS},
         tags=TAGS,
     )
     def get(self, request, number: str):
-        v = _query(s.PointsQuerySerializer, request)
+        v = _query(serializers.PointsQuerySerializer, request)
         figures = services.query_points(
             actor=request.user, number=number, month=_month(v.get("month")), context=_context(request)
         )
-        return Response(s.PointsSerializer(figures).data)
+        return Response(serializers.PointsSerializer(figures).data)
 
 
 class OrdersView(QueryView):
     @extend_schema(
         summary="Progress of the subscriber's orders (Q-3)",
         parameters=CONTEXT_PARAMETERS,
-        responses={200: s.OrderProgressSerializer(many=True), **ERRORS},
+        responses={200: serializers.OrderProgressSerializer(many=True), **ERRORS},
         tags=TAGS,
     )
     def get(self, request, number: str):
         rows = services.query_orders(actor=request.user, number=number, context=_context(request))
-        return Response(s.OrderProgressSerializer(rows, many=True).data)
+        return Response(serializers.OrderProgressSerializer(rows, many=True).data)
 
 
 class QueryResultSendView(QueryView):
@@ -146,12 +146,12 @@ class QueryResultSendView(QueryView):
         summary="Send a query result by SMS or email (Q-4)",
         description="The text is Chinese; it goes through the SMS or email port and is kept in the outbox. "
         "SMS go to the queried number itself; email to `to` or the customer's registered address.",
-        request=s.QueryResultSendSerializer,
-        responses={202: s.QueryResultSentSerializer, 400: PROBLEM, 422: PROBLEM, **ERRORS},
+        request=serializers.QueryResultSendSerializer,
+        responses={202: serializers.QueryResultSentSerializer, 400: PROBLEM, 422: PROBLEM, **ERRORS},
         tags=TAGS,
     )
     def post(self, request, number: str):
-        data = s.QueryResultSendSerializer(data=request.data)
+        data = serializers.QueryResultSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         context = _context(request)

@@ -16,7 +16,7 @@ from kefu.contacts.services import ContactInput
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.customers.selectors import subscriber_list
 from kefu.tmf.common import parse_when
-from kefu.tmf.party_interaction import resources as r
+from kefu.tmf.party_interaction import resources
 
 MAX_DESCRIPTION = 4000
 MAX_RECORDING_REF = 80
@@ -86,7 +86,7 @@ def _recording_ref(attachments) -> str:
         raise _bad(_("attachment 必须是数组"))
     for attachment in attachments:
         attachment = _object(attachment, "attachment[]")
-        if attachment.get("attachmentType") == r.RECORDING:
+        if attachment.get("attachmentType") == resources.RECORDING:
             ref = attachment.get("id") or attachment.get("name") or ""
             if not isinstance(ref, str) or len(ref) > MAX_RECORDING_REF:
                 raise _bad(_("录音编号最长 %(n)s 个字符") % {"n": MAX_RECORDING_REF})
@@ -110,16 +110,16 @@ def create_input(body, *, user) -> ContactInput:
     if not isinstance(channels, list) or not channels:
         raise _bad(_("channel 必须是至少含一个条目的数组"))
     first = _object(channels[0], "channel[]")
-    channel = _choice(r.channel_code, first.get("id") or first.get("name"), "channel")
-    direction = _choice(r.direction_code, body["direction"], "direction")
-    request_type = _choice(r.request_type_code, body["reason"], "reason")
+    channel = _choice(resources.channel_code, first.get("id") or first.get("name"), "channel")
+    direction = _choice(resources.direction_code, body["direction"], "direction")
+    request_type = _choice(resources.request_type_code, body["reason"], "reason")
     status = body["status"]
-    if status not in (*r.OPEN_STATUSES, r.CLOSED_STATUS):
+    if status not in (*resources.OPEN_STATUSES, resources.CLOSED_STATUS):
         raise _bad(_("status 的取值无效：%(value)s") % {"value": status})
     started, ended = _period(body)
-    if status == r.CLOSED_STATUS and ended is None:
+    if status == resources.CLOSED_STATUS and ended is None:
         raise _bad(_("已完成（completed）的接触须给出 interactionDate.endDateTime"))
-    if status != r.CLOSED_STATUS and ended is not None:
+    if status != resources.CLOSED_STATUS and ended is not None:
         raise _bad(_("进行中的接触不能有 interactionDate.endDateTime"))
     number = _subscriber_number(body.get("relatedParty") or [])
     subscriber = subscriber_list(user).filter(number=number).first()
@@ -175,7 +175,7 @@ def patch_input(body, *, contact: ContactRecord) -> Patch:
     if "description" in body:
         patch.changes["summary"] = _text(body, "description", limit=MAX_DESCRIPTION)
     if "reason" in body:
-        request_type = _choice(r.request_type_code, body["reason"], "reason")
+        request_type = _choice(resources.request_type_code, body["reason"], "reason")
         if request_type != contact.request_type:
             patch.changes["request_type"] = request_type
             if contact.category is not None and contact.category.request_type != request_type:
@@ -184,12 +184,12 @@ def patch_input(body, *, contact: ContactRecord) -> Patch:
     if start is not None and start != contact.started_at:
         raise _bad(_("开始时间不允许修改"), code=ContactErrorCode.NOT_CORRECTABLE)
     status = body.get("status")
-    if status is not None and status not in (*r.OPEN_STATUSES, r.CLOSED_STATUS):
+    if status is not None and status not in (*resources.OPEN_STATUSES, resources.CLOSED_STATUS):
         raise _bad(_("status 的取值无效：%(value)s") % {"value": status})
     is_open = contact.status == ContactStatus.OPEN
-    if status == r.CLOSED_STATUS and is_open:
+    if status == resources.CLOSED_STATUS and is_open:
         patch.close, patch.ended_at = True, end
-    elif status in r.OPEN_STATUSES and not is_open:
+    elif status in resources.OPEN_STATUSES and not is_open:
         raise DomainError(_("已结束的接触不能重新打开"), code=ContactErrorCode.ALREADY_CLOSED, status=409)
     elif end is not None and (is_open or end != contact.ended_at):
         raise _bad(_("结束时间只能随 status: completed 一起给出"), code=ContactErrorCode.NOT_CORRECTABLE)

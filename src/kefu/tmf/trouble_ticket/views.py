@@ -16,15 +16,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from kefu.catalog.models import CategoryNode, ResponsibilityCause
+from kefu.catalog.models import CategoryNode
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
-from kefu.core.models import Department
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.trouble_ticket import notifications, resources, schema
 from kefu.tmf.trouble_ticket.models import TroubleTicketListener
 from kefu.workorders import flows, services
+from kefu.workorders.actions import ACTIONS
 from kefu.workorders.choices import Action, WorkOrderState
+from kefu.workorders.errors import WorkOrderErrorCode
 from kefu.workorders.models import WorkOrder, WorkOrderEvent
 
 S = WorkOrderState
@@ -188,63 +189,52 @@ def _create_input(user, body) -> services.OrderInput:
 # --- patch ---------------------------------------------------------------------------------------
 
 
-def _lookup(model, code, name):
-    if not code:
-        return None
-    found = model.objects.filter(code=str(code)).first()
-    if found is None:
-        raise _bad(_("%(n)s 不存在：%(c)s") % {"n": name, "c": code}, ErrorCode.VALIDATION_FAILED)
-    return found
+def _action_for(target: str, order: WorkOrder, body: dict) -> str | None:
+    """The engine's action that moves ``order`` to the TMF status ``target`` now, if there is one."""
+    state, paused = order.state, order.is_paused
+    if target == "inProgress":
+        if paused:
+            return Action.RESUME
+        if state == S.ACCEPTED:
+            steps = flows.allowed_step_actions(order.flow.definition)
+            return Action.DISPATCH if Action.DISPATCH in steps else Action.PROCESS
+        return {
+            S.DISPATCHED: Action.RECEIVE,
+            S.RETURNED: Action.DISPATCH,
+            S.REPLIED: Action.REPROCESS,
+            S.FEEDBACK: Action.REPROCESS,
+        }.get(state)
+    if target == "pending":
+        return None if paused else Action.PAUSE
+    if target == "cancelled" or target == "rejected" and state == S.RETURNED:
+        return Action.CANCEL
+    return {"held": Action.RETURN, "resolved": Action.REPLY, "closed": Action.ARCHIVE}.get(target)
 
 
 def _move(user, order: WorkOrder, target: str, body: dict) -> None:
-    """Translate a change of TMF status into the engine's action for it; the table decides."""
+    """Translate a change of TMF status into the engine's action for it, through the action table
+    (the same input checks as the API and the desk); the transition table decides."""
     reason = str(body.get("statusChangeReason") or "")
-    current = resources.status_of(order, list(order.events.all()))
-    state, paused = order.state, order.is_paused
-    call = None
-    if target == "inProgress":
-        if paused:
-            call = lambda: services.order_resume(actor=user, order=order, comment=reason)  # noqa: E731
-        elif state == S.ACCEPTED:
-            steps = flows.allowed_step_actions(order.flow.definition)
-            if Action.DISPATCH in steps:
-                call = lambda: services.order_dispatch(actor=user, order=order, comment=reason)  # noqa: E731
-            else:
-                call = lambda: services.order_process(actor=user, order=order, comment=reason)  # noqa: E731
-        elif state == S.DISPATCHED:
-            call = lambda: services.order_receive(actor=user, order=order, comment=reason)  # noqa: E731
-        elif state == S.RETURNED:
-            call = lambda: services.order_dispatch(actor=user, order=order, comment=reason)  # noqa: E731
-        elif state in (S.REPLIED, S.FEEDBACK):
-            call = lambda: services.order_reprocess(actor=user, order=order, reason=reason)  # noqa: E731
-    elif target == "pending" and not paused:
-        call = lambda: services.order_pause(actor=user, order=order, reason=reason)  # noqa: E731
-    elif target == "held":
-        call = lambda: services.order_return(actor=user, order=order, reason=reason)  # noqa: E731
-    elif target == "resolved":
-        call = lambda: services.order_reply(actor=user, order=order, comment=reason)  # noqa: E731
-    elif target == "closed":
-        if body.get("satisfaction") and state == S.REPLIED:
-            order = services.order_feedback(actor=user, order=order, satisfaction=str(body["satisfaction"]))
-        cause = _lookup(ResponsibilityCause, body.get("responsibilityCause"), "responsibilityCause")
-        department = _lookup(Department, body.get("responsibleDepartment"), "responsibleDepartment")
-        call = lambda: services.order_archive(  # noqa: E731
-            actor=user,
-            order=order,
-            responsibility_cause=cause,
-            responsible_department=department,
-            comment=reason,
-        )
-    elif target == "cancelled" or target == "rejected" and state == S.RETURNED:
-        call = lambda: services.order_cancel(actor=user, order=order, reason=reason)  # noqa: E731
-    if call is None:
+    action = _action_for(target, order, body)
+    if action is None:
+        current = resources.status_of(order, list(order.events.all()))
         raise DomainError(
             _("不能把状态从 %(a)s 改为 %(b)s") % {"a": current, "b": target},
-            code="invalid_transition",
+            code=WorkOrderErrorCode.INVALID_TRANSITION,
             status=409,
         )
-    call()
+    fields = {}
+    if action == Action.ARCHIVE:
+        if body.get("satisfaction") and order.state == S.REPLIED:
+            ACTIONS[Action.FEEDBACK].perform(
+                actor=user, order=order.number, data={"satisfaction": str(body["satisfaction"])}
+            )
+        fields = {
+            "responsibility_cause": str(body.get("responsibilityCause") or ""),
+            "responsible_department": str(body.get("responsibleDepartment") or ""),
+        }
+    order_action = ACTIONS[action]
+    order_action.perform(actor=user, order=order.number, data=order_action.text_input(reason, **fields))
 
 
 def _patch(user, order: WorkOrder, body) -> None:
@@ -266,7 +256,9 @@ def _patch(user, order: WorkOrder, body) -> None:
         known = {n["id"] for n in current.get("note", [])}
         for note in notes:
             if str(note.get("id") or "") not in known and str(note.get("text") or "").strip():
-                services.order_comment(actor=user, order=order, comment=str(note["text"]))
+                ACTIONS[Action.COMMENT].perform(
+                    actor=user, order=order.number, data={"comment": str(note["text"])}
+                )
     # dispatched and processing are both inProgress: "inProgress" on a dispatched order receives it
     receive = status == "inProgress" and order.state == S.DISPATCHED and not order.is_paused
     if status is not None and (status != current["status"] or receive):

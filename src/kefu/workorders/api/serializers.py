@@ -289,11 +289,18 @@ class CommentInput(_Files):
 
 
 class RequiredCommentInput(_Files):
-    comment = serializers.CharField(max_length=8000)
+    # Required by the engine, which refuses a blank one with comment_required (the desk, TMF621 and
+    # the API alike), so it is not required here.
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=8000, help_text="required (comment_required)"
+    )
 
 
 class ReasonInput(_Files):
-    reason = serializers.CharField(max_length=2000)
+    # Required by the engine (reason_required), like RequiredCommentInput's comment.
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="required (reason_required)"
+    )
 
 
 class DispatchInput(CommentInput):
@@ -307,7 +314,13 @@ class ProcessInput(CommentInput):
 
 
 class FeedbackInput(CommentInput):
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.CHOICES)
+    # Required by the engine (satisfaction_required); an unknown value is validation_failed.
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="required (satisfaction_required)",
+    )
     method = serializers.ChoiceField(choices=ContactMethod.CHOICES, required=False, allow_blank=True)
 
 

@@ -19,14 +19,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.catalog import nodes
-from kefu.catalog.models import ResponsibilityCause
 from kefu.core import compiled, scope
 from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
-from kefu.core.errors import NotFoundError
-from kefu.core.models import Department
+from kefu.core.errors import ErrorCode, NotFoundError
 from kefu.customers.models import Subscriber
 from kefu.workorders import attachments, selectors, services, transitions
-from kefu.workorders.api import serializers as s
+from kefu.workorders.actions import ACTIONS, OrderAction
+from kefu.workorders.api import serializers
+from kefu.workorders.choices import Action
 from kefu.workorders.errors import WorkOrderError
 from kefu.workorders.models import Attachment, FlowDefinition, WorkOrder
 
@@ -88,13 +88,9 @@ def _fingerprint(request) -> str:
     return services.fingerprint(body)
 
 
-# the lookups every create or archive makes, compiled once per connection (the category: see
-# kefu.catalog.nodes)
+# the lookups every create makes, compiled once per connection (docs/benchmarks.md: the accept path;
+# the category: see kefu.catalog.nodes)
 _SUBSCRIBER = compiled.CompiledQuery(lambda number: Subscriber.objects.filter(number=number)[:1])
-_CAUSE = compiled.CompiledQuery(
-    lambda code: ResponsibilityCause.objects.filter(code=code, active=True).order_by("pk")[:1]
-)
-_DEPARTMENT = compiled.CompiledQuery(lambda code: Department.objects.filter(code=code).order_by("pk")[:1])
 
 
 class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -102,7 +98,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     ``POST /api/v1/work-orders/{number}/{action}``."""
 
     queryset = WorkOrder.objects.all()
-    serializer_class = s.WorkOrderSerializer
+    serializer_class = serializers.WorkOrderSerializer
     pagination_class = WorkOrderPagination
     lookup_field = "number"
     lookup_value_regex = "[A-Za-z0-9-]+"
@@ -113,17 +109,19 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
 
     @extend_schema(parameters=LIST_FILTERS)
     def list(self, request, *args, **kwargs):
-        search = selectors.for_list(_filtered_orders(request), columns=s.WorkOrderSerializer.COLUMNS)
+        search = selectors.for_list(
+            _filtered_orders(request), columns=serializers.WorkOrderSerializer.COLUMNS
+        )
         page = self.paginate_queryset(search)
-        return self.get_paginated_response(s.WorkOrderSerializer(page, many=True).data)
+        return self.get_paginated_response(serializers.WorkOrderSerializer(page, many=True).data)
 
     @extend_schema(
-        request=s.WorkOrderCreateSerializer,
+        request=serializers.WorkOrderCreateSerializer,
         parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
-        responses={201: s.WorkOrderStateSerializer, 200: s.WorkOrderStateSerializer},
+        responses={201: serializers.WorkOrderStateSerializer, 200: serializers.WorkOrderStateSerializer},
     )
     def create(self, request):
-        v = s.create_input(request.data)
+        v = serializers.create_input(request.data)
         result = services.order_accept(
             actor=request.user,
             data=services.OrderInput(
@@ -146,7 +144,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
             request_fingerprint=_fingerprint(request),
             files=_files(request),
         )
-        body = s.order_state(result.order)
+        body = serializers.order_state(result.order)
         if result.created:
             return Response(body, status=status.HTTP_201_CREATED)
         return Response(body, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
@@ -167,7 +165,9 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
             return None
         category = nodes.node(category_id)
         if category is None:
-            raise WorkOrderError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code="validation_failed")
+            raise WorkOrderError(
+                _("分类编号 %(v)s 不存在") % {"v": category_id}, code=ErrorCode.VALIDATION_FAILED
+            )
         return category
 
     def _service_request(self, request_id):
@@ -180,216 +180,31 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
             raise NotFoundError(_("服务请求不存在"))
         return found
 
-    @extend_schema(responses=s.WorkOrderDetailSerializer)
+    @extend_schema(responses=serializers.WorkOrderDetailSerializer)
     def retrieve(self, request, number=None):
         order = selectors.order_detail(user=request.user, number=number)
-        return Response(s.WorkOrderDetailSerializer(order, context={"request": request}).data)
+        return Response(serializers.WorkOrderDetailSerializer(order, context={"request": request}).data)
 
-    # --- actions -------------------------------------------------------------------------------
+    # --- actions: one endpoint per row of the action table, added below the class ---------------
 
-    def _act(self, request, input_class, call):
+    def _act(self, request, order_action: OrderAction):
         # Out of scope is 404 whatever the input: bad input is checked against the scope before it
         # is reported; good input goes to the service, which locks the order and checks the scope.
         number = self.kwargs["number"]
         try:
-            data = input_class(data=request.data)
-            data.is_valid(raise_exception=True)
+            arguments = order_action.parse(request.data)
         except Exception:
             if not scope.restrict(WorkOrder.objects.filter(number=number), request.user).exists():
                 raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number}) from None
             raise
-        v = dict(data.validated_data)
-        v.pop("files", None)
-        order = call(number, v, _files(request))
-        return Response(s.order_state(order))
-
-    @extend_schema(request=s.DispatchInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
-    def dispatch_(self, request, number=None):  # not "dispatch": that is APIView's own method
-        def call(order, v, files):
-            to = services.holder_parse(v["to"]) if v.get("to") else None
-            return services.order_dispatch(
-                actor=request.user, order=order, to=to, comment=v.get("comment", ""), files=files
-            )
-
-        return self._act(request, s.DispatchInput, call)
-
-    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def receive(self, request, number=None):
-        return self._act(
-            request,
-            s.CommentInput,
-            lambda o, v, f: services.order_receive(
-                actor=request.user, order=o, comment=v.get("comment", ""), files=f
-            ),
+        order = order_action.call(
+            actor=request.user, order=number, arguments=arguments, files=_files(request)
         )
-
-    @extend_schema(request=s.ProcessInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def process(self, request, number=None):
-        return self._act(
-            request,
-            s.ProcessInput,
-            lambda o, v, f: services.order_process(
-                actor=request.user,
-                order=o,
-                comment=v.get("comment", ""),
-                repair_status=v.get("repair_status", ""),
-                files=f,
-            ),
-        )
-
-    @extend_schema(request=s.RequiredCommentInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def reply(self, request, number=None):
-        return self._act(
-            request,
-            s.RequiredCommentInput,
-            lambda o, v, f: services.order_reply(actor=request.user, order=o, comment=v["comment"], files=f),
-        )
-
-    @extend_schema(request=s.FeedbackInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def feedback(self, request, number=None):
-        return self._act(
-            request,
-            s.FeedbackInput,
-            lambda o, v, f: services.order_feedback(
-                actor=request.user,
-                order=o,
-                satisfaction=v["satisfaction"],
-                comment=v.get("comment", ""),
-                method=v.get("method", ""),
-                files=f,
-            ),
-        )
-
-    @extend_schema(request=s.ArchiveInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def archive(self, request, number=None):
-        def call(order, v, files):
-            cause = department = None
-            if v.get("responsibility_cause"):
-                cause = _CAUSE.first(v["responsibility_cause"])
-                if cause is None:
-                    raise WorkOrderError(_("未知的责任原因"), code="validation_failed")
-            if v.get("responsible_department"):
-                department = _DEPARTMENT.first(v["responsible_department"])
-                if department is None:
-                    raise WorkOrderError(_("未知的责任部门"), code="validation_failed")
-            return services.order_archive(
-                actor=request.user,
-                order=order,
-                responsibility_cause=cause,
-                responsible_department=department,
-                comment=v.get("comment", ""),
-                files=files,
-            )
-
-        return self._act(request, s.ArchiveInput, call)
-
-    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def reprocess(self, request, number=None):
-        return self._act(
-            request,
-            s.ReasonInput,
-            lambda o, v, f: services.order_reprocess(
-                actor=request.user, order=o, reason=v["reason"], files=f
-            ),
-        )
-
-    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, number=None):
-        return self._act(
-            request,
-            s.ReasonInput,
-            lambda o, v, f: services.order_return(actor=request.user, order=o, reason=v["reason"], files=f),
-        )
-
-    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def query(self, request, number=None):
-        return self._act(
-            request,
-            s.CommentInput,
-            lambda o, v, f: services.order_query(actor=request.user, order=o, comment=v.get("comment", "")),
-        )
-
-    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def urge(self, request, number=None):
-        return self._act(
-            request,
-            s.CommentInput,
-            lambda o, v, f: services.order_urge(actor=request.user, order=o, comment=v.get("comment", "")),
-        )
-
-    @extend_schema(request=s.RequiredCommentInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def comment(self, request, number=None):
-        return self._act(
-            request,
-            s.RequiredCommentInput,
-            lambda o, v, f: services.order_comment(
-                actor=request.user, order=o, comment=v["comment"], files=f
-            ),
-        )
-
-    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, number=None):
-        return self._act(
-            request,
-            s.ReasonInput,
-            lambda o, v, f: services.order_cancel(actor=request.user, order=o, reason=v["reason"]),
-        )
-
-    @extend_schema(request=s.ReasonInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def pause(self, request, number=None):
-        return self._act(
-            request,
-            s.ReasonInput,
-            lambda o, v, f: services.order_pause(actor=request.user, order=o, reason=v["reason"]),
-        )
-
-    @extend_schema(request=s.CommentInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"])
-    def resume(self, request, number=None):
-        return self._act(
-            request,
-            s.CommentInput,
-            lambda o, v, f: services.order_resume(actor=request.user, order=o, comment=v.get("comment", "")),
-        )
-
-    @extend_schema(request={"multipart/form-data": s.AttachInput}, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
-    def attachments(self, request, number=None):
-        return self._act(
-            request,
-            s.AttachInput,
-            lambda o, v, f: services.order_attach(
-                actor=request.user, order=o, files=f, comment=v.get("comment", "")
-            ),
-        )
-
-    @extend_schema(request=s.OaLinkInput, responses=s.WorkOrderStateSerializer)
-    @action(detail=True, methods=["post"], url_path="oa-link", url_name="oa-link")
-    def oa_link(self, request, number=None):
-        return self._act(
-            request,
-            s.OaLinkInput,
-            lambda o, v, f: services.order_link_oa(
-                actor=request.user, order=o, oa_reference=v["oa_reference"], oa_url=v.get("oa_url", "")
-            ),
-        )
+        return Response(serializers.order_state(order))
 
     @extend_schema(
         parameters=[*LIST_FILTERS, OpenApiParameter("format", str, enum=["json", "csv"])],
-        responses={200: s.OaExportSerializer, (200, "text/csv"): OpenApiTypes.STR},
+        responses={200: serializers.OaExportSerializer, (200, "text/csv"): OpenApiTypes.STR},
     )
     @action(detail=False, methods=["get"], url_path="oa-export", url_name="oa-export", pagination_class=None)
     def oa_export(self, request):
@@ -408,11 +223,37 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
         return Response({"results": rows})
 
 
+def _endpoint(order_action: OrderAction):
+    """``POST /api/v1/work-orders/{number}/<path>`` for one row of the action table."""
+    multipart = order_action.name == Action.ATTACH  # files only: no JSON body
+    request_schema = {"multipart/form-data": order_action.input} if multipart else order_action.input
+    options = {"parser_classes": [MultiPartParser, FormParser]} if multipart else {}
+
+    def endpoint(self, request, number=None):
+        return self._act(request, order_action)
+
+    # "dispatch" is APIView's own method: every endpoint is named after its path instead
+    endpoint.__name__ = endpoint.__qualname__ = f"{order_action.url_path.replace('-', '_')}_"
+    return extend_schema(request=request_schema, responses=serializers.WorkOrderStateSerializer)(
+        action(
+            detail=True,
+            methods=["post"],
+            url_path=order_action.url_path,
+            url_name=order_action.url_path,
+            **options,
+        )(endpoint)
+    )
+
+
+for _order_action in ACTIONS.values():
+    setattr(WorkOrderViewSet, f"{_order_action.url_path.replace('-', '_')}_", _endpoint(_order_action))
+
+
 class AttachmentDownloadViewSet(ScopedQuerysetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """``GET /api/v1/work-order-attachments/{id}``: download one attachment (scope-checked, audited)."""
 
     queryset = Attachment.objects.all()
-    serializer_class = s.AttachmentSerializer
+    serializer_class = serializers.AttachmentSerializer
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def retrieve(self, request, pk=None):
@@ -433,7 +274,7 @@ class FlowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """Work-order flows (SYS-3): everyone reads; administrators publish a new version with POST."""
 
     queryset = FlowDefinition.objects.all()
-    serializer_class = s.FlowSerializer
+    serializer_class = serializers.FlowSerializer
     permission_classes = [ReadOnlyOrAdministrator]
     pagination_class = None
 
@@ -451,11 +292,11 @@ class FlowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             queryset = queryset.filter(code=p["code"])
         if p.get("kind"):
             queryset = queryset.filter(kind=p["kind"])
-        return Response(s.FlowSerializer(queryset, many=True).data)
+        return Response(serializers.FlowSerializer(queryset, many=True).data)
 
-    @extend_schema(request=s.FlowPublishSerializer, responses={201: s.FlowSerializer})
+    @extend_schema(request=serializers.FlowPublishSerializer, responses={201: serializers.FlowSerializer})
     def create(self, request):
-        data = s.FlowPublishSerializer(data=request.data)
+        data = serializers.FlowPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         flow = services.flow_publish(
@@ -469,14 +310,14 @@ class FlowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             is_default=v.get("is_default"),
             note=v.get("note", ""),
         )
-        return Response(s.FlowSerializer(flow).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.FlowSerializer(flow).data, status=status.HTTP_201_CREATED)
 
 
 class TransitionTableView(APIView):
     """``GET /api/v1/work-order-transitions``: the transition table (state × action → state, roles,
     who may act)."""
 
-    @extend_schema(responses=s.TransitionSerializer(many=True))
+    @extend_schema(responses=serializers.TransitionSerializer(many=True))
     def get(self, request):
         rows = [
             {"state": st, "action": a, "target": t, "roles": list(r), "who": w}

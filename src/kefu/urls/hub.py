@@ -2,9 +2,9 @@
 
 from django.urls import include, path
 
-from kefu.federation.urlconfs import role_urlpatterns
 from kefu.hub.urls import api_urlpatterns as hub_api
 from kefu.spquality.urls import hub_urlpatterns
+from kefu.urls.common import role_urlpatterns
 
 urlpatterns = [
     *role_urlpatterns(),

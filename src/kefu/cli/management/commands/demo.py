@@ -1,3 +1,5 @@
+"""`kefu demo`: the embedded demo of one province, or (``--federation``) of five nodes."""
+
 import os
 import signal
 import subprocess
@@ -5,10 +7,13 @@ import sys
 import time
 import urllib.request
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kefu.core.demo import DEMO_PASSWORD, seed_demo_staff
+from kefu.customers.models import Subscriber
+from kefu.federation import demo as federation_demo
 
 
 class Command(BaseCommand):
@@ -31,11 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["federation"]:
-            # The multi-node launcher lives with the federation (an entry point may assemble upwards).
-            from django.conf import settings
-
-            from kefu.federation import demo as federation_demo
-
+            # the multi-node launcher lives with the federation (it starts one process tree per node)
             federation_demo.run(
                 base=settings.DATA_DIR / "federation",
                 host=options["host"],
@@ -47,8 +48,6 @@ class Command(BaseCommand):
             return
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database ready")
-        from kefu.customers.models import Subscriber
-
         if not Subscriber.objects.exists():
             for province in ("JS", "ZJ"):
                 call_command(
@@ -100,8 +99,6 @@ class Command(BaseCommand):
         stop()
 
     def _print_subscribers(self):
-        from kefu.customers.models import Subscriber
-
         self.stdout.write("Demo subscribers (service password: 24680 followed by the number's last digit):")
         for code in ("JS", "ZJ"):
             numbers = Subscriber.objects.filter(

@@ -1,5 +1,10 @@
-"""The agent's event stream (Server-Sent Events): screen pops, call state and work orders arriving at
-the agent's queues, pushed over the bus."""
+"""The agent's live stream (Server-Sent Events): screen pops, call state and work orders arriving at
+the agent's queues, pushed over the bus.
+
+It carries telephony and work-order events alike, so it is part of the desk (an entry point that
+assembles), not of ``telephony``, which sits below the work-order engine. Its path and URL name stay
+``/telephony/events`` and ``telephony:events`` (``stream_urlpatterns``, mounted by the province's URL
+conf), as the desk's script and integrations know them."""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
+from django.urls import path
 
 from kefu.core.bus import get_bus
 from kefu.telephony.services import agent_channel
+from kefu.workorders.queues import queue_channels
 
 KEEPALIVE_SECONDS = 15
 
@@ -28,8 +35,6 @@ def _stream(channels: list[str]):
 
 @login_required
 def agent_events(request):
-    from kefu.workorders.queues import queue_channels
-
     # the agent's own pushes (screen pop, call state, IVR result) and the work-order queues they
     # belong to (an order dispatched to their team, WO-6)
     channels = [agent_channel(request.user.job_number), *queue_channels(request.user)]
@@ -37,3 +42,6 @@ def agent_events(request):
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # tell a reverse proxy not to buffer the stream
     return response
+
+
+stream_urlpatterns = ([path("events", agent_events, name="events")], "telephony")

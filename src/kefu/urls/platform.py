@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kefu.federation.urlconfs import role_urlpatterns
+from kefu.urls.common import role_urlpatterns
 
 urlpatterns = [*role_urlpatterns(), path("requests/", include("kefu.platform.urls"))]
 handler403 = "kefu.federation.views.role_permission_denied"

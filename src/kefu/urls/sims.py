@@ -2,9 +2,9 @@
 
 from django.urls import include, path
 
-from kefu.federation.urlconfs import role_urlpatterns
 from kefu.sims.urls import api_urlpatterns as sims_api
 from kefu.spquality.urls import sims_urlpatterns
+from kefu.urls.common import role_urlpatterns
 
 urlpatterns = [
     *role_urlpatterns(),

@@ -1,0 +1,29 @@
+"""What every node serves, whatever its role: health, metrics, language switch, admin, the federation
+endpoint, login and logout. The role URL confs (``kefu.urls.<role>``) add their own pages to it."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kefu.core.api import ops
+from kefu.desk.urls import login_patterns
+from kefu.federation import views as federation_views
+
+
+def every_node_urlpatterns() -> list:
+    """Routes every role has (login and logout come last, after the role's own pages)."""
+    return [
+        path("healthz", ops.healthz, name="healthz"),
+        path("readyz", ops.readyz, name="readyz"),
+        path("metrics", ops.metrics_view, name="metrics"),
+        path("i18n/", include("django.conf.urls.i18n")),
+        path("admin/", admin.site.urls),
+        path("federation/v1/", include("kefu.federation.urls")),
+    ]
+
+
+def role_urlpatterns() -> list:
+    """A hub, SIMS or platform node: the common routes plus the node desk as its home page."""
+    desk = ([path("", federation_views.node_desk, name="home")], "desk")  # the role's desk is its home page
+    return [*every_node_urlpatterns(), path("", include(desk)), *login_patterns]

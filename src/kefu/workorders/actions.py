@@ -1,0 +1,159 @@
+"""The action table: every work-order action, declared once (WO-4, WO-6, WO-10).
+
+Per action: the engine service it calls, the input it takes (the API's input serializer — the desk,
+TMF621's PATCH, the cross-level messages and the tests feed the same one), the input field a free
+text fills, whether it takes files, the roles that may take it and its label. Every caller goes
+through :meth:`OrderAction.parse` (input → the service's keyword arguments) and
+:meth:`OrderAction.call`, so the same bad input is refused with the same code wherever it comes from.
+
+Adding an action: its ``Action`` value and ``TRANSITIONS`` rows, its ``order_<action>`` service, and
+one row in :data:`ACTIONS` — the API endpoint, the desk's form handling and the order-driving test
+helper follow from the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from kefu.catalog.models import ResponsibilityCause
+from kefu.core.errors import ErrorCode, flatten_detail
+from kefu.core.models import Department
+from kefu.workorders import services, transitions
+from kefu.workorders.api import serializers as inputs
+from kefu.workorders.choices import Action, SystemEvent
+from kefu.workorders.errors import WorkOrderError
+from kefu.workorders.models import WorkOrder
+
+
+@dataclass(frozen=True)
+class OrderAction:
+    """One row of the table."""
+
+    name: str
+    service: Callable[..., WorkOrder]
+    input: type[serializers.Serializer]
+    text: str = "comment"  # the field a free text fills: the desk's text box, TMF's statusChangeReason
+    text_required: bool = False  # the engine refuses the action without that text
+    files: bool = False  # the service stores uploaded files on the action's event
+    path: str = ""  # the API's path segment under /api/v1/work-orders/{number}/ (default: the name)
+    resolve: Callable[[dict], dict] | None = None  # codes in the input → what the service takes
+
+    @property
+    def label(self) -> str:
+        return SystemEvent.label(self.name) if self.name in SystemEvent else Action.label(self.name)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Who may take the action in some state (the transition table says in which)."""
+        if self.name == SystemEvent.OA_LINK:
+            return transitions.OA_LINK_ROLES
+        found = {
+            role
+            for (_state, action), rule in transitions.TRANSITIONS.items()
+            if action == self.name
+            for role in rule.roles
+        }
+        return tuple(sorted(found))
+
+    @property
+    def url_path(self) -> str:
+        return self.path or self.name
+
+    def parse(self, data) -> dict:
+        """Check ``data`` (a dict or a QueryDict) with the action's input and return the service's
+        keyword arguments; bad input is ``validation_failed`` (400) with the fields' ``errors``."""
+        found = self.input(data=data)
+        if not found.is_valid():
+            raise WorkOrderError(
+                flatten_detail(found.errors),
+                code=ErrorCode.VALIDATION_FAILED,
+                status=400,
+                errors=found.errors,
+            )
+        arguments = dict(found.validated_data)
+        arguments.pop("files", None)
+        return self.resolve(arguments) if self.resolve else arguments
+
+    def call(self, *, actor, order: WorkOrder | str, arguments: dict, files: Sequence = ()) -> WorkOrder:
+        """Run the engine service with arguments from :meth:`parse`."""
+        if self.files:
+            arguments = {**arguments, "files": files}
+        return self.service(actor=actor, order=order, **arguments)
+
+    def perform(self, *, actor, order: WorkOrder | str, data, files: Sequence = ()) -> WorkOrder:
+        """:meth:`parse` then :meth:`call`."""
+        return self.call(actor=actor, order=order, arguments=self.parse(data), files=files)
+
+    def text_input(self, text: str, **fields) -> dict:
+        """Input made of a free text (in the field this action takes it) and other fields."""
+        return {self.text: text, **fields}
+
+
+def _dispatch_target(arguments: dict) -> dict:
+    ref = arguments.pop("to", "")
+    return {**arguments, "to": services.holder_parse(ref) if ref else None}
+
+
+def _archive_data(arguments: dict) -> dict:
+    cause_code = arguments.pop("responsibility_cause", "")
+    department_code = arguments.pop("responsible_department", "")
+    cause = department = None
+    if cause_code:
+        cause = ResponsibilityCause.objects.filter(code=cause_code, active=True).order_by("pk").first()
+        if cause is None:
+            raise WorkOrderError(_("未知的责任原因"), code=ErrorCode.VALIDATION_FAILED)
+    if department_code:
+        department = Department.objects.filter(code=department_code).order_by("pk").first()
+        if department is None:
+            raise WorkOrderError(_("未知的责任部门"), code=ErrorCode.VALIDATION_FAILED)
+    return {**arguments, "responsibility_cause": cause, "responsible_department": department}
+
+
+def _rows(*rows: OrderAction) -> dict[str, OrderAction]:
+    return {row.name: row for row in rows}
+
+
+ACTIONS: dict[str, OrderAction] = _rows(
+    OrderAction(
+        Action.DISPATCH, services.order_dispatch, inputs.DispatchInput, files=True, resolve=_dispatch_target
+    ),
+    OrderAction(Action.RECEIVE, services.order_receive, inputs.CommentInput, files=True),
+    OrderAction(Action.PROCESS, services.order_process, inputs.ProcessInput, files=True),
+    OrderAction(
+        Action.REPLY, services.order_reply, inputs.RequiredCommentInput, text_required=True, files=True
+    ),
+    OrderAction(Action.FEEDBACK, services.order_feedback, inputs.FeedbackInput, files=True),
+    OrderAction(
+        Action.ARCHIVE, services.order_archive, inputs.ArchiveInput, files=True, resolve=_archive_data
+    ),
+    OrderAction(
+        Action.REPROCESS,
+        services.order_reprocess,
+        inputs.ReasonInput,
+        text="reason",
+        text_required=True,
+        files=True,
+    ),
+    OrderAction(
+        Action.RETURN,
+        services.order_return,
+        inputs.ReasonInput,
+        text="reason",
+        text_required=True,
+        files=True,
+    ),
+    OrderAction(Action.QUERY, services.order_query, inputs.CommentInput),
+    OrderAction(Action.URGE, services.order_urge, inputs.CommentInput),
+    OrderAction(
+        Action.COMMENT, services.order_comment, inputs.RequiredCommentInput, text_required=True, files=True
+    ),
+    OrderAction(Action.CANCEL, services.order_cancel, inputs.ReasonInput, text="reason", text_required=True),
+    OrderAction(Action.PAUSE, services.order_pause, inputs.ReasonInput, text="reason", text_required=True),
+    OrderAction(Action.RESUME, services.order_resume, inputs.CommentInput),
+    OrderAction(Action.ATTACH, services.order_attach, inputs.AttachInput, files=True, path="attachments"),
+    OrderAction(SystemEvent.OA_LINK, services.order_link_oa, inputs.OaLinkInput, path="oa-link"),
+)
