@@ -49,37 +49,43 @@ def order_event_record(
     order.event_seq += 1
     if adding:
         compiled.insert(order)
-    event = compiled.insert(
-        WorkOrderEvent(
-            order=order,
-            seq=order.event_seq,
-            action=action,
-            actor=actor,
-            actor_job_number=actor_ref(actor),
-            at=now,
-            comment=comment,
-            state_before=before_state,
-            state_after=order.state,
-            holder_before=before_holder,
-            holder_after=holder_of(order).ref,
-            data=data or {},
-        )
+    event = WorkOrderEvent(
+        order=order,
+        seq=order.event_seq,
+        action=action,
+        actor=actor,
+        actor_job_number=actor_ref(actor),
+        at=now,
+        comment=comment,
+        state_before=before_state,
+        state_after=order.state,
+        holder_before=before_holder,
+        holder_after=holder_of(order).ref,
+        data=data or {},
     )
-    if not adding:
-        save(order)
-    if files:
-        from kefu.workorders.attachments import attachment_store
-
-        for upload in files:
-            attachment_store(order=order, event=event, upload=upload, actor=actor)
-    _outbox(order, event)
     if changes is None:
         changes = {
             "state": [before_state, order.state],
             "holder": [before_holder, event.holder_after],
             "seq": event.seq,
         }
-    audit.record(actor=actor, action=f"workorders.{action}", obj=order, changes=changes)
+    trail = [
+        _outbox(order, event),
+        audit.event(actor=actor, action=f"workorders.{action}", obj=order, changes=changes),
+    ]
+    if files:
+        # the attachments refer to the event: it is written first
+        from kefu.workorders.attachments import attachment_store
+
+        compiled.insert(event)
+        for upload in files:
+            attachment_store(order=order, event=event, upload=upload, actor=actor)
+    else:
+        trail.insert(0, event)
+    # event, outbox message and audit row in one round trip (they refer only to the order)
+    compiled.insert_all(trail)
+    if not adding:
+        save(order)
     if notify:
         _notify(order, event)
     for channel in channels:
@@ -87,29 +93,28 @@ def order_event_record(
     return event
 
 
-def _outbox(order: WorkOrder, event: WorkOrderEvent) -> None:
-    """The federation carries these: order number, per-order sequence and the event."""
-    compiled.insert(
-        OutboxMessage(
-            topic=f"workorder.{PAST[event.action]}",
-            payload={
-                "node": settings.KEFU_NODE_CODE,
-                "number": order.number,
-                "seq": event.seq,
-                "kind": order.kind,
-                "event": {
-                    "action": event.action,
-                    "at": event.at.isoformat(),
-                    "actor": event.actor_job_number,
-                    "comment": event.comment,
-                    "state_before": event.state_before,
-                    "state_after": event.state_after,
-                    "holder_before": event.holder_before,
-                    "holder_after": event.holder_after,
-                    "data": event.data,
-                },
+def _outbox(order: WorkOrder, event: WorkOrderEvent) -> OutboxMessage:
+    """The message the federation carries (order number, per-order sequence and the event), not yet
+    written."""
+    return OutboxMessage(
+        topic=f"workorder.{PAST[event.action]}",
+        payload={
+            "node": settings.KEFU_NODE_CODE,
+            "number": order.number,
+            "seq": event.seq,
+            "kind": order.kind,
+            "event": {
+                "action": event.action,
+                "at": event.at.isoformat(),
+                "actor": event.actor_job_number,
+                "comment": event.comment,
+                "state_before": event.state_before,
+                "state_after": event.state_after,
+                "holder_before": event.holder_before,
+                "holder_after": event.holder_after,
+                "data": event.data,
             },
-        )
+        },
     )
 
 
