@@ -83,3 +83,29 @@ def test_an_action_leaves_its_event_outbox_message_and_audit_row_in_one_statemen
     assert WorkOrderEvent.objects.filter(order=order, seq=2, action="dispatch").exists()
     assert OutboxMessage.objects.filter(topic="workorder.dispatched", payload__number=order.number).exists()
     assert AuditEvent.objects.filter(action="workorders.dispatch", object_id=str(order.pk)).exists()
+
+
+def test_an_accept_writes_its_key_with_its_event_and_still_replays(
+    api_client_for, staff, subscriber, complaint_category
+):
+    """WO-1, WO-6: on PostgreSQL the accept sends two INSERTs — the order, then its event, outbox
+    message, audit row and Idempotency-Key in one statement; the key still replays the order and
+    refuses another body."""
+    client = api_client_for(staff.agent)
+    body = {"kind": "complaint", "subscriber": subscriber.number, "category": complaint_category.id}
+    assert client.post("/api/v1/work-orders", body, format="json").status_code == 201  # today's counter
+    with CaptureQueriesContext(connection) as queries:
+        first = client.post("/api/v1/work-orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k-batch")
+    assert first.status_code == 201
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(inserts) == 2 and 'INSERT INTO "workorders_idempotencykey"' in inserts[1]
+    else:
+        assert len(inserts) == 5
+    again = client.post("/api/v1/work-orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k-batch")
+    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
+    other = client.post(
+        "/api/v1/work-orders", {**body, "title": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="k-batch"
+    )
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert WorkOrder.objects.count() == 2

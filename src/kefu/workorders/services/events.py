@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Model
 
 from kefu.core import audit, bus, compiled
 from kefu.core.models import OutboxMessage
@@ -39,12 +40,14 @@ def order_event_record(
     files: Sequence = (),
     notify: bool = False,
     channels: Sequence[str] = (),
+    rows: Sequence[Model] = (),
 ) -> WorkOrderEvent:
     """Record one step of ``order``'s life, inside the caller's transaction: number the event, write
     the order (a new one is inserted, a locked one has its changed columns updated), append the
     event, store ``files`` on it, write the outbox message and the audit row (``workorders.<action>``;
-    ``changes`` default to state, holder and sequence), and after commit tell the order's holder
-    (``notify``) and/or the given bus ``channels``."""
+    ``changes`` default to state, holder and sequence) and the other ``rows`` of the step that
+    belong to the order (their ``order`` is set here: a new order has no key before), and after
+    commit tell the order's holder (``notify``) and/or the given bus ``channels``."""
     adding = order._state.adding
     order.event_seq += 1
     if adding:
@@ -69,9 +72,12 @@ def order_event_record(
             "holder": [before_holder, event.holder_after],
             "seq": event.seq,
         }
+    for row in rows:
+        row.order = order
     trail = [
         _outbox(order, event),
         audit.event(actor=actor, action=f"workorders.{action}", obj=order, changes=changes),
+        *rows,
     ]
     if files:
         # the attachments refer to the event: it is written first
@@ -82,7 +88,8 @@ def order_event_record(
             attachment_store(order=order, event=event, upload=upload, actor=actor)
     else:
         trail.insert(0, event)
-    # event, outbox message and audit row in one round trip (they refer only to the order)
+    # event, outbox message, audit row and the other rows in one round trip (they refer only to
+    # the order)
     compiled.insert_all(trail)
     if not adding:
         save(order)
