@@ -41,3 +41,17 @@ def test_the_running_connection_prepares_what_it_repeats():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('FROM "core_province"' in s for s in statements), statements
+
+
+def test_a_postgres_url_lets_psycopg_remember_a_new_orders_insert():
+    """Operations (WO-1): psycopg remembers the conversion of statements with up to 128 parameters
+    once a PostgreSQL database is configured, so the INSERT of a new work order (one parameter per
+    column) is converted once per process, not on every accept."""
+    from psycopg import _queries
+
+    from kefu.workorders.models import WorkOrder
+
+    database_from_url(URL)
+    columns = [f for f in WorkOrder._meta.concrete_fields if not f.primary_key]
+    assert len(columns) > 50
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS >= len(columns)

@@ -32,7 +32,14 @@ def _clean(changes: dict[str, Any] | None) -> dict[str, Any]:
     return cleaned
 
 
-def record(
+def record(**fields) -> AuditEvent:
+    """Append one audit event: :func:`event`'s arguments. ``province_id``/``city_id`` place it in a
+    data scope; when omitted they are taken from the object (``province_id``/``home_province_id`` and
+    the city alike)."""
+    return compiled.insert(event(**fields))
+
+
+def event(
     *,
     actor,
     action: str,
@@ -43,8 +50,8 @@ def record(
     province_id: int | None = None,
     city_id: int | None = None,
 ) -> AuditEvent:
-    """Append one audit event. ``province_id``/``city_id`` place it in a data scope; when omitted
-    they are taken from the object (``province_id``/``home_province_id`` and the city alike)."""
+    """The audit event :func:`record` appends, not yet written: for a caller that writes it together
+    with other rows of the same transaction (``compiled.insert_all``)."""
     context = current.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -56,18 +63,16 @@ def record(
     if province_id is None and actor is not None and getattr(actor, "is_authenticated", False):
         province_id = actor.province_id
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return compiled.insert(
-        AuditEvent(
-            actor=actor if authenticated else None,
-            actor_job_number=actor.job_number if authenticated else "",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=str(obj)[:200] if obj is not None else "",
-            province_id=province_id,
-            city_id=city_id,
-            source_ip=context.source_ip,
-            channel=context.channel,
-            changes=_clean(changes),
-        )
+    return AuditEvent(
+        actor=actor if authenticated else None,
+        actor_job_number=actor.job_number if authenticated else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        province_id=province_id,
+        city_id=city_id,
+        source_ip=context.source_ip,
+        channel=context.channel,
+        changes=_clean(changes),
     )

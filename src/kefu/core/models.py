@@ -256,7 +256,9 @@ class OutboxMessage(models.Model):
 class BusMessage(models.Model):
     """A message of the database-backed event bus (the embedded default's stand-in for Redis pub/sub).
 
-    Rows live for a minute: subscribers in any process poll for ids above the last one they saw.
+    Rows live for a minute: subscribers in any process poll for ids above the last one they saw. On
+    PostgreSQL the table is UNLOGGED (migration 0006): a publish does not wait for a WAL flush, and
+    a crash empties it.
     """
 
     channel = models.CharField(max_length=80)

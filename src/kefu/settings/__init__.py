@@ -73,6 +73,18 @@ def database_from_url(url: str | None) -> dict:
     raise ValueError(f"KEFU_DATABASE_URL has an unsupported scheme: {parsed.scheme!r}")
 
 
+def _remember_wide_statements() -> None:
+    """psycopg turns a statement's ``%s`` placeholders into PostgreSQL's once and remembers the result,
+    but only for statements of at most 50 parameters: a new work order's INSERT has some sixty, so
+    its conversion (0.4 ms of Python) ran again on every accept. The ORM's single-row inserts of wide
+    models are few and always the same text, so statements of up to 128 parameters are remembered
+    too (psycopg keeps at most 128 converted statements whatever their size)."""
+    from psycopg import _queries
+
+    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", 128) < 128:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = 128
+
+
 def _postgres_options(options: dict) -> dict:
     """Server-side binding, and psycopg preparing a statement once a connection has sent it
     ``prepare_threshold`` times (default 2): PostgreSQL then stops parsing and planning it on every
@@ -80,6 +92,7 @@ def _postgres_options(options: dict) -> dict:
     some thirty indexes, partial ones among them, to consider). Django leaves preparing off unless
     told. ``?server_side_binding=false`` turns both off (poolers in transaction mode);
     ``?prepare_threshold=off`` keeps the binding and turns preparing off."""
+    _remember_wide_statements()
     binding = options.pop("server_side_binding", "true").lower() in ("1", "true", "yes", "on")
     threshold = options.pop("prepare_threshold", "2").lower()
     if not binding or threshold in ("", "off", "none", "false"):

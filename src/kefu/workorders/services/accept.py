@@ -105,9 +105,8 @@ _CURRENT_FLOWS = compiled.CompiledQuery(
 def flow_for(*, kind: str, category=None, code: str = "") -> FlowDefinition:
     """The current flow an order follows: the one named, else the kind's flow for its category
     code, else for its business, else the kind's default."""
-    current = FlowDefinition.objects.filter(is_current=True)
     if code:
-        flow = current.filter(code=code).first()
+        flow = FlowDefinition.objects.filter(is_current=True, code=code).first()
         if flow is None:
             raise WorkOrderError(_("未知的流程：%(c)s") % {"c": code}, code=WorkOrderErrorCode.UNKNOWN_FLOW)
         if flow.kind != kind:
@@ -233,15 +232,15 @@ def order_accept(
         replay = _replay(actor, idempotency_key, request_fingerprint)
         if replay is not None:
             return replay
+    # the key is written with the order's event, in the accepting transaction
+    key = (
+        IdempotencyKey(actor=actor, key=idempotency_key, fingerprint=request_fingerprint)
+        if idempotency_key
+        else None
+    )
     try:
         with transaction.atomic():
-            order = _accept(actor=actor, data=data, files=files, now=now or timezone.now())
-            if idempotency_key:
-                compiled.insert(
-                    IdempotencyKey(
-                        actor=actor, key=idempotency_key, fingerprint=request_fingerprint, order=order
-                    )
-                )
+            order = _accept(actor=actor, data=data, files=files, now=now or timezone.now(), key=key)
     except IntegrityError:
         # Race: the same key sent twice at once; the first transaction won, answer with its order.
         replay = _replay(actor, idempotency_key, request_fingerprint) if idempotency_key else None
@@ -268,7 +267,7 @@ def _replay(actor, key: str, request_fingerprint: str) -> AcceptResult | None:
     return AcceptResult(order=seen.order, created=False)
 
 
-def _accept(*, actor, data: OrderInput, files, now) -> WorkOrder:
+def _accept(*, actor, data: OrderInput, files, now, key: IdempotencyKey | None = None) -> WorkOrder:
     if actor.role not in transitions.TRANSITIONS[(transitions.NEW, Action.ACCEPT)].roles:
         raise ActionNotPermitted(_("您的角色不能受理工单"))
     flow = flow_for(kind=data.kind, category=data.category, code=data.flow_code)
@@ -287,6 +286,7 @@ def _accept(*, actor, data: OrderInput, files, now) -> WorkOrder:
         changes={"kind": order.kind, "flow": flow.code},
         files=files,
         notify=True,
+        rows=[key] if key is not None else (),
     )
     if data.service_request is not None:
         type(data.service_request).objects.filter(pk=data.service_request.pk).update(reference=order.number)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Model
 
 from kefu.core import audit, bus, compiled
 from kefu.core.models import OutboxMessage
@@ -39,47 +40,59 @@ def order_event_record(
     files: Sequence = (),
     notify: bool = False,
     channels: Sequence[str] = (),
+    rows: Sequence[Model] = (),
 ) -> WorkOrderEvent:
     """Record one step of ``order``'s life, inside the caller's transaction: number the event, write
     the order (a new one is inserted, a locked one has its changed columns updated), append the
     event, store ``files`` on it, write the outbox message and the audit row (``workorders.<action>``;
-    ``changes`` default to state, holder and sequence), and after commit tell the order's holder
-    (``notify``) and/or the given bus ``channels``."""
+    ``changes`` default to state, holder and sequence) and the other ``rows`` of the step that
+    belong to the order (their ``order`` is set here: a new order has no key before), and after
+    commit tell the order's holder (``notify``) and/or the given bus ``channels``."""
     adding = order._state.adding
     order.event_seq += 1
     if adding:
         compiled.insert(order)
-    event = compiled.insert(
-        WorkOrderEvent(
-            order=order,
-            seq=order.event_seq,
-            action=action,
-            actor=actor,
-            actor_job_number=actor_ref(actor),
-            at=now,
-            comment=comment,
-            state_before=before_state,
-            state_after=order.state,
-            holder_before=before_holder,
-            holder_after=holder_of(order).ref,
-            data=data or {},
-        )
+    event = WorkOrderEvent(
+        order=order,
+        seq=order.event_seq,
+        action=action,
+        actor=actor,
+        actor_job_number=actor_ref(actor),
+        at=now,
+        comment=comment,
+        state_before=before_state,
+        state_after=order.state,
+        holder_before=before_holder,
+        holder_after=holder_of(order).ref,
+        data=data or {},
     )
-    if not adding:
-        save(order)
-    if files:
-        from kefu.workorders.attachments import attachment_store
-
-        for upload in files:
-            attachment_store(order=order, event=event, upload=upload, actor=actor)
-    _outbox(order, event)
     if changes is None:
         changes = {
             "state": [before_state, order.state],
             "holder": [before_holder, event.holder_after],
             "seq": event.seq,
         }
-    audit.record(actor=actor, action=f"workorders.{action}", obj=order, changes=changes)
+    for row in rows:
+        row.order = order
+    trail = [
+        _outbox(order, event),
+        audit.event(actor=actor, action=f"workorders.{action}", obj=order, changes=changes),
+        *rows,
+    ]
+    if files:
+        # the attachments refer to the event: it is written first
+        from kefu.workorders.attachments import attachment_store
+
+        compiled.insert(event)
+        for upload in files:
+            attachment_store(order=order, event=event, upload=upload, actor=actor)
+    else:
+        trail.insert(0, event)
+    # event, outbox message, audit row and the other rows in one round trip (they refer only to
+    # the order)
+    compiled.insert_all(trail)
+    if not adding:
+        save(order)
     if notify:
         _notify(order, event)
     for channel in channels:
@@ -87,29 +100,28 @@ def order_event_record(
     return event
 
 
-def _outbox(order: WorkOrder, event: WorkOrderEvent) -> None:
-    """The federation carries these: order number, per-order sequence and the event."""
-    compiled.insert(
-        OutboxMessage(
-            topic=f"workorder.{PAST[event.action]}",
-            payload={
-                "node": settings.KEFU_NODE_CODE,
-                "number": order.number,
-                "seq": event.seq,
-                "kind": order.kind,
-                "event": {
-                    "action": event.action,
-                    "at": event.at.isoformat(),
-                    "actor": event.actor_job_number,
-                    "comment": event.comment,
-                    "state_before": event.state_before,
-                    "state_after": event.state_after,
-                    "holder_before": event.holder_before,
-                    "holder_after": event.holder_after,
-                    "data": event.data,
-                },
+def _outbox(order: WorkOrder, event: WorkOrderEvent) -> OutboxMessage:
+    """The message the federation carries (order number, per-order sequence and the event), not yet
+    written."""
+    return OutboxMessage(
+        topic=f"workorder.{PAST[event.action]}",
+        payload={
+            "node": settings.KEFU_NODE_CODE,
+            "number": order.number,
+            "seq": event.seq,
+            "kind": order.kind,
+            "event": {
+                "action": event.action,
+                "at": event.at.isoformat(),
+                "actor": event.actor_job_number,
+                "comment": event.comment,
+                "state_before": event.state_before,
+                "state_after": event.state_after,
+                "holder_before": event.holder_before,
+                "holder_after": event.holder_after,
+                "data": event.data,
             },
-        )
+        },
     )
 
 
