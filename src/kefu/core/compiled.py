@@ -98,9 +98,12 @@ def insert_all(objs: Sequence[Model]) -> None:
     PostgreSQL: one statement of data-modifying CTEs (``WITH r0 AS (INSERT … RETURNING id), …``),
     compiled once per connection for each sequence of models; elsewhere one :func:`insert` after
     the other. Every ``pre_save`` is sent before the statement and every ``post_save`` after it.
-    The rows are written in one statement of the caller's transaction: all of them or none."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql" or len(objs) < 2:
+    The rows are written in one statement of the caller's transaction: all of them or none. Rows the
+    router sends to different databases are inserted one by one, each on its own."""
+    aliases = {router.db_for_write(type(obj), instance=obj) for obj in objs}
+    alias = next(iter(aliases), None)
+    connection = connections[alias] if alias is not None else None
+    if len(aliases) != 1 or connection.vendor != "postgresql" or len(objs) < 2:
         for obj in objs:
             insert(obj)
         return
@@ -130,9 +133,7 @@ def insert_all(objs: Sequence[Model]) -> None:
     all_fields, sql = plan
     for obj in objs:
         if pre_save.has_listeners(type(obj)):
-            pre_save.send(
-                sender=type(obj), instance=obj, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None
-            )
+            pre_save.send(sender=type(obj), instance=obj, raw=False, using=alias, update_fields=None)
     params = [
         f.get_db_prep_save(f.pre_save(obj, True), connection)
         for obj, fields in zip(objs, all_fields, strict=True)
@@ -144,7 +145,7 @@ def insert_all(objs: Sequence[Model]) -> None:
     for obj, key in zip(objs, keys, strict=True):
         obj.pk = key
         obj._state.adding = False
-        obj._state.db = DEFAULT_DB_ALIAS
+        obj._state.db = alias
     for obj in objs:
         if post_save.has_listeners(type(obj)):
             post_save.send(
@@ -153,7 +154,7 @@ def insert_all(objs: Sequence[Model]) -> None:
                 created=True,
                 update_fields=None,
                 raw=False,
-                using=DEFAULT_DB_ALIAS,
+                using=alias,
             )
 
 
