@@ -109,3 +109,30 @@ def test_an_accept_writes_its_key_with_its_event_and_still_replays(
     )
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
     assert WorkOrder.objects.count() == 2
+
+
+def test_a_compiled_query_works_out_its_converters_once(accept, staff, monkeypatch):
+    """WO-4: a compiled read asks Django for its columns' converters on its first run only, and later
+    runs still convert (the locked read of three orders gives each its own dates and holder)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from kefu.workorders.services import rows
+
+    first, second = accept(), accept()
+    services.order_dispatch(actor=staff.back, order=second)
+    calls = []
+    original = SQLCompiler.get_converters
+
+    def counting(self, expressions):
+        calls.append(len(expressions))
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting)
+    connection._kefu_compiled = {}  # plans made from here on
+    with transaction.atomic():
+        read = [rows.lock(order.number) for order in (first, second, first)]
+    assert len(calls) == 1
+    assert [o.pk for o in read] == [first.pk, second.pk, first.pk]
+    assert [o.state for o in read] == ["accepted", "dispatched", "accepted"]
+    assert all(o.accepted_at == WorkOrder.objects.get(pk=o.pk).accepted_at for o in read)
+    assert read[1].holder_department.code == "CITY-3201"
