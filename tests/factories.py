@@ -40,6 +40,7 @@ from kefu.customers.models import (
     UsageRecord,
 )
 from kefu.customers.rules import id_check_digit
+from kefu.customers.seeding.people import start_of_month
 from kefu.customers.seeding.products import PRODUCTS, ensure_products
 from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
 
@@ -72,13 +73,8 @@ def home_city(code: str) -> City:
     return City.objects.select_related("province").get(code=code)
 
 
-def start_of_month(day: date, months_back: int = 0) -> date:
-    index = day.year * 12 + (day.month - 1) - months_back
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _resident_id(city_code: str, n: int) -> str:
-    """An 18-digit resident ID with a valid check digit, distinct for every n."""
+    """An 18-digit resident ID with a valid check digit (GB 11643), distinct for 14,000 n in a row."""
     birth = date(1960, 1, 1) + timedelta(days=(n * 97) % 14000)
     body = f"{city_code}02{birth:%Y%m%d}{n % 1000:03d}"
     return body + id_check_digit(body)
@@ -225,7 +221,8 @@ def line_with_history(
     """A line (``SubscriberFactory(**fields)``) with the history the billing port serves: its plan (and
     for a mobile line two extras), a bill for each of the last ``months`` months (the newest is last
     month's, each older one costs a yuan less), a payment and earned points for each of those months
-    (from two months on also activity points, voided and redeemed points), ``calls`` calls in the last days and, for a mobile line, one SMS, MMS and WAP record."""
+    (from two months on also activity points, voided and redeemed points), ``calls`` calls in the last
+    days and, for a mobile line, one SMS, MMS and WAP record."""
     line = SubscriberFactory(**fields)
     mobile = line.brand in Brand.MOBILE
     SubscriptionFactory(subscriber=line)
@@ -237,8 +234,9 @@ def line_with_history(
         bill = MonthlyBillFactory(
             subscriber=line, month=start_of_month(this_month, i), voice_fee=Decimal(40 - i)
         )
-        Payment.objects.create(subscriber=line, paid_at=_at(bill.month + timedelta(days=35), 10),
-                               amount=bill.total_fee, channel="online")  # fmt: skip
+        # paid on the bill month's last evening: in the past whatever today is
+        paid_at = _at(start_of_month(bill.month, -1), 0) - timedelta(hours=2)
+        Payment.objects.create(subscriber=line, paid_at=paid_at, amount=bill.total_fee, channel="online")
         PointsEntry.objects.create(subscriber=line, month=bill.month, kind="earned", points=100 + i,
                                    redeemable=True, note="消费积分")  # fmt: skip
     if months >= 2:  # the other kinds of the ledger: a gift, points voided and redeemed (never below 0)

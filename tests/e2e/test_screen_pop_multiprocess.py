@@ -6,6 +6,7 @@ copies of the migrated template the node tests share)."""
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -127,7 +128,9 @@ def test_screen_pop_reaches_the_agent_on_another_process(tmp_path: Path, bus: st
                 )
             )
         for port, server in zip(ports, servers, strict=True):
-            wait_for(lambda: _healthy(port, server), 60, f"the web process on port {port} to come up")  # noqa: B023
+            wait_for(
+                functools.partial(_healthy, port, server), 60, f"the web process on port {port} to come up"
+            )
 
         events: queue.Queue = queue.Queue()
         opened = threading.Event()
