@@ -228,3 +228,23 @@ def test_oa_link(accept, staff):
     )
     assert (order.oa_reference, order.events.last().action) == ("OA-2026-001", "oa_link")
     assert AuditEvent.objects.filter(action="workorders.oa_link").count() == 1
+
+
+def test_the_accept_reads_which_flow_is_current_and_takes_the_version_from_the_cache(js_admin, accept):
+    """WO-9, SYS-3: the accept reads which versions are current every time (a new version counts at
+    once) but not their definitions: the version it picks comes from the per-process cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = accept()
+    with CaptureQueriesContext(connection) as queries:
+        second = accept()
+    flow_reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "workorders_flowdefinition"' in q["sql"]
+    ]
+    assert len(flow_reads) == 1 and '"definition"' not in flow_reads[0]
+    assert second.flow_id == first.flow_id and second.flow.definition == first.flow.definition
+    newer = services.flow_publish(actor=js_admin, code="complaint", definition=GOOD, note="网络部直派")
+    third = accept()
+    assert third.flow_id == newer.pk and third.flow.version == first.flow.version + 1
+    assert third.flow.definition["steps"] == GOOD["steps"]

@@ -18,7 +18,7 @@ from kefu.catalog.selectors import time_limit_for
 from kefu.core import compiled, scope
 from kefu.core.errors import ErrorCode, ScopeError
 from kefu.workorders import calendar as business_calendar
-from kefu.workorders import transitions
+from kefu.workorders import flows, transitions
 from kefu.workorders.choices import (
     Action,
     BroadbandFaultClass,
@@ -97,8 +97,13 @@ def _count(node: str, day) -> int | None:
     return row[0] if row else None
 
 
+# Which versions are current is read on every accept (publishing changes it); the chosen version
+# itself, never edited, comes from the per-process cache (flows.flow_version) instead of parsing
+# every candidate's definition again.
 _CURRENT_FLOWS = compiled.CompiledQuery(
-    lambda kind: FlowDefinition.objects.filter(is_current=True, kind=kind)
+    lambda kind: FlowDefinition.objects.filter(is_current=True, kind=kind).only(
+        "id", "category_code", "business_code", "is_default"
+    )
 )
 
 
@@ -122,11 +127,11 @@ def flow_for(*, kind: str, category=None, code: str = "") -> FlowDefinition:
         ):
             found = next((f for f in candidates if match(f)), None)
             if found:
-                return found
+                return flows.flow_version(found.pk)
     found = next((f for f in candidates if f.is_default), None)
     if found is None:
         raise WorkOrderError(_("工单类型没有可用的流程"), code=WorkOrderErrorCode.UNKNOWN_FLOW)
-    return found
+    return flows.flow_version(found.pk)
 
 
 def _validate_input(data: OrderInput, flow: FlowDefinition) -> None:
