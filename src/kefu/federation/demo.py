@@ -149,7 +149,7 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
         procs.append(proc)
         return proc
 
-    def stop(*_):
+    def stop(*_signal, code: int = 0):
         for proc in procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -158,10 +158,11 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-        sys.exit(0)
+        sys.exit(code)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    failure = None
     try:
         for node in nodes.values():
             serve = spawn(
@@ -204,5 +205,10 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
         while all(p.poll() is None for p in procs):
             time.sleep(0.5)
         out.write("a demo process stopped; stopping the rest")
+    except SystemExit as exc:  # Ctrl-C (code 0), or a node that did not start (its message)
+        failure = exc.code
+        raise
     finally:
-        stop()
+        if failure not in (None, 0):
+            out.write(str(failure))  # say which node failed before stopping the others
+        stop(code=0 if failure in (None, 0) else 1)
