@@ -66,15 +66,15 @@ class OrderAction:
     def parse(self, data) -> dict:
         """Check ``data`` (a dict or a QueryDict) with the action's input and return the service's
         keyword arguments; bad input is ``validation_failed`` (400) with the fields' ``errors``."""
-        found = self.input(data=data)
-        if not found.is_valid():
+        try:
+            arguments = dict(inputs.validated(self.input, data))
+        except serializers.ValidationError as exc:
             raise WorkOrderError(
-                flatten_detail(found.errors),
+                flatten_detail(exc.detail),
                 code=ErrorCode.VALIDATION_FAILED,
                 status=400,
-                errors=found.errors,
-            )
-        arguments = dict(found.validated_data)
+                errors=exc.detail,
+            ) from None
         arguments.pop("files", None)
         return self.resolve(arguments) if self.resolve else arguments
 
