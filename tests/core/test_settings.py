@@ -55,3 +55,37 @@ def test_a_postgres_url_lets_psycopg_remember_a_new_orders_insert():
     columns = [f for f in WorkOrder._meta.concrete_fields if not f.primary_key]
     assert len(columns) > 50
     assert _queries.MAX_CACHED_STATEMENT_PARAMS >= len(columns)
+
+
+@pytest.mark.django_db
+def test_a_reused_connection_is_checked_without_a_round_trip_and_a_closed_one_is_noticed(monkeypatch):
+    """Operations (SYS-1 uptime, nothing lost on a database restart): PostgreSQL connections are
+    checked before each request's reuse by looking at the socket — a healthy idle connection costs no
+    ``SELECT 1`` — and a connection the server closed (here ``pg_terminate_backend``, as a restart
+    does) is found unusable, so Django opens a new one instead of failing the request."""
+    from tests.waits import wait_for
+
+    assert database_from_url(URL)["ENGINE"] == "kefu.core.backends.postgresql"
+    if connection.vendor != "postgresql":
+        assert connection.settings_dict["ENGINE"] == "django.db.backends.sqlite3"
+        return
+    from django.db.backends.postgresql import base as django_base
+
+    from kefu.core.backends.postgresql.base import DatabaseWrapper
+
+    asked = []
+    original = django_base.DatabaseWrapper.is_usable
+    monkeypatch.setattr(
+        django_base.DatabaseWrapper, "is_usable", lambda self: asked.append(1) or original(self)
+    )
+    other = DatabaseWrapper(dict(connection.settings_dict), alias="health-check")
+    other.connect()
+    try:
+        assert other.is_usable() is True
+        assert asked == []  # no SELECT 1 on an idle, healthy connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [other.connection.info.backend_pid])
+        wait_for(lambda: other.is_usable() is False, timeout=10, message="the closed connection noticed")
+        assert asked  # the socket said something arrived: the server was asked, and did not answer
+    finally:
+        other.close()

@@ -60,7 +60,7 @@ def database_from_url(url: str | None) -> dict:
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "kefu.core.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")) or "kefu",
             "USER": unquote(parsed.username or "postgres"),
             "PASSWORD": unquote(parsed.password or ""),

@@ -1,0 +1,1 @@
+"""Database backends: Django's, with what kefu needs changed (see each module)."""
