@@ -10,8 +10,6 @@ database when someone asks for them.
 
 from __future__ import annotations
 
-from django.db import DEFAULT_DB_ALIAS
-
 from kefu.catalog.models import Business, CategoryNode
 
 _LIMIT = 50_000  # far more nodes than the catalog holds; a safety bound, not a working size
@@ -35,16 +33,16 @@ def node(pk: int) -> CategoryNode | None:
         if found is None:
             return None
         parent = _values(found.parent) if found.parent_id is not None else None
-        rows = (_values(found), parent, found.business.code)
+        rows = (_values(found), parent, found.business.code, found._state.db)
         if len(_rows) >= _LIMIT:
             _rows.clear()
         _rows[pk] = rows
-    values, parent_values, business_code = rows
+    values, parent_values, business_code, alias = rows  # the database the router read them from
     names = _names()
-    result = CategoryNode.from_db(DEFAULT_DB_ALIAS, names, values)
-    result.business = Business.from_db(DEFAULT_DB_ALIAS, ["id", "code"], [result.business_id, business_code])
+    result = CategoryNode.from_db(alias, names, values)
+    result.business = Business.from_db(alias, ["id", "code"], [result.business_id, business_code])
     if parent_values is not None:
-        result.parent = CategoryNode.from_db(DEFAULT_DB_ALIAS, names, parent_values)
+        result.parent = CategoryNode.from_db(alias, names, parent_values)
     return result
 
 
