@@ -1,8 +1,6 @@
 """Q-3: the progress of a subscriber's orders — business acceptances (kefu.acceptance) and work orders
 (kefu.workorders: complaints, suggestions, fault repairs).
-
-The work-order engine is a separate app that may not be installed; it is reached only through
-:func:`_work_orders`, which answers an empty list while ``kefu.workorders`` is absent.
+Both apps are installed on every node (docs/architecture.md, "Roles and installed apps").
 """
 
 from __future__ import annotations
@@ -10,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
-
+from kefu.acceptance.models import Acceptance
 from kefu.queries.choices import OrderKind
+from kefu.workorders.models import WorkOrder
 
 LIMIT = 50
 
@@ -32,10 +30,6 @@ class OrderProgress:
 
 
 def _acceptances(subscriber) -> list[OrderProgress]:
-    if not apps.is_installed("kefu.acceptance"):
-        return []
-    from kefu.acceptance.models import Acceptance
-
     rows = Acceptance.objects.filter(subscriber=subscriber).select_related("product").order_by("-id")[:LIMIT]
     return [
         OrderProgress(
@@ -55,13 +49,7 @@ def _acceptances(subscriber) -> list[OrderProgress]:
 
 
 def _work_orders(subscriber) -> list[OrderProgress]:
-    """Work orders of the subscriber, when the work-order engine is installed."""
-    if not apps.is_installed("kefu.workorders"):
-        return []
-    try:
-        from kefu.workorders.models import WorkOrder
-    except ImportError:  # pragma: no cover - the engine is being written
-        return []
+    """Work orders of the subscriber (complaints, suggestions, fault repairs)."""
     rows = WorkOrder.objects.filter(subscriber=subscriber).order_by("-id")[:LIMIT]
     return [
         OrderProgress(
