@@ -121,6 +121,19 @@ def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and constant_time_compare(a.strip().upper(), b.strip().upper())
 
 
+# methods that take the service password and one more fact: (the fact on record, the input field,
+# the failure when they differ)
+_PASSWORD_AND_RECORD = {
+    AuthMethod.BROADBAND: (
+        lambda s: s.broadband_account,
+        "broadband_account",
+        FailureReason.ACCOUNT_MISMATCH,
+    ),
+    AuthMethod.ID_NUMBER: (lambda s: s.customer.id_number, "id_number", FailureReason.ID_MISMATCH),
+    AuthMethod.MEMBERSHIP_CARD: (lambda s: s.membership_card, "card_number", FailureReason.CARD_MISMATCH),
+}
+
+
 def _check(actor, subscriber: Subscriber, method: str, fields: dict) -> tuple[bool, str]:
     """Whether the evidence holds, and if not why (a FailureReason)."""
     billing = get_billing()
@@ -128,20 +141,12 @@ def _check(actor, subscriber: Subscriber, method: str, fields: dict) -> tuple[bo
     if method in (AuthMethod.PASSWORD, AuthMethod.IVR_PASSWORD):
         ok = billing.check_service_password(number, fields["password"])
         return ok, "" if ok else FailureReason.WRONG_PASSWORD
-    if method == AuthMethod.BROADBAND:
+    if method in _PASSWORD_AND_RECORD:
+        # the password is checked whatever the record says, so both cost the same time
+        recorded, field, mismatch = _PASSWORD_AND_RECORD[method]
         password_ok = billing.check_service_password(number, fields["password"])
-        if not _same(subscriber.broadband_account, fields["broadband_account"]):
-            return False, FailureReason.ACCOUNT_MISMATCH
-        return password_ok, "" if password_ok else FailureReason.WRONG_PASSWORD
-    if method == AuthMethod.ID_NUMBER:
-        password_ok = billing.check_service_password(number, fields["password"])
-        if not _same(subscriber.customer.id_number, fields["id_number"]):
-            return False, FailureReason.ID_MISMATCH
-        return password_ok, "" if password_ok else FailureReason.WRONG_PASSWORD
-    if method == AuthMethod.MEMBERSHIP_CARD:
-        password_ok = billing.check_service_password(number, fields["password"])
-        if not _same(subscriber.membership_card, fields["card_number"]):
-            return False, FailureReason.CARD_MISMATCH
+        if not _same(recorded(subscriber), fields[field]):
+            return False, mismatch
         return password_ok, "" if password_ok else FailureReason.WRONG_PASSWORD
     if method == AuthMethod.ID_SHOWN:
         ok = _same(subscriber.customer.id_number, fields["id_number"])
