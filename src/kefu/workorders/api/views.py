@@ -248,7 +248,8 @@ def _endpoint(order_action: OrderAction):
 
 
 for _order_action in ACTIONS.values():
-    setattr(WorkOrderViewSet, f"{_order_action.url_path.replace('-', '_')}_", _endpoint(_order_action))
+    _method = _endpoint(_order_action)
+    setattr(WorkOrderViewSet, _method.__name__, _method)
 
 
 class AttachmentDownloadViewSet(ScopedQuerysetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
