@@ -61,6 +61,16 @@ class Customer(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("省份"))
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市"))
     created_at = models.DateTimeField(_("建档时间"), default=timezone.now)
+    # SVC-2: the VIP / enterprise customer's own account manager (客户经理), who serves their requests
+    # and receives the callbacks their results need; empty for customers served by the hotline alone.
+    account_manager = models.ForeignKey(
+        "core.Staff",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_customers",
+        verbose_name=_("客户经理"),
+    )
 
     scope_fields = {"province": "province_id", "city": "city_id"}
 
