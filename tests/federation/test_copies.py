@@ -19,6 +19,8 @@ from kefu.federation.envelope import Message
 from kefu.hub import services as hub_services
 from kefu.hub.errors import HubError, HubErrorCode
 from kefu.hub.models import HubOrder
+from kefu.platform import complaints as platform_complaints
+from kefu.platform.models import PlatformOrder
 from kefu.sims import services as sims_services
 from kefu.sims.models import SpOrder
 from kefu.workorders import transitions
@@ -55,15 +57,19 @@ def test_a_desk_acts_on_a_copy_only_where_the_engine_allows_the_action():
 
 @pytest.mark.parametrize(
     "role, applier",
-    [("province", province_services.apply), ("hub", hub_services.apply), ("sims", sims_services.apply)],
-    ids=["province", "hub", "sims"],
+    [
+        ("province", province_services.apply),
+        ("hub", hub_services.apply),
+        ("sims", sims_services.apply),
+        ("platform", platform_complaints.order_apply),
+    ],
+    ids=["province", "hub", "sims", "platform"],
 )
 def test_each_role_applies_workorder_events_with_its_own_applier(role, applier):
-    """WO-3: a ``workorder.*`` event is applied by the receiving role's own handler; the platform role
-    has none (``unknown_type``)."""
+    """WO-3, ORG-3: a ``workorder.*`` event is applied by the receiving role's own handler — a business
+    platform's second line included."""
     for action in messages.ACTIONS:
         assert registry.handler_for(messages.type_of(action), role=role).fn is applier
-    assert registry.handler_for(messages.type_of(messages.REPLY), role="platform") is None
 
 
 def test_the_query_is_answered_on_the_hub_only():
@@ -80,12 +86,13 @@ def test_two_handlers_of_one_type_may_not_share_a_role():
     with pytest.raises(ValueError, match="already has a handler"):
         registry.handles(messages.type_of(messages.REPLY))(lambda message: None)  # every role
     assert registry.handler_for(messages.type_of(messages.REPLY), role="sims").fn is sims_services.apply
-    assert registry.handler_for(messages.type_of(messages.REPLY), role="platform") is None
+    reply_on_platform = registry.handler_for(messages.type_of(messages.REPLY), role="platform")
+    assert reply_on_platform.fn is platform_complaints.order_apply
 
 
 def test_crosslevel_imports_neither_the_hub_nor_sims():
-    """ORG-2 (layers): the hub and SIMS sit above ``kefu.crosslevel`` and may import it, never the
-    other way round."""
+    """ORG-2 (layers): the hub, SIMS and the platform sit above ``kefu.crosslevel`` and may import it,
+    never the other way round."""
     root = Path(kefu.crosslevel.__file__).parent
     found = []
     for path in root.rglob("*.py"):
@@ -94,17 +101,24 @@ def test_crosslevel_imports_neither_the_hub_nor_sims():
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
             found += [
-                (path.name, n) for n in names if n.split(".")[:2] in (["kefu", "hub"], ["kefu", "sims"])
+                (path.name, n)
+                for n in names
+                if n.split(".")[:2] in (["kefu", "hub"], ["kefu", "sims"], ["kefu", "platform"])
             ]
     assert found == []
 
 
-def test_hub_and_sims_copies_share_one_base_and_keep_their_tables():
-    """WO-3: both copies are :class:`OrderCopy` rows with events of :class:`OrderCopyEvent`, in the
-    tables they always had."""
-    assert issubclass(HubOrder, copies.OrderCopy) and issubclass(SpOrder, copies.OrderCopy)
+def test_hub_sims_and_platform_copies_share_one_base_and_keep_their_tables():
+    """WO-3, ORG-3: every copy is an :class:`OrderCopy` row with events of :class:`OrderCopyEvent`, in
+    its app's table."""
+    assert all(issubclass(m, copies.OrderCopy) for m in (HubOrder, SpOrder, PlatformOrder))
     assert (HubOrder._meta.db_table, SpOrder._meta.db_table) == ("hub_huborder", "sims_sporder")
-    for model, table in ((HubOrder, "hub_huborderevent"), (SpOrder, "sims_sporderevent")):
+    assert PlatformOrder._meta.db_table == "platform_platformorder"
+    for model, table in (
+        (HubOrder, "hub_huborderevent"),
+        (SpOrder, "sims_sporderevent"),
+        (PlatformOrder, "platform_platformorderevent"),
+    ):
         events = model._meta.get_field("events").related_model
         assert issubclass(events, copies.OrderCopyEvent) and events._meta.db_table == table
 

@@ -50,11 +50,14 @@ UP = (RECEIVE, PROCESS, REPLY, RETURN)
 BOTH = (URGE, COMMENT)
 ACTIONS = DOWN + UP + BOTH
 
-# Targets: SIMS (Monternet SP complaints) or a province code (cross-region complaints).
+# Targets: SIMS (Monternet SP complaints), PLATFORM (complaints about one of the operator's own
+# businesses: the hub picks the business platform that handles it, ORG-3) or a province code
+# (cross-region complaints).
 SIMS = "SIMS"
+PLATFORM = "PLATFORM"
 
 # Who may send ``workorder.*`` events: each node's applier says what it accepts from whom.
-SENDER_ROLES = ("province", "hub", "sims")
+SENDER_ROLES = ("province", "hub", "sims", "platform")
 
 
 def handle_actions(applier: HandlerFn, *, roles: Iterable[str]) -> None:

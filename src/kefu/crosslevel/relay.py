@@ -30,6 +30,7 @@ from kefu.core.models import OutboxMessage
 from kefu.crosslevel import messages
 from kefu.crosslevel.models import CrossLink, LinkRole, RelayState
 from kefu.crosslevel.nodes import is_node_actor, node_of_holder
+from kefu.crosslevel.services import second_line_of
 from kefu.federation import delivery, peers
 from kefu.federation.services import send
 from kefu.workorders.choices import WorkOrderState
@@ -123,11 +124,12 @@ def _relay_batch(limit: int) -> int:
 
 def _origin_link(number: str, node: str) -> CrossLink:
     """A dispatch to a node's department without the send-to-hub form: the target follows from the
-    business (Monternet businesses name SIMS as their second line, SVC-3)."""
+    business (Monternet businesses name SIMS as their second line, SVC-3; the operator's own businesses
+    their platform, ORG-3)."""
     from kefu.workorders.models import WorkOrder
 
     order = WorkOrder.objects.select_related("business").get(number=number)
-    target = messages.SIMS if order.business_id and order.business.second_line == messages.SIMS else ""
+    target = second_line_of(order.business)
     link, _ = CrossLink.objects.get_or_create(
         order=order, defaults={"number": number, "role": LinkRole.ORIGIN, "peer": node, "target": target}
     )

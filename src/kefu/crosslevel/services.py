@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kefu.catalog.choices import BusinessKind
 from kefu.core import audit, scope
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, Province
@@ -47,15 +48,33 @@ def scoped_order(actor, number: str) -> WorkOrder:
 
 
 def targets() -> list[tuple[str, str]]:
-    """Where an order can go through the hub: SIMS, or another province (cross-region)."""
+    """Where an order can go through the hub: SIMS, the business's own platform, or another province
+    (cross-region)."""
     here = settings.KEFU_NODE_CODE
     provinces = [(p.code, p.name) for p in Province.objects.exclude(code=here).order_by("gb_code")]
-    return [(messages.SIMS, _("SIMS(梦网SP投诉)")), *provinces]
+    return [
+        (messages.SIMS, _("SIMS(梦网SP投诉)")),
+        (messages.PLATFORM, _("自有业务平台(二线客服)")),
+        *provinces,
+    ]
+
+
+def second_line_of(business) -> str:
+    """The target a complaint about ``business`` goes to through the hub (ORG-3, SVC-3): SIMS for a
+    Monternet SP business, PLATFORM for one of the operator's own businesses with a second line, ""
+    for a business handled inside the province."""
+    if business is None or not business.second_line:
+        return ""
+    if business.second_line == messages.SIMS:
+        return messages.SIMS
+    return messages.PLATFORM if business.kind == BusinessKind.OWN_PLATFORM else ""
 
 
 @transaction.atomic
 def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", comment: str = "") -> WorkOrder:
-    """Dispatch an order to the hub (WO-3 step 2), for SIMS (with the SP's code) or a target province.
+    """Dispatch an order to the hub (WO-3 step 2), for SIMS (with the SP's code), for the platform of
+    one of the operator's own businesses (``PLATFORM``: the hub picks the platform node, ORG-3) or a
+    target province.
 
     The dispatch itself is the engine's ``order_dispatch`` to the hub's department; the relay sends the
     message after commit."""
@@ -64,8 +83,16 @@ def order_send_to_hub(*, actor, number: str, target: str, sp_code: str = "", com
     sp_code = (sp_code or "").strip().upper()
     if not target:  # a remote complaint (SVC-1) was marked for its home province when accepted
         target = CrossLink.objects.filter(order=order).values_list("target", flat=True).first() or ""
-    if target != messages.SIMS and not Province.objects.filter(code=target).exists():
-        raise CrossLevelError(_("请选择SIMS或目标省份"), code=CrossLevelErrorCode.TARGET_REQUIRED)
+    if target not in (messages.SIMS, messages.PLATFORM) and not Province.objects.filter(code=target).exists():
+        raise CrossLevelError(
+            _("请选择SIMS、自有业务平台或目标省份"), code=CrossLevelErrorCode.TARGET_REQUIRED
+        )
+    if target == messages.PLATFORM:
+        if second_line_of(order.business) != messages.PLATFORM:
+            raise CrossLevelError(
+                _("该工单的业务没有自有业务平台的二线客服"), code=CrossLevelErrorCode.NOT_OWN_PLATFORM
+            )
+        sp_code = ""  # an SP code means nothing to a business platform
     if target == settings.KEFU_NODE_CODE:
         raise CrossLevelError(_("目标省份不能是本省"), code=CrossLevelErrorCode.TARGET_REQUIRED)
     if target == messages.SIMS and not sp_code:

@@ -137,6 +137,10 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
             subprocess.run([*KEFU, "spquality", "seed"], env=node.env(), capture_output=True, check=False)
         if node.role == "sims":  # WO-3/SP-1: the demo SPs (sp01 works for SP901234)
             subprocess.run([*KEFU, "sims", "demo-setup"], env=node.env(), capture_output=True, check=False)
+        if node.role == "platform":  # ORG-3: the platform's second line (plat01)
+            subprocess.run(
+                [*KEFU, "platform", "demo-setup"], env=node.env(), capture_output=True, check=False
+            )
     out.write("every node's database is ready")
 
     procs: list[subprocess.Popen] = []
@@ -192,6 +196,10 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
             f"Cross-level complaints (WO-3): on {nodes['JS'].url}/workorders/ accept a complaint (js1001), then "
             f"{nodes['JS'].url}/crosslevel/<number>/ sends it to the hub for SIMS with SP901234 (js1004); "
             f"hub desk {hub.url}/orders/ (hub01); SP desk {nodes['SIMS'].url}/sp/orders/ (sp01)"
+        )
+        out.write(
+            f"Own-platform complaints (ORG-3): a complaint about WLAN, 彩云, 手机游戏, … sent with target PLATFORM "
+            f"goes to the platform's desk {nodes['PLAT'].url}/orders/ (plat01)"
         )
         out.write(
             f"Capability queries and remote service: {nodes['JS'].url}/capability/ (js1001); "

@@ -11,7 +11,7 @@ from kefu.hub import services
 messages.handle_actions(services.apply, roles={"hub"})
 
 
-@handles(messages.QUERY, roles={"hub"}, senders={"province", "sims"})
+@handles(messages.QUERY, roles={"hub"}, senders={"province", "sims", "platform"})
 def on_query(message: Message) -> dict:
-    """Query (查询): a province or SIMS asks the hub for the order's state (synchronous)."""
+    """Query (查询): a province, SIMS or a business platform asks the hub for the order's state (synchronous)."""
     return services.query(message)

@@ -2,8 +2,10 @@
 action on to the other side in the same transaction, answer state queries, and let the hub operator
 urge or comment either way.
 
-Routing: a dispatch names its target — ``SIMS`` for Monternet SP complaints, a province code for a
-cross-region complaint. Actions from the origin go to the target and the other way round. A dispatch
+Routing: a dispatch names its target — ``SIMS`` for Monternet SP complaints, ``PLATFORM`` for a
+complaint about one of the operator's own businesses (the hub picks the platform node that serves the
+business, as for capability queries: ``KEFU_CAPABILITY_PLATFORMS`` or its platform peer; ORG-3), a
+province code for a cross-region complaint. Actions from the origin go to the target and the other way round. A dispatch
 the hub cannot route (no target, unknown peer, the origin itself) is returned to the origin at once
 with the reason, in the same transaction.
 """
@@ -14,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.capability.services import platform_for
 from kefu.core import audit
 from kefu.core.choices import Role
-from kefu.core.errors import NotFoundError
+from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import copies, messages
 from kefu.federation import peers
 from kefu.federation.envelope import Message
@@ -28,15 +31,31 @@ OPERATORS = {Role.HUB_OPERATOR, Role.ADMINISTRATOR}
 OPERATOR_ACTIONS = messages.BOTH  # the hub operator urges or comments, either way
 
 
+HANDLER_ROLES = ("sims", "province", "platform")  # the roles a cross-level order may be routed to
+
+
 def _route_problem(order: HubOrder) -> str:
     peer = peers.get(order.target) if order.target else None
     if not order.target:
-        return _("未指定处理方（SIMS或目标省）")
+        return _("未指定处理方（SIMS、自有业务平台或目标省）")
     if order.target == order.origin:
         return _("处理方不能是发起省本身")
-    if peer is None or peer.role not in ("sims", "province"):
+    if peer is None or peer.role not in HANDLER_ROLES:
         return _("枢纽未连接处理方 %(t)s") % {"t": order.target}
     return ""
+
+
+def _route(target: str, business: str) -> str:
+    """The node a dispatch's ``target`` names: for ``PLATFORM`` the platform node serving
+    ``business`` ("" when the hub knows none: the order is returned), else the target itself."""
+    if target != messages.PLATFORM:
+        return target
+    if not business:
+        return ""
+    try:
+        return platform_for(business)
+    except DomainError:  # no platform peer configured: returned to the origin with the reason
+        return ""
 
 
 def _destination(order: HubOrder, message: Message) -> str:
@@ -65,12 +84,18 @@ def apply(message: Message) -> dict:
     destination = _destination(order, message)
     if action == messages.DISPATCH:
         data = payload.get("data") or {}
-        order.target = (data.get("target") or "").upper()
+        wanted = (data.get("target") or "").upper()
+        business = str((payload.get("order") or {}).get("business") or "")
+        order.target = _route(wanted, business)
         order.sp_code = (data.get("sp_code") or "").upper()
         peer = peers.get(order.target) if order.target else None
         order.target_role = peer.role if peer else ""
         destination = order.target
-    problem = _route_problem(order) if action == messages.DISPATCH else ""
+        problem = _route_problem(order)
+        if wanted == messages.PLATFORM and not order.target:
+            problem = _("枢纽未连接业务 %(b)s 的自有业务平台") % {"b": business or "—"}
+    else:
+        problem = ""
     copies.apply_message(order, message, sent_to="" if problem else destination, now=now)
     if problem:
         # the hub returns what it cannot route (WO-4 return: "the hub returns it to the province")

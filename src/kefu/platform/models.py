@@ -1,7 +1,8 @@
 """The reference business platform's own data (ORG-3, CAP-2): what 手机视频, 手机游戏, 无线音乐, 手机支付
 and 手机阅读 know about a number, the blacklists that handling changes, and a log of the requests it
-answered. All of it is machine data of the platform node (``scope_fields = None``): nobody but the
-hub talks to a platform, and its only page is read-only for administrators.
+answered — machine data of the platform node (``scope_fields = None``): nobody but the hub talks to
+a platform, and its request log is read-only for administrators. And the complaints about its
+businesses that the hub sends its second line (:class:`PlatformOrder`, ORG-3).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kefu.crosslevel.copies import OrderCopy, OrderCopyEvent
 
 
 class PlatformRecord(models.Model):
@@ -89,3 +92,34 @@ class PlatformRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business}/{self.query} {self.number}"
+
+
+class PlatformOrder(OrderCopy):
+    """A complaint about one of this platform's businesses, as the platform holds it (ORG-3, WO-3): sent
+    by the hub, handled by the platform's second-line staff — the copy of :mod:`kefu.crosslevel.copies`
+    with the hub it came through, the business, who handles it and when it was replied. Platform staff
+    are national: every order of the node is theirs (``sp_code`` stays empty)."""
+
+    hub = models.CharField(_("枢纽"), max_length=20)
+    business = models.CharField(_("业务代码"), max_length=32, blank=True)
+    handler = models.CharField(_("处理人"), max_length=20, blank=True)
+    dispatched_at = models.DateTimeField(_("派发时间"), default=timezone.now)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    class Meta(OrderCopy.Meta):
+        indexes = [
+            models.Index(fields=["state", "-id"], name="plat_order_state"),
+            models.Index(fields=["business", "-id"], name="plat_order_business"),
+        ]
+        verbose_name = _("平台投诉工单")
+        verbose_name_plural = _("平台投诉工单")
+
+
+class PlatformOrderEvent(OrderCopyEvent):
+    """One action on a platform order (append-only)."""
+
+    order = models.ForeignKey(PlatformOrder, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(OrderCopyEvent.Meta):
+        verbose_name = _("平台投诉工单事件")
+        verbose_name_plural = _("平台投诉工单事件")

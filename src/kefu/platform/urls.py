@@ -1,7 +1,26 @@
+"""The platform node's pages and API (mounted by ``kefu.urls.platform``)."""
+
 from django.urls import path
 
+from kefu.core.api.views import TokenView
 from kefu.platform import views
 
 app_name = "platform"
 
-urlpatterns = [path("", views.requests_page, name="requests")]
+urlpatterns = [
+    path("requests/", views.requests_page, name="requests"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/<str:number>/", views.order_detail, name="order"),
+]
+
+api_urlpatterns = [
+    path("auth/token", TokenView.as_view(), name="auth-token"),
+    path("platform-orders", views.OrdersApi.as_view(), name="platform-orders"),
+    path("platform-orders/<str:number>", views.OrderApi.as_view(), name="platform-order"),
+    path("platform-orders/<str:number>/query", views.OrderQueryApi.as_view(), name="platform-order-query"),
+    path(
+        "platform-orders/<str:number>/<str:action>",
+        views.OrderActionApi.as_view(),
+        name="platform-order-action",
+    ),
+]

@@ -1,0 +1,27 @@
+"""Reads of the platform's complaint orders (its desk and API), always inside the reader's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from kefu.core import scope
+from kefu.platform.models import PlatformOrder
+
+
+def order_list(*, user, state: str = "", business: str = "", before: int | None = None,
+               limit: int = 100) -> list[PlatformOrder]:  # fmt: skip
+    """Newest first, keyset on id (``before``), filtered by state(s) and business."""
+    rows = scope.restrict(PlatformOrder.objects.all(), user)
+    if state:
+        rows = rows.filter(state__in=[s for s in state.split(",") if s])
+    if business:
+        rows = rows.filter(business=business)
+    if before:
+        rows = rows.filter(id__lt=before)
+    return list(rows.order_by("-id")[:limit])
+
+
+def counts(*, user) -> dict[str, int]:
+    """Orders per state (the list's filter shows them)."""
+    rows = scope.restrict(PlatformOrder.objects.all(), user).values("state").annotate(n=Count("id"))
+    return {r["state"]: r["n"] for r in rows}
