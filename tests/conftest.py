@@ -158,3 +158,17 @@ def zj_agent(make_staff) -> Staff:
 @pytest.fixture
 def js_admin(make_staff) -> Staff:
     return make_staff("administrator", "JS", is_staff=True)
+
+
+@pytest.fixture(scope="session")
+def platform_federation(tmp_path_factory):
+    """Real nodes HUB (hub), JS (province) and PLAT (platform), started once per test process and shared
+    by every module that uses them (capability queries, own-platform complaints): starting nodes is
+    the slow part of the ``nodes`` tests. A module that stops or reconfigures a node puts it back."""
+    from tests.capability.harness import PLATFORM_ENV, PLATFORM_SPEC, start, stop
+
+    fed = start(tmp_path_factory, PLATFORM_SPEC, env=PLATFORM_ENV)
+    try:
+        yield fed
+    finally:
+        stop(fed)

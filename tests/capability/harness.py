@@ -66,3 +66,10 @@ def login(node: Node, job_number: str) -> str:
     )
     assert status == 200, body
     return body["token"]
+
+
+# The set of nodes the issue-5 capability tests and the own-platform complaint tests (ORG-3) share: one
+# start-up per test process (``platform_federation`` in tests/conftest.py), so a second module on the
+# same nodes costs no new processes.
+PLATFORM_SPEC = {"HUB": "hub", "JS": "province", "PLAT": "platform"}
+PLATFORM_ENV = {"JS": {"KEFU_CAPABILITY_TIMEOUT": "3"}}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.capability.harness import call, login, start, stop
+from tests.capability.harness import call, login
 from tests.waits import wait_for
 
 pytestmark = [pytest.mark.nodes, pytest.mark.django_db(transaction=False)]
@@ -14,16 +14,9 @@ NUMBER = "13912340002"
 
 
 @pytest.fixture(scope="module")
-def fed(tmp_path_factory):
-    fed = start(
-        tmp_path_factory,
-        {"HUB": "hub", "JS": "province", "PLAT": "platform"},
-        env={"JS": {"KEFU_CAPABILITY_TIMEOUT": "3"}},
-    )
-    try:
-        yield fed
-    finally:
-        stop(fed)
+def fed(platform_federation):
+    """HUB, JS (capability timeout 3 s) and PLAT, shared with tests/platform/test_nodes.py."""
+    return platform_federation
 
 
 @pytest.fixture(scope="module")

@@ -214,7 +214,7 @@ def plat(tmp_path, settings):
 
 @pytest.fixture
 def second_line(make_staff):
-    return make_staff("back_office", None, job_number="plat01")
+    return make_staff("platform_staff", None, job_number="plat01")
 
 
 def from_hub(action, *, number=NUMBER, business="wlan", comment="", data=None, sender_role="hub"):
@@ -296,10 +296,10 @@ def test_reprocess_starts_another_round_and_return_carries_its_reason(plat, seco
     "role, action, comment, code",
     [
         ("hotline_agent", "receive", "", PlatformErrorCode.PERMISSION_DENIED),
-        ("back_office", "feedback", "", PlatformErrorCode.INVALID_TRANSITION),  # not a desk action
-        ("back_office", "process", "看看", PlatformErrorCode.INVALID_TRANSITION),  # not received yet
-        ("back_office", "return", " ", PlatformErrorCode.REASON_REQUIRED),
-        ("back_office", "comment", "", PlatformErrorCode.RESULT_REQUIRED),
+        ("platform_staff", "feedback", "", PlatformErrorCode.INVALID_TRANSITION),  # not a desk action
+        ("platform_staff", "process", "看看", PlatformErrorCode.INVALID_TRANSITION),  # not received yet
+        ("platform_staff", "return", " ", PlatformErrorCode.REASON_REQUIRED),
+        ("platform_staff", "comment", "", PlatformErrorCode.RESULT_REQUIRED),
     ],
     ids=[
         "not-second-line",

@@ -49,6 +49,7 @@ class Role(ChoiceSet):
     ADMINISTRATOR = "administrator"
     HUB_OPERATOR = "hub_operator"
     SP_STAFF = "sp_staff"
+    PLATFORM_STAFF = "platform_staff"  # a business platform's second line (ORG-3), national
     IVR_SYSTEM = "ivr_system"
 
     LABELS = {
@@ -62,6 +63,7 @@ class Role(ChoiceSet):
         ADMINISTRATOR: _("系统管理员"),
         HUB_OPERATOR: _("一级客服枢纽操作员"),
         SP_STAFF: _("SP人员"),
+        PLATFORM_STAFF: _("业务平台二线客服"),
         IVR_SYSTEM: _("IVR系统账号"),
     }
 

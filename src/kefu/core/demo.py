@@ -13,6 +13,7 @@ DEMO_STAFF = [
     ("admin", Role.ADMINISTRATOR, None, None, "系统管理员"),
     ("hub01", Role.HUB_OPERATOR, None, None, "枢纽值班员"),
     ("sp01", Role.SP_STAFF, None, None, "SP客服"),
+    ("plat01", Role.PLATFORM_STAFF, None, None, "平台二线客服"),
     ("js-admin", Role.ADMINISTRATOR, "JS", None, "江苏管理员"),
     ("js-ivr", Role.IVR_SYSTEM, "JS", None, "江苏IVR"),
     ("js1001", Role.HOTLINE_AGENT, "JS", None, "王晓梅"),

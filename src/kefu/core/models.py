@@ -114,7 +114,8 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     """A member of staff, logging in with a job number (工号).
 
     The data scope follows from the row: an SP code limits to that SP; a city to that city; a province
-    to that province; none of these (administrators and hub operators at group level) means national.
+    to that province; none of these (administrators and hub operators at group level, a business
+    platform's second line) means national.
     """
 
     job_number = models.CharField(_("工号"), max_length=20, unique=True)
@@ -158,7 +159,8 @@ class Staff(AbstractBaseUser, PermissionsMixin):
             self.province_id = self.city.province_id
         if self.role == Role.SP_STAFF and not self.sp_code:
             raise ValidationError({"sp_code": _("SP人员必须指定SP代码")})
-        if self.role not in (Role.ADMINISTRATOR, Role.HUB_OPERATOR, Role.SP_STAFF) and not self.province_id:
+        national = (Role.ADMINISTRATOR, Role.HUB_OPERATOR, Role.SP_STAFF, Role.PLATFORM_STAFF)
+        if self.role not in national and not self.province_id:
             raise ValidationError({"province": _("该角色必须指定省份")})
 
     @property

@@ -35,7 +35,7 @@ NODES = [
     ),
     ("HUB", "hub", 2, ["admin", "hub01"]),
     ("SIMS", "sims", 3, ["admin", "sp01"]),
-    ("PLAT", "platform", 4, ["admin"]),
+    ("PLAT", "platform", 4, ["admin", "plat01"]),
 ]
 KEFU = [sys.executable, "-m", "kefu.cli"]
 
@@ -137,10 +137,6 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
             subprocess.run([*KEFU, "spquality", "seed"], env=node.env(), capture_output=True, check=False)
         if node.role == "sims":  # WO-3/SP-1: the demo SPs (sp01 works for SP901234)
             subprocess.run([*KEFU, "sims", "demo-setup"], env=node.env(), capture_output=True, check=False)
-        if node.role == "platform":  # ORG-3: the platform's second line (plat01)
-            subprocess.run(
-                [*KEFU, "platform", "demo-setup"], env=node.env(), capture_output=True, check=False
-            )
     out.write("every node's database is ready")
 
     procs: list[subprocess.Popen] = []

@@ -100,7 +100,7 @@ def role_page_not_found(request, exception=None):
 DESK_ROLES = {
     "hub": {Role.HUB_OPERATOR, Role.ADMINISTRATOR},
     "sims": {Role.SP_STAFF, Role.ADMINISTRATOR},
-    "platform": {Role.ADMINISTRATOR, Role.BACK_OFFICE},  # back office: the platform's second line
+    "platform": {Role.PLATFORM_STAFF, Role.ADMINISTRATOR},
 }
 
 

@@ -42,9 +42,8 @@ BUSINESSES: dict[str, str] = {
     "mobile_payment": gettext_lazy("手机支付"),
 }
 
-# The platform's second-line staff work in the back-office role on this node (national scope: no
-# province, no SP); administrators may act too.
-DESK_ROLES = {Role.BACK_OFFICE, Role.ADMINISTRATOR}
+# The platform's second-line staff (national scope: no province, no SP); administrators may act too.
+DESK_ROLES = {Role.PLATFORM_STAFF, Role.ADMINISTRATOR}
 DESK_ACTIONS = (
     messages.RECEIVE,
     messages.PROCESS,
