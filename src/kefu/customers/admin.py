@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import scope
-from kefu.core.admin import AuditedModelAdmin
+from kefu.core.admin import AdministratorAdminMixin, AuditedModelAdmin
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError
 from kefu.core.models import Staff
@@ -30,7 +30,10 @@ class ProductAdmin(AuditedModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ScopedAdmin):
+class CustomerAdmin(AdministratorAdminMixin, ScopedAdmin):
+    """Customers, open to the administrators of their scope (SVC-2: they assign account managers
+    here); customers are never added or deleted through the admin (they come from billing)."""
+
     list_display = ["name", "customer_type", "id_type", "masked_id", "level", "city", "account_manager"]
     list_filter = ["customer_type", "level", "province"]
     exclude = ["id_number"]
@@ -61,6 +64,12 @@ class CustomerAdmin(ScopedAdmin):
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj: Customer) -> str:
