@@ -119,3 +119,47 @@ def test_time_limit_rows_are_validated():
         TimeLimit(request_type="complaint", customer_level="gold", order_hours=4, step_hours=8).full_clean()
     with pytest.raises(ValidationError):
         TimeLimit(request_type="complaint", category_code="X-1", order_hours=4).full_clean()
+
+
+@pytest.mark.parametrize(
+    ("request_type", "level", "hours", "round_the_clock"),
+    [
+        ("complaint", "", 12, True),
+        ("complaint", "gold", 12, True),
+        ("fault_report", "ordinary", 4, True),
+        ("suggestion", "supreme", 72, False),
+    ],
+)
+def test_enterprise_customers_have_their_own_defaults(request_type, level, hours, round_the_clock):
+    """SVC-2, TIER-1: enterprise (group) customers get their own limits whatever their line's level,
+    before the level rows (a gold enterprise complaint: 12 h, not gold's 24 h)."""
+    row = selectors.time_limit_for(None, level, request_type=request_type, customer_type="enterprise")
+    assert (row.customer_type, row.order_hours, row.round_the_clock) == ("enterprise", hours, round_the_clock)
+    person = selectors.time_limit_for(None, level, request_type=request_type, customer_type="individual")
+    assert person.customer_type == ""
+
+
+def test_a_category_row_stays_more_specific_than_the_enterprise_default():
+    """WO-5, SVC-2: the reach decides first: a category's own row (broadband outage, 12 h) applies to
+    an enterprise's line too; an enterprise row on that category would beat it."""
+    node = selectors.category_node_by_path("broadband", "fault_report", "无法上网且无法通话")
+    row = selectors.time_limit_for(node, "ordinary", customer_type="enterprise")
+    assert (row.category_code, row.customer_type, row.order_hours) == (node.code, "", 12)
+    own = TimeLimit(
+        category=node, customer_type="enterprise", order_hours=3, step_hours=1, round_the_clock=True
+    )
+    own.full_clean()
+    own.save()
+    assert selectors.time_limit_for(node, "ordinary", customer_type="enterprise") == own
+    assert selectors.time_limit_for(node, "ordinary", customer_type="individual").order_hours == 12
+
+
+def test_resolve_api_takes_the_customer_type(api_client_for, js_agent):
+    """SVC-2: ``GET /api/v1/time-limits/resolve?customer_type=enterprise`` answers the enterprise row."""
+    client = api_client_for(js_agent)
+    body = client.get(
+        "/api/v1/time-limits/resolve", {"request_type": "complaint", "customer_type": "enterprise"}
+    ).json()
+    assert (body["customer_type"], body["order_hours"]) == ("enterprise", 12)
+    bad = client.get("/api/v1/time-limits/resolve", {"request_type": "complaint", "customer_type": "x"})
+    assert bad.status_code == 400

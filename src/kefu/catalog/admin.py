@@ -203,12 +203,13 @@ class TimeLimitAdmin(AuditedModelAdmin):
         "request_type",
         "business",
         "category_code",
+        "customer_type",
         "customer_level",
         "order_hours",
         "step_hours",
         "round_the_clock",
     ]
-    list_filter = ["request_type", "customer_level", "round_the_clock"]
+    list_filter = ["request_type", "customer_type", "customer_level", "round_the_clock"]
     search_fields = ["business__code", "business__name", "category_code", "note"]
     raw_id_fields = ["category"]
     readonly_fields = ["category_code"]

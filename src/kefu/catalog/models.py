@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.catalog.choices import BusinessKind, BusinessStatus, CategoryLevel
-from kefu.core.choices import CustomerLevel, DepartmentKind, RequestType
+from kefu.core.choices import CustomerLevel, CustomerType, DepartmentKind, RequestType
 
 PATH_SEPARATOR = " > "
 
@@ -251,12 +251,15 @@ class ResponsibilityCause(models.Model):
 
 
 class TimeLimit(models.Model):
-    """Time limits (处理时限) of an order, per request category and customer level (WO-5, TIER-1).
+    """Time limits (处理时限) of an order, per request category, customer type and customer level
+    (WO-5, TIER-1, SVC-2).
 
     A row applies at one of three reaches: a request type as a whole (no business, no category), one
     business under a request type, or one category (``category_code`` of that business, which is the
-    node code kept across category versions). An empty ``customer_level`` means any level.
-    :func:`kefu.catalog.selectors.time_limit_for` resolves the row for an order.
+    node code kept across category versions). An empty ``customer_level`` means any level, an empty
+    ``customer_type`` any type: a row for enterprise (group) customers gives them their own limits
+    whatever the level of the line. :func:`kefu.catalog.selectors.time_limit_for` resolves the row for
+    an order.
     """
 
     request_type = models.CharField(_("请求类型"), max_length=20, choices=RequestType)
@@ -286,6 +289,14 @@ class TimeLimit(models.Model):
         default="",
         help_text=_("空表示所有级别"),
     )
+    customer_type = models.CharField(
+        _("客户类型"),
+        max_length=12,
+        choices=CustomerType,
+        blank=True,
+        default="",
+        help_text=_("空表示所有类型; 集团客户可设专属时限"),
+    )
     order_hours = models.PositiveIntegerField(_("工单时限(小时)"))
     step_hours = models.PositiveIntegerField(
         _("环节时限(小时)"), null=True, blank=True, help_text=_("首次响应或地市处理环节的时限")
@@ -296,16 +307,16 @@ class TimeLimit(models.Model):
     scope_fields = None
 
     class Meta:
-        ordering = ["request_type", "business_id", "category_code", "customer_level"]
+        ordering = ["request_type", "business_id", "category_code", "customer_type", "customer_level"]
         verbose_name = _("处理时限")
         verbose_name_plural = _("处理时限")
         constraints = [
             models.UniqueConstraint(
-                fields=["request_type", "business", "category_code", "customer_level"],
+                fields=["request_type", "business", "category_code", "customer_type", "customer_level"],
                 name="catalog_time_limit_unique",
             ),
             models.UniqueConstraint(
-                fields=["request_type", "customer_level"],
+                fields=["request_type", "customer_type", "customer_level"],
                 condition=Q(business__isnull=True),
                 name="catalog_time_limit_default_unique",
             ),
@@ -322,6 +333,8 @@ class TimeLimit(models.Model):
     def __str__(self) -> str:
         where = self.category_code or (self.business.name if self.business_id else "")
         level = CustomerLevel.label(self.customer_level) if self.customer_level else _("所有级别")
+        if self.customer_type:
+            level = f"{CustomerType.label(self.customer_type)} {level}"
         return f"{RequestType.label(self.request_type)} {where} {level}: {self.order_hours}h".replace(
             "  ", " "
         )

@@ -600,6 +600,17 @@ TIME_LIMIT_DEFAULTS = [
     (S, "", 168, None, False, "建议: 7天内答复"),
 ]
 
+# Enterprise (group) customers' own limits (SVC-2, TIER-1), for every level of their lines:
+# (request type, level, order hours, step hours, round the clock, note).
+TIME_LIMIT_ENTERPRISE = [
+    (C, "", 12, 4, True, "集团客户投诉: 12小时7x24办结"),
+    (F, "", 4, 1, True, "集团客户障碍: 4小时修复"),
+    (CONS, "", 8, None, False, "集团客户咨询: 8小时内回访"),
+    (Q, "", 8, None, False, "集团客户查询: 8小时内回复"),
+    (BH, "", 24, 8, False, "集团客户预受理: 24小时内上门或办结"),
+    (S, "", 72, None, False, "集团客户建议: 3天内答复"),
+]
+
 # Per business (all categories of a request type) and per category: (business code, request type,
 # category path as (problem,) or (problem, detail) or None for the business, level, order hours, step
 # hours, round the clock, note).
@@ -741,12 +752,16 @@ def load_catalog(
                 },
             )
 
+    # Run again on the current model, the default rows are the ones for any customer type (an
+    # enterprise row has the same request type and level); migration 0002's model has no such column.
+    any_type = {"customer_type": ""} if any(f.name == "customer_type" for f in TimeLimit._meta.fields) else {}
     for request_type, level, order_hours, step_hours, round_the_clock, note in TIME_LIMIT_DEFAULTS:
         TimeLimit.objects.get_or_create(
             request_type=request_type,
             business=None,
             category_code="",
             customer_level=level,
+            **any_type,
             defaults={
                 "order_hours": order_hours,
                 "step_hours": step_hours,
@@ -778,8 +793,29 @@ def load_catalog(
             business=business,
             category_code=category.code if category else "",
             customer_level=level,
+            **any_type,
             defaults={
                 "category": category,
+                "order_hours": order_hours,
+                "step_hours": step_hours,
+                "round_the_clock": round_the_clock,
+                "note": note,
+            },
+        )
+
+
+def load_enterprise_time_limits(TimeLimit) -> None:  # noqa: N803 - the historical model of a migration
+    """Enterprise (group) customers' own default limits (SVC-2), written by migration
+    ``0003_time_limit_customer_type`` once the column exists (:func:`load_catalog` runs before it,
+    on the model without it). Idempotent; rows an administrator changed are kept."""
+    for request_type, level, order_hours, step_hours, round_the_clock, note in TIME_LIMIT_ENTERPRISE:
+        TimeLimit.objects.get_or_create(
+            request_type=request_type,
+            business=None,
+            category_code="",
+            customer_type="enterprise",
+            customer_level=level,
+            defaults={
                 "order_hours": order_hours,
                 "step_hours": step_hours,
                 "round_the_clock": round_the_clock,

@@ -165,13 +165,14 @@ def category_successor(node: CategoryNode) -> CategoryNode | None:
 # The time-limit read of every accept, compiled once per connection: one statement per depth of
 # the category path (the codes are parameters), one for orders without a category.
 _DEFAULT_LIMITS = compiled.CompiledQuery(
-    lambda request_type, level, blank: TimeLimit.objects.filter(
+    lambda request_type, level, customer_type, blank: TimeLimit.objects.filter(
         business__isnull=True,
         category_code=blank,
         request_type=request_type,
         customer_level__in=[level, blank],
+        customer_type__in=[customer_type, blank],
     ),
-    arity=3,
+    arity=4,
 )
 _LIMITS_BY_DEPTH: dict[int, compiled.CompiledQuery] = {}
 
@@ -180,29 +181,37 @@ def _limits_query(depth: int) -> compiled.CompiledQuery:
     query = _LIMITS_BY_DEPTH.get(depth)
     if query is None:
         query = _LIMITS_BY_DEPTH[depth] = compiled.CompiledQuery(
-            lambda request_type, level, blank, business, *codes: TimeLimit.objects.filter(
+            lambda request_type, level, customer_type, blank, business, *codes: TimeLimit.objects.filter(
                 Q(business__isnull=True, category_code=blank)
                 | Q(business_id=business, category_code__in=codes),
                 request_type=request_type,
                 customer_level__in=[level, blank],
+                customer_type__in=[customer_type, blank],
             ),
-            arity=4 + depth,
+            arity=5 + depth,
         )
     return query
 
 
 def time_limit_for(
-    category: CategoryNode | None, level: str | None, *, request_type: str | None = None
+    category: CategoryNode | None,
+    level: str | None,
+    *,
+    request_type: str | None = None,
+    customer_type: str | None = None,
 ) -> TimeLimit | None:
-    """The time limit of an order on ``category`` for a customer of ``level`` (WO-5, TIER-1).
+    """The time limit of an order on ``category`` for a customer of ``level`` and ``customer_type``
+    (WO-5, TIER-1, SVC-2).
 
-    Resolution, first match wins; at each reach the customer's level before "any level":
-    the category itself → its ancestors (detail → problem) → the business under that request type →
-    the request type's default. Category rows match by node code, so a limit set on a category keeps
-    applying after the category set is revised. With no category, ``request_type`` gives the default.
-    One query.
+    Resolution, first match wins: the category itself → its ancestors (detail → problem) → the
+    business under that request type → the request type's default. At each reach the rows for the
+    customer's type come before the rows for any type (so an enterprise customer's own limits win
+    over the limits of its line's VIP level), and within each the customer's level before "any
+    level". Category rows match by node code, so a limit set on a category keeps applying after the
+    category set is revised. With no category, ``request_type`` gives the default. One query.
     """
     level = level or ""
+    customer_type = customer_type or ""
     if category is not None:
         request_type = category.request_type
     if not request_type:
@@ -220,15 +229,22 @@ def time_limit_for(
 
     if category is not None:
         codes = [code for _, code in reaches]
-        candidates = _limits_query(len(codes)).fetch(request_type, level, "", category.business_id, *codes)
+        candidates = _limits_query(len(codes)).fetch(
+            request_type, level, customer_type, "", category.business_id, *codes
+        )
     else:
-        candidates = _DEFAULT_LIMITS.fetch(request_type, level, "")
-    found = {(row.business_id, row.category_code, row.customer_level): row for row in candidates}
+        candidates = _DEFAULT_LIMITS.fetch(request_type, level, customer_type, "")
+    found = {
+        (row.business_id, row.category_code, row.customer_type, row.customer_level): row for row in candidates
+    }
+    types = [customer_type, ""] if customer_type else [""]
+    levels = [level, ""] if level else [""]
     for business_id, code in reaches:
-        for wanted_level in [level, ""] if level else [""]:
-            row = found.get((business_id, code, wanted_level))
-            if row is not None:
-                return row
+        for wanted_type in types:
+            for wanted_level in levels:
+                row = found.get((business_id, code, wanted_type, wanted_level))
+                if row is not None:
+                    return row
     return None
 
 

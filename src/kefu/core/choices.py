@@ -118,6 +118,15 @@ class CustomerLevel(ChoiceSet):
     VIP = (SILVER, GOLD, DIAMOND, SUPREME)
 
 
+class CustomerType(ChoiceSet):
+    """Customer type (客户类型): a person or an enterprise (group) customer (SVC-2, TIER-1)."""
+
+    INDIVIDUAL = "individual"
+    ENTERPRISE = "enterprise"
+
+    LABELS = {INDIVIDUAL: _("个人客户"), ENTERPRISE: _("集团客户")}
+
+
 class NetworkType(ChoiceSet):
     """Network type of a subscriber line."""
 

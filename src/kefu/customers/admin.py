@@ -3,11 +3,15 @@ is never shown, and ID numbers appear masked in lists."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import scope
-from kefu.core.admin import AuditedModelAdmin
+from kefu.core.admin import AdministratorAdminMixin, AuditedModelAdmin
+from kefu.core.choices import Role
+from kefu.core.errors import DomainError
+from kefu.core.models import Staff
+from kefu.customers import services
 from kefu.customers.models import Customer, Product, Subscriber
 
 
@@ -26,12 +30,46 @@ class ProductAdmin(AuditedModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ScopedAdmin):
-    list_display = ["name", "customer_type", "id_type", "masked_id", "level", "city"]
+class CustomerAdmin(AdministratorAdminMixin, ScopedAdmin):
+    """Customers, open to the administrators of their scope (SVC-2: they assign account managers
+    here); customers are never added or deleted through the admin (they come from billing)."""
+
+    list_display = ["name", "customer_type", "id_type", "masked_id", "level", "city", "account_manager"]
     list_filter = ["customer_type", "level", "province"]
     exclude = ["id_number"]
     readonly_fields = ["masked_id"]
+    list_select_related = ["city", "account_manager"]
     show_full_result_count = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "account_manager":  # SVC-2: only VIP managers serve as account managers
+            kwargs["queryset"] = Staff.objects.filter(role=Role.VIP_MANAGER, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """The account manager goes through the service (SVC-2: who may assign, to whom, audited);
+        the other fields are saved as any audited admin change."""
+        manager_changed = change and "account_manager" in form.changed_data
+        wanted = obj.account_manager
+        if manager_changed:
+            obj.account_manager_id = form.initial.get("account_manager")
+            form.changed_data.remove("account_manager")
+        super().save_model(request, obj, form, change)
+        if manager_changed:
+            try:
+                services.customer_assign_account_manager(
+                    actor=request.user,
+                    customer_id=obj.pk,
+                    manager=wanted.job_number if wanted is not None else None,
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj: Customer) -> str:

@@ -6,12 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.choices import ChoiceSet
 
-
-class CustomerType(ChoiceSet):
-    INDIVIDUAL = "individual"
-    ENTERPRISE = "enterprise"
-
-    LABELS = {INDIVIDUAL: _("个人客户"), ENTERPRISE: _("集团客户")}
+# CustomerType lives in core beside CustomerLevel (the catalog's time limits name it too, SVC-2);
+# re-exported here where the three-party model's code looks for it.
+from kefu.core.choices import CustomerType as CustomerType  # noqa: E402
 
 
 class IdType(ChoiceSet):

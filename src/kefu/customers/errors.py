@@ -11,3 +11,6 @@ class CustomerErrorCode(StrEnum):
     INVALID_SERVICE_PASSWORD = "invalid_service_password"
     WEAK_SERVICE_PASSWORD = "weak_service_password"
     NOT_EDITABLE = "not_editable"  # a field the unified view may not change (VIEW-6)
+    # SVC-2: account managers
+    NOT_VIP_OR_ENTERPRISE = "not_vip_or_enterprise"  # only VIP and enterprise customers get one
+    NOT_AN_ACCOUNT_MANAGER = "not_an_account_manager"  # the staff named is no active VIP manager here

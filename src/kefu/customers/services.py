@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core import audit, scope
+from kefu.core.choices import CustomerLevel, CustomerType, Role
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.core.models import Staff
 from kefu.customers.errors import CustomerErrorCode
-from kefu.customers.models import Subscriber
+from kefu.customers.models import Customer, Subscriber
 from kefu.customers.rules import mask_id_number
 
 SERVICE_PASSWORD_LENGTH = 6
@@ -139,3 +142,113 @@ def subscriber_update_non_core(*, actor, number: str, changes: dict[str, str]) -
         subscriber.save(update_fields=list(diff))
         audit.record(actor=actor, action="desk.customer_view.edit", obj=subscriber, changes=diff)
     return subscriber
+
+
+# --- account managers (SVC-2) -------------------------------------------------------------------
+
+
+def subscriber_in_scope(*, actor, number: str) -> Subscriber:
+    """The line ``number`` with its customer and account manager, if it is in ``actor``'s scope."""
+    queryset = Subscriber.objects.select_related("customer", "customer__account_manager")
+    subscriber = scope.restrict(queryset, actor).filter(number=number).first()
+    if subscriber is None:
+        raise NotFoundError(_("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number})
+    return subscriber
+
+
+# Who assigns account managers: the province's supervisors and administrators, within their scope.
+MAY_ASSIGN_ACCOUNT_MANAGER = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def customer_may_have_account_manager(customer: Customer) -> bool:
+    """A VIP customer (the customer or one of their lines at a VIP level) or an enterprise customer."""
+    if customer.customer_type == CustomerType.ENTERPRISE or customer.level in CustomerLevel.VIP:
+        return True
+    return customer.subscribers.filter(level__in=CustomerLevel.VIP).exists()
+
+
+@transaction.atomic
+def customer_assign_account_manager(
+    *, actor, manager: str | None, number: str = "", customer_id: int | None = None
+) -> Customer:
+    """Give the customer owning line ``number`` (or the customer ``customer_id``) the account manager
+    with job number ``manager`` (SVC-2), or take theirs away (``manager`` empty). Supervisors and
+    administrators assign, within their scope; the customer must be VIP or enterprise, the manager an
+    active VIP manager of the customer's province. Audited with the job numbers before and after; a
+    refusal changes nothing.
+    """
+    if not (
+        getattr(actor, "role", None) in MAY_ASSIGN_ACCOUNT_MANAGER or getattr(actor, "is_superuser", False)
+    ):
+        raise DomainError(
+            _("只有班长或系统管理员可以指定客户经理"), code=ErrorCode.PERMISSION_DENIED, status=403
+        )
+    if customer_id is None:
+        customer_id = _scoped_subscriber(actor=actor, number=number).customer_id
+    customers = scope.restrict(Customer.objects.all(), actor).select_for_update(of=("self",))
+    customer = customers.filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFoundError(_("客户不存在或不在您的数据权限范围内"))
+    staff = None
+    if manager:
+        staff = Staff.objects.filter(
+            job_number=manager, role=Role.VIP_MANAGER, is_active=True, province_id=customer.province_id
+        ).first()
+        if staff is None:
+            raise DomainError(
+                _("%(j)s 不是本省在岗的客户经理") % {"j": manager},
+                code=CustomerErrorCode.NOT_AN_ACCOUNT_MANAGER,
+                status=400,
+            )
+        if not customer_may_have_account_manager(customer):
+            raise DomainError(
+                _("只有VIP客户和集团客户可以指定客户经理"),
+                code=CustomerErrorCode.NOT_VIP_OR_ENTERPRISE,
+                status=422,
+            )
+    before = (
+        Staff.objects.filter(pk=customer.account_manager_id).values_list("job_number", flat=True).first()
+        or ""
+    )
+    after = staff.job_number if staff is not None else ""
+    if before == after:
+        return customer
+    customer.account_manager = staff
+    customer.save(update_fields=["account_manager"])
+    audit.record(
+        actor=actor,
+        action="customers.customer.assign_account_manager",
+        obj=customer,
+        changes={"account_manager": {"before": before, "after": after}},
+    )
+    return customer
+
+
+@transaction.atomic
+def account_managers_assign_by_city(*, actor, province_code: str = "") -> int:
+    """Give every VIP or enterprise customer without an account manager the VIP manager of their
+    city (the one with the fewest customers when a city has several), through
+    :func:`customer_assign_account_manager` so each assignment is checked and audited. Returns how
+    many were assigned (``kefu assign-account-managers``, the demo)."""
+    managers = Staff.objects.filter(role=Role.VIP_MANAGER, is_active=True, city__isnull=False)
+    if province_code:
+        managers = managers.filter(province__code=province_code)
+    by_city: dict[int, list[Staff]] = {}
+    for staff in managers.order_by("job_number"):
+        by_city.setdefault(staff.city_id, []).append(staff)
+    load = {s.pk: s.managed_customers.count() for staffs in by_city.values() for s in staffs}
+    vip_lines = Subscriber.objects.filter(level__in=CustomerLevel.VIP).values("customer_id")
+    candidates = (
+        Customer.objects.filter(account_manager__isnull=True, city_id__in=list(by_city))
+        .filter(
+            Q(customer_type=CustomerType.ENTERPRISE) | Q(level__in=CustomerLevel.VIP) | Q(pk__in=vip_lines)
+        )
+        .order_by("pk")
+    )
+    assigned = 0
+    for customer in candidates:
+        staff = min(by_city[customer.city_id], key=lambda s: (load[s.pk], s.job_number))
+        customer_assign_account_manager(actor=actor, customer_id=customer.pk, manager=staff.job_number)
+        load[staff.pk] += 1
+        assigned += 1
+    return assigned

@@ -18,6 +18,8 @@ class Area:
     label: str
     url_name: str | None = None
     administrators_only: bool = False
+    # when set, only these roles see the area
+    roles: tuple[str, ...] = ()
     # other views of the area: the area is marked active on them too
     also: tuple[str, ...] = ()
 
@@ -33,6 +35,13 @@ AREAS: tuple[Area, ...] = (
     ),
     # live once the work-order app routes its queue (kefu.workorders.urls)
     Area("workorders", _("工单"), "workorders:queue", also=("workorders:detail", "workorders:new")),
+    # SVC-2: a VIP manager's customers; supervisors and administrators assign them
+    Area(
+        "account_managers",
+        _("客户经理"),
+        "desk:account_managers",
+        roles=("vip_manager", "supervisor", "administrator"),
+    ),
     Area("knowledge", _("知识库")),
     Area("outbound", _("外呼")),
     Area("quality", _("质检")),
@@ -76,6 +85,8 @@ def navigation_for(request) -> list[NavItem]:
     for area in AREAS:
         # Only those who can get into the admin site see it: no link that ends on a login page.
         if area.administrators_only and not (user.is_active and user.is_staff):
+            continue
+        if area.roles and getattr(user, "role", "") not in area.roles:
             continue
         url = _url(area.url_name)
         active = url is not None and (current == area.url_name or current in area.also)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.desk import contact_views, views
+from kefu.desk import account_managers, contact_views, views
 
 app_name = "desk"
 
@@ -22,6 +22,12 @@ urlpatterns = [
         "desk/contacts/<int:contact_id>/requests", contact_views.contact_add_request, name="contact_request"
     ),
     path("desk/contacts/<int:contact_id>/links", contact_views.contact_link, name="contact_link"),
+    path("desk/account-managers/", account_managers.account_managers, name="account_managers"),
+    path(
+        "desk/account-managers/assign",
+        account_managers.account_manager_assign,
+        name="account_manager_assign",
+    ),
     path("desk/knowledge/", views.knowledge, name="knowledge"),
     path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
 ]

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.choices import CustomerLevel, DepartmentKind, Role
+from kefu.core.choices import CustomerLevel, CustomerType, DepartmentKind, Role
 from kefu.core.models import AgentGroup, City, Department, Province, Staff
 from kefu.workorders.choices import (
     BroadbandFaultClass,
@@ -28,6 +28,16 @@ from kefu.workorders.choices import (
     WorkOrderKind,
     WorkOrderState,
 )
+
+# TIER-1: queue ranks by customer level; enterprise customers rank at least with gold (SVC-2)
+PRIORITY_OF_LEVEL = {
+    CustomerLevel.ORDINARY: 0,
+    CustomerLevel.SILVER: 1,
+    CustomerLevel.GOLD: 2,
+    CustomerLevel.DIAMOND: 3,
+    CustomerLevel.SUPREME: 4,
+}
+ENTERPRISE_PRIORITY = PRIORITY_OF_LEVEL[CustomerLevel.GOLD]
 
 ORDER_SCOPE = {"province": "order__province_id", "city": "order__city_id"}
 
@@ -67,6 +77,10 @@ class WorkOrder(models.Model):
     customer_level = models.CharField(
         _("客户级别"), max_length=12, choices=CustomerLevel, default=CustomerLevel.ORDINARY
     )
+    # SVC-2, TIER-1: an enterprise (group) customer's orders have their own limits and sort ahead
+    customer_type = models.CharField(_("客户类型"), max_length=12, choices=CustomerType, blank=True)
+    # TIER-1: the rank of the order in its holders' queues, fixed at acceptance (priority_of)
+    priority = models.PositiveSmallIntegerField(_("优先级"), default=0)
     contact_method = models.CharField(_("结果告知方式"), max_length=8, choices=ContactMethod, blank=True)
     contact_address = models.CharField(_("告知地址"), max_length=100, blank=True, help_text=_("邮箱或传真号"))
     province = models.ForeignKey(  # indexed by wo_province_state and wo_province_kind
@@ -247,6 +261,16 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @staticmethod
+    def priority_of(level: str, customer_type: str = "") -> int:
+        """The queue rank of an order for a customer of ``level`` and ``customer_type`` (TIER-1):
+        ordinary 0, silver 1, gold 2, diamond 3, supreme 4; an enterprise (group) customer ranks
+        at least with gold (SVC-2), a higher VIP level of the line keeps its own rank."""
+        rank = PRIORITY_OF_LEVEL.get(level, 0)
+        if customer_type == CustomerType.ENTERPRISE:
+            rank = max(rank, ENTERPRISE_PRIORITY)
+        return rank
 
     # predicates --------------------------------------------------------------------------------
     @property

@@ -77,9 +77,36 @@ def mine_conditions(user) -> list[Q]:
     return conditions
 
 
+# TIER-1: in the working queues (mine and each holder's) VIP and enterprise orders come first, by
+# rank (``WorkOrder.priority``), then newest first; "created" and "all" are lists, newest first.
+PRIORITY_ORDER = ("-priority", "-id")
+NEWEST_FIRST = ("-id",)
+
+
+def queue_ordering(queue: str) -> tuple[str, ...]:
+    """The ordering of a queue's orders: by rank then newest for working queues (TIER-1)."""
+    return NEWEST_FIRST if queue in ("created", "all") else PRIORITY_ORDER
+
+
+def queue_cursor(order: WorkOrder, queue: str) -> str:
+    """The keyset cursor after ``order`` in ``queue`` ("rank.id" for a ranked queue, else the id)."""
+    return str(order.pk) if queue_ordering(queue) == NEWEST_FIRST else f"{order.priority}.{order.pk}"
+
+
+def after_cursor(search: selectors.OrderSearch, queue: str, cursor: str) -> selectors.OrderSearch:
+    """The orders of ``search`` that come after ``cursor`` in the queue's order; a cursor that does
+    not parse reads from the start."""
+    rank, _dot, pk = cursor.rpartition(".")
+    if not pk.isdigit() or (rank and not rank.isdigit()):
+        return search
+    if queue_ordering(queue) == NEWEST_FIRST or not rank:
+        return search.filter(pk__lt=int(pk))
+    return search.filter(Q(priority__lt=int(rank)) | Q(priority=int(rank), pk__lt=int(pk)))
+
+
 def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:
-    """The orders of one queue with the list filters of :func:`selectors.order_search`, newest first,
-    read by pages (``search.filter(pk__lt=…)[:n]``)."""
+    """The orders of one queue with the list filters of :func:`selectors.order_search`, in the
+    queue's order (:func:`queue_ordering`), read by pages (``after_cursor(search, …)[:n]``)."""
     if queue == "mine":  # open orders only: the filters' states are narrowed to the open ones
         search = selectors.order_search(user=user, **{**filters, "open_only": True})
         search = search.any_of(*mine_conditions(user))
@@ -89,7 +116,7 @@ def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:
             search = search.filter(created_by=user)
         elif queue != "all":
             search = search.any_of(*selectors._holder_conditions(queue, user))
-    return search.select_related("subscriber", "escalated_to").order_by("-id")
+    return search.select_related("subscriber", "escalated_to").order_by(*queue_ordering(queue))
 
 
 def dispatch_targets(order: WorkOrder) -> list[tuple[str, str]]:

@@ -60,8 +60,8 @@ def queue(request):
     try:
         queryset = queues.queue_orders(user=user, queue=current, filters=filters)
         after = request.GET.get("after", "")
-        if after.isdigit():
-            queryset = queryset.filter(pk__lt=int(after))
+        if after:
+            queryset = queues.after_cursor(queryset, current, after)
         rows = list(queryset[: PAGE_SIZE + 1])
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -69,7 +69,7 @@ def queue(request):
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     params = {"queue": current, **{k: str(v) for k, v in filters.items()}}
-    next_url = f"?{urlencode(params | {'after': rows[-1].pk})}" if more else ""
+    next_url = f"?{urlencode(params | {'after': queues.queue_cursor(rows[-1], current)})}" if more else ""
     export = reverse("api:work-order-oa-export") + "?" + urlencode({**filters, "format": "csv"})
     now = timezone.now()
     return render(

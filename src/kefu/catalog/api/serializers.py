@@ -138,6 +138,7 @@ class TimeLimitSerializer(serializers.ModelSerializer):
             "business",
             "category",
             "category_code",
+            "customer_type",
             "customer_level",
             "order_hours",
             "step_hours",

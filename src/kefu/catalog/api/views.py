@@ -24,7 +24,7 @@ from kefu.catalog.api.serializers import (
 from kefu.catalog.choices import BusinessKind, BusinessStatus
 from kefu.catalog.models import Business, CategoryNode, ResponsibilityCause, TimeLimit
 from kefu.core.api.base import KeysetPagination, ReadOnlyOrAdministrator
-from kefu.core.choices import CustomerLevel, RequestType
+from kefu.core.choices import CustomerLevel, CustomerType, RequestType
 
 
 class CatalogPagination(KeysetPagination):
@@ -161,7 +161,14 @@ class TimeLimitFilter(django_filters.FilterSet):
 
     class Meta:
         model = TimeLimit
-        fields = ["request_type", "business", "category_code", "customer_level", "round_the_clock"]
+        fields = [
+            "request_type",
+            "business",
+            "category_code",
+            "customer_type",
+            "customer_level",
+            "round_the_clock",
+        ]
 
     def filter_business(self, queryset, name, value):
         if value in ("none", "null"):
@@ -176,6 +183,7 @@ class TimeLimitResolveQuery(serializers.Serializer):
     category = serializers.IntegerField(required=False)
     request_type = serializers.ChoiceField(choices=RequestType.CHOICES, required=False)
     customer_level = serializers.ChoiceField(choices=CustomerLevel.CHOICES, required=False, allow_blank=True)
+    customer_type = serializers.ChoiceField(choices=CustomerType.CHOICES, required=False, allow_blank=True)
 
     def validate(self, attrs):
         if not attrs.get("category") and not attrs.get("request_type"):
@@ -199,6 +207,7 @@ class TimeLimitViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("category", OpenApiTypes.INT, description="request-category node id"),
             OpenApiParameter("request_type", OpenApiTypes.STR, enum=RequestType.values()),
             OpenApiParameter("customer_level", OpenApiTypes.STR, enum=CustomerLevel.values()),
+            OpenApiParameter("customer_type", OpenApiTypes.STR, enum=CustomerType.values()),
         ],
         responses={200: TimeLimitSerializer},
     )
@@ -219,6 +228,7 @@ class TimeLimitViewSet(viewsets.ReadOnlyModelViewSet):
             category,
             query.validated_data.get("customer_level") or "",
             request_type=query.validated_data.get("request_type"),
+            customer_type=query.validated_data.get("customer_type") or "",
         )
         if row is None:
             raise ValidationError({"category": "no time limit applies"})

@@ -61,3 +61,16 @@ class SubscriberSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_id_number(self, obj: Subscriber) -> str:
         return obj.customer.masked_id_number
+
+
+class AccountManagerAssignSerializer(serializers.Serializer):
+    """SVC-2: the job number of the account manager to assign; empty or null takes the manager away."""
+
+    account_manager = serializers.CharField(allow_blank=True, allow_null=True, max_length=20)
+
+
+class AccountManagerSerializer(serializers.Serializer):
+    customer_name = serializers.CharField()
+    customer_type = serializers.CharField()
+    account_manager = serializers.CharField(allow_blank=True, help_text="job number, empty when none")
+    account_manager_name = serializers.CharField(allow_blank=True)

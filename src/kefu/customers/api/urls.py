@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from kefu.customers.api import views
@@ -5,4 +6,11 @@ from kefu.customers.api import views
 router = SimpleRouter(trailing_slash=False)
 router.register("subscribers", views.SubscriberViewSet, basename="subscriber")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "subscribers/<str:number>/account-manager",
+        views.AccountManagerView.as_view(),
+        name="subscriber-account-manager",
+    ),
+    *router.urls,
+]

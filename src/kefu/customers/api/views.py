@@ -1,4 +1,5 @@
-"""Subscriber API: a scope-limited, read-only list and detail (SYS-1, VIEW-1)."""
+"""Subscriber API: a scope-limited, read-only list and detail (SYS-1, VIEW-1), and the account
+manager of the customer owning a line (SVC-2)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,24 @@ import re
 import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from kefu.core.api.base import ScopedReadOnlyViewSet
 from kefu.core.choices import CustomerLevel, NetworkType
 from kefu.core.errors import DomainError
-from kefu.customers.api.serializers import SubscriberSerializer
+from kefu.customers import services
+from kefu.customers.api.serializers import (
+    AccountManagerAssignSerializer,
+    AccountManagerSerializer,
+    SubscriberSerializer,
+)
 from kefu.customers.choices import Brand, SubscriberStatus
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Subscriber
+
+PROBLEM = OpenApiResponse(description="problem+json")
 
 # A subscriber number: a mobile number (11 digits from 1) or a fixed line with its area code.
 NUMBER_RE = re.compile(r"^(1\d{10}|0\d{9,11})$")
@@ -64,3 +74,45 @@ class SubscriberViewSet(ScopedReadOnlyViewSet):
                 _("号码格式不正确"), code=CustomerErrorCode.INVALID_NUMBER, status=400, number=number
             )
         return super().get_object()
+
+
+def _manager_body(customer) -> dict:
+    manager = customer.account_manager
+    return {
+        "customer_name": customer.name,
+        "customer_type": customer.customer_type,
+        "account_manager": manager.job_number if manager is not None else "",
+        "account_manager_name": manager.name if manager is not None else "",
+    }
+
+
+class AccountManagerView(APIView):
+    """SVC-2: the account manager of the customer owning a line; supervisors and administrators assign."""
+
+    @extend_schema(
+        summary="The account manager of the customer owning the number (SVC-2)",
+        responses={200: AccountManagerSerializer, 404: PROBLEM},
+        tags=["customers"],
+    )
+    def get(self, request, number: str):
+        subscriber = services.subscriber_in_scope(actor=request.user, number=number)
+        return Response(_manager_body(subscriber.customer))
+
+    @extend_schema(
+        summary="Assign (or remove) the account manager of the customer owning the number (SVC-2)",
+        description=(
+            "Supervisors and administrators only (403 `permission_denied`). 400 `not_an_account_manager` "
+            "when the job number is no active VIP manager of the customer's province; 422 "
+            "`not_vip_or_enterprise` for a customer who is neither VIP nor enterprise. Audited."
+        ),
+        request=AccountManagerAssignSerializer,
+        responses={200: AccountManagerSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+        tags=["customers"],
+    )
+    def put(self, request, number: str):
+        body = AccountManagerAssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        customer = services.customer_assign_account_manager(
+            actor=request.user, number=number, manager=body.validated_data.get("account_manager") or None
+        )
+        return Response(_manager_body(customer))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kefu.catalog.selectors import time_limit_for
 from kefu.core import compiled, scope
 from kefu.core.errors import ErrorCode, ScopeError
+from kefu.customers.models import Customer
 from kefu.workorders import calendar as business_calendar
 from kefu.workorders import flows, transitions
 from kefu.workorders.choices import (
@@ -163,6 +164,19 @@ def _validate_input(data: OrderInput, flow: FlowDefinition) -> None:
         raise WorkOrderError(_("障碍分类只适用于宽带"), code=ErrorCode.VALIDATION_FAILED)
 
 
+def _customer_type(subscriber) -> str:
+    """The type of the customer owning the line (SVC-2): an enterprise's orders get its own time
+    limits and rank. Read from the loaded customer when there is one, else by its key alone."""
+    if subscriber is None or not getattr(subscriber, "customer_id", None):
+        return ""
+    if "customer" in subscriber._state.fields_cache:
+        return subscriber.customer.customer_type
+    return (
+        Customer.objects.filter(pk=subscriber.customer_id).values_list("customer_type", flat=True).first()
+        or ""
+    )
+
+
 def _build(actor, data: OrderInput, flow: FlowDefinition, now: datetime) -> WorkOrder:
     subscriber = data.subscriber
     if subscriber is not None:
@@ -174,6 +188,7 @@ def _build(actor, data: OrderInput, flow: FlowDefinition, now: datetime) -> Work
     if not scope.may_write_to(actor, province_id=province_id, city_id=city_id):
         raise ScopeError(_("该号码不在您的数据权限范围内"))
     level = data.customer_level or (subscriber.level if subscriber is not None else "")
+    customer_type = _customer_type(subscriber)
     order = WorkOrder(
         kind=data.kind,
         flow=flow,
@@ -184,6 +199,8 @@ def _build(actor, data: OrderInput, flow: FlowDefinition, now: datetime) -> Work
         subscriber=subscriber,
         contact_number=data.contact_number or (subscriber.number if subscriber is not None else ""),
         customer_level=level or "ordinary",
+        customer_type=customer_type,
+        priority=WorkOrder.priority_of(level or "ordinary", customer_type),
         contact_method=data.contact_method,
         contact_address=data.contact_address,
         province_id=province_id,
@@ -199,7 +216,10 @@ def _build(actor, data: OrderInput, flow: FlowDefinition, now: datetime) -> Work
         accepted_at=now,
     )
     limit = time_limit_for(
-        data.category, order.customer_level, request_type=WorkOrderKind.REQUEST_TYPE[data.kind]
+        data.category,
+        order.customer_level,
+        request_type=WorkOrderKind.REQUEST_TYPE[data.kind],
+        customer_type=customer_type,
     )
     definition = flow.definition
     if limit is not None:

@@ -57,6 +57,8 @@ class Command(BaseCommand):
         # offers, retention and marketing history for the unified customer view (idempotent)
         call_command("seedmarketing", verbosity=0)
         staff = seed_demo_staff()
+        # SVC-2: VIP and enterprise customers of the demo managers' cities get their account manager
+        call_command("assignmanagers", actor="admin", verbosity=0)
 
         kefu = [sys.executable, "-m", "kefu.cli"]
         children = [
