@@ -11,3 +11,9 @@ class CustomerErrorCode(StrEnum):
     INVALID_SERVICE_PASSWORD = "invalid_service_password"
     WEAK_SERVICE_PASSWORD = "weak_service_password"
     NOT_EDITABLE = "not_editable"  # a field the unified view may not change (VIEW-6)
+    LINE_STATE_CONFLICT = "line_state_conflict"  # suspend a line not active / resume one not suspended
+    INVALID_LINE_STATE = "invalid_line_state"
+    INVALID_ICCID = "invalid_iccid"
+    SAME_SIM = "same_sim"
+    SAME_OWNER = "same_owner"
+    INVALID_AMOUNT = "invalid_adjustment_amount"
