@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 def test_every_action_has_one_row_and_one_api_operation(accept):
     """WO-4, WO-6: the table has a row for every action a request may take (accept creates, it is no
-    action on an order) plus the OA link, and each row has its POST operation in the native API."""
-    assert set(ACTIONS) == (set(Action.values()) - {Action.ACCEPT}) | {SystemEvent.OA_LINK}
+    action on an order) plus the OA link and WO-9's urge acknowledgement and adjustment approval, and
+    each row has its POST operation in the native API."""
+    assert set(ACTIONS) == (set(Action.values()) - {Action.ACCEPT}) | {
+        SystemEvent.OA_LINK,
+        SystemEvent.URGE_ACK,
+        SystemEvent.APPROVAL,
+    }
     number = accept().number
     for row in ACTIONS.values():
         url = reverse(f"api:work-order-{row.url_path}", args=[number])
@@ -30,6 +35,8 @@ def test_who_may_act_follows_the_transition_table():
     assert "city_handler" in ACTIONS[Action.RECEIVE].roles
     assert "hotline_agent" not in ACTIONS[Action.RECEIVE].roles
     assert set(ACTIONS[SystemEvent.OA_LINK].roles) == {"back_office", "supervisor", "administrator"}
+    assert set(ACTIONS[SystemEvent.APPROVAL].roles) == {"supervisor"}
+    assert "city_handler" in ACTIONS[SystemEvent.URGE_ACK].roles
 
 
 # (how far the order goes first, who acts, the desk's form, the API's body, TMF621's PATCH, the code)

@@ -240,7 +240,7 @@ def test_transition_table_endpoint(api_client_for, staff):
 def test_flows_api(api_client_for, staff, js_admin):
     """SYS-3: everyone reads the flows; an administrator publishes a new version."""
     flows = api_client_for(staff.back).get("/api/v1/work-order-flows?kind=complaint").json()
-    assert {f["code"] for f in flows} == {"complaint", "interface", "urge", "billing_adjustment"}
+    assert {f["code"] for f in flows} == {"complaint", "interface", "billing_adjustment"}
     definition = {"steps": [{"action": "process"}, {"action": "reply"}, {"action": "archive"}]}
     denied = api_client_for(staff.back).post(
         "/api/v1/work-order-flows", {"code": "complaint", "definition": definition}, format="json"

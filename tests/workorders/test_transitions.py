@@ -8,7 +8,7 @@ import pytest
 from django.forms.models import model_to_dict
 
 from kefu.core.models import AuditEvent, OutboxMessage
-from kefu.workorders import transitions
+from kefu.workorders import services, transitions
 from kefu.workorders.choices import Action
 from kefu.workorders.choices import WorkOrderState as S
 from kefu.workorders.errors import InvalidTransition
@@ -80,7 +80,17 @@ def test_forbidden_pair_changes_nothing(state, action, accept, drive, staff, cau
     assert _snapshot(order) == before
 
 
-def test_archive_straight_after_reply_in_a_flow_without_feedback(accept, drive, staff):
-    """WO-9: the urge flow has no feedback step, so the centre archives straight after the reply."""
-    order = drive(accept(flow_code="urge"), "dispatch", "receive", "reply", "archive")
+def test_archive_straight_after_reply_in_a_flow_without_feedback(staff, subscriber, drive):
+    """WO-9: the information sync flow has no feedback step, so the centre archives straight after
+    its reply."""
+    order = services.order_accept(
+        actor=staff.city,
+        data=services.OrderInput(
+            kind="business_handling",
+            subscriber=subscriber,
+            flow_code="info_sync",
+            coordination={"info_sync": {"topic": "outlet_change"}},
+        ),
+    ).order
+    order = drive(order, "process", "reply", "archive")
     assert order.state == S.ARCHIVED

@@ -24,10 +24,14 @@ from django.utils import timezone
 from kefu.customers import selectors, services
 from kefu.customers.models import Subscriber, UsageRecord
 from kefu.ports.billing import (
+    AdjustmentRecord,
     BalanceRecord,
     BillRecord,
     CallRecord,
+    ContactDetails,
     LineOverview,
+    LineStateChange,
+    NewOwner,
     PaymentRecord,
     PointsFigures,
     SubscriberRecord,
@@ -291,3 +295,53 @@ class LocalBilling:
 
     def set_service_password(self, number: str, password: str, *, actor=None) -> None:
         services.subscriber_set_service_password(actor=actor, number=number, password=password)
+
+    # ---- writes: business acceptance (BA-1) and the coordination flows (WO-9)
+
+    def set_line_state(
+        self, number: str, *, state: str, reason: str, reference: str, actor=None
+    ) -> LineStateChange:
+        before, after = services.subscriber_set_line_state(
+            actor=actor, number=number, state=state, reason=reason, reference=reference
+        )
+        return LineStateChange(number=number, state_before=before, state_after=after, reference=reference)
+
+    def apply_adjustment(
+        self, number: str, *, amount: Decimal, reason: str, reference: str, actor=None
+    ) -> AdjustmentRecord:
+        row = services.account_apply_adjustment(
+            actor=actor, number=number, amount=amount, reason=reason, reference=reference
+        )
+        return AdjustmentRecord(
+            number=row.subscriber.number,
+            amount=_money(row.amount),
+            balance_after=_money(row.balance_after),
+            reference=row.reference,
+        )
+
+    def replace_sim(self, number: str, *, iccid: str, reference: str, actor=None) -> str:
+        return services.subscriber_replace_sim(actor=actor, number=number, iccid=iccid, reference=reference)
+
+    def transfer_ownership(self, number: str, *, owner: NewOwner, reference: str, actor=None) -> None:
+        services.subscriber_transfer_ownership(
+            actor=actor,
+            number=number,
+            name=owner.name,
+            id_type=owner.id_type,
+            id_number=owner.id_number,
+            contact_phone=owner.contact_phone,
+            reference=reference,
+        )
+
+    def set_contact_details(
+        self, number: str, *, details: ContactDetails, reference: str, actor=None
+    ) -> ContactDetails:
+        before = services.subscriber_set_contact_details(
+            actor=actor,
+            number=number,
+            email=details.email,
+            contact_phone=details.contact_phone,
+            mailing_address=details.mailing_address,
+            reference=reference,
+        )
+        return ContactDetails(**before)

@@ -14,3 +14,9 @@ class CustomerErrorCode(StrEnum):
     # SVC-2: account managers
     NOT_VIP_OR_ENTERPRISE = "not_vip_or_enterprise"  # only VIP and enterprise customers get one
     NOT_AN_ACCOUNT_MANAGER = "not_an_account_manager"  # the staff named is no active VIP manager here
+    LINE_STATE_CONFLICT = "line_state_conflict"  # suspend a line not active / resume one not suspended
+    INVALID_LINE_STATE = "invalid_line_state"
+    INVALID_ICCID = "invalid_iccid"
+    SAME_SIM = "same_sim"
+    SAME_OWNER = "same_owner"
+    INVALID_AMOUNT = "invalid_adjustment_amount"

@@ -55,6 +55,7 @@ class Customer(models.Model):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     address = models.CharField(_("证件地址"), max_length=200, blank=True)
     email = models.CharField(_("电子邮箱"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     level = models.CharField(
         _("客户级别"), max_length=12, choices=CustomerLevel, default=CustomerLevel.ORDINARY
     )
@@ -138,6 +139,7 @@ class Subscriber(models.Model):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     interests = models.CharField(_("兴趣爱好"), max_length=200, blank=True)
     mailing_address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
+    sim_iccid = models.CharField(_("SIM卡号(ICCID)"), max_length=20, blank=True)
 
     scope_fields = {"province": "home_province_id", "city": "home_city_id"}
 
@@ -316,3 +318,25 @@ class UsageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id}:{self.kind}"
+
+
+class BillingAdjustment(models.Model):
+    """A billing adjustment (调账) applied to a line's account by the local billing adapter: a credit
+    (positive) or a charge (negative), once per ``reference`` (the work order that asked for it)."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.PROTECT, related_name="adjustments")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="adjustments")
+    amount = models.DecimalField(_("调整金额"), max_digits=12, decimal_places=2)
+    balance_after = models.DecimalField(_("调整后余额"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("调整原因"), max_length=200)
+    reference = models.CharField(_("来源单号"), max_length=40, unique=True)
+    applied_at = models.DateTimeField(_("调整时间"), default=timezone.now)
+
+    scope_fields = SUBSCRIBER_SCOPE
+
+    class Meta:
+        verbose_name = _("账务调整")
+        verbose_name_plural = _("账务调整")
+
+    def __str__(self) -> str:
+        return self.reference

@@ -5,6 +5,8 @@ The unified customer view (in the desk) reveals personal data and edits non-core
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
@@ -15,8 +17,9 @@ from kefu.core import audit, scope
 from kefu.core.choices import CustomerLevel, CustomerType, Role
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.core.models import Staff
+from kefu.customers.choices import IdType, SubscriberStatus
 from kefu.customers.errors import CustomerErrorCode
-from kefu.customers.models import Customer, Subscriber
+from kefu.customers.models import Account, BillingAdjustment, Customer, Subscriber
 from kefu.customers.rules import mask_id_number
 
 SERVICE_PASSWORD_LENGTH = 6
@@ -252,3 +255,210 @@ def account_managers_assign_by_city(*, actor, province_code: str = "") -> int:
         load[staff.pk] += 1
         assigned += 1
     return assigned
+
+
+# ---- writes the local billing adapter makes on behalf of business acceptance and the coordination
+# flows (BA-1, WO-9). Each locks the line, changes it, and is audited with the reference (the
+# acceptance or work order) that asked for it; personal data appears in the audit only masked.
+
+
+def _line(number: str) -> Subscriber:
+    subscriber = (
+        Subscriber.objects.select_for_update(of=("self",))
+        .select_related("customer", "account")
+        .filter(number=number)
+        .first()
+    )
+    if subscriber is None:
+        raise NotFoundError(_("用户不存在"), code=CustomerErrorCode.UNKNOWN_SUBSCRIBER)
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_set_line_state(
+    *, actor, number: str, state: str, reason: str, reference: str
+) -> tuple[str, str]:
+    """Suspend (停机) or resume (复机) a line; answers (state before, state after)."""
+    if state not in (SubscriberStatus.ACTIVE, SubscriberStatus.SUSPENDED):
+        raise DomainError(_("只能停机或复机"), code=CustomerErrorCode.INVALID_LINE_STATE, status=400)
+    subscriber = _line(number)
+    before = subscriber.status
+    expected = SubscriberStatus.ACTIVE if state == SubscriberStatus.SUSPENDED else SubscriberStatus.SUSPENDED
+    if before != expected:
+        raise DomainError(
+            _("号码当前状态为“%(s)s”，不能办理") % {"s": SubscriberStatus.label(before)},
+            code=CustomerErrorCode.LINE_STATE_CONFLICT,
+            status=409,
+        )
+    subscriber.status = state
+    subscriber.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="customers.subscriber.set_line_state",
+        obj=subscriber,
+        changes={"status": [before, state], "reason": reason, "reference": reference},
+    )
+    return before, state
+
+
+@transaction.atomic
+def account_apply_adjustment(*, actor, number: str, amount: Decimal, reason: str, reference: str):
+    """Credit (positive) or charge (negative) the line's account once per ``reference``."""
+    done = BillingAdjustment.objects.filter(reference=reference).select_related("subscriber").first()
+    if done is not None:
+        return done
+    if not isinstance(amount, Decimal) or amount == 0 or abs(amount) >= Decimal("100000"):
+        raise DomainError(_("调整金额无效"), code=CustomerErrorCode.INVALID_AMOUNT, status=400)
+    subscriber = _line(number)
+    account = Account.objects.select_for_update().get(pk=subscriber.account_id)
+    before = account.balance
+    account.balance = before + amount
+    account.save(update_fields=["balance"])
+    row = BillingAdjustment.objects.create(
+        subscriber=subscriber,
+        account=account,
+        amount=amount,
+        balance_after=account.balance,
+        reason=reason,
+        reference=reference,
+    )
+    audit.record(
+        actor=actor,
+        action="customers.account.adjust",
+        obj=subscriber,
+        changes={
+            "amount": str(amount),
+            "balance": [str(before), str(account.balance)],
+            "reason": reason,
+            "reference": reference,
+        },
+    )
+    return row
+
+
+ICCID_LENGTHS = (19, 20)
+
+
+def mask_iccid(iccid: str) -> str:
+    return f"{iccid[:6]}{'*' * max(len(iccid) - 10, 0)}{iccid[-4:]}" if iccid else ""
+
+
+@transaction.atomic
+def subscriber_replace_sim(*, actor, number: str, iccid: str, reference: str) -> str:
+    """Put the line on a new SIM card (补换卡); answers the previous ICCID."""
+    if not (isinstance(iccid, str) and iccid.isascii() and iccid.isdigit() and len(iccid) in ICCID_LENGTHS):
+        raise DomainError(_("SIM卡号须为19或20位数字"), code=CustomerErrorCode.INVALID_ICCID, status=400)
+    subscriber = _line(number)
+    before = subscriber.sim_iccid
+    if before == iccid:
+        raise DomainError(_("新卡与原卡相同"), code=CustomerErrorCode.SAME_SIM)
+    subscriber.sim_iccid = iccid
+    subscriber.save(update_fields=["sim_iccid"])
+    audit.record(
+        actor=actor,
+        action="customers.subscriber.replace_sim",
+        obj=subscriber,
+        changes={"sim_iccid": [mask_iccid(before), mask_iccid(iccid)], "reference": reference},
+    )
+    return before
+
+
+@transaction.atomic
+def subscriber_transfer_ownership(
+    *, actor, number: str, name: str, id_type: str, id_number: str, contact_phone: str, reference: str
+) -> Subscriber:
+    """Transfer a line (过户) to another owner: the owner of that ID document in the line's province,
+    or a new customer; a new account of theirs pays for it; the old owner's service password stops
+    working and the new owner must set one before the next hotline business (AUTH-6)."""
+    if id_type not in IdType:
+        raise DomainError(_("未知的证件类型"), code=ErrorCode.VALIDATION_FAILED, status=400)
+    subscriber = _line(number)
+    old_customer = subscriber.customer
+    if (old_customer.id_type, old_customer.id_number) == (id_type, id_number):
+        raise DomainError(_("新机主与原机主相同"), code=CustomerErrorCode.SAME_OWNER)
+    owner = (
+        Customer.objects.filter(id_type=id_type, id_number=id_number, province_id=subscriber.home_province_id)
+        .order_by("pk")
+        .first()
+    )
+    if owner is None:
+        owner = Customer.objects.create(
+            name=name,
+            customer_type=CustomerType.ENTERPRISE
+            if id_type == IdType.BUSINESS_LICENCE
+            else CustomerType.INDIVIDUAL,
+            id_type=id_type,
+            id_number=id_number,
+            contact_phone=contact_phone,
+            province_id=subscriber.home_province_id,
+            city_id=subscriber.home_city_id,
+        )
+    account = Account.objects.create(customer=owner, pay_method=subscriber.account.pay_method)
+    subscriber.customer, subscriber.account = owner, account
+    subscriber.user_name = name
+    subscriber.service_password = make_password(None)  # unusable: nobody knows it
+    subscriber.password_initial = True
+    subscriber.password_changed_at = timezone.now()
+    subscriber.save(
+        update_fields=[
+            "customer",
+            "account",
+            "user_name",
+            "user_type",
+            "service_password",
+            "password_initial",
+            "password_changed_at",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="customers.subscriber.transfer_ownership",
+        obj=subscriber,
+        changes={
+            "customer": [old_customer.pk, owner.pk],
+            "id_number": [old_customer.masked_id_number, owner.masked_id_number],
+            "account": account.pk,
+            "service_password": "reset",
+            "reference": reference,
+        },
+    )
+    return subscriber
+
+
+CONTACT_FIELDS = {"email": 100, "contact_phone": 20, "mailing_address": 200}
+
+
+@transaction.atomic
+def subscriber_set_contact_details(
+    *, actor, number: str, email: str, contact_phone: str, mailing_address: str, reference: str
+) -> dict[str, str]:
+    """Replace the owner's e-mail and contact phone and the line's mailing address; answers the
+    values before. The audit names the fields changed, never their values (personal data)."""
+    values = {"email": email, "contact_phone": contact_phone, "mailing_address": mailing_address}
+    for field, limit in CONTACT_FIELDS.items():
+        if not isinstance(values[field], str) or len(values[field].strip()) > limit:
+            raise DomainError(
+                _("%(f)s 最长 %(n)s 个字") % {"f": field, "n": limit},
+                code=ErrorCode.VALIDATION_FAILED,
+                status=400,
+                field=field,
+            )
+        values[field] = values[field].strip()
+    subscriber = _line(number)
+    customer = subscriber.customer
+    before = {
+        "email": customer.email,
+        "contact_phone": customer.contact_phone,
+        "mailing_address": subscriber.mailing_address,
+    }
+    customer.email, customer.contact_phone = values["email"], values["contact_phone"]
+    customer.save(update_fields=["email", "contact_phone"])
+    subscriber.mailing_address = values["mailing_address"]
+    subscriber.save(update_fields=["mailing_address", "user_type"])
+    audit.record(
+        actor=actor,
+        action="customers.customer.set_contact_details",
+        obj=subscriber,
+        changes={"fields": sorted(f for f in values if values[f] != before[f]), "reference": reference},
+    )
+    return before

@@ -137,10 +137,55 @@ class LineOverview:
     points: PointsFigures
 
 
+@dataclass(frozen=True)
+class LineStateChange:
+    """A line suspended (停机) or resumed (复机) by billing: the state before and after."""
+
+    number: str
+    state_before: str
+    state_after: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class AdjustmentRecord:
+    """A billing adjustment (调账) applied to the line's account: a credit (positive) or a charge
+    (negative), and the balance it left. ``reference`` names what asked for it (a work order)."""
+
+    number: str
+    amount: Decimal
+    balance_after: Decimal
+    reference: str
+
+
+@dataclass(frozen=True)
+class NewOwner:
+    """Who takes over a line at a transfer of ownership (过户)."""
+
+    name: str
+    id_type: str
+    id_number: str
+    contact_phone: str = ""
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """How to reach the owner of a line: e-mail, contact phone (of the customer), mailing address
+    (of the line)."""
+
+    email: str
+    contact_phone: str
+    mailing_address: str
+
+
 @runtime_checkable
 class BillingPort(Protocol):
     """Operations kefu needs from billing. Unknown numbers answer ``None`` (subscriber) or empty
-    sequences; every method is read-only except :meth:`set_service_password`."""
+    sequences. The writes (:meth:`set_service_password`, and the data changes of business
+    acceptance and the coordination flows: line state, adjustment, SIM, owner, contact details) take
+    a ``reference`` naming the acceptance or work order that asked for them; billing refuses what it
+    cannot do with a ``DomainError`` carrying a stable code (the local adapter's codes are in
+    ``kefu.customers.errors``)."""
 
     def subscriber(self, number: str) -> SubscriberRecord | None: ...
 
@@ -176,6 +221,35 @@ class BillingPort(Protocol):
 
     def set_service_password(self, number: str, password: str, *, actor=None) -> None:
         """Replace the service password; the new one is no longer an initial password (AUTH-6)."""
+        ...
+
+    def set_line_state(
+        self, number: str, *, state: str, reason: str, reference: str, actor=None
+    ) -> LineStateChange:
+        """Suspend (``state="suspended"``) or resume (``"active"``) the line. Suspending a line that
+        is not active, or resuming one that is not suspended, is refused (``line_state_conflict``)."""
+        ...
+
+    def apply_adjustment(
+        self, number: str, *, amount: Decimal, reason: str, reference: str, actor=None
+    ) -> AdjustmentRecord:
+        """Credit (positive ``amount``) or charge (negative) the line's account. Applying the same
+        ``reference`` twice applies it once and answers the first record."""
+        ...
+
+    def replace_sim(self, number: str, *, iccid: str, reference: str, actor=None) -> str:
+        """Put the line on a new SIM card (补换卡); answers the previous ICCID."""
+        ...
+
+    def transfer_ownership(self, number: str, *, owner: NewOwner, reference: str, actor=None) -> None:
+        """Transfer the line (过户) to ``owner`` with an account of their own; the old service
+        password stops working and the new owner must set one (AUTH-6)."""
+        ...
+
+    def set_contact_details(
+        self, number: str, *, details: ContactDetails, reference: str, actor=None
+    ) -> ContactDetails:
+        """Replace the contact details of the line's owner; answers the details before."""
         ...
 
 

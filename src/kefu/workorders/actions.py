@@ -49,8 +49,8 @@ class OrderAction:
     @property
     def roles(self) -> tuple[str, ...]:
         """Who may take the action in some state (the transition table says in which)."""
-        if self.name == SystemEvent.OA_LINK:
-            return transitions.OA_LINK_ROLES
+        if self.name in SystemEvent:
+            return SYSTEM_EVENT_ROLES[self.name]
         found = {
             role
             for (_state, action), rule in transitions.TRANSITIONS.items()
@@ -113,6 +113,14 @@ def _archive_data(arguments: dict) -> dict:
     return {**arguments, "responsibility_cause": cause, "responsible_department": department}
 
 
+# Actions that are no transition (they change no state) and who may take them.
+SYSTEM_EVENT_ROLES = {
+    SystemEvent.OA_LINK: transitions.OA_LINK_ROLES,
+    SystemEvent.URGE_ACK: transitions.URGE_ACK_ROLES,
+    SystemEvent.APPROVAL: transitions.APPROVAL_ROLES,
+}
+
+
 def _rows(*rows: OrderAction) -> dict[str, OrderAction]:
     return {row.name: row for row in rows}
 
@@ -123,9 +131,7 @@ ACTIONS: dict[str, OrderAction] = _rows(
     ),
     OrderAction(Action.RECEIVE, services.order_receive, inputs.CommentInput, files=True),
     OrderAction(Action.PROCESS, services.order_process, inputs.ProcessInput, files=True),
-    OrderAction(
-        Action.REPLY, services.order_reply, inputs.RequiredCommentInput, text_required=True, files=True
-    ),
+    OrderAction(Action.REPLY, services.order_reply, inputs.ReplyInput, text_required=True, files=True),
     OrderAction(Action.FEEDBACK, services.order_feedback, inputs.FeedbackInput, files=True),
     OrderAction(
         Action.ARCHIVE, services.order_archive, inputs.ArchiveInput, files=True, resolve=_archive_data
@@ -156,4 +162,9 @@ ACTIONS: dict[str, OrderAction] = _rows(
     OrderAction(Action.RESUME, services.order_resume, inputs.CommentInput),
     OrderAction(Action.ATTACH, services.order_attach, inputs.AttachInput, files=True, path="attachments"),
     OrderAction(SystemEvent.OA_LINK, services.order_link_oa, inputs.OaLinkInput, path="oa-link"),
+    # WO-9: the holder acknowledges an urge; a supervisor approves or rejects a billing adjustment
+    OrderAction(SystemEvent.URGE_ACK, services.order_acknowledge_urge, inputs.CommentInput, path="urge-ack"),
+    OrderAction(
+        SystemEvent.APPROVAL, services.order_decide_adjustment, inputs.ApprovalInput, path="approval"
+    ),
 )

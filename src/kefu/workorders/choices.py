@@ -132,9 +132,24 @@ class SystemEvent(ChoiceSet):
     WARN = "warn"
     ESCALATE = "escalate"
     OA_LINK = "oa_link"
+    # WO-9: the holder acknowledges an urge; a supervisor decides a billing adjustment
+    URGE_ACK = "urge_ack"
+    APPROVAL = "approval"
 
-    LABELS = {WARN: _("临近超时预警"), ESCALATE: _("超时升级"), OA_LINK: _("关联OA")}
-    PAST = {WARN: "warned", ESCALATE: "escalated", OA_LINK: "oa_linked"}
+    LABELS = {
+        WARN: _("临近超时预警"),
+        ESCALATE: _("超时升级"),
+        OA_LINK: _("关联OA"),
+        URGE_ACK: _("催办签收"),
+        APPROVAL: _("调账审批"),
+    }
+    PAST = {
+        WARN: "warned",
+        ESCALATE: "escalated",
+        OA_LINK: "oa_linked",
+        URGE_ACK: "urge_acknowledged",
+        APPROVAL: "approval_decided",
+    }
 
 
 class EventAction(ChoiceSet):
@@ -245,3 +260,67 @@ class SlaLevel(ChoiceSet):
     OVERDUE = "overdue"
 
     LABELS = {ON_TIME: _("正常"), NEAR: _("临近超时"), OVERDUE: _("已超时")}
+
+
+class CoordinationKind(ChoiceSet):
+    """The province ↔ city coordination flows with data and effects of their own (WO-9); the value
+    is the code of the shipped flow."""
+
+    INSTALL_MOVE = "install_move"
+    SUSPENSION = "suspension"
+    BILLING_ADJUSTMENT = "billing_adjustment"
+    INFO_SYNC = "info_sync"
+
+    LABELS = {
+        INSTALL_MOVE: _("装机/移机"),
+        SUSPENSION: _("停复机"),
+        BILLING_ADJUSTMENT: _("账务调整"),
+        INFO_SYNC: _("信息同步"),
+    }
+
+
+class InstallOutcome(ChoiceSet):
+    """The result of an installation or move the city reports with its reply."""
+
+    INSTALLED = "installed"
+    MOVED = "moved"
+    FAILED = "failed"
+
+    LABELS = {INSTALLED: _("已装机"), MOVED: _("已移机"), FAILED: _("未能完成")}
+
+
+class LineAction(ChoiceSet):
+    """What a suspension-flow order does to the line."""
+
+    SUSPEND = "suspend"
+    RESUME = "resume"
+
+    LABELS = {SUSPEND: _("停机"), RESUME: _("复机")}
+
+
+class Approval(ChoiceSet):
+    """A billing adjustment's approval by a supervisor."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    LABELS = {PENDING: _("待审批"), APPROVED: _("已批准"), REJECTED: _("已驳回")}
+
+
+class InfoTopic(ChoiceSet):
+    """What a city tells the centre through the information sync flow."""
+
+    NETWORK_NOTICE = "network_notice"
+    OUTLET_CHANGE = "outlet_change"
+    LOCAL_PROMOTION = "local_promotion"
+    LOCAL_POLICY = "local_policy"
+    OTHER = "other"
+
+    LABELS = {
+        NETWORK_NOTICE: _("网络通告"),
+        OUTLET_CHANGE: _("营业网点变更"),
+        LOCAL_PROMOTION: _("本地营销活动"),
+        LOCAL_POLICY: _("本地业务政策"),
+        OTHER: _("其他"),
+    }

@@ -33,6 +33,15 @@ class WorkOrderErrorCode(StrEnum):
     ATTACHMENT_TYPE_REFUSED = "attachment_type_refused"
     ATTACHMENT_MISSING = "attachment_missing"
     SUBSCRIBER_REQUIRED = "subscriber_required"
+    # WO-9 coordination flows
+    COORDINATION_DATA_REQUIRED = "coordination_data_required"
+    COORDINATION_DATA_UNEXPECTED = "coordination_data_unexpected"
+    ACCEPT_FROM_CITY_ONLY = "accept_from_city_only"
+    OUTCOME_REQUIRED = "outcome_required"
+    NO_URGE_PENDING = "no_urge_pending"
+    NOT_A_BILLING_ADJUSTMENT = "not_a_billing_adjustment"
+    ADJUSTMENT_ALREADY_DECIDED = "adjustment_already_decided"
+    APPROVAL_REQUIRED = "approval_required"
 
 
 class WorkOrderError(DomainError):

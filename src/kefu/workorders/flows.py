@@ -14,6 +14,8 @@ A definition is a JSON object::
       ],
       "also": ["process", "return", "reprocess"],   # step actions allowed off the happy path
       "accept_holder": "centre",                     # who holds a new order (default: centre)
+      "accept_from": "city",                         # WO-9: only a city handler accepts (information
+                                                     #   flows from the cities to the centre)
       "round_the_clock": false,                      # count this flow's limits 24x7
       "contact_method_required": false,              # WO-7: the agreed method is mandatory
       "fault_class_required": false                  # WO-8: broadband faults need one of 5 classes
@@ -35,11 +37,13 @@ from kefu.workorders.errors import WorkOrderError, WorkOrderErrorCode
 
 HOLDER_SPECS = ("centre", "city_team", "person", "account_manager")
 HOLDER_PREFIXES = ("department:", "group:")
+ACCEPT_FROM = ("city",)
 STEP_KEYS = {"action", "holder", "hours"}
 TOP_KEYS = {
     "steps",
     "also",
     "accept_holder",
+    "accept_from",
     "round_the_clock",
     "contact_method_required",
     "fault_class_required",
@@ -107,6 +111,10 @@ def validate(definition) -> dict:
     if "accept_holder" in definition:
         _check_holder(definition["accept_holder"], "accept_holder", person_allowed=False)
         result["accept_holder"] = definition["accept_holder"]
+    if "accept_from" in definition:
+        if definition["accept_from"] not in ACCEPT_FROM:
+            raise _invalid(_("accept_from 只能是 city"))
+        result["accept_from"] = definition["accept_from"]
     for flag in ("round_the_clock", "contact_method_required", "fault_class_required"):
         if flag in definition:
             if not isinstance(definition[flag], bool):
@@ -170,6 +178,8 @@ R, RE, P, RP, FB, AR = (
 )
 
 # Shipped flows: (code, name, kind, default for the kind, definition). WO-2, WO-7, WO-8, WO-9, KB-2.
+# The coordination flows install_move, suspension, billing_adjustment and info_sync carry data of
+# their own and have effects (``services/coordination.py``).
 DEFAULT_FLOWS = [
     (
         "complaint",
@@ -228,7 +238,8 @@ DEFAULT_FLOWS = [
         False,
         _flow([_d("city_team"), R, P, RE, FB, AR], round_the_clock=True),
     ),
-    ("urge", "催办流程", WorkOrderKind.COMPLAINT, False, _flow([_d("city_team", 4), R, RE, AR])),
+    # The urge flow (催单流程) is no flow of its own: it is the urge action on the existing order,
+    # which its holder acknowledges (``order_acknowledge_urge``).
     (
         "install_move",
         "装机/移机流程",
@@ -238,10 +249,11 @@ DEFAULT_FLOWS = [
     ),
     (
         "info_sync",
-        "信息同步流程",
+        "信息同步流程(地市报中心)",
         WorkOrderKind.BUSINESS_HANDLING,
         False,
-        _flow([_d("city_team"), R, RE, AR]),
+        # a city feeds information to the centre: the city accepts, the centre takes it in
+        _flow([P, RE, AR], also=(), accept_holder="centre", accept_from="city"),
     ),
     (
         "suspension",
@@ -252,7 +264,7 @@ DEFAULT_FLOWS = [
     ),
     (
         "billing_adjustment",
-        "账务调整流程",
+        "账务调整流程(班长审批)",
         WorkOrderKind.COMPLAINT,
         False,
         _flow([_d("department:RESP-BILLING"), R, RE, FB, AR]),

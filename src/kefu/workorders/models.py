@@ -17,11 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.choices import CustomerLevel, CustomerType, DepartmentKind, Role
 from kefu.core.models import AgentGroup, City, Department, Province, Staff
 from kefu.workorders.choices import (
+    Approval,
     BroadbandFaultClass,
     ContactMethod,
+    CoordinationKind,
     EventAction,
     FaultProduct,
     HolderKind,
+    InfoTopic,
+    InstallOutcome,
+    LineAction,
     RepairStatus,
     Satisfaction,
     SlaLevel,
@@ -201,6 +206,8 @@ class WorkOrder(models.Model):
     )
     urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
     last_urged_at = models.DateTimeField(_("最近催办时间"), null=True, blank=True)
+    # WO-9: when the holder last acknowledged an urge (an urge is pending while this is older)
+    urge_acknowledged_at = models.DateTimeField(_("催办签收时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # sequence number of the last event: a per-order sequence for federation messages
@@ -548,3 +555,51 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class CoordinationDetail(models.Model):
+    """The data of one WO-9 coordination order and what its effect left behind: the address,
+    appointment window and result of an installation or move; the line action, reason and period of
+    a suspension or resumption and the line state billing reports after it; the amount and reason of
+    a billing adjustment, the supervisor's decision and the balance after it; the topic, area and
+    validity of information a city feeds to the centre. Only the group of the order's ``kind`` is
+    filled (``services.coordination`` writes it)."""
+
+    order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, related_name="coordination")
+    kind = models.CharField(_("协同类型"), max_length=20, choices=CoordinationKind)
+    # installation / move
+    address = models.CharField(_("装机地址"), max_length=200, blank=True)
+    appointment_start = models.DateTimeField(_("预约开始"), null=True, blank=True)
+    appointment_end = models.DateTimeField(_("预约结束"), null=True, blank=True)
+    outcome = models.CharField(_("装移机结果"), max_length=12, choices=InstallOutcome, blank=True)
+    # suspension / resumption
+    line_action = models.CharField(_("停复机"), max_length=8, choices=LineAction, blank=True)
+    period_start = models.DateField(_("起始日期"), null=True, blank=True)
+    period_end = models.DateField(_("截止日期"), null=True, blank=True)
+    line_state_after = models.CharField(_("办理后号码状态"), max_length=16, blank=True)
+    # billing adjustment
+    amount = models.DecimalField(_("调整金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    approval = models.CharField(_("审批"), max_length=10, choices=Approval, blank=True)
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审批人")
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    balance_after = models.DecimalField(
+        _("调整后余额"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # information sync
+    topic = models.CharField(_("信息类别"), max_length=20, choices=InfoTopic, blank=True)
+    affected_area = models.CharField(_("影响范围"), max_length=200, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    # shared: the reason of a suspension or an adjustment; when billing applied the effect
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    applied_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+
+    scope_fields = ORDER_SCOPE
+
+    class Meta:
+        verbose_name = _("协同流程数据")
+        verbose_name_plural = _("协同流程数据")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.order_id}"

@@ -33,6 +33,9 @@ HANDLERS = BACK + CITY + (Role.VIP_MANAGER,)  # whoever an order may be dispatch
 EVERYONE = FRONT + BACK + CITY + (Role.QUALITY_INSPECTOR,)
 # Linking an order to the office (OA) system (WO-10) is no transition: any state, these roles.
 OA_LINK_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMINISTRATOR)
+# WO-9, no transitions either: the holder acknowledges an urge; a supervisor decides an adjustment
+URGE_ACK_ROLES = HANDLERS
+APPROVAL_ROLES = (Role.SUPERVISOR,)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -10,12 +13,16 @@ from rest_framework.settings import api_settings
 from kefu.workorders.choices import (
     BroadbandFaultClass,
     ContactMethod,
+    CoordinationKind,
     FaultProduct,
+    InfoTopic,
+    InstallOutcome,
+    LineAction,
     RepairStatus,
     Satisfaction,
     WorkOrderKind,
 )
-from kefu.workorders.models import Attachment, FlowDefinition, WorkOrder, WorkOrderEvent
+from kefu.workorders.models import Attachment, CoordinationDetail, FlowDefinition, WorkOrder, WorkOrderEvent
 from kefu.workorders.services import holder_of, peer_of
 
 
@@ -124,6 +131,28 @@ def order_state(order: WorkOrder) -> dict:
     return _STATE.to_representation(order)
 
 
+class CoordinationDetailSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    address = serializers.CharField()
+    appointment_start = serializers.DateTimeField(allow_null=True)
+    appointment_end = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    line_action = serializers.CharField()
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    line_state_after = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    approval = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.job_number", default=None, allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    balance_after = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    topic = serializers.CharField()
+    affected_area = serializers.CharField()
+    valid_until = serializers.DateField(allow_null=True)
+    reason = serializers.CharField()
+    applied_at = serializers.DateTimeField(allow_null=True)
+
+
 class WorkOrderSerializer(serializers.ModelSerializer):
     """An order in lists. The list reads only :attr:`COLUMNS` (``QuerySet.only``) with the related
     rows of :func:`kefu.workorders.selectors.for_list`: no query per row, and no description, flow
@@ -190,6 +219,7 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
     events = EventSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    coordination = serializers.SerializerMethodField()
 
     class Meta(WorkOrderSerializer.Meta):
         fields = WorkOrderSerializer.Meta.fields + [
@@ -219,11 +249,24 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
             "overdue_at",
             "escalated_at",
             "last_urged_at",
+            "urge_acknowledged_at",
             "oa_url",
+            "coordination",
             "events",
             "attachments",
             "actions",
         ]
+
+    @extend_schema_field(CoordinationDetailSerializer(allow_null=True))
+    def get_coordination(self, obj) -> dict | None:
+        """WO-9: a coordination order's own data and what its effect left; null for other orders
+        (known from the cached flow version, so they cost no query)."""
+        from kefu.workorders.flows import flow_version
+
+        if flow_version(obj.flow_id).code not in CoordinationKind:
+            return None
+        detail = CoordinationDetail.objects.filter(order=obj).select_related("decided_by").first()
+        return CoordinationDetailSerializer(detail).data if detail is not None else None
 
     def get_attachments(self, obj) -> list[dict]:
         items = [a for e in obj.events.all() for a in e.attachments.all()]
@@ -234,6 +277,71 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
 
         request = self.context.get("request")
         return available_actions(obj, request.user) if request is not None else []
+
+
+# ---- WO-9: the coordination flows' own data (the create's nested objects) and actions
+
+
+class InstallMoveInput(serializers.Serializer):
+    """Installation or move (装移机): where, and the window agreed with the customer."""
+
+    address = serializers.CharField(max_length=200)
+    appointment_start = serializers.DateTimeField()
+    appointment_end = serializers.DateTimeField()
+
+    def validate(self, attrs):
+        if attrs["appointment_end"] <= attrs["appointment_start"]:
+            raise ValidationError({"appointment_end": [_("预约结束须晚于预约开始")]})
+        return attrs
+
+
+class SuspensionInput(serializers.Serializer):
+    """Suspension or resumption (停复机) of the line: which, why and for which period."""
+
+    line_action = serializers.ChoiceField(choices=LineAction.CHOICES)
+    reason = serializers.CharField(max_length=200)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        end = attrs.get("period_end")
+        if end is not None and end < attrs["period_start"]:
+            raise ValidationError({"period_end": [_("截止日期不能早于起始日期")]})
+        return attrs
+
+
+class BillingAdjustmentInput(serializers.Serializer):
+    """Billing adjustment (调账): a credit (positive) or a charge (negative), and why."""
+
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("-99999.99"),
+        max_value=Decimal("99999.99"),
+        help_text="yuan; positive credits the account, negative charges it",
+    )
+    reason = serializers.CharField(max_length=200)
+
+    def validate_amount(self, value):
+        if value == 0:
+            raise ValidationError(_("调整金额不能为0"))
+        return value
+
+
+class InfoSyncInput(serializers.Serializer):
+    """Information a city feeds to the centre (信息同步)."""
+
+    topic = serializers.ChoiceField(choices=InfoTopic.CHOICES)
+    affected_area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+COORDINATION_INPUTS: dict[str, type[serializers.Serializer]] = {
+    CoordinationKind.INSTALL_MOVE: InstallMoveInput,
+    CoordinationKind.SUSPENSION: SuspensionInput,
+    CoordinationKind.BILLING_ADJUSTMENT: BillingAdjustmentInput,
+    CoordinationKind.INFO_SYNC: InfoSyncInput,
+}
 
 
 class WorkOrderCreateSerializer(serializers.Serializer):
@@ -258,6 +366,11 @@ class WorkOrderCreateSerializer(serializers.Serializer):
     urgent = serializers.BooleanField(required=False, default=False)
     oa_reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
     files = serializers.ListField(child=serializers.FileField(), required=False)
+    # WO-9: the coordination flow named in ``flow`` needs its own data, in the object of its name
+    install_move = InstallMoveInput(required=False)
+    suspension = SuspensionInput(required=False)
+    billing_adjustment = BillingAdjustmentInput(required=False)
+    info_sync = InfoSyncInput(required=False)
 
 
 _ONCE: dict[type, serializers.Serializer] = {}
@@ -391,3 +504,19 @@ class TransitionSerializer(serializers.Serializer):
 
 class OaExportSerializer(serializers.Serializer):
     results = serializers.ListField(child=serializers.DictField())
+
+
+class ReplyInput(RequiredCommentInput):
+    outcome = serializers.ChoiceField(
+        choices=InstallOutcome.CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="installation/move flow: the result (required there: outcome_required)",
+    )
+
+
+class ApprovalInput(serializers.Serializer):
+    approved = serializers.BooleanField(help_text="true applies the adjustment through billing")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="required to reject (reason_required)"
+    )

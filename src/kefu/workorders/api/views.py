@@ -27,7 +27,7 @@ from kefu.customers.models import Subscriber
 from kefu.workorders import attachments, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.api import serializers
-from kefu.workorders.choices import Action
+from kefu.workorders.choices import Action, CoordinationKind
 from kefu.workorders.errors import WorkOrderError
 from kefu.workorders.models import Attachment, FlowDefinition, WorkOrder
 
@@ -140,6 +140,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
                 fault_class=v.get("fault_class", ""),
                 urgent=v.get("urgent", False),
                 oa_reference=v.get("oa_reference", ""),
+                coordination={k: v[k] for k in CoordinationKind.values() if k in v} or None,
             ),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
             request_fingerprint=_fingerprint(request),

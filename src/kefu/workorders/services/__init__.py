@@ -17,6 +17,8 @@ The package, by concern (import the names from here):
 * ``accept`` — :func:`order_accept` (WO-1), order numbers, the flow an order follows;
 * ``order_actions`` — one ``order_<action>`` per action, and :func:`order_link_oa` (WO-10);
 * ``sweep`` — the SLA sweep's writes (WO-5);
+* ``coordination`` — the WO-9 coordination flows' data and effects, the urge acknowledgement and the
+  billing adjustment's approval;
 * ``publishing`` — :func:`flow_publish` (SYS-3).
 
 Which service a request calls, with which input, is declared once in :mod:`kefu.workorders.actions`.
@@ -30,6 +32,7 @@ from kefu.workorders.services.accept import (
     next_number,
     order_accept,
 )
+from kefu.workorders.services.coordination import order_acknowledge_urge, order_decide_adjustment
 from kefu.workorders.services.engine import Change, check_action
 from kefu.workorders.services.events import order_event_record
 from kefu.workorders.services.holders import (
@@ -78,6 +81,8 @@ __all__ = [
     "next_number",
     "notify_channel",
     "order_accept",
+    "order_acknowledge_urge",
+    "order_decide_adjustment",
     "order_archive",
     "order_attach",
     "order_cancel",

@@ -31,6 +31,7 @@ from kefu.workorders.choices import (
 )
 from kefu.workorders.errors import ActionNotPermitted, WorkOrderError, WorkOrderErrorCode
 from kefu.workorders.models import FlowDefinition, IdempotencyKey, OrderNumberCounter, WorkOrder
+from kefu.workorders.services import coordination
 from kefu.workorders.services.clock import calendar_of, start_step
 from kefu.workorders.services.events import order_event_record
 from kefu.workorders.services.holders import holder_from_spec, set_holder
@@ -55,6 +56,8 @@ class OrderInput:
     urgent: bool = False
     oa_reference: str = ""
     customer_level: str = ""
+    # WO-9: a coordination flow's own data, by kind ({"install_move": {...}})
+    coordination: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -293,10 +296,12 @@ def _replay(actor, key: str, request_fingerprint: str) -> AcceptResult | None:
 
 
 def _accept(*, actor, data: OrderInput, files, now, key: IdempotencyKey | None = None) -> WorkOrder:
-    if actor.role not in transitions.TRANSITIONS[(transitions.NEW, Action.ACCEPT)].roles:
+    if actor.role not in transitions.TRANSITIONS[(transitions.NEW, Action.ACCEPT)].roles + transitions.CITY:
         raise ActionNotPermitted(_("您的角色不能受理工单"))
     flow = flow_for(kind=data.kind, category=data.category, code=data.flow_code)
+    coordination.check_accept_role(actor, flow)
     _validate_input(data, flow)
+    detail = coordination.detail_for(flow=flow, data=data.coordination, subscriber=data.subscriber)
     order = _build(actor, data, flow, now)
     order.number = next_number(now)
     order_event_record(
@@ -311,7 +316,7 @@ def _accept(*, actor, data: OrderInput, files, now, key: IdempotencyKey | None =
         changes={"kind": order.kind, "flow": flow.code},
         files=files,
         notify=True,
-        rows=[key] if key is not None else (),
+        rows=[row for row in (key, detail) if row is not None],
     )
     if data.service_request is not None:
         type(data.service_request).objects.filter(pk=data.service_request.pk).update(reference=order.number)

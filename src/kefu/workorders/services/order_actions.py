@@ -23,6 +23,7 @@ from kefu.workorders.choices import (
 )
 from kefu.workorders.errors import ActionNotPermitted, WorkOrderError, WorkOrderErrorCode
 from kefu.workorders.models import WorkOrder
+from kefu.workorders.services import coordination
 from kefu.workorders.services.clock import end_step, resume_clock, start_step
 from kefu.workorders.services.engine import Change, check_scope, perform, require
 from kefu.workorders.services.events import order_event_record
@@ -99,16 +100,18 @@ def order_process(
 
 
 @transaction.atomic
-def order_reply(*, actor, order, comment: str = "", files=(), now=None) -> WorkOrder:
-    """Reply (回复): the result goes back to the dispatcher (WO-2)."""
+def order_reply(*, actor, order, comment: str = "", outcome: str = "", files=(), now=None) -> WorkOrder:
+    """Reply (回复): the result goes back to the dispatcher (WO-2). A coordination order's reply has
+    its effect (WO-9): an installation's ``outcome`` is recorded, a suspension changes the line."""
 
     def body(o, now):
+        data = coordination.on_reply(o, actor=actor, outcome=outcome, now=now)
         o.result = comment
         if o.kind == WorkOrderKind.FAULT_REPORT and o.repair_status != RepairStatus.CUSTOMER_NOTIFIED:
             o.repair_status = RepairStatus.REPAIRED
         swap(o)
         end_step(o)
-        return Change(notify=True)
+        return Change(data=data, notify=True)
 
     return perform(
         actor=actor,
@@ -137,6 +140,7 @@ def order_feedback(
             raise WorkOrderError(_("未知的告知方式"), code=ErrorCode.VALIDATION_FAILED)
 
     def body(o, now):
+        coordination.require_decided(o)
         direct = o.state == WorkOrderState.PROCESSING
         o.satisfaction = satisfaction
         if direct:
@@ -177,6 +181,7 @@ def order_archive(
     the customer is dissatisfied with is reprocessed, unless a supervisor archives it."""
 
     def body(o, now):
+        coordination.require_decided(o)
         if o.state == WorkOrderState.REPLIED and Action.FEEDBACK in o.flow.step_actions:
             raise WorkOrderError(_("请先完成客户反馈"), code=WorkOrderErrorCode.FEEDBACK_REQUIRED, status=409)
         if o.satisfaction == Satisfaction.DISSATISFIED and actor.role != Role.SUPERVISOR:

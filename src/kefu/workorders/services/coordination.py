@@ -1,0 +1,249 @@
+"""The province ↔ city coordination flows (WO-9), each with data and an effect of its own.
+
+* **installation / move** (``install_move``): the address and the appointment window are given at
+  accept; the city's reply carries the result (installed, moved, failed — ``outcome_required``).
+* **suspension / resumption** (``suspension``): the line action, reason and period at accept; when
+  the city replies it has done it, the line's state is changed through the billing port (a line
+  billing cannot change refuses the reply, e.g. ``line_state_conflict``).
+* **billing adjustment** (``billing_adjustment``): the amount and reason at accept; the billing
+  department verifies and replies; a supervisor approves or rejects (:func:`order_decide_adjustment`)
+  and only an approval applies it through the billing port. Feedback and archive wait for the
+  decision (``approval_required``).
+* **information sync** (``info_sync``): a city feeds information (topic, area, validity) to the
+  centre, never the reverse: only a city handler accepts it (``accept_from_city_only``), the centre
+  holds it, takes it in and archives it.
+* **urge** (催单): no order of its own — the urge action on the existing order, which its holder
+  acknowledges (:func:`order_acknowledge_urge`); an urge not yet acknowledged is pending.
+
+The data lives in :class:`~kefu.workorders.models.CoordinationDetail`, written with the accept's
+event; each effect is recorded on the order's event (data) and audited with it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from kefu.core.choices import Role
+from kefu.core.errors import ErrorCode, flatten_detail
+from kefu.customers.choices import SubscriberStatus
+from kefu.ports.billing import get_billing
+from kefu.workorders import transitions
+from kefu.workorders.choices import (
+    Approval,
+    CoordinationKind,
+    LineAction,
+    SystemEvent,
+    WorkOrderState,
+)
+from kefu.workorders.errors import (
+    ActionNotPermitted,
+    InvalidTransition,
+    WorkOrderError,
+    WorkOrderErrorCode,
+)
+from kefu.workorders.models import CoordinationDetail, FlowDefinition, WorkOrder
+from kefu.workorders.services.engine import check_scope, require
+from kefu.workorders.services.events import order_event_record
+from kefu.workorders.services.holders import holder_of, notify_channel, peer_of
+from kefu.workorders.services.rows import lock
+
+# Kinds whose effect needs the subscriber's line (billing acts on a number).
+NEEDS_LINE = (CoordinationKind.SUSPENSION, CoordinationKind.BILLING_ADJUSTMENT)
+
+
+def kind_of(flow: FlowDefinition) -> str | None:
+    """The coordination kind of a flow (its code), or None for the other flows."""
+    return flow.code if flow.code in CoordinationKind else None
+
+
+def detail_for(*, flow: FlowDefinition, data: dict | None, subscriber) -> CoordinationDetail | None:
+    """The coordination data of a new order of ``flow``, validated; not yet saved (the accept writes
+    it with its event). ``data`` maps a kind to its input (the create's nested object)."""
+    from kefu.workorders.api.serializers import COORDINATION_INPUTS, validated
+
+    data = {k: v for k, v in (data or {}).items() if v is not None}
+    kind = kind_of(flow)
+    others = sorted(set(data) - {kind})
+    if others:
+        raise WorkOrderError(
+            _("流程“%(f)s”不接受以下数据：%(k)s") % {"f": flow.name, "k": ", ".join(others)},
+            code=WorkOrderErrorCode.COORDINATION_DATA_UNEXPECTED,
+        )
+    if kind is None:
+        return None
+    if kind not in data:
+        raise WorkOrderError(
+            _("“%(f)s”须填写%(k)s信息") % {"f": flow.name, "k": CoordinationKind.label(kind)},
+            code=WorkOrderErrorCode.COORDINATION_DATA_REQUIRED,
+            field=kind,
+        )
+    if kind in NEEDS_LINE and subscriber is None:
+        raise WorkOrderError(_("须指明号码"), code=WorkOrderErrorCode.SUBSCRIBER_REQUIRED)
+    try:
+        fields = dict(validated(COORDINATION_INPUTS[kind], data[kind]))
+    except serializers.ValidationError as exc:
+        raise WorkOrderError(
+            flatten_detail(exc.detail),
+            code=ErrorCode.VALIDATION_FAILED,
+            status=400,
+            errors={kind: exc.detail},
+        ) from None
+    detail = CoordinationDetail(kind=kind, **{k: v for k, v in fields.items() if v is not None})
+    if kind == CoordinationKind.BILLING_ADJUSTMENT:
+        detail.approval = Approval.PENDING
+    return detail
+
+
+def accept_roles(flow: FlowDefinition) -> tuple[str, ...]:
+    """Who may accept an order of ``flow``: the table's accept roles, or only city handlers for a
+    flow that comes from the cities (information sync)."""
+    if flow.definition.get("accept_from") == "city":
+        return transitions.CITY
+    return transitions.TRANSITIONS[(transitions.NEW, "accept")].roles
+
+
+def check_accept_role(actor, flow: FlowDefinition) -> None:
+    if actor.role in accept_roles(flow):
+        return
+    if flow.definition.get("accept_from") == "city":
+        raise ActionNotPermitted(_("信息同步由地市报送中心"), code=WorkOrderErrorCode.ACCEPT_FROM_CITY_ONLY)
+    raise ActionNotPermitted(_("您的角色不能受理工单"))
+
+
+def _detail(order: WorkOrder) -> CoordinationDetail | None:
+    if kind_of(order.flow) is None:
+        return None
+    return CoordinationDetail.objects.select_for_update().filter(order=order).first()
+
+
+def on_reply(order: WorkOrder, *, actor, outcome: str, now) -> dict:
+    """The effect of a coordination order's reply (run inside the reply's body, order locked):
+    record the installation's result, or change the line's state through billing. Returns what
+    goes into the reply's event."""
+    detail = _detail(order)
+    if detail is None:
+        return {}
+    if detail.kind == CoordinationKind.INSTALL_MOVE:
+        if not outcome:
+            raise WorkOrderError(_("请选择装移机结果"), code=WorkOrderErrorCode.OUTCOME_REQUIRED)
+        detail.outcome, detail.applied_at = outcome, now
+        detail.save(update_fields=["outcome", "applied_at"])
+        return {"outcome": outcome}
+    if detail.kind == CoordinationKind.SUSPENSION and detail.applied_at is None:
+        state = (
+            SubscriberStatus.SUSPENDED
+            if detail.line_action == LineAction.SUSPEND
+            else SubscriberStatus.ACTIVE
+        )
+        change = get_billing().set_line_state(
+            order.subscriber.number, state=state, reason=detail.reason, reference=order.number, actor=actor
+        )
+        detail.line_state_after, detail.applied_at = change.state_after, now
+        detail.save(update_fields=["line_state_after", "applied_at"])
+        return {"line_state": [change.state_before, change.state_after]}
+    return {}
+
+
+def require_decided(order: WorkOrder) -> None:
+    """Feedback and archive of a billing adjustment wait for the supervisor's decision."""
+    detail = _detail(order)
+    if detail is not None and detail.approval == Approval.PENDING:
+        raise WorkOrderError(
+            _("账务调整须先经班长审批"), code=WorkOrderErrorCode.APPROVAL_REQUIRED, status=409
+        )
+
+
+@transaction.atomic
+def order_decide_adjustment(*, actor, order, approved: bool, comment: str = "", now=None) -> WorkOrder:
+    """A supervisor approves or rejects a billing adjustment the billing department has replied on
+    (WO-9). Approval applies it through the billing port (once: the order number is the reference);
+    a rejection needs a reason and applies nothing. Recorded as an ``approval`` event, audited."""
+    now = now or timezone.now()
+    locked = lock(order)
+    check_scope(locked, actor)
+    if actor.role not in transitions.APPROVAL_ROLES:
+        raise ActionNotPermitted(_("只有班长可以审批账务调整"))
+    detail = _detail(locked)
+    if detail is None or detail.kind != CoordinationKind.BILLING_ADJUSTMENT:
+        raise WorkOrderError(
+            _("该工单不是账务调整"), code=WorkOrderErrorCode.NOT_A_BILLING_ADJUSTMENT, status=409
+        )
+    if detail.approval != Approval.PENDING:
+        raise WorkOrderError(
+            _("该账务调整已审批"), code=WorkOrderErrorCode.ADJUSTMENT_ALREADY_DECIDED, status=409
+        )
+    if locked.state != WorkOrderState.REPLIED:
+        raise InvalidTransition(_("账务部门回复后才能审批"), state=locked.state, action=SystemEvent.APPROVAL)
+    if not approved:
+        require(comment, WorkOrderErrorCode.REASON_REQUIRED, _("请填写驳回原因"))
+    data = {"approved": approved, "amount": str(detail.amount)}
+    detail.approval = Approval.APPROVED if approved else Approval.REJECTED
+    detail.decided_by, detail.decided_at = actor, now
+    fields = ["approval", "decided_by", "decided_at"]
+    if approved:
+        record = get_billing().apply_adjustment(
+            locked.subscriber.number,
+            amount=detail.amount,
+            reason=detail.reason,
+            reference=locked.number,
+            actor=actor,
+        )
+        detail.balance_after, detail.applied_at = record.balance_after, now
+        fields += ["balance_after", "applied_at"]
+        data["balance_after"] = str(record.balance_after)
+    detail.save(update_fields=fields)
+    holder = holder_of(locked).ref
+    order_event_record(
+        locked,
+        action=SystemEvent.APPROVAL,
+        actor=actor,
+        now=now,
+        comment=comment,
+        before_state=locked.state,
+        before_holder=holder,
+        data=data,
+        changes={"approval": detail.approval, "amount": str(detail.amount)},
+        notify=True,
+    )
+    return locked
+
+
+@transaction.atomic
+def order_acknowledge_urge(*, actor, order, comment: str = "", now=None) -> WorkOrder:
+    """The holder (a city) acknowledges the urges on its order (催办签收, WO-9's urge flow): the
+    acknowledgement is recorded on the order and as an ``urge_ack`` event, and the other side (who
+    dispatched it) is told. Refused with ``no_urge_pending`` when every urge is acknowledged."""
+    now = now or timezone.now()
+    locked = lock(order)
+    check_scope(locked, actor)
+    if locked.state in WorkOrderState.TERMINAL:
+        raise InvalidTransition(_("工单已结束"), state=locked.state, action=SystemEvent.URGE_ACK)
+    if actor.role not in transitions.URGE_ACK_ROLES:
+        raise ActionNotPermitted(_("您的角色不能签收催办"))
+    if actor.role != Role.SUPERVISOR and not locked.is_held_by(actor):
+        raise ActionNotPermitted(
+            _("工单当前由“%(h)s”处理, 您不能签收催办") % {"h": locked.holder_label},
+            code=WorkOrderErrorCode.NOT_HOLDER,
+        )
+    urged = locked.last_urged_at
+    if urged is None or (locked.urge_acknowledged_at is not None and locked.urge_acknowledged_at >= urged):
+        raise WorkOrderError(_("没有待签收的催办"), code=WorkOrderErrorCode.NO_URGE_PENDING, status=409)
+    locked.urge_acknowledged_at = now
+    peer = peer_of(locked)
+    holder = holder_of(locked).ref
+    order_event_record(
+        locked,
+        action=SystemEvent.URGE_ACK,
+        actor=actor,
+        now=now,
+        comment=comment,
+        before_state=locked.state,
+        before_holder=holder,
+        data={"urge_count": locked.urge_count, "urged_at": urged.isoformat()},
+        changes={"urge_acknowledged_at": now.isoformat(), "urge_count": locked.urge_count},
+        channels=[notify_channel(peer)] if peer.kind else (),
+    )
+    return locked
