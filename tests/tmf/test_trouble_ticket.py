@@ -86,11 +86,6 @@ def test_create_refuses_missing_mandatory_attributes_and_out_of_scope_numbers(
     assert_conforms(API, outside, path=LIST, method="post")
     assert outside.status_code == 400
     assert outside.json()["code"] == "unknown_subscriber"
-    no_category = client.post(
-        BASE, {**_create_body(subscriber, complaint_category), "relatedEntity": []}, format="json"
-    )
-    assert no_category.status_code == 400
-    assert no_category.json()["code"] == "category_required"
     assert WorkOrder.objects.count() == 0
 
 

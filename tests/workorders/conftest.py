@@ -104,8 +104,10 @@ def accept(staff, subscriber, complaint_category):
     return make
 
 
-# The path of actions that brings a complaint order into each state (a tuple of steps).
+# The path of actions that brings a complaint order into each state (a tuple of steps). Triage is
+# a start of its own: an order accepted without a category (``reach`` starts there).
 PATHS = {
+    S.TRIAGE: (),
     S.ACCEPTED: (),
     S.DISPATCHED: ("dispatch",),
     S.PROCESSING: ("dispatch", "receive"),
@@ -115,6 +117,19 @@ PATHS = {
     S.ARCHIVED: ("dispatch", "receive", "reply", "feedback", "archive"),
     S.CANCELLED: ("cancel",),
 }
+
+
+@pytest.fixture
+def reach(accept, drive):
+    """reach(state) -> a complaint order in ``state``: accepted without a category for triage, else
+    accepted and driven along :data:`PATHS`."""
+
+    def make(state):
+        if state == S.TRIAGE:
+            return accept(category=None, triage=True)
+        return drive(accept(), *PATHS[state])
+
+    return make
 
 
 @pytest.fixture
@@ -147,12 +162,23 @@ VALID_INPUT = {
 }
 
 
+def _first_complaint_category() -> str:
+    node = (
+        CategoryNode.objects.filter(request_type="complaint", version__is_current=True, depth=2)
+        .order_by("id")
+        .first()
+    )
+    return str(node.pk)
+
+
 def perform(order, action, *, staff, cause, department, actor=None):
     """Do ``action`` with valid input, as ``actor`` or as whoever's turn it is."""
     who = actor or actor_for(order, action, staff)
     files = [text_file()] if action == "attach" else []
     if action == "archive":
         data = {"responsibility_cause": cause.code, "responsible_department": department.code}
+    elif action == "categorise":
+        data = {"category": _first_complaint_category()}
     else:
         data = {**VALID_INPUT.get(action, {}), "files": files}
     return ACTIONS[action].perform(actor=who, order=order, data=data, files=files)

@@ -17,6 +17,7 @@ from kefu.contacts.errors import ContactError, ContactErrorCode
 from kefu.contacts.services import ContactInput
 from kefu.core import scope
 from kefu.core.choices import RequestType
+from kefu.core.numbers import is_digits
 
 MAX_ROWS = 50_000
 
@@ -132,7 +133,7 @@ def validate_rows(*, actor, table: list[dict[str, str]]) -> ImportReport:
     category_ids = {row.get("category") for row in table if row.get("category")}
     categories = {
         str(c.pk): c
-        for c in CategoryNode.objects.filter(pk__in=[c for c in category_ids if str(c).isdigit()])
+        for c in CategoryNode.objects.filter(pk__in=[c for c in category_ids if is_digits(str(c))])
     }
     report = ImportReport()
     for index, row in enumerate(table, start=2):  # row 1 is the header

@@ -24,6 +24,7 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     VALIDATION_FAILED = "validation_failed"
+    INVALID_NUMBER = "invalid_number"  # not ASCII digits, or out of range (core/numbers.py)
     MALFORMED_BODY = "malformed_body"
     NOT_AUTHENTICATED = "not_authenticated"
     AUTHENTICATION_FAILED = "authentication_failed"

@@ -4,6 +4,7 @@ and masking of personal data. No database access here, so every rule is testable
 from __future__ import annotations
 
 from kefu.core.choices import CustomerLevel, NetworkType
+from kefu.core.numbers import is_digits
 from kefu.customers.choices import CustomerType, UserType
 
 # Network types grouped the way AUTH-9 names them: 3G stands for every data-capable mobile network.
@@ -39,14 +40,14 @@ _CHECK_CHARS = "10X98765432"
 
 def id_check_digit(first17: str) -> str:
     """The 18th character of a resident ID number (GB 11643-1999, ISO 7064 MOD 11-2)."""
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not is_digits(first17):
         raise ValueError("an ID number body is 17 digits")
     return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def is_valid_resident_id(value: str) -> bool:
     """Whether ``value`` is an 18-character resident ID number with a correct check digit."""
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not is_digits(value[:17]):
         return False
     return id_check_digit(value[:17]) == value[17].upper()
 

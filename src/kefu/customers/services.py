@@ -17,6 +17,7 @@ from kefu.core import audit, scope
 from kefu.core.choices import CustomerLevel, CustomerType, Role
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.core.models import Staff
+from kefu.core.numbers import is_digits
 from kefu.customers.choices import IdType, SubscriberStatus
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Account, BillingAdjustment, Customer, Subscriber
@@ -30,7 +31,7 @@ MAX_LENGTH = {"interests": 200, "mailing_address": 200}
 
 def validate_service_password(password: str) -> None:
     """A service password is six digits (the keypad of the IVR can enter nothing else)."""
-    if not (isinstance(password, str) and len(password) == SERVICE_PASSWORD_LENGTH and password.isdigit()):
+    if not (isinstance(password, str) and len(password) == SERVICE_PASSWORD_LENGTH and is_digits(password)):
         raise DomainError(
             _("服务密码必须是6位数字"), code=CustomerErrorCode.INVALID_SERVICE_PASSWORD, status=400
         )

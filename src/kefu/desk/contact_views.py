@@ -27,6 +27,7 @@ from kefu.contacts.models import CORRECTABLE_FIELDS, ContactRecord
 from kefu.core import scope
 from kefu.core.choices import RequestType
 from kefu.core.errors import DomainError
+from kefu.core.numbers import is_digits
 
 PAGE_SIZE = 20
 FILTERS = ("number", "channel", "direction", "request_type", "since", "until", "staff", "text")
@@ -49,7 +50,7 @@ def _after(queryset, cursor: str):
     """Keyset: the rows after (older than) the cursor's (started_at, id)."""
     when, _, pk = cursor.rpartition("|")
     started = parse_datetime(when)
-    if started is None or not pk.isdigit():
+    if started is None or not is_digits(pk):
         return queryset
     from django.db.models import Q
 
@@ -222,7 +223,7 @@ def contact_link(request, contact_id: int):
     """CON-3: link this contact to another one by hand."""
     contact = _contact_or_404(request, contact_id)
     target_id = request.POST.get("to_contact", "")
-    target = _contact_or_404(request, int(target_id)) if target_id.isdigit() else None
+    target = _contact_or_404(request, int(target_id)) if is_digits(target_id) else None
     if target is None:
         messages.error(request, _("请填写要关联的接触记录编号"))
         return redirect("desk:contact", contact_id=contact.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from kefu.core.numbers import is_digits
 from kefu.notify import selectors
 from kefu.notify.choices import MessageChannel
 
@@ -19,7 +20,7 @@ def outbox(request):
     number = (request.GET.get("number") or "").strip()[:20] or None
     rows = selectors.outbox_for(request.user, channel=channel, number=number)
     before = request.GET.get("before", "")
-    if before.isdigit():
+    if is_digits(before):
         rows = rows.filter(id__lt=int(before))
     page = list(rows[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE

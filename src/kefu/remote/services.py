@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from kefu.capability.services import _STATUS, MAY_ASK, hub_code, refusal_detail, relayed_error
 from kefu.core import audit
 from kefu.core.errors import DomainError
+from kefu.core.numbers import is_digits
 from kefu.federation import client, peers
 from kefu.federation.errors import FederationErrorCode as Code
 from kefu.federation.errors import PeerError
@@ -166,7 +167,7 @@ def _check_remote(actor, number: str, home: str, verified_by: str, errors: dict 
     if actor.role not in MAY_ASK:
         raise DomainError(_("您的角色不能使用异地服务"), code=RemoteErrorCode.PERMISSION_DENIED, status=403)
     errors = dict(errors or {})
-    if not (number.isdigit() and len(number) == 11):
+    if not (is_digits(number) and len(number) == 11):
         errors["number"] = _("请输入11位手机号码")
     if not home or home == settings.KEFU_NODE_CODE:
         errors["home"] = _("请选择用户归属的其他省")
@@ -242,6 +243,6 @@ def _complaint_category(value: int | str | None):
     """The complaint category node with id ``value`` (a form's text or the API's number), or None."""
     from kefu.catalog.models import CategoryNode
 
-    if value is None or not str(value).isdigit():
+    if value is None or not is_digits(str(value)):
         return None
     return CategoryNode.objects.filter(pk=int(value), request_type="complaint").first()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
 from kefu.core.models import Province
+from kefu.core.numbers import is_digits
 from kefu.remote import services
 from kefu.workorders.views import category_groups
 
@@ -64,6 +65,6 @@ def remote_page(request):
             "verifications": [(k, str(v)) for k, v in services.VERIFIED_BY.items()],
             "complaint": complaint,
             "groups": category_groups("complaint"),
-            "selected": int(complaint["category"]) if complaint["category"].isdigit() else None,
+            "selected": int(complaint["category"]) if is_digits(complaint["category"]) else None,
         },
     )

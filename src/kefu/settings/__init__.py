@@ -348,6 +348,10 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # Work orders (WO-5): the SLA sweep runs every minute under Celery beat (embedded default too).
 KEFU_WORKORDER_WARN_MINUTES = int(env("KEFU_WORKORDER_WARN_MINUTES", "120"))
+# An order accepted without a request category (TMF621) waits in triage this many business hours,
+# on the province's business calendar, before the SLA sweep warns and escalates; once categorised
+# the category's own time limits apply.
+KEFU_WORKORDER_TRIAGE_HOURS = int(env("KEFU_WORKORDER_TRIAGE_HOURS", "4"))
 KEFU_ATTACHMENT_MAX_BYTES = int(env("KEFU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CELERY_BEAT_SCHEDULE = {
     "workorders-sla-sweep": {"task": "workorders.sla_sweep", "schedule": 60.0},

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from kefu.core.numbers import is_digits
+
 COLUMNS = [
     "month", "province", "sp_code", "sp_name", "hotline", "service_mobile",
     "hotline_calls", "answered_15s", "complaints", "complaints_resolved", "resolved_in_time",
@@ -114,7 +116,7 @@ def _check(row: dict, line: int, *, month: str, province: str) -> list[RowError]
         bad("service_mobile", _("服务手机应为11位手机号码"))
     counts = {}
     for key in COUNTS:
-        if not row[key].isdigit():
+        if not is_digits(row[key]):
             bad(key, _("应为非负整数，实为“%(v)s”") % {"v": row[key]})
         else:
             counts[key] = int(row[key])

@@ -2,7 +2,7 @@
 
 * ``?fields=a,b`` selects attributes (``id``, ``href``, ``@type`` and the attributes the resource's
   schema makes mandatory are always kept);
-* ``?offset=&limit=`` page a list; ``X-Total-Count`` and ``X-Result-Count`` headers tell the totals;
+* ``?offset=&limit=`` page a list (ASCII digits within 32 bits, else 400 ``invalid_number``); ``X-Total-Count`` and ``X-Result-Count`` headers tell the totals;
 * other query parameters filter by attribute, as each API declares in ``tmf_filters``;
 * errors carry TMF's ``code``/``reason``/``message``/``status`` beside RFC 9457's fields, so one body
   satisfies both our problem+json contract and the TMF ``Error`` schema; TMF APIs know no 422, so a
@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, ErrorCode, problem_exception_handler
+from kefu.core.numbers import INT32_MAX, parse_int
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
@@ -82,13 +83,11 @@ def select_fields(resource: dict, fields: str | None, *, mandatory=()) -> dict:
 
 
 def page_params(request) -> tuple[int, int]:
-    try:
-        offset = int(request.query_params.get("offset", 0))
-        limit = int(request.query_params.get("limit", DEFAULT_LIMIT))
-    except ValueError:
-        raise DomainError(_("offset 和 limit 必须是整数"), code=ErrorCode.BAD_REQUEST, status=400)
-    if offset < 0 or limit < 1:
-        raise DomainError(_("offset 不能为负，limit 至少为 1"), code=ErrorCode.BAD_REQUEST, status=400)
+    """``offset`` (0 … 2³¹−1) and ``limit`` (1 … 2³¹−1, served up to :data:`MAX_LIMIT`); anything
+    else — not ASCII digits, negative, past 32 bits — is 400 ``invalid_number``."""
+    params = request.query_params
+    offset = parse_int(params.get("offset", "0"), name="offset", minimum=0, maximum=INT32_MAX)
+    limit = parse_int(params.get("limit", str(DEFAULT_LIMIT)), name="limit", minimum=1, maximum=INT32_MAX)
     return offset, min(limit, MAX_LIMIT)
 
 

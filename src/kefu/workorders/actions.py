@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from kefu.catalog import nodes
 from kefu.catalog.models import ResponsibilityCause
 from kefu.core.errors import ErrorCode, flatten_detail
 from kefu.core.models import Department
+from kefu.customers.errors import CustomerErrorCode
+from kefu.customers.models import Subscriber
 from kefu.workorders import services, transitions
 from kefu.workorders.api import serializers as inputs
 from kefu.workorders.choices import Action, SystemEvent
@@ -121,11 +124,34 @@ SYSTEM_EVENT_ROLES = {
 }
 
 
+def _categorise_data(arguments: dict) -> dict:
+    """The category node and the subscriber a categorise names (the service checks the scope)."""
+    category_id = arguments.pop("category", None)
+    number = arguments.pop("subscriber", "")
+    category = nodes.node(category_id) if category_id else None
+    if category_id and category is None:
+        raise WorkOrderError(
+            _("分类编号 %(v)s 不存在") % {"v": category_id}, code=ErrorCode.VALIDATION_FAILED
+        )
+    subscriber = None
+    if number:
+        subscriber = Subscriber.objects.filter(number=number).first()
+        if subscriber is None:
+            raise WorkOrderError(
+                _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number},
+                code=CustomerErrorCode.UNKNOWN_SUBSCRIBER,
+            )
+    return {**arguments, "category": category, "subscriber": subscriber}
+
+
 def _rows(*rows: OrderAction) -> dict[str, OrderAction]:
     return {row.name: row for row in rows}
 
 
 ACTIONS: dict[str, OrderAction] = _rows(
+    OrderAction(
+        Action.CATEGORISE, services.order_categorise, inputs.CategoriseInput, resolve=_categorise_data
+    ),
     OrderAction(
         Action.DISPATCH, services.order_dispatch, inputs.DispatchInput, files=True, resolve=_dispatch_target
     ),

@@ -37,8 +37,11 @@ class WorkOrderKind(ChoiceSet):
 
 
 class WorkOrderState(ChoiceSet):
-    """The states of the transition table (:mod:`kefu.workorders.transitions`)."""
+    """The states of the transition table (:mod:`kefu.workorders.transitions`). ``triage`` holds an
+    order accepted without a request category (a TMF621 ticket with only the mandatory fields) until
+    the back office categorises it."""
 
+    TRIAGE = "triage"
     ACCEPTED = "accepted"
     DISPATCHED = "dispatched"
     PROCESSING = "processing"
@@ -49,6 +52,7 @@ class WorkOrderState(ChoiceSet):
     CANCELLED = "cancelled"
 
     LABELS = {
+        TRIAGE: _("待分拣"),
         ACCEPTED: _("已受理"),
         DISPATCHED: _("已派发"),
         PROCESSING: _("处理中"),
@@ -59,13 +63,15 @@ class WorkOrderState(ChoiceSet):
         CANCELLED: _("已撤销"),
     }
     TERMINAL = (ARCHIVED, CANCELLED)
-    OPEN = (ACCEPTED, DISPATCHED, PROCESSING, RETURNED, REPLIED, FEEDBACK)
+    OPEN = (TRIAGE, ACCEPTED, DISPATCHED, PROCESSING, RETURNED, REPLIED, FEEDBACK)
 
 
 class Action(ChoiceSet):
-    """Actions on an order (WO-4 plus cancel, the clock pause of WO-5 and attaching files)."""
+    """Actions on an order (WO-4 plus cancel, the clock pause of WO-5, attaching files and
+    categorising an order in triage)."""
 
     ACCEPT = "accept"
+    CATEGORISE = "categorise"
     DISPATCH = "dispatch"
     RECEIVE = "receive"
     PROCESS = "process"
@@ -84,6 +90,7 @@ class Action(ChoiceSet):
 
     LABELS = {
         ACCEPT: _("受理"),
+        CATEGORISE: _("分拣归类"),
         DISPATCH: _("派发"),
         RECEIVE: _("接收"),
         PROCESS: _("处理"),
@@ -108,6 +115,7 @@ class Action(ChoiceSet):
     # Past-tense names used for outbox topics ("workorder.dispatched") and notifications.
     PAST = {
         ACCEPT: "accepted",
+        CATEGORISE: "categorised",
         DISPATCH: "dispatched",
         RECEIVE: "received",
         PROCESS: "processed",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.choices import DepartmentKind, Role
 from kefu.core.models import AgentGroup, Department, Staff
+from kefu.core.numbers import INT32_MAX, as_id
 from kefu.workorders import selectors
 from kefu.workorders.models import WorkOrder
 
@@ -97,11 +98,12 @@ def after_cursor(search: selectors.OrderSearch, queue: str, cursor: str) -> sele
     """The orders of ``search`` that come after ``cursor`` in the queue's order; a cursor that does
     not parse reads from the start."""
     rank, _dot, pk = cursor.rpartition(".")
-    if not pk.isdigit() or (rank and not rank.isdigit()):
+    pk = as_id(pk)
+    if pk is None or (rank and as_id(rank, maximum=INT32_MAX) is None):
         return search
     if queue_ordering(queue) == NEWEST_FIRST or not rank:
-        return search.filter(pk__lt=int(pk))
-    return search.filter(Q(priority__lt=int(rank)) | Q(priority=int(rank), pk__lt=int(pk)))
+        return search.filter(pk__lt=pk)
+    return search.filter(Q(priority__lt=int(rank)) | Q(priority=int(rank), pk__lt=pk))
 
 
 def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:

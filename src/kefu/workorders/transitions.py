@@ -48,10 +48,15 @@ class Rule:
 # The state before an order exists: only ``accept`` leaves it.
 NEW = ""
 
-_OPEN_WORKING = (S.ACCEPTED, S.DISPATCHED, S.PROCESSING, S.RETURNED, S.REPLIED)
+_OPEN_WORKING = (S.TRIAGE, S.ACCEPTED, S.DISPATCHED, S.PROCESSING, S.RETURNED, S.REPLIED)
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     (NEW, A.ACCEPT): Rule(S.ACCEPTED, FRONT + BACK, ANYONE),
+    # an order accepted without a request category (a TMF621 ticket with only the mandatory fields)
+    # starts in triage instead (``accept.triage_start``); the back office categorises it, and from
+    # then on it is an accepted order of that category, on that category's flow and time limits
+    (S.TRIAGE, A.CATEGORISE): Rule(S.ACCEPTED, BACK, ANYONE),
+    (S.TRIAGE, A.CANCEL): Rule(S.CANCELLED, BACK, ANYONE),
     # dispatch (派发) from the centre, again after a return, or forwarded (转派) by the handler
     (S.ACCEPTED, A.DISPATCH): Rule(S.DISPATCHED, BACK + FRONT),
     (S.RETURNED, A.DISPATCH): Rule(S.DISPATCHED, BACK),
@@ -89,7 +94,7 @@ for _state in S.values():
 for _state in _OPEN_WORKING:
     TRANSITIONS[(_state, A.URGE)] = Rule(_state, FRONT + BACK, ANYONE)
 # interim comment (中途意见): either side adds information after dispatch or after reply
-for _state in (S.DISPATCHED, S.PROCESSING, S.RETURNED, S.REPLIED, S.FEEDBACK):
+for _state in (S.TRIAGE, S.DISPATCHED, S.PROCESSING, S.RETURNED, S.REPLIED, S.FEEDBACK):
     TRANSITIONS[(_state, A.COMMENT)] = Rule(_state, FRONT + BACK + CITY, ANYONE)
 # attachments may be added while the order is open
 for _state in S.OPEN:
@@ -98,6 +103,8 @@ del _state
 
 STATES: tuple[str, ...] = tuple(S.values())
 ACTIONS: tuple[str, ...] = tuple(a for a in A.values() if a != A.ACCEPT)
+# the state an order accepted without a category starts in (the table's other start is ACCEPTED)
+TRIAGE_START = S.TRIAGE
 
 
 def rule_for(state: str, action: str) -> Rule | None:

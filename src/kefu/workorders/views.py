@@ -24,6 +24,7 @@ from kefu.catalog.selectors import request_type_tree, responsibility_causes, res
 from kefu.core import scope
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, NotFoundError
+from kefu.core.numbers import is_digits
 from kefu.workorders import attachments, flows, queues, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.choices import Action, SystemEvent, WorkOrderKind, WorkOrderState
@@ -284,14 +285,14 @@ def _origin(request):
 
     contact = service_request = None
     contact_id = request.GET.get("contact") or request.POST.get("contact")
-    if contact_id and str(contact_id).isdigit():
+    if contact_id and is_digits(str(contact_id)):
         contact = (
             scope.restrict(ContactRecord.objects.select_related("subscriber"), request.user)
             .filter(pk=int(contact_id))
             .first()
         )
     request_id = request.GET.get("service_request") or request.POST.get("service_request")
-    if contact is not None and request_id and str(request_id).isdigit():
+    if contact is not None and request_id and is_digits(str(request_id)):
         service_request = contact.requests.select_related("category").filter(pk=int(request_id)).first()
     return contact, service_request
 
@@ -349,7 +350,7 @@ def new(request):
             "contact": contact,
             "service_request": service_request,
             "groups": category_groups(kind),
-            "selected": int(selected) if str(selected or "").isdigit() else None,
+            "selected": int(selected) if is_digits(str(selected or "")) else None,
         },
     )
 

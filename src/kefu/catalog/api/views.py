@@ -25,6 +25,7 @@ from kefu.catalog.choices import BusinessKind, BusinessStatus
 from kefu.catalog.models import Business, CategoryNode, ResponsibilityCause, TimeLimit
 from kefu.core.api.base import KeysetPagination, ReadOnlyOrAdministrator
 from kefu.core.choices import CustomerLevel, CustomerType, RequestType
+from kefu.core.numbers import is_digits
 
 
 class CatalogPagination(KeysetPagination):
@@ -91,14 +92,14 @@ class CategoryNodeFilter(django_filters.FilterSet):
     def filter_version(self, queryset, name, value):
         if value == "all":
             return queryset
-        if not value.isdigit():
+        if not is_digits(value):
             raise ValidationError({"version": 'a version number or "all"'})
         return queryset.filter(version__number=int(value))
 
     def filter_parent(self, queryset, name, value):
         if value in ("none", "null", "root"):
             return queryset.filter(parent__isnull=True)
-        if not value.isdigit():
+        if not is_digits(value):
             raise ValidationError({"parent": 'a node id or "none"'})
         return queryset.filter(parent_id=int(value))
 

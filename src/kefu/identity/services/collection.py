@@ -10,6 +10,7 @@ from kefu.contacts.choices import Channel
 from kefu.core import audit, scope
 from kefu.core.bus import publish_on_commit
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.core.numbers import is_digits
 from kefu.identity.choices import (
     AuthMethod,
     CollectionResult,
@@ -73,7 +74,7 @@ def password_collection_submit(
     )
     if collection.state != CollectionState.WAITING:
         raise DomainError(_("该密码采集已完成"), code=AuthErrorCode.COLLECTION_DONE, status=409)
-    if not isinstance(digits, str) or not digits.isdigit() or not 1 <= len(digits) <= 12:
+    if not isinstance(digits, str) or not is_digits(digits) or not 1 <= len(digits) <= 12:
         raise DomainError(_("采集的密码格式不正确"), code=ErrorCode.VALIDATION_FAILED, status=400)
     outcome = attempt(
         actor=collection.agent,

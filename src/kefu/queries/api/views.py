@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, ErrorCode
+from kefu.core.numbers import is_digits
 from kefu.identity import services as identity
 from kefu.queries import services
 from kefu.queries.api import serializers
@@ -34,7 +35,7 @@ ERRORS = {403: PROBLEM, 404: PROBLEM}
 def _context(request) -> QueryContext:
     call_id = request.query_params.get("call_id") or request.headers.get("X-Call-Id") or None
     contact = request.query_params.get("contact_id") or request.headers.get("X-Contact-Id") or None
-    if contact is not None and not str(contact).isdigit():
+    if contact is not None and not is_digits(str(contact)):
         raise DomainError("contact_id", code=ErrorCode.VALIDATION_FAILED, status=400)
     return QueryContext(call_id=call_id, contact_id=int(contact) if contact else None)
 

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.core.numbers import as_id
 from kefu.customers.choices import CustomerType, SubscriberStatus
 from kefu.customers.models import Customer, Subscriber
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
@@ -42,9 +43,10 @@ def _by_party_type(queryset, value):
 
 def _by_id(name):
     def apply(queryset, value):
-        if not value.isdigit():
+        pk = as_id(value)
+        if pk is None:
             raise _bad_value(name, value)
-        return queryset.filter(pk=int(value))
+        return queryset.filter(pk=pk)
 
     return apply
 
@@ -119,8 +121,8 @@ class CustomerDetailView(TmfAPIView):
     )
     def get(self, request, id):
         customer = None
-        if str(id).isdigit():
-            customer = resources.with_related(_visible(request.user)).filter(pk=int(id)).first()
+        if (pk := as_id(id)) is not None:
+            customer = resources.with_related(_visible(request.user)).filter(pk=pk).first()
         if customer is None:
             raise NotFoundError(_("客户不存在或不在您的数据权限范围内"))
         return resource_response(request, resources.render(customer), mandatory=resources.MANDATORY)

@@ -15,6 +15,7 @@ from kefu.contacts.models import ContactRecord
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.core.models import Staff
+from kefu.core.numbers import as_id
 from kefu.customers.models import Subscriber
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.party_interaction import inputs, resources, schema
@@ -54,8 +55,10 @@ def _by_related_party(queryset, value):
     staff_ids = list(Staff.objects.filter(job_number=value).values_list("pk", flat=True))
     if staff_ids:
         condition |= Q(staff_id__in=staff_ids)
-    if value.isdigit():
-        line_ids = list(Subscriber.objects.filter(customer_id=int(value)).values_list("pk", flat=True)[:1000])
+    if (customer_id := as_id(value)) is not None:
+        line_ids = list(
+            Subscriber.objects.filter(customer_id=customer_id).values_list("pk", flat=True)[:1000]
+        )
         if line_ids:
             condition |= Q(subscriber_id__in=line_ids)
     return queryset.filter(condition)
@@ -102,8 +105,8 @@ def _visible(user):
 
 def _one(user, pk) -> ContactRecord:
     contact = None
-    if str(pk).isdigit():
-        contact = resources.with_related(_visible(user)).filter(pk=int(pk)).first()
+    if (contact_id := as_id(pk)) is not None:
+        contact = resources.with_related(_visible(user)).filter(pk=contact_id).first()
     if contact is None:
         raise NotFoundError(_("接触记录不存在或不在您的数据权限范围内"))
     return contact

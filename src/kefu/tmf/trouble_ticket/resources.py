@@ -28,7 +28,8 @@ relatedEntity              the request category (role ``requestCategory``) and t
 channel                    ``kefu`` (the order was accepted in kefu's desk or API)
 =========================  ==================================================================
 
-Status of the engine's states: accepted ``acknowledged``; dispatched and processing
+Status of the engine's states: triage (accepted without a category, waiting for the back office to
+categorise it) and accepted ``acknowledged``; dispatched and processing
 ``inProgress`` (``pending`` while the clock is paused waiting for the customer); returned
 ``held`` (refused by the receiving side, waiting for the centre); replied and feedback
 ``resolved``; archived ``closed``; cancelled ``cancelled`` — or ``rejected`` when it was
@@ -46,6 +47,7 @@ from kefu.workorders.models import WorkOrder, WorkOrderEvent
 
 S = WorkOrderState
 STATUS_OF = {
+    S.TRIAGE: "acknowledged",
     S.ACCEPTED: "acknowledged",
     S.DISPATCHED: "inProgress",
     S.PROCESSING: "inProgress",

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from kefu.catalog.models import CategoryNode
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.core.numbers import as_id
 from kefu.customers.errors import CustomerErrorCode
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.trouble_ticket import notifications, resources, schema
@@ -52,7 +53,7 @@ _REJECTED = Exists(
 )
 _PAUSED = Q(paused_at__isnull=False, state__in=(S.ACCEPTED, S.DISPATCHED, S.PROCESSING))
 STATUS_FILTERS = {
-    "acknowledged": Q(state=S.ACCEPTED, paused_at__isnull=True),
+    "acknowledged": Q(state__in=(S.TRIAGE, S.ACCEPTED), paused_at__isnull=True),
     "inProgress": Q(state__in=(S.DISPATCHED, S.PROCESSING), paused_at__isnull=True),
     "pending": _PAUSED,
     "held": Q(state=S.RETURNED),
@@ -161,7 +162,8 @@ def _category(body: dict):
         if entity.get("role") == "requestCategory" or entity.get("@referredType") == "ServiceRequestCategory":
             key = str(entity.get("id") or "")
             nodes = CategoryNode.objects.select_related("version", "business", "parent")
-            found = nodes.filter(pk=int(key)).first() if key.isdigit() else None
+            pk = as_id(key)
+            found = nodes.filter(pk=pk).first() if pk is not None else None
             found = found or nodes.filter(code=key, version__is_current=True).first()
             if found is None:
                 raise _bad(_("服务请求分类 %(c)s 不存在") % {"c": key})
@@ -185,6 +187,8 @@ def _create_input(user, body) -> services.OrderInput:
         title=str(body.get("name") or "")[:120],
         description=str(body["description"]),
         urgent=str(body["severity"]) in ("Critical", "Major"),
+        # a ticket that names no category (TMF621 knows none of kefu's tree) waits in triage
+        triage=True,
     )
 
 
@@ -380,10 +384,8 @@ class HubDetailView(TmfAPIView):
     @extend_schema(operation_id="unregisterListener", responses={204: None, **ERRORS}, tags=["tmf621"])
     def delete(self, request, id):
         listener = None
-        if str(id).isdigit():
-            listener = (
-                scope.restrict(TroubleTicketListener.objects.all(), request.user).filter(pk=int(id)).first()
-            )
+        if (pk := as_id(id)) is not None:
+            listener = scope.restrict(TroubleTicketListener.objects.all(), request.user).filter(pk=pk).first()
         if listener is None:
             raise NotFoundError(_("监听不存在或不在您的数据权限范围内"))
         notifications.listener_unregister(actor=request.user, listener=listener)

@@ -457,6 +457,20 @@ class AttachInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class CategoriseInput(serializers.Serializer):
+    category = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="request-category node id",
+    )
+    subscriber = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="the customer's number, when unknown"
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class OaLinkInput(serializers.Serializer):
     oa_reference = serializers.CharField(max_length=60)
     oa_url = serializers.URLField(required=False, allow_blank=True, max_length=300)

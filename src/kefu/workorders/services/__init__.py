@@ -16,6 +16,7 @@ The package, by concern (import the names from here):
 * ``engine`` — :func:`check_action` and ``perform``, the one path every action takes;
 * ``accept`` — :func:`order_accept` (WO-1), order numbers, the flow an order follows;
 * ``order_actions`` — one ``order_<action>`` per action, and :func:`order_link_oa` (WO-10);
+* ``triage`` — :func:`order_categorise`: an order accepted without a category gets one;
 * ``sweep`` — the SLA sweep's writes (WO-5);
 * ``coordination`` — the WO-9 coordination flows' data and effects, the urge acknowledgement and the
   billing adjustment's approval;
@@ -31,6 +32,7 @@ from kefu.workorders.services.accept import (
     flow_for,
     next_number,
     order_accept,
+    triage_hours,
 )
 from kefu.workorders.services.coordination import order_acknowledge_urge, order_decide_adjustment
 from kefu.workorders.services.engine import Change, check_action
@@ -64,6 +66,7 @@ from kefu.workorders.services.order_actions import (
 )
 from kefu.workorders.services.publishing import flow_publish
 from kefu.workorders.services.sweep import order_sla_overdue, order_sla_step_overdue, order_sla_warn
+from kefu.workorders.services.triage import order_categorise
 
 __all__ = [
     "NOBODY",
@@ -86,6 +89,7 @@ __all__ = [
     "order_archive",
     "order_attach",
     "order_cancel",
+    "order_categorise",
     "order_comment",
     "order_dispatch",
     "order_event_record",
@@ -104,4 +108,5 @@ __all__ = [
     "order_sla_warn",
     "order_urge",
     "peer_of",
+    "triage_hours",
 ]

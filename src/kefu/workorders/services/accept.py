@@ -58,6 +58,9 @@ class OrderInput:
     customer_level: str = ""
     # WO-9: a coordination flow's own data, by kind ({"install_move": {...}})
     coordination: dict | None = None
+    # Without a category, start in triage instead of refusing (TMF621 tickets name no category):
+    # the back office categorises the order later (``order_categorise``).
+    triage: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,11 +141,20 @@ def flow_for(*, kind: str, category=None, code: str = "") -> FlowDefinition:
     return flows.flow_version(found.pk)
 
 
+def triage_hours() -> int:
+    """Business hours an order may wait in triage (``KEFU_WORKORDER_TRIAGE_HOURS``, default 4)."""
+    return int(getattr(settings, "KEFU_WORKORDER_TRIAGE_HOURS", 4))
+
+
+def _triaged(data: OrderInput) -> bool:
+    return data.triage and data.category is None
+
+
 def _validate_input(data: OrderInput, flow: FlowDefinition) -> None:
     if data.kind not in WorkOrderKind:
         raise WorkOrderError(_("未知的工单类型：%(k)s") % {"k": data.kind}, code=ErrorCode.VALIDATION_FAILED)
     request_type = WorkOrderKind.REQUEST_TYPE[data.kind]
-    if data.category is None and data.kind == WorkOrderKind.COMPLAINT:
+    if data.category is None and data.kind == WorkOrderKind.COMPLAINT and not data.triage:
         raise WorkOrderError(_("投诉工单必须选择服务请求分类"), code=WorkOrderErrorCode.CATEGORY_REQUIRED)
     if data.category is not None and data.category.request_type != request_type:
         raise WorkOrderError(_("服务请求分类与工单类型不符"), code=WorkOrderErrorCode.CATEGORY_MISMATCH)
@@ -195,7 +207,7 @@ def _build(actor, data: OrderInput, flow: FlowDefinition, now: datetime) -> Work
     order = WorkOrder(
         kind=data.kind,
         flow=flow,
-        state=WorkOrderState.ACCEPTED,
+        state=transitions.TRIAGE_START if _triaged(data) else WorkOrderState.ACCEPTED,
         title=data.title or (data.category.name if data.category is not None else ""),
         description=data.description,
         urgent=data.urgent,
@@ -225,6 +237,10 @@ def _build(actor, data: OrderInput, flow: FlowDefinition, now: datetime) -> Work
         customer_type=customer_type,
     )
     definition = flow.definition
+    if _triaged(data):
+        # triage has a limit of its own; the category's limits take over when it is categorised
+        limit = None
+        order.time_limit_hours = triage_hours()
     if limit is not None:
         order.time_limit_hours = limit.order_hours
         order.step_limit_hours = limit.step_hours
