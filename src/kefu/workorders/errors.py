@@ -33,6 +33,7 @@ class WorkOrderErrorCode(StrEnum):
     ATTACHMENT_TYPE_REFUSED = "attachment_type_refused"
     ATTACHMENT_MISSING = "attachment_missing"
     SUBSCRIBER_REQUIRED = "subscriber_required"
+    RESULT_ADDRESS_REQUIRED = "result_address_required"  # WO-7: no number or address to send the result to
 
 
 class WorkOrderError(DomainError):
