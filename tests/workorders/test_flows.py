@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kefu.contacts.models import ContactRecord
 from kefu.core.models import AuditEvent
 from kefu.workorders import flows, services
 from kefu.workorders.errors import WorkOrderError
@@ -115,8 +116,8 @@ def test_category_specific_flow_wins(js_admin, accept, complaint_category):
 
 
 def test_consultation_closed_loop(staff, subscriber, category_of, drive):
-    """KB-2: a question the agent cannot answer goes to the back office; it answers; the agent calls
-    back; the order is archived."""
+    """KB-2, CON-1: a question the agent cannot answer goes to the back office; it answers; the agent
+    calls back (an outbound contact record of the call); the order is archived."""
     order = services.order_accept(
         actor=staff.agent,
         data=services.OrderInput(
@@ -129,11 +130,18 @@ def test_consultation_closed_loop(staff, subscriber, category_of, drive):
     order = services.order_feedback(actor=staff.agent, order=order, satisfaction="satisfied", method="phone")
     order = services.order_archive(actor=staff.back, order=order)
     assert order.state == "archived"
-    assert order.events.get(action="feedback").data == {
+    feedback = order.events.get(action="feedback").data
+    call = ContactRecord.objects.get(pk=feedback["result"]["contact"])
+    assert feedback == {
         "satisfaction": "satisfied",
         "method": "phone",
         "direct": False,
+        "result": {"method": "phone", "contact": call.pk},
     }
+    assert (call.direction, call.channel, call.staff, call.subscriber) == (
+        "outbound", "outbound", staff.agent, subscriber
+    )  # fmt: skip
+    assert "包月资费为50元" in call.summary and call.external_ref == order.number
 
 
 def test_pre_acceptance_goes_to_an_account_manager(staff, subscriber):

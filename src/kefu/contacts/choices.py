@@ -70,3 +70,23 @@ class RequestModule(ChoiceSet):
         BUSINESS_ACCEPTANCE: _("业务受理"),
         FAULT_REPORT: _("障碍申告"),
     }
+
+
+class CallbackState(ChoiceSet):
+    """Where a callback task stands (SR-2, PRO-1)."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    LABELS = {OPEN: _("待回访"), DONE: _("已回访"), CANCELLED: _("已取消")}
+
+
+class CallbackPurpose(ChoiceSet):
+    """Why a callback is owed: a work order's result to tell by phone (WO-7), a follow-up after
+    service (PRO-1)."""
+
+    ORDER_RESULT = "order_result"
+    FOLLOW_UP = "follow_up"
+
+    LABELS = {ORDER_RESULT: _("告知工单结果"), FOLLOW_UP: _("服务后回访")}

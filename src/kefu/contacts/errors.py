@@ -16,6 +16,10 @@ class ContactErrorCode(StrEnum):
     EXPORT_TOO_LARGE = "contact_export_too_large"
     UNKNOWN_SUBSCRIBER = "unknown_subscriber"
     INVALID_TIMES = "contact_invalid_times"
+    CALLBACK_NOT_ASSIGNED = "callback_not_assigned"  # only the assignee (or a supervisor) completes it
+    CALLBACK_NOT_OPEN = "callback_not_open"
+    CALLBACK_NO_ASSIGNEE = "callback_no_assignee"
+    CALLBACK_NUMBER_REQUIRED = "callback_number_required"
 
 
 class ContactError(DomainError):

@@ -10,8 +10,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.contacts.choices import Channel, ContactStatus, Direction, LinkKind, RequestModule
-from kefu.core.choices import RequestType
+from kefu.contacts.choices import (
+    CallbackPurpose,
+    CallbackState,
+    Channel,
+    ContactStatus,
+    Direction,
+    LinkKind,
+    RequestModule,
+)
+from kefu.core.choices import DepartmentKind, RequestType, Role
 from kefu.core.models import City, Province, Staff
 
 # Fields a permitted user may correct after the fact (CON-6).
@@ -153,3 +161,103 @@ class ContactCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id}.{self.field}"
+
+
+class CallbackTask(models.Model):
+    """A callback (回访) someone owes a customer: phone them, tell them what ``summary`` says, and
+    record the call (SR-2's callback request, PRO-1, WO-7's result by phone).
+
+    Assigned to one person (the customer's account manager, SVC-2) or, when there is none, to a
+    department (the centre holding the order). Completing it leaves an outbound contact record,
+    which the task points to (CON-1). ``reference`` names what it is about (a work order number).
+    """
+
+    purpose = models.CharField(_("回访目的"), max_length=16, choices=CallbackPurpose)
+    state = models.CharField(_("状态"), max_length=12, choices=CallbackState, default=CallbackState.OPEN)
+    subscriber = models.ForeignKey(
+        "customers.Subscriber",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("用户"),
+    )
+    number = models.CharField(_("回访号码"), max_length=20)
+    reference = models.CharField(_("关联单号"), max_length=40, blank=True, db_index=True)
+    summary = models.TextField(_("回访内容"))
+    assignee_staff = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("回访人")
+    )
+    assignee_department = models.ForeignKey(
+        "core.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("回访部门"),
+    )
+    due_at = models.DateTimeField(_("回访期限"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    done_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("完成人")
+    )
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    outcome = models.TextField(_("回访结果"), blank=True)
+    contact = models.ForeignKey(
+        ContactRecord,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("接触记录"),
+    )
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("省份"))
+    city = models.ForeignKey(
+        City, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市")
+    )
+
+    scope_fields = {"province": "province_id", "city": "city_id"}
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # "my open callbacks": one person's or one department's open tasks, newest first
+            models.Index(fields=["assignee_staff", "state", "-id"], name="callback_staff_state"),
+            models.Index(fields=["assignee_department", "state", "-id"], name="callback_dept_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(assignee_staff__isnull=False)
+                | models.Q(assignee_department__isnull=False),
+                name="callback_has_assignee",
+            ),
+        ]
+        verbose_name = _("回访任务")
+        verbose_name_plural = _("回访任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.number} {self.reference}".strip()
+
+    def is_assigned_to(self, staff) -> bool:
+        """The assignee; for a department, its members and — for staff filed without a department —
+        the centre's back office and hotline agents of its province, or a city team's handlers of
+        its city (the rule work orders use for their holders)."""
+        if self.assignee_staff_id is not None:
+            return self.assignee_staff_id == staff.pk
+        department = self.assignee_department
+        if department is None:
+            return False
+        if staff.department_id is not None:
+            return staff.department_id == department.pk
+        if department.kind == DepartmentKind.CITY_TEAM:
+            return staff.role == Role.CITY_HANDLER and staff.city_id == department.city_id
+        if department.kind == DepartmentKind.CENTRE:
+            return (
+                staff.role in (Role.BACK_OFFICE, Role.HOTLINE_AGENT)
+                and staff.province_id == department.province_id
+                and not staff.city_id
+            )
+        return False

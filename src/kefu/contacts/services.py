@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.contacts.choices import Channel, ContactStatus, Direction, LinkKind, RequestModule
+from kefu.contacts.choices import CallbackState, Channel, ContactStatus, Direction, LinkKind, RequestModule
 from kefu.contacts.errors import ContactError, ContactErrorCode
 from kefu.contacts.models import (
     CORRECTABLE_FIELDS,
+    CallbackTask,
     ContactCorrection,
     ContactLink,
     ContactRecord,
@@ -293,3 +294,248 @@ def contacts_import(*, actor, rows: list[ContactInput]) -> list[ContactRecord]:
         changes={"rows": len(created)},
     )
     return created
+
+
+# --- contacts left by other services (CON-1, CON-2: created automatically by channels) -----------
+
+# The channel a member of staff serves in when nothing else says (a query at the hall counter is a
+# hall contact); roles absent here are back-office roles, whose contacts are the hotline's.
+STAFF_CHANNEL = {
+    Role.HALL_STAFF: Channel.HALL,
+    Role.VIP_MANAGER: Channel.VIP_MANAGER,
+    Role.IVR_SYSTEM: Channel.IVR,
+}
+
+# the channel of each outgoing message kind of ``notify`` (its MessageChannel values)
+MESSAGE_CHANNEL = {"sms": Channel.SMS, "email": Channel.EMAIL, "fax": Channel.FAX}
+
+
+def staff_channel(actor, *, outbound: bool = False) -> str:
+    """The channel of a contact ``actor`` makes in person or by phone: the hall, the VIP manager, the
+    IVR; else the hotline (inbound) or an outbound call."""
+    channel = STAFF_CHANNEL.get(getattr(actor, "role", ""))
+    if channel is not None:
+        return channel
+    return Channel.OUTBOUND if outbound else Channel.HOTLINE
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor,
+    channel: str,
+    direction: str,
+    summary: str,
+    subscriber=None,
+    number: str = "",
+    province_id: int | None = None,
+    city_id: int | None = None,
+    request_type: str = "",
+    external_ref: str = "",
+    at: datetime | None = None,
+) -> ContactRecord:
+    """Record an interaction another service has just carried out — a message sent, a callback made,
+    a query answered (CON-1). The record is closed at once. It belongs to the province and city given
+    (the place of what was done), else the subscriber's home, else the actor's; no scope check of its
+    own: the service that acted has checked it, and this row only records what happened."""
+    if channel not in Channel or direction not in Direction:
+        raise ContactError(_("未知渠道或方向"), code=ErrorCode.VALIDATION_FAILED)
+    if province_id is None:
+        province_id, city_id = _placement(actor=actor, subscriber=subscriber)
+    at = at or timezone.now()
+    contact = ContactRecord.objects.create(
+        channel=channel,
+        direction=direction,
+        subscriber=subscriber,
+        number=number or (subscriber.number if subscriber is not None else ""),
+        staff=actor if getattr(actor, "is_authenticated", False) else None,
+        province_id=province_id,
+        city_id=city_id,
+        started_at=at,
+        ended_at=at,
+        duration_seconds=0,
+        status=ContactStatus.CLOSED,
+        request_type=request_type,
+        summary=summary,
+        external_ref=external_ref[:64],
+    )
+    audit.record(
+        actor=actor,
+        action="contact.log",
+        obj=contact,
+        changes={"channel": channel, "direction": direction, "number": contact.number},
+    )
+    return contact
+
+
+def contact_log_message(message, *, actor) -> ContactRecord:
+    """Listener of ``notify.hooks``: every SMS, email or fax kefu sends to a customer is an outbound
+    contact in that channel (CON-1). The summary is the outbox's text, where one-time passwords are
+    already masked."""
+    purpose = message.get_purpose_display()
+    status = "" if message.status == "sent" else _("（发送失败）")
+    return contact_log(
+        actor=actor,
+        channel=MESSAGE_CHANNEL[message.channel],
+        direction=Direction.OUTBOUND,
+        subscriber=message.subscriber,
+        number=message.number or message.to,
+        province_id=message.province_id,
+        city_id=message.city_id,
+        summary=f"{purpose}{status}：{message.text}"[:2000],
+        external_ref=f"{message.channel}:{message.pk}",
+        at=message.created_at,
+    )
+
+
+# Work done for a customer without a call (a query at the counter, a lookup for a walk-in) joins the
+# contact the same member of staff has had with that customer within this many minutes (CON-1: one
+# interaction, one record), else it opens a new one.
+QUERY_CONTACT_MINUTES = 30
+
+
+@transaction.atomic
+def contact_for_service(*, actor, subscriber=None, number: str = "", summary: str = "", **placement):
+    """The contact in which ``actor`` is serving this customer now, without a call: the latest inbound
+    contact of the same member of staff with the same customer in the last
+    ``KEFU_QUERY_CONTACT_MINUTES`` minutes, else a new one in the actor's channel (CON-1)."""
+    minutes = getattr(settings, "KEFU_QUERY_CONTACT_MINUTES", QUERY_CONTACT_MINUTES)
+    recent = ContactRecord.objects.filter(
+        staff_id=getattr(actor, "pk", None),
+        direction=Direction.INBOUND,
+        started_at__gte=timezone.now() - timedelta(minutes=minutes),
+    )
+    recent = recent.filter(subscriber=subscriber) if subscriber is not None else recent.filter(number=number)
+    contact = recent.order_by("-started_at", "-id").first()
+    if contact is not None:
+        return contact
+    return contact_log(
+        actor=actor,
+        channel=staff_channel(actor),
+        direction=Direction.INBOUND,
+        subscriber=subscriber,
+        number=number,
+        summary=summary,
+        **placement,
+    )
+
+
+# --- callback tasks (SR-2 callback, PRO-1, WO-7 result by phone) -------------------------------------
+
+
+@transaction.atomic
+def callback_task_create(
+    *,
+    actor,
+    purpose: str,
+    summary: str,
+    number: str,
+    subscriber=None,
+    reference: str = "",
+    assignee_staff=None,
+    assignee_department=None,
+    due_at: datetime | None = None,
+    province_id: int,
+    city_id: int | None = None,
+) -> CallbackTask:
+    """Owe a customer a callback: one open task per (reference, purpose) — asking again for the same
+    reference updates the open task's summary and assignee instead of adding a second one."""
+    if assignee_staff is None and assignee_department is None:
+        raise ContactError(_("回访任务须指定回访人或部门"), code=ContactErrorCode.CALLBACK_NO_ASSIGNEE)
+    if not number:
+        raise ContactError(_("回访任务须有回访号码"), code=ContactErrorCode.CALLBACK_NUMBER_REQUIRED)
+    task = None
+    if reference:
+        task = (
+            CallbackTask.objects.select_for_update()
+            .filter(reference=reference, purpose=purpose, state=CallbackState.OPEN)
+            .first()
+        )
+    if task is None:
+        task = CallbackTask(purpose=purpose, reference=reference, created_by=_staff(actor))
+    task.summary, task.number, task.subscriber = summary, number, subscriber
+    task.assignee_staff, task.assignee_department, task.due_at = assignee_staff, assignee_department, due_at
+    task.province_id, task.city_id = province_id, city_id
+    adding = task._state.adding
+    task.save()
+    audit.record(
+        actor=actor,
+        action="contact.callback.create" if adding else "contact.callback.update",
+        obj=task,
+        changes={
+            "purpose": purpose,
+            "reference": reference,
+            "assignee": assignee_staff.job_number if assignee_staff else assignee_department.code,
+        },
+    )
+    return task
+
+
+def _staff(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def callback_task_complete(
+    *, actor, task: CallbackTask, outcome: str, contact: ContactRecord | None = None
+) -> CallbackTask:
+    """Record the callback made: the assignee (a member of the assignee department, or a supervisor)
+    closes the task with its outcome; the call is an outbound contact record (CON-1) unless the
+    caller already recorded it (``contact``)."""
+    task = CallbackTask.objects.select_for_update().select_related("assignee_department").get(pk=task.pk)
+    if task.state != CallbackState.OPEN:
+        raise ContactError(_("回访任务已结束"), code=ContactErrorCode.CALLBACK_NOT_OPEN, status=409)
+    if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR) and not task.is_assigned_to(actor):
+        raise ContactError(
+            _("该回访任务不是分配给您的"), code=ContactErrorCode.CALLBACK_NOT_ASSIGNED, status=403
+        )
+    if not (outcome or "").strip():
+        raise ContactError(_("请填写回访结果"), code=ContactErrorCode.REASON_REQUIRED)
+    if contact is None:
+        contact = contact_log(
+            actor=actor,
+            channel=staff_channel(actor, outbound=True),
+            direction=Direction.OUTBOUND,
+            subscriber=task.subscriber,
+            number=task.number,
+            province_id=task.province_id,
+            city_id=task.city_id,
+            summary=_("回访：%(s)s；结果：%(o)s") % {"s": task.summary, "o": outcome.strip()},
+            external_ref=task.reference,
+        )
+    task.state, task.outcome, task.contact = CallbackState.DONE, outcome.strip(), contact
+    task.done_by, task.done_at = actor, timezone.now()
+    task.save(update_fields=["state", "outcome", "contact", "done_by", "done_at"])
+    audit.record(actor=actor, action="contact.callback.complete", obj=task, changes={"contact": contact.pk})
+    return task
+
+
+def callback_tasks_open(*, reference: str):
+    """The open callback tasks about ``reference`` (a work order number)."""
+    return CallbackTask.objects.filter(reference=reference, state=CallbackState.OPEN).order_by("id")
+
+
+@transaction.atomic
+def callback_tasks_settle(*, actor, reference: str, outcome: str, contact_id: int | None = None) -> int:
+    """The customer has been told what the open callback tasks about ``reference`` were for (by
+    whoever did it, in whatever channel): close them as done with that ``outcome`` (and the contact,
+    when one is known). Returns how many were closed."""
+    tasks = list(callback_tasks_open(reference=reference).select_for_update())
+    now = timezone.now()
+    for task in tasks:
+        task.state, task.outcome, task.contact_id = CallbackState.DONE, outcome, contact_id
+        task.done_by, task.done_at = _staff(actor), now
+        task.save(update_fields=["state", "outcome", "contact", "done_by", "done_at"])
+        audit.record(
+            actor=actor, action="contact.callback.settle", obj=task, changes={"reference": reference}
+        )
+    return len(tasks)
+
+
+def message_contact_id(channel: str, message_id: int) -> int | None:
+    """The contact record :func:`contact_log_message` left for one outgoing message."""
+    return (
+        ContactRecord.objects.filter(external_ref=f"{channel}:{message_id}")
+        .values_list("pk", flat=True)
+        .first()
+    )

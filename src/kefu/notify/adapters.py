@@ -1,9 +1,9 @@
-"""Adapters of the SMS and email ports, and the functions that pick the configured one.
+"""Adapters of the SMS, email and fax ports, and the functions that pick the configured one.
 
 The local adapters deliver nowhere: the message is kept in kefu's outbox (written by
 :mod:`kefu.notify.services` for every adapter) where staff see it at ``/notify/outbox/``. A real
 gateway is a class with the port's ``send`` method, named by ``KEFU_SMS_ADAPTER`` /
-``KEFU_EMAIL_ADAPTER``.
+``KEFU_EMAIL_ADAPTER`` / ``KEFU_FAX_ADAPTER``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from kefu.ports.email import EmailPort, EmailReceipt
+from kefu.ports.fax import FaxPort, FaxReceipt
 from kefu.ports.sms import SmsPort, SmsReceipt
 
 DEFAULT_SMS_ADAPTER = "kefu.notify.adapters.LocalSms"
 DEFAULT_EMAIL_ADAPTER = "kefu.notify.adapters.LocalEmail"
+DEFAULT_FAX_ADAPTER = "kefu.notify.adapters.LocalFax"
 
 
 class LocalSms:
@@ -35,6 +37,14 @@ class LocalEmail:
         return EmailReceipt(message_id=f"local-{uuid.uuid4().hex[:16]}", accepted=True)
 
 
+class LocalFax:
+    """Accepts every document; kefu's outbox is the only place it goes (a fax server is the
+    production adapter)."""
+
+    def send(self, *, to: str, subject: str, text: str) -> FaxReceipt:
+        return FaxReceipt(message_id=f"local-{uuid.uuid4().hex[:16]}", accepted=True)
+
+
 @cache
 def _load(path: str):
     return import_string(path)
@@ -46,3 +56,7 @@ def get_sms() -> SmsPort:
 
 def get_email() -> EmailPort:
     return _load(getattr(settings, "KEFU_EMAIL_ADAPTER", DEFAULT_EMAIL_ADAPTER))()
+
+
+def get_fax() -> FaxPort:
+    return _load(getattr(settings, "KEFU_FAX_ADAPTER", DEFAULT_FAX_ADAPTER))()

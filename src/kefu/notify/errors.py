@@ -7,3 +7,4 @@ from enum import StrEnum
 class NotifyErrorCode(StrEnum):
     NO_PROVINCE = "no_province"  # the message belongs to no province the node knows
     INVALID_EMAIL = "invalid_email"
+    INVALID_FAX = "invalid_fax"

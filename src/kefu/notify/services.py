@@ -1,7 +1,11 @@
-"""Sending SMS and email through the ports (Q-4, AUTH-1 one-time passwords). Every message sent is
-kept in the outbox with who sent it and for whom; secrets named by the caller are masked there."""
+"""Sending SMS, email and fax through the ports (Q-4, WO-7, AUTH-1 one-time passwords). Every message
+sent is kept in the outbox with who sent it and for whom (secrets named by the caller are masked
+there), audited, and announced to the listeners of :mod:`kefu.notify.hooks` in the same transaction
+(``contacts`` makes it an outbound contact record, CON-1)."""
 
 from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -10,12 +14,15 @@ from django.utils.translation import gettext as _
 from kefu.core import audit
 from kefu.core.errors import DomainError, ErrorCode
 from kefu.core.models import Province
-from kefu.notify.adapters import get_email, get_sms
+from kefu.notify import hooks
+from kefu.notify.adapters import get_email, get_fax, get_sms
 from kefu.notify.choices import MessageChannel, MessagePurpose, MessageStatus
 from kefu.notify.errors import NotifyErrorCode
 from kefu.notify.models import OutgoingMessage
 
 MASK = "******"
+# a fax number: digits, optionally an area code joined by a hyphen and an extension (025-83001234-8)
+FAX_NUMBER = re.compile(r"\d{3,4}-?\d{7,8}(-\d{1,6})?|\d{7,12}")
 
 
 def _masked(text: str, secrets: tuple[str, ...]) -> str:
@@ -72,15 +79,7 @@ def sms_send(
         province_id=province_id,
         city_id=city_id,
     )
-    audit.record(
-        actor=actor,
-        action="notify.sms.send",
-        obj=message,
-        changes={"to": to, "purpose": purpose, "status": message.status},
-        province_id=province_id,
-        city_id=city_id,
-    )
-    return message
+    return _keep(message, actor=actor, action="notify.sms.send")
 
 
 @transaction.atomic
@@ -107,12 +106,50 @@ def email_send(
         province_id=province_id,
         city_id=city_id,
     )
-    audit.record(
-        actor=actor,
-        action="notify.email.send",
-        obj=message,
-        changes={"to": to, "purpose": purpose, "status": message.status},
+    return _keep(message, actor=actor, action="notify.email.send")
+
+
+@transaction.atomic
+def fax_send(
+    *, actor, to: str, subject: str, text: str, subscriber=None, purpose: str = MessagePurpose.NOTICE
+) -> OutgoingMessage:
+    """Send one fax through the fax port and keep it in the outbox."""
+    to = (to or "").strip()
+    if not FAX_NUMBER.fullmatch(to):
+        raise DomainError(_("传真号码不正确"), code=NotifyErrorCode.INVALID_FAX, status=400)
+    if not text:
+        raise DomainError(_("传真内容不能为空"), code=ErrorCode.VALIDATION_FAILED, status=400)
+    province_id, city_id = _placement(actor=actor, subscriber=subscriber)
+    receipt = get_fax().send(to=to, subject=subject, text=text)
+    message = OutgoingMessage(
+        channel=MessageChannel.FAX,
+        purpose=purpose,
+        to=to,
+        subject=subject[:120],
+        text=text,
+        status=MessageStatus.SENT if receipt.accepted else MessageStatus.FAILED,
+        error=(receipt.error or "")[:200],
+        gateway_id=receipt.message_id[:64],
+        subscriber=subscriber,
+        number=subscriber.number if subscriber is not None else "",
+        sent_by=actor if getattr(actor, "is_authenticated", False) else None,
         province_id=province_id,
         city_id=city_id,
     )
+    message.save()
+    return _keep(message, actor=actor, action="notify.fax.send")
+
+
+def _keep(message: OutgoingMessage, *, actor, action: str) -> OutgoingMessage:
+    """Audit a message just stored in the outbox and tell the listeners (inside the caller's
+    transaction)."""
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=message,
+        changes={"to": message.to, "purpose": message.purpose, "status": message.status},
+        province_id=message.province_id,
+        city_id=message.city_id,
+    )
+    hooks.message_sent(message, actor=actor)
     return message

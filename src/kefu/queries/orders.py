@@ -27,6 +27,8 @@ class OrderProgress:
     state_display: str
     created_at: datetime
     closed_at: datetime | None
+    repair_status: str = ""  # fault reports: how far the repair is (WO-8)
+    repair_status_display: str = ""
 
 
 def _acceptances(subscriber) -> list[OrderProgress]:
@@ -49,7 +51,8 @@ def _acceptances(subscriber) -> list[OrderProgress]:
 
 
 def _work_orders(subscriber) -> list[OrderProgress]:
-    """Work orders of the subscriber (complaints, suggestions, fault repairs)."""
+    """Work orders of the subscriber (complaints, suggestions, fault repairs, with the repair's
+    progress)."""
     rows = WorkOrder.objects.filter(subscriber=subscriber).order_by("-id")[:LIMIT]
     return [
         OrderProgress(
@@ -63,6 +66,8 @@ def _work_orders(subscriber) -> list[OrderProgress]:
             state_display=w.get_state_display(),
             created_at=w.accepted_at,
             closed_at=w.closed_at,
+            repair_status=w.repair_status,
+            repair_status_display=w.get_repair_status_display() if w.repair_status else "",
         )
         for w in rows
     ]

@@ -2,8 +2,11 @@
 
 Q-1's rule: the calling line's own data needs no password (a calling-number grant, taken on the spot
 when the agent names the active call), any other number a grant from a real authentication; otherwise
-403 ``auth_required``. Every query is audited (who looked at whose data) and, when the agent names the
-current contact record, noted on it as a service request of type query (CON-1, SR-1).
+403 ``auth_required``. Every query is audited (who looked at whose data) and noted as a service request
+of type query (SR-1) on the contact it belongs to (CON-1): the contact record the agent names, else the
+active call's, else — a query without a call, at the hall counter or for a walk-in — the contact this
+member of staff is having with the customer (``contacts.contact_for_service``: joined within
+``KEFU_QUERY_CONTACT_MINUTES``, else opened).
 """
 
 from __future__ import annotations
@@ -52,18 +55,21 @@ def _authorize(*, actor, number: str, what: str, context: QueryContext) -> Subsc
     identity.require_grant(
         actor=actor, subscriber=subscriber, full=False, call_id=context.call_id, contact_id=context.contact_id
     )
+    description = _("查询：%(what)s（%(number)s）") % {"what": QueryKind.label(what), "number": number}
+    if contact is None and context.call_id:
+        contact = scope.restrict(ContactRecord.objects.all(), actor).filter(call_id=context.call_id).first()
+    if contact is None:
+        contact = contacts.contact_for_service(actor=actor, subscriber=subscriber, summary=description)
     audit.record(
         actor=actor,
         action=f"queries.{what}",
         obj=subscriber,
-        changes={"what": what, "contact": contact.pk if contact else None},
+        changes={"what": what, "contact": contact.pk},
     )
-    if contact is not None:
-        description = _("查询：%(what)s（%(number)s）") % {"what": QueryKind.label(what), "number": number}
-        if not ServiceRequest.objects.filter(contact=contact, description=description).exists():
-            contacts.service_request_add(
-                actor=actor, contact=contact, request_type=RequestType.QUERY, description=description
-            )
+    if not ServiceRequest.objects.filter(contact=contact, description=description).exists():
+        contacts.service_request_add(
+            actor=actor, contact=contact, request_type=RequestType.QUERY, description=description
+        )
     return subscriber
 
 

@@ -89,7 +89,10 @@ def _orders(number, billing, subscriber) -> str:
     rows = orders.order_progress(subscriber)[:3]
     if not rows:
         return _("暂无在途或近期办理的业务。")
-    return _("业务进度：") + "；".join(f"{r.number} {r.title} {r.state_display}" for r in rows) + "。"
+    parts = [
+        " ".join(v for v in (r.number, r.title, r.state_display, r.repair_status_display) if v) for r in rows
+    ]
+    return _("业务进度：") + "；".join(parts) + "。"
 
 
 COMPOSERS = {

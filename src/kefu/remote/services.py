@@ -88,6 +88,44 @@ def remote_query(*, actor, number: str, home: str, what: str, verified_by: str) 
                 changes={"home": home, "what": what, "verified_by": verified_by, "outcome": str(outcome)},
                 province_id=actor.province_id, city_id=actor.city_id,
             )  # fmt: skip
+            _note_contact(actor, number, home, _("异地查询：%(w)s") % {"w": WHAT[what]}, outcome)
+
+
+def _note_contact(actor, number: str, home: str, what: str, outcome: str) -> None:
+    """CON-1: serving a customer of another province is a contact here, where they are served (no
+    local subscriber: the number and the home province are on it); each query is a service request."""
+    from kefu.contacts import services as contacts
+    from kefu.core.choices import RequestType
+
+    description = _("%(w)s（归属%(h)s）") % {"w": what, "h": home}
+    if outcome != "ok":
+        description += _("，未得到答复：%(c)s") % {"c": outcome}
+    contact = contacts.contact_for_service(
+        actor=actor, number=number, summary=description, province_id=actor.province_id, city_id=actor.city_id
+    )
+    contacts.service_request_add(
+        actor=actor, contact=contact, request_type=RequestType.QUERY, description=description
+    )
+
+
+def _note_complaint(actor, number: str, order) -> None:
+    """CON-1: the complaint accepted for another province's customer is a service request on the
+    contact in which they are served here, naming the order."""
+    from kefu.contacts import services as contacts
+    from kefu.core.choices import RequestType
+
+    description = _("异地投诉：%(t)s") % {"t": order.title or order.number}
+    contact = contacts.contact_for_service(
+        actor=actor, number=number, summary=description, province_id=order.province_id, city_id=order.city_id
+    )
+    contacts.service_request_add(
+        actor=actor,
+        contact=contact,
+        request_type=RequestType.COMPLAINT,
+        category=order.category,
+        description=description,
+        reference=order.number,
+    )
 
 
 def remote_relay(*, payload: dict, sender: str, deadline) -> dict:
@@ -236,6 +274,7 @@ def remote_complaint(
             actor=actor, action="remote.complaint", obj=order,
             changes={"number": number, "home": home, "verified_by": verified_by},
         )  # fmt: skip
+        _note_complaint(actor, number, order)
     return order
 
 

@@ -42,6 +42,7 @@ class WorkOrderErrorCode(StrEnum):
     NOT_A_BILLING_ADJUSTMENT = "not_a_billing_adjustment"
     ADJUSTMENT_ALREADY_DECIDED = "adjustment_already_decided"
     APPROVAL_REQUIRED = "approval_required"
+    RESULT_ADDRESS_REQUIRED = "result_address_required"  # WO-7: no number or address to send the result to
 
 
 class WorkOrderError(DomainError):

@@ -71,6 +71,8 @@ class OrderProgressSerializer(serializers.Serializer):
     state_display = serializers.CharField()
     created_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    repair_status = serializers.CharField(help_text="fault reports: the repair's progress (WO-8); else empty")
+    repair_status_display = serializers.CharField()
 
 
 class BillsQuerySerializer(serializers.Serializer):

@@ -23,7 +23,7 @@ from kefu.workorders.choices import (
 )
 from kefu.workorders.errors import ActionNotPermitted, WorkOrderError, WorkOrderErrorCode
 from kefu.workorders.models import WorkOrder
-from kefu.workorders.services import coordination
+from kefu.workorders.services import coordination, results
 from kefu.workorders.services.clock import end_step, resume_clock, start_step
 from kefu.workorders.services.engine import Change, check_scope, perform, require
 from kefu.workorders.services.events import order_event_record
@@ -111,7 +111,7 @@ def order_reply(*, actor, order, comment: str = "", outcome: str = "", files=(),
             o.repair_status = RepairStatus.REPAIRED
         swap(o)
         end_step(o)
-        return Change(data=data, notify=True)
+        return Change(data={**data, **results.on_reply(o, actor=actor)}, notify=True)
 
     return perform(
         actor=actor,
@@ -151,7 +151,10 @@ def order_feedback(
             o.repair_status = RepairStatus.CUSTOMER_NOTIFIED
         end_step(o)
         used = method or o.contact_method or ContactMethod.PHONE
-        return Change(data={"satisfaction": satisfaction, "method": used, "direct": direct}, notify=direct)
+        told = results.on_feedback(o, actor=actor, method=used, satisfaction=satisfaction)  # WO-7
+        return Change(
+            data={"satisfaction": satisfaction, "method": used, "direct": direct, **told}, notify=direct
+        )
 
     return perform(
         actor=actor,
@@ -206,12 +209,14 @@ def order_archive(
             raise WorkOrderError(
                 _("投诉归档须填写责任原因和责任部门"), code=WorkOrderErrorCode.ARCHIVE_DATA_REQUIRED
             )
+        told = results.on_archive(o, actor=actor, has_feedback_step=Action.FEEDBACK in o.flow.step_actions)
         return Change(
             data={
                 "responsibility_cause": o.responsibility_cause.code if o.responsibility_cause_id else "",
                 "responsible_department": o.responsible_department.code
                 if o.responsible_department_id
                 else "",
+                **told,
             }
         )
 
