@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import add_marketing_history, ensure_offers, line_with_history
+from tests.identity.fixtures import answered_call  # noqa: F401 - shared fixture
 
 
 @pytest.fixture

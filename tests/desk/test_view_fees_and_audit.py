@@ -9,7 +9,6 @@ from django.db import DatabaseError
 
 from kefu.core.models import AuditEvent
 from kefu.ports.billing import get_billing
-from tests.identity.fixtures import answered_call  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +77,7 @@ def test_page_fee_sections_empty_without_grant_and_filled_with_one(js_agent, js_
 
 def test_calling_line_sees_its_own_fees_without_password(
     js_agent, js_line, other_js_line, api_client_for, answered_call
-):  # noqa: F811
+):
     """Q-1, seed 002: on the agent's answered call from the line, that line's fees show without a
     password; another number during the same call stays locked."""
     answered_call(js_agent, js_line.number)
@@ -93,7 +92,7 @@ def test_calling_line_sees_its_own_fees_without_password(
 
 def test_calling_number_of_someone_elses_call_opens_nothing(
     js_agent, make_staff, js_line, api_client_for, answered_call
-):  # noqa: F811
+):
     """Q-1: the call must be the viewer's own: another agent's call from the line opens nothing."""
     colleague = make_staff("hotline_agent", "JS")
     answered_call(colleague, js_line.number)

@@ -77,7 +77,7 @@ class FeesSerializer(serializers.Serializer):
     opens_with = OpensWithSerializer(many=True, help_text="what would open them (empty when open)")
 
 
-class PointsSerializer(serializers.Serializer):
+class ViewPointsSerializer(serializers.Serializer):
     locked = serializers.BooleanField()
     opens_with = OpensWithSerializer(many=True, required=False, help_text="only when locked")
     total = serializers.IntegerField(required=False, help_text="only when open")
@@ -87,7 +87,7 @@ class PointsSerializer(serializers.Serializer):
 class MembershipSerializer(serializers.Serializer):
     level = _labelled()
     masked_card = serializers.CharField()
-    points = PointsSerializer()
+    points = ViewPointsSerializer()
 
 
 class ServiceInfoSerializer(serializers.Serializer):
