@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import add_marketing_history, ensure_offers, line_with_history
+from tests.identity.fixtures import answered_call  # noqa: F401 - shared fixture
 
 
 @pytest.fixture
@@ -19,3 +20,26 @@ def zj_line(db):
     line = line_with_history(months=6, home="3301")
     add_marketing_history(line)
     return line
+
+
+@pytest.fixture
+def grant_for(api_client_for):
+    """grant_for(staff, line): the line's service password set to tests.identity.fixtures.KNOWN and
+    the staff member authenticated on it through the authentication API (a valid grant, Q-1)."""
+    from kefu.customers.services import subscriber_set_service_password
+    from tests.identity.fixtures import KNOWN, authenticate
+
+    def make(staff, line):
+        subscriber_set_service_password(actor=None, number=line.number, password=KNOWN)
+        response = authenticate(api_client_for(staff), line.number, password=KNOWN)
+        assert response.status_code == 200, response.content
+        return response
+
+    return make
+
+
+@pytest.fixture
+def js_granted(js_agent, js_line, grant_for):
+    """The JS hotline agent holds a valid grant on js_line."""
+    grant_for(js_agent, js_line)
+    return js_line

@@ -33,7 +33,7 @@ def _queries(user, number) -> int:
     return len(captured.captured_queries)
 
 
-def test_view_has_every_section_and_masks_personal_data(js_agent, js_line):
+def test_view_has_every_section_and_masks_personal_data(js_agent, js_line, js_granted):
     """VIEW-1..3: the header always shows home location, name, level, brand, customer type and a masked
     ID number; every section is present; nothing personal is unmasked."""
     view = customer_view(user=js_agent, number=js_line.number)
@@ -161,10 +161,11 @@ def test_last_work_order_shows_who_accepted_and_replied(js_agent, js_line):
 
 
 def test_view_api_query_count_is_pinned(js_agent, js_line, api_client_for, django_assert_max_num_queries):
-    """The view API's query count is pinned (auth + the selector's fixed queries)."""
+    """The view API's query count is pinned (auth + the selector's fixed queries + the audit row with
+    its savepoint)."""
     client = api_client_for(js_agent)
     expected = _queries(js_agent, js_line.number)
-    with django_assert_max_num_queries(expected + 3):
+    with django_assert_max_num_queries(expected + 3 + 3):
         response = client.get(f"/api/v1/subscribers/{js_line.number}/view")
     assert response.status_code == 200
     body = response.json()
@@ -322,11 +323,17 @@ def test_offers_match_level_brand_and_spend(db):
 
 # The unified view's SQL budget (issue 3): the subscriber with its customer, home province and city;
 # billing's line overview (the line with its account, products, bills, call details, payments, points);
-# the recent contacts and the three-month window together; retention; marketing; offers; work orders.
+# the recent contacts and the three-month window together; retention; marketing; offers; work orders;
+# Q-1: the viewer's grant on the line and, without one, the viewer's answered call from the line.
 # Raise it only with a reason in the commit message.
-VIEW_QUERIES = 12
+VIEW_QUERIES = 14
 
 
 def test_view_query_count_is_exactly_the_budget(js_agent, js_line):
     """VIEW-1..4, performance: the unified view is a fixed, small number of indexed queries."""
     assert _queries(js_agent, js_line.number) == VIEW_QUERIES
+
+
+def test_view_query_count_under_a_grant(js_agent, js_line, js_granted):
+    """VIEW-1..4, Q-1: under a grant the answered-call lookup is skipped: one query fewer."""
+    assert _queries(js_agent, js_line.number) == VIEW_QUERIES - 1

@@ -29,8 +29,15 @@ def category(db):
 
 
 @pytest.fixture
-def people(make_staff):
-    return {"agent": make_staff("hotline_agent", "JS"), "back": make_staff("back_office", "JS")}
+def people(make_staff, answered_call):
+    """A JS hotline agent on an answered call from ZJ_NUMBER, a hall member, the back office."""
+    agent = make_staff("hotline_agent", "JS")
+    answered_call(agent, ZJ_NUMBER)
+    return {
+        "agent": agent,
+        "hall": make_staff("hall_staff", "JS", city="3201"),
+        "back": make_staff("back_office", "JS"),
+    }
 
 
 def _complain(people, node, **overrides):
@@ -86,7 +93,7 @@ def test_without_a_hub_the_agent_is_told_and_nothing_is_accepted(settings, peopl
 def test_the_api_and_the_panel_accept_a_remote_complaint(hub_peers, people, category, api_client_for, client):
     """SVC-1: POST /api/v1/remote/complaints answers 201 with the order; the 异地用户 panel's complaint
     form accepts one and opens its order page."""
-    response = api_client_for(people["agent"]).post(
+    response = api_client_for(people["hall"]).post(
         "/api/v1/remote/complaints",
         {"number": ZJ_NUMBER, "home": "zj", "verified_by": "id_document", "category": category.id},
         format="json",
@@ -102,10 +109,10 @@ def test_the_api_and_the_panel_accept_a_remote_complaint(hub_peers, people, cate
     assert 'data-testid="remote-complaint-form"' in page and category.name in page
     # the hub is the province's only peer: every other province is offered as the home province
     assert '<option value="ZJ">' in page and '<option value="JS">' not in page
-    answer = client.post("/remote/", {"intent": "complaint", "number": "13957100099", "home": "ZJ",
+    answer = client.post("/remote/", {"intent": "complaint", "number": ZJ_NUMBER, "home": "ZJ",
                                       "verified_by": "calling_number", "category": category.id,
                                       "description": "异地投诉"}, follow=True)  # fmt: skip
-    order = WorkOrder.objects.get(contact_number="13957100099")
+    order = WorkOrder.objects.filter(contact_number=ZJ_NUMBER).latest("id")
     assert answer.redirect_chain[-1][0] == f"/workorders/{order.number}/"
     assert CrossLink.objects.get(order=order).target == "ZJ"
 

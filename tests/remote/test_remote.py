@@ -16,11 +16,20 @@ ANSWER = {"home": "ZJ", "number": "13957100001", "what": "balance", "customer": 
           "status": "正常"}, "columns": [{"key": "balance", "label": "余额(元)"}], "rows": [{"balance": "12.50"}]}  # fmt: skip
 
 
-def test_query_is_sent_to_the_hub_for_the_home_province(hub_peers, make_staff, api_client_for, monkeypatch):
-    """SVC-1: accepted at JS, sent to the hub naming the home province; the answer comes back as is."""
+def test_query_is_sent_to_the_hub_for_the_home_province(
+    hub_peers,
+    make_staff,
+    api_client_for,
+    monkeypatch,
+    answered_call,
+):
+    """SVC-1: accepted at JS (the caller identified by the agent's answered call from that number),
+    sent to the hub naming the home province; the answer comes back as is."""
     sent = []
     monkeypatch.setattr(services.client, "request", lambda **kw: sent.append(kw) or ANSWER)
-    response = api_client_for(make_staff("hotline_agent")).post(
+    agent = make_staff("hotline_agent")
+    answered_call(agent, "13957100001")
+    response = api_client_for(agent).post(
         "/api/v1/remote/queries",
         {"number": "13957100001", "home": "ZJ", "what": "balance", "verified_by": "calling_number"},
         format="json",
@@ -51,8 +60,8 @@ def test_home_province_refusal_reaches_the_agent(hub_peers, make_staff, monkeypa
 
     monkeypatch.setattr(services.client, "request", refused)
     with pytest.raises(DomainError) as exc:
-        services.remote_query(actor=make_staff("hotline_agent"), number="13957100009", home="ZJ", what="bills",
-                              verified_by="id_document")  # fmt: skip
+        services.remote_query(actor=make_staff("hall_staff", city="3201"), number="13957100009", home="ZJ",
+                              what="bills", verified_by="id_document")  # fmt: skip
     assert (exc.value.code, exc.value.status, exc.value.message) == (
         "unknown_subscriber",
         422,
@@ -66,15 +75,22 @@ def test_home_province_answers_from_its_billing_port(settings, js):
     number = line_with_history(months=2, home="3201").number
     for what, at_least in (("balance", 1), ("bills", 1), ("points", 1)):
         answer = services.home_answer(
-            payload={"number": number, "what": what, "agent": "zj1001"}, serving="ZJ"
+            payload={"number": number, "what": what, "agent": "zj1001", "verified_by": "id_document"},
+            serving="ZJ",
         )
         assert answer["home"] == "JS" and len(answer["rows"]) >= at_least
         assert {c["key"] for c in answer["columns"]} <= set(answer["rows"][0])
     event = AuditEvent.objects.filter(action="remote.answer").first()
     assert event.changes["serving"] == "ZJ" and event.province_id == js.pk
     with pytest.raises(DomainError) as exc:
-        services.home_answer(payload={"number": "13000000000", "what": "balance"}, serving="ZJ")
+        services.home_answer(
+            payload={"number": "13000000000", "what": "balance", "verified_by": "calling_number"},
+            serving="ZJ",
+        )
     assert exc.value.code == "unknown_subscriber"
+    with pytest.raises(DomainError) as exc:  # SVC-1: no identification stated, no answer
+        services.home_answer(payload={"number": number, "what": "balance"}, serving="ZJ")
+    assert exc.value.code == "validation_failed"
 
 
 def test_hub_relays_only_to_a_known_province(settings, tmp_path, monkeypatch):
@@ -96,10 +112,12 @@ def test_hub_relays_only_to_a_known_province(settings, tmp_path, monkeypatch):
     assert exc.value.code == "unknown_province"
 
 
-def test_panel_shows_the_answer(client, make_staff, hub_peers, monkeypatch):
+def test_panel_shows_the_answer(client, make_staff, hub_peers, monkeypatch, answered_call):
     """SVC-1: the JS desk's 异地用户 panel shows the home province's answer on the agent's screen."""
     monkeypatch.setattr(services.client, "request", lambda **kw: ANSWER)
-    client.force_login(make_staff("hotline_agent"))
+    agent = make_staff("hotline_agent")
+    answered_call(agent, "13957100001")
+    client.force_login(agent)
     assert client.get("/remote/").status_code == 200
     response = client.post("/remote/", {"number": "13957100001", "home": "ZJ", "what": "balance",
                                         "verified_by": "calling_number"})  # fmt: skip

@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     UNPROCESSABLE = "unprocessable"
     THROTTLED = "throttled"
     SERVICE_UNAVAILABLE = "service_unavailable"
+    AUDIT_UNAVAILABLE = "audit_unavailable"  # a view of personal data whose audit row cannot be written
     INTERNAL = "internal_error"
 
 

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 
-from kefu.core.choices import ScopeKind
+from kefu.core.choices import Role, ScopeKind
+
+# SVC-1: a customer of another city of the same province is served in any hall of the province. These
+# roles serve walk-ins across their province's cities; what lies outside their data scope but inside
+# this serving scope opens only once the customer has authenticated (the caller checks the grant).
+WALK_IN_ROLES = (Role.HALL_STAFF, Role.VIP_MANAGER)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,15 @@ def scope_of(user) -> Scope:
         return NOTHING
     kind = user.scope_kind
     return Scope(kind=kind, province_id=user.province_id, city_id=user.city_id, sp_code=user.sp_code)
+
+
+def serving_scope_of(user) -> Scope:
+    """The scope in which ``user`` may serve a customer who is present (SVC-1 walk-ins): the data scope,
+    widened from the city to the whole province for hall and VIP staff. Everyone else: the data scope."""
+    data = scope_of(user)
+    if data.kind == ScopeKind.CITY and getattr(user, "role", "") in WALK_IN_ROLES:
+        return Scope(kind=ScopeKind.PROVINCE, province_id=data.province_id)
+    return data
 
 
 def _rules(model: type[Model]) -> dict[str, str] | None:
@@ -75,6 +89,13 @@ def scope_filter(model: type[Model], scope: Scope) -> Q | None:
 def restrict(queryset: QuerySet, user) -> QuerySet:
     """Limit ``queryset`` to the rows ``user`` may read or change."""
     condition = scope_filter(queryset.model, scope_of(user))
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def restrict_serving(queryset: QuerySet, user) -> QuerySet:
+    """Limit ``queryset`` to the rows ``user`` may serve face to face (:func:`serving_scope_of`). Rows
+    outside :func:`restrict` but inside this are walk-ins: shown only after authentication."""
+    condition = scope_filter(queryset.model, serving_scope_of(user))
     return queryset if condition is None else queryset.filter(condition)
 
 

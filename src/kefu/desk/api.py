@@ -7,13 +7,16 @@ assembled by :func:`kefu.desk.view.customer_view` in a fixed number of queries.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.errors import NotFoundError
-from kefu.desk.view import customer_view
+from kefu.desk.view import customer_view_open
+from kefu.identity.errors import AuthRequired
+
+PROBLEM = OpenApiResponse(description="problem+json with a stable `code`")
 
 
 class LabelledSerializer(serializers.Serializer):
@@ -61,11 +64,30 @@ class BasicSerializer(serializers.Serializer):
     status = _labelled()
 
 
+class OpensWithSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text="an authentication method (AUTH-1)")
+    label = serializers.CharField()
+
+
+class FeesSerializer(serializers.Serializer):
+    """Q-1: whether the fee and usage sections are open to the caller, and by what."""
+
+    locked = serializers.BooleanField()
+    opened_by = serializers.CharField(help_text="the method of the grant, or calling_number; '' if locked")
+    opens_with = OpensWithSerializer(many=True, help_text="what would open them (empty when open)")
+
+
+class ViewPointsSerializer(serializers.Serializer):
+    locked = serializers.BooleanField()
+    opens_with = OpensWithSerializer(many=True, required=False, help_text="only when locked")
+    total = serializers.IntegerField(required=False, help_text="only when open")
+    redeemable = serializers.IntegerField(required=False, help_text="only when open")
+
+
 class MembershipSerializer(serializers.Serializer):
     level = _labelled()
     masked_card = serializers.CharField()
-    points_total = serializers.IntegerField()
-    points_redeemable = serializers.IntegerField()
+    points = ViewPointsSerializer()
 
 
 class ServiceInfoSerializer(serializers.Serializer):
@@ -102,7 +124,7 @@ class BillRowSerializer(serializers.Serializer):
 
 class CallRowSerializer(serializers.Serializer):
     start_at = serializers.DateTimeField()
-    other_party = serializers.CharField()
+    other_party = serializers.CharField(help_text="masked unless the caller's role may reveal personal data")
     direction = _labelled()
     duration_seconds = serializers.IntegerField()
     call_type = _labelled()
@@ -116,11 +138,15 @@ class PaymentRowSerializer(serializers.Serializer):
 
 
 class BillingSerializer(serializers.Serializer):
-    balance = serializers.CharField()
-    arrears = serializers.CharField()
-    bills = BillRowSerializer(many=True)
-    calls = CallRowSerializer(many=True)
-    payments = PaymentRowSerializer(many=True)
+    """Fees (Q-1): either ``{"locked": true, "opens_with": [...]}`` or the figures with ``locked: false``."""
+
+    locked = serializers.BooleanField()
+    opens_with = OpensWithSerializer(many=True, required=False, help_text="only when locked")
+    balance = serializers.CharField(required=False)
+    arrears = serializers.CharField(required=False)
+    bills = BillRowSerializer(many=True, required=False)
+    calls = CallRowSerializer(many=True, required=False)
+    payments = PaymentRowSerializer(many=True, required=False)
 
 
 class UsageTrendSerializer(serializers.Serializer):
@@ -251,7 +277,7 @@ class SummarySerializer(serializers.Serializer):
     complaints_last_3_months = serializers.IntegerField()
     marketing = MarketingSerializer()
     six_month_spend = SixMonthSpendSerializer(many=True)
-    average_monthly_spend = serializers.CharField()
+    average_monthly_spend = serializers.CharField(allow_null=True, help_text="null while the fees are locked")
     offers = OffersSerializer()
 
 
@@ -259,7 +285,10 @@ class CustomerViewSerializer(serializers.Serializer):
     """The unified customer view of one line (VIEW-1..4); personal data masked."""
 
     number = serializers.CharField()
+    walk_in = serializers.BooleanField(help_text="a line of another city of the province (SVC-1)")
     may_reveal = serializers.BooleanField(help_text="whether the caller's role may reveal personal data")
+    fees = FeesSerializer()
+    sections = serializers.ListField(child=serializers.CharField(), help_text="the sections shown (audited)")
     header = HeaderSerializer()
     opening = OpeningSerializer()
     user = UserInfoSerializer()
@@ -277,11 +306,21 @@ class CustomerViewSerializer(serializers.Serializer):
 
 
 class SubscriberViewApi(APIView):
-    """The unified customer view of a line in the caller's data scope (VIEW-1..4)."""
+    """The unified customer view of a line in the caller's data scope (VIEW-1..4). Fee and usage
+    sections only under a grant or for the calling line itself (Q-1); every view audited (SYS-2)."""
 
-    @extend_schema(responses={200: CustomerViewSerializer}, operation_id="subscribers_view")
+    @extend_schema(
+        responses={200: CustomerViewSerializer, 403: PROBLEM, 404: PROBLEM, 503: PROBLEM},
+        operation_id="subscribers_view",
+    )
     def get(self, request, number: str):
-        view = customer_view(user=request.user, number=number)
+        view = customer_view_open(user=request.user, number=number)
         if view is None:
             raise NotFoundError(_("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number})
+        if view["walk_in"] and not view["sections"]:
+            raise AuthRequired(
+                _("号码 %(n)s 属于本省其他地市，须先认证客户身份") % {"n": number},
+                number=number,
+                opens_with=view["fees"]["opens_with"],
+            )
         return Response(view)

@@ -24,7 +24,7 @@ from kefu.contacts import importing, selectors
 from kefu.contacts import services as contacts
 from kefu.contacts.choices import Channel, Direction, RequestModule
 from kefu.contacts.models import CORRECTABLE_FIELDS, ContactRecord
-from kefu.core import scope
+from kefu.core import audit, scope
 from kefu.core.choices import RequestType
 from kefu.core.errors import DomainError
 from kefu.core.numbers import is_digits
@@ -79,6 +79,10 @@ def contact_list(request):
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     active = {k: v for k, v in params.items() if v}
+    try:
+        _audit_history(request, active, rows)
+    except DomainError as exc:
+        return _refused(request, exc)
     next_url = f"?{urlencode(active | {'after': _cursor(rows[-1])})}" if more else ""
     api_filters = dict(active)
     for key in ("since", "until"):
@@ -102,6 +106,36 @@ def contact_list(request):
             "directions": Direction.CHOICES,
             "request_types": RequestType.CHOICES,
         },
+    )
+
+
+def _refused(request, exc: DomainError):
+    return render(
+        request, "desk/view/refused.html", {"message": exc.message, "code": exc.code}, status=exc.status
+    )
+
+
+def _audit_history(request, active: dict, rows: list[ContactRecord]) -> None:
+    """SYS-2: one audit row for one page of contact history — the subject is the number searched for
+    (or the search itself), with the contacts shown."""
+    audit.record_view(
+        actor=request.user,
+        object_type="contacts.history",
+        object_id=active.get("number", ""),
+        sections=["contacts"],
+        details={"filters": active, "contacts": [row.pk for row in rows]},
+    )
+
+
+def _audit_contact(request, contact: ContactRecord, sections: list[str]) -> None:
+    """SYS-2: one audit row for one view of a contact record (its province and city, its number)."""
+    audit.record_view(
+        actor=request.user,
+        obj=contact,
+        object_type="contacts.contactrecord",
+        object_id=str(contact.pk),
+        sections=sections,
+        details={"number": contact.number},
     )
 
 
@@ -167,7 +201,12 @@ def _detail_context(request, contact: ContactRecord) -> dict:
 @login_required
 def contact_detail(request, contact_id: int):
     contact = _contact_or_404(request, contact_id)
-    return render(request, "desk/contacts/detail.html", _detail_context(request, contact))
+    context = _detail_context(request, contact)
+    try:
+        _audit_contact(request, contact, ["contact", "requests", "links", "corrections"])
+    except DomainError as exc:
+        return _refused(request, exc)
+    return render(request, "desk/contacts/detail.html", context)
 
 
 @login_required
@@ -175,6 +214,10 @@ def contact_print(request, contact_id: int):
     """A print-friendly page of one contact record (CON-5)."""
     contact = _contact_or_404(request, contact_id)
     context = _detail_context(request, contact) | {"printed_at": timezone.now()}
+    try:
+        _audit_contact(request, contact, ["print"])
+    except DomainError as exc:
+        return _refused(request, exc)
     return render(request, "desk/contacts/print.html", context)
 
 

@@ -6,10 +6,18 @@ the API, readable for templates). Billing data comes through the billing port
 (``kefu.ports.billing.get_billing``), so a real BOSS adapter serves it unchanged; data kefu owns
 (contacts, retention and marketing history, offers, work orders) is read here, each section with one
 bounded query. Personal data is always masked here: revealing it is a separate, audited service
-(``kefu.customers.services.personal_data_reveal``).
+(``kefu.customers.services.personal_data_reveal``); call-detail other parties stay masked too.
 
-Queries (12, pinned exactly by ``tests/desk/test_customer_view.py``): subscriber (scoped) 1, billing's
-line overview 6 (line with account, products, bills, call details, payments, points), recent contacts
+Q-1: the fee and usage sections (bills, call details, payments, balance and arrears, points, the spend
+and usage figures) are filled only under a valid grant of the viewer on this number
+(``identity.services.grant_valid``) or for the calling line itself on the viewer's answered call (one's
+own line needs no password). Otherwise ``fees`` says ``locked`` and which methods would open them, and
+those sections are empty. SVC-1 walk-ins: hall and VIP staff reach every line of their province
+(``scope.restrict_serving``), but a line of another city shows nothing but the authentication panel
+until the customer has authenticated (:func:`customer_view` returns a ``walk_in`` stub).
+
+Queries (pinned exactly by ``tests/desk/test_customer_view.py``): subscriber (scoped) 1, the viewer's
+grant 1 (and, without one, the viewer's answered call from this line 1), billing's line overview 6 (line with account, products, bills, call details, payments, points), recent contacts
 and the three-month window together 1, retention 1, marketing 1, offers 1, work orders 1 (only when
 the work-order app is installed). Python time, not PostgreSQL, is most of this view's cost: each query
 selects only the columns it shows (docs/benchmarks.md has the profile).
@@ -26,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from kefu.contacts.choices import Channel, ContactStatus
 from kefu.contacts.models import ContactRecord
-from kefu.core import scope
+from kefu.core import audit, scope
 from kefu.core.choices import CustomerLevel, NetworkType, RequestType
 from kefu.customers.choices import (
     Brand,
@@ -44,6 +52,8 @@ from kefu.customers.choices import (
 )
 from kefu.customers.models import Subscriber
 from kefu.customers.rules import mask_id_number
+from kefu.identity import services as identity
+from kefu.identity.choices import AuthMethod
 from kefu.marketing.choices import (
     MarketingChannel,
     MarketingResult,
@@ -54,6 +64,7 @@ from kefu.marketing.choices import (
 )
 from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
 from kefu.ports.billing import get_billing
+from kefu.telephony.selectors import answered_call_from
 from kefu.workorders.choices import Satisfaction, WorkOrderKind, WorkOrderState
 from kefu.workorders.models import WorkOrder, WorkOrderEvent
 
@@ -89,16 +100,68 @@ def mask_text(value: str, keep: int = 6) -> str:
     return value[:keep] + "****" if len(value) > keep else value[:1] + "****"
 
 
+def mask_number(value: str) -> str:
+    """A phone number of someone else (a call's other party): the first three and last four digits."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return value[:1] + "*" * (len(value) - 1)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
 def mask_card(value: str) -> str:
     return ("*" * max(len(value) - 4, 0) + value[-4:]) if value else ""
 
 
+# Sections of the view that only a grant (or the calling line itself) opens (Q-1).
+FEE_SECTIONS = ("billing", "points", "usage")
+# What the desk offers to open them: at a hall or a VIP manager's desk the customer keys the password
+# on the PIN pad or shows an ID; on the hotline the IVR collects it, or the call comes from the line.
+HALL_METHODS = (
+    AuthMethod.PASSWORD,
+    AuthMethod.ID_SHOWN,
+    AuthMethod.ID_NUMBER,
+    AuthMethod.BROADBAND,
+    AuthMethod.MEMBERSHIP_CARD,
+)
+HOTLINE_METHODS = (AuthMethod.IVR_PASSWORD, AuthMethod.CALLING_NUMBER, AuthMethod.OTP)
+
+
 def subscriber_for_view(*, user, number: str) -> Subscriber | None:
-    """The subscriber behind ``number`` if it lies in ``user``'s data scope (one query)."""
-    found = scope.restrict(
+    """The subscriber behind ``number`` if ``user`` may serve it (its data scope, or a walk-in of its
+    province for hall and VIP staff: ``scope.restrict_serving``); one query."""
+    found = scope.restrict_serving(
         Subscriber.objects.select_related("customer", "home_province", "home_city"), user
     ).filter(number=number)[:1]  # the number is unique: no ORDER BY as .first() would add
     return next(iter(found), None)
+
+
+def opens_with(user) -> list[dict]:
+    """The authentication methods that would open the fee sections for ``user``'s channel."""
+    methods = HALL_METHODS if getattr(user, "role", "") in scope.WALK_IN_ROLES else HOTLINE_METHODS
+    return [{"method": m, "label": str(AuthMethod.label(m))} for m in methods]
+
+
+def fee_access(*, user, subscriber: Subscriber) -> dict:
+    """Q-1: whether ``user`` may see this line's fees now, and by what. Open under the user's valid
+    grant on the line, or when the user's answered call comes from the line itself (seed 002: the
+    calling line's own fees need no password). One or two queries; nothing is written."""
+    grant = identity.grant_valid(actor=user, subscriber=subscriber, full=False)
+    if grant is not None:
+        return {"locked": False, "opened_by": grant.method, "opens_with": []}
+    if answered_call_from(user, subscriber.number) is not None:
+        return {"locked": False, "opened_by": AuthMethod.CALLING_NUMBER, "opens_with": []}
+    return {"locked": True, "opened_by": "", "opens_with": opens_with(user)}
+
+
+def walk_in_stub(*, user, subscriber: Subscriber, access: dict) -> dict:
+    """What a walk-in's view shows before authentication: the number and how to authenticate."""
+    return {
+        "number": subscriber.number,
+        "walk_in": True,
+        "fees": access,
+        "sections": [],
+    }
 
 
 def _money(value) -> str:
@@ -122,14 +185,21 @@ def _labelled(choices, value: str) -> dict:
 
 
 def churn_prediction(
-    *, monthly_totals: list[Decimal], arrears: Decimal, complaints: int, retention_contacts: int, status: str
+    *,
+    monthly_totals: list[Decimal],
+    arrears: Decimal,
+    complaints: int,
+    retention_contacts: int,
+    status: str,
+    figures: bool = True,
 ) -> dict:
     """A transparent, rule-based churn score (0..100) with the reasons that produced it.
 
     ``monthly_totals`` are the bill totals of the last months, newest first. Rules:
     spend falling three months in a row and the latest at most 80 % of the oldest (+30); arrears (+25);
     complaints in the last three months (+15 each, at most +30); retention contacts in the last three
-    months (+20); a suspended line (+10). Risk: high from 60, medium from 30, else low.
+    months (+20); a suspended line (+10). Risk: high from 60, medium from 30, else low. Without
+    ``figures`` (the fees are locked, Q-1) the reasons name no amounts.
     """
     score = 0
     reasons: list[str] = []
@@ -141,10 +211,12 @@ def churn_prediction(
             reasons.append(
                 _("近3个月消费持续下降（%(old)s → %(new)s 元）")
                 % {"old": _money(oldest), "new": _money(newest)}
+                if figures
+                else _("近3个月消费持续下降")
             )
     if arrears and arrears > 0:
         score += 25
-        reasons.append(_("当前欠费 %(a)s 元") % {"a": _money(arrears)})
+        reasons.append(_("当前欠费 %(a)s 元") % {"a": _money(arrears)} if figures else _("当前欠费"))
     if complaints:
         score += min(15 * complaints, 30)
         reasons.append(_("近3个月投诉 %(n)s 次") % {"n": complaints})
@@ -252,12 +324,49 @@ def _contact_row(contact: ContactRecord) -> dict:
     }
 
 
-def customer_view(*, user, number: str) -> dict | None:
-    """Every section of the unified customer view for ``number``, or None when the number is unknown
-    or outside ``user``'s data scope (callers answer 404: the number's existence is not disclosed)."""
+def customer_view_open(*, user, number: str, fragment: str = "") -> dict | None:
+    """The desk page's and the API's entry: :func:`customer_view`, then one audit row for this view
+    (SYS-2: action ``view``, the viewer, the number, the sections shown, when, from where), committed
+    before the caller renders; ``core.audit.record_view`` refuses the view (503) if it cannot be
+    written. ``fragment`` names the one section a partial refresh shows. None: unknown or out of scope
+    (nothing is audited: nothing was shown)."""
     subscriber = subscriber_for_view(user=user, number=number)
     if subscriber is None:
         return None
+    view = view_of(user=user, subscriber=subscriber)
+    sections = [fragment] if fragment else view["sections"]
+    details = {"walk_in": True} if view["walk_in"] else None
+    audit.record_view(
+        actor=user,
+        obj=subscriber,
+        object_type="customers.subscriber",
+        object_id=subscriber.number,
+        sections=sections,
+        details=details,
+    )
+    return view
+
+
+def customer_view(*, user, number: str) -> dict | None:
+    """Every section of the unified customer view for ``number``, or None when the number is unknown
+    or outside ``user``'s data scope (callers answer 404: the number's existence is not disclosed).
+    Reads only: a caller that shows it to someone uses :func:`customer_view_open`, which audits."""
+    subscriber = subscriber_for_view(user=user, number=number)
+    if subscriber is None:
+        return None
+    return view_of(user=user, subscriber=subscriber)
+
+
+def view_of(*, user, subscriber: Subscriber) -> dict:
+    """The view of a subscriber already found in ``user``'s serving scope."""
+    number = subscriber.number
+    access = fee_access(user=user, subscriber=subscriber)
+    walk_in = not scope.admits(subscriber, user)
+    if walk_in and access["opened_by"] in ("", AuthMethod.CALLING_NUMBER):
+        # SVC-1: another city's customer at this hall is served only after authenticating here
+        return walk_in_stub(user=user, subscriber=subscriber, access=access)
+    fees_open = not access["locked"]
+    may_reveal = bool(getattr(user, "may_reveal_personal_data", False))
     customer = subscriber.customer
     now = timezone.now()
     since = now - timedelta(days=SUMMARY_DAYS)
@@ -311,6 +420,7 @@ def customer_view(*, user, number: str) -> dict | None:
         complaints=len(complaint_contacts) + len(complaint_orders),
         retention_contacts=len(retention_recent),
         status=subscriber.status,
+        figures=fees_open,
     )
     asked: dict[str, int] = {}
     for contact in window:
@@ -344,9 +454,64 @@ def customer_view(*, user, number: str) -> dict | None:
     open_orders = [o for o in orders if o["open"]]
     open_contacts = [c for c in window if c.status == ContactStatus.OPEN]
 
+    locked = {"locked": True, "opens_with": access["opens_with"]}
+    billing = (
+        {
+            "locked": False,
+            "balance": _money(balance.balance if balance else 0),
+            "arrears": _money(arrears),
+            "bills": [
+                {
+                    "month": _month_label(b.month),
+                    "voice_fee": _money(b.voice_fee),
+                    "sms_fee": _money(b.sms_fee),
+                    "data_fee": _money(b.data_fee),
+                    "vas_fee": _money(b.vas_fee),
+                    "other_fee": _money(b.other_fee),
+                    "total_fee": _money(b.total_fee),
+                    "amount_due": _money(b.amount_due),
+                    "amount_paid": _money(b.amount_paid),
+                    "due_date": _iso(b.due_date),
+                }
+                for b in bills
+            ],
+            "calls": [
+                {
+                    "start_at": _iso(c.start_at),
+                    # another person's number: shown only to a role that may reveal (the view's
+                    # audit row then lists "call_parties")
+                    "other_party": c.other_party if may_reveal else mask_number(c.other_party),
+                    "direction": _labelled(CallDirection, c.direction),
+                    "duration_seconds": c.duration_seconds,
+                    "call_type": _labelled(CallType, c.call_type),
+                    "fee": _money(c.fee),
+                }
+                for c in calls
+            ],
+            "payments": [
+                {
+                    "paid_at": _iso(p.paid_at),
+                    "amount": _money(p.amount),
+                    "channel": _labelled(PaymentChannel, p.channel),
+                }
+                for p in payments
+            ],
+        }
+        if fees_open
+        else locked
+    )
+    shown = ["header", "opening", "user", "basic", "membership", "service", "products", "analysis"]
+    shown += ["complaints", "recent_contacts", "summary", "work_orders"]
+    if fees_open:
+        shown += list(FEE_SECTIONS)
+        if may_reveal and calls:
+            shown.append("call_parties")
     return {
         "number": subscriber.number,
-        "may_reveal": bool(getattr(user, "may_reveal_personal_data", False)),
+        "walk_in": walk_in,
+        "may_reveal": may_reveal,
+        "fees": access,
+        "sections": shown,
         "header": {
             "home_province": subscriber.home_province.name,
             "home_city": subscriber.home_city.name,
@@ -382,8 +547,15 @@ def customer_view(*, user, number: str) -> dict | None:
         "membership": {
             "level": _labelled(CustomerLevel, subscriber.level),
             "masked_card": mask_card(subscriber.membership_card),
-            "points_total": points.current_total if points else 0,
-            "points_redeemable": points.redeemable if points else 0,
+            "points": (
+                {
+                    "locked": False,
+                    "total": points.current_total if points else 0,
+                    "redeemable": points.redeemable if points else 0,
+                }
+                if fees_open
+                else locked
+            ),
         },
         "service": {
             "status": _labelled(SubscriberStatus, subscriber.status),
@@ -394,44 +566,7 @@ def customer_view(*, user, number: str) -> dict | None:
             "products_in_use": len(active_subs),
         },
         "products": [sub_row(s) for s in subscriptions],
-        "billing": {
-            "balance": _money(balance.balance if balance else 0),
-            "arrears": _money(arrears),
-            "bills": [
-                {
-                    "month": _month_label(b.month),
-                    "voice_fee": _money(b.voice_fee),
-                    "sms_fee": _money(b.sms_fee),
-                    "data_fee": _money(b.data_fee),
-                    "vas_fee": _money(b.vas_fee),
-                    "other_fee": _money(b.other_fee),
-                    "total_fee": _money(b.total_fee),
-                    "amount_due": _money(b.amount_due),
-                    "amount_paid": _money(b.amount_paid),
-                    "due_date": _iso(b.due_date),
-                }
-                for b in bills
-            ],
-            "calls": [
-                {
-                    "start_at": _iso(c.start_at),
-                    "other_party": c.other_party,
-                    "direction": _labelled(CallDirection, c.direction),
-                    "duration_seconds": c.duration_seconds,
-                    "call_type": _labelled(CallType, c.call_type),
-                    "fee": _money(c.fee),
-                }
-                for c in calls
-            ],
-            "payments": [
-                {
-                    "paid_at": _iso(p.paid_at),
-                    "amount": _money(p.amount),
-                    "channel": _labelled(PaymentChannel, p.channel),
-                }
-                for p in payments
-            ],
-        },
+        "billing": billing,
         "analysis": {
             "usage_trend": [
                 {
@@ -440,7 +575,7 @@ def customer_view(*, user, number: str) -> dict | None:
                     "sms_fee": _money(b.sms_fee),
                     "data_fee": _money(b.data_fee),
                 }
-                for b in chronological[-3:]
+                for b in (chronological[-3:] if fees_open else [])
             ],
             "retention": [
                 {
@@ -481,7 +616,8 @@ def customer_view(*, user, number: str) -> dict | None:
                 for c in window
             ],
             "spending_curve": [
-                {"month": _month_label(b.month), "total_fee": _money(b.total_fee)} for b in chronological
+                {"month": _month_label(b.month), "total_fee": _money(b.total_fee)}
+                for b in (chronological if fees_open else [])
             ],
             "services_in_use": [sub_row(s) for s in active_subs],
             "vas_last_3_months": [sub_row(s) for s in vas_recent],
@@ -507,9 +643,9 @@ def customer_view(*, user, number: str) -> dict | None:
                     "vas": _money(b.vas_fee),
                     "total": _money(b.total_fee),
                 }
-                for b in chronological
+                for b in (chronological if fees_open else [])
             ],
-            "average_monthly_spend": _money(avg3),
+            "average_monthly_spend": _money(avg3) if fees_open else None,
             "offers": matching_offers(
                 offers, level=subscriber.level, brand=subscriber.brand, monthly_spend=avg3
             ),

@@ -19,7 +19,7 @@ from kefu.customers import services as customer_services
 from kefu.desk import labels
 from kefu.desk.forms import StaffAuthenticationForm
 from kefu.desk.selectors import customer_search, home_figures, knowledge_search
-from kefu.desk.view import customer_view
+from kefu.desk.view import customer_view_open
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -57,11 +57,20 @@ def customer_find(request):
     return render(request, "desk/customer_find.html", {"query": query, "lines": lines})
 
 
-def _view_or_404(request, number: str) -> dict:
-    view = customer_view(user=request.user, number=number)
+def _view_or_404(request, number: str, *, fragment: str = "") -> dict:
+    """The view, audited (SYS-2); 404 out of scope. A view whose audit row cannot be written raises
+    the DomainError the caller renders instead of the view."""
+    view = customer_view_open(user=request.user, number=number, fragment=fragment)
     if view is None:
         raise Http404(_("号码不存在或不在您的数据权限范围内"))
     return view
+
+
+def _refused(request, exc: DomainError):
+    """The page a view refused by the audit (or any other domain rule) shows: the reason, no data."""
+    return render(
+        request, "desk/view/refused.html", {"message": exc.message, "code": exc.code}, status=exc.status
+    )
 
 
 def _view_context(request, view: dict, *, embedded: bool) -> dict:
@@ -79,9 +88,15 @@ def customer(request, number: str):
 
     ``?fragment=products`` answers the product section only (refreshed after a business acceptance).
     """
-    view = _view_or_404(request, number)
+    fragment = "products" if request.GET.get("fragment") == "products" else ""
+    try:
+        view = _view_or_404(request, number, fragment=fragment)
+    except DomainError as exc:
+        return _refused(request, exc)
     context = _view_context(request, view, embedded=False)
-    if request.GET.get("fragment") == "products":
+    if view["walk_in"] and not view["sections"]:
+        return render(request, "desk/view/walk_in.html", context)
+    if fragment:
         return render(request, "desk/view/_products.html", context)
     return render(request, "desk/customer.html", context)
 
@@ -93,8 +108,14 @@ def customer_embed(request, number: str):
 
     The only view exempt from X-Frame-Options; the session (and so the user's scope) still applies.
     """
-    view = _view_or_404(request, number)
-    return render(request, "desk/customer_embed.html", _view_context(request, view, embedded=True))
+    try:
+        view = _view_or_404(request, number)
+    except DomainError as exc:
+        return _refused(request, exc)
+    context = _view_context(request, view, embedded=True)
+    if view["walk_in"] and not view["sections"]:
+        return render(request, "desk/view/walk_in.html", context)
+    return render(request, "desk/customer_embed.html", context)
 
 
 @require_POST

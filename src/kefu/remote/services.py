@@ -8,10 +8,17 @@ Identification: the serving agent states how the customer was identified (callin
 document shown in person). The service password is deliberately not relayed: every node keeps the
 envelope of each request it received, and a password must never be stored or sent on (AUTH-2).
 
-Complaints (``remote_complaint``): accepted here as a work order with no local subscriber, marked for
-the home province (a cross-level link: the hub as peer, the home province as target); the back office
-sends it to the hub like any cross-region complaint (WO-3), the home province handles it in its own
-engine (linked to its subscriber there), and the result comes back to this order.
+Identification is checked, not taken on trust: "identified by calling number" needs the agent's own
+answered call from that very number (``telephony.selectors.answered_call_from``), and "ID shown in
+person" is a method of hall and VIP staff only (``identity.services.ID_SHOWN_ROLES``).
+
+Complaints, suggestions and the business the rules allow (``remote_request``; ``remote_complaint`` is
+its complaint form): accepted here as a work order with no local subscriber, marked for the home
+province (a cross-level link: the hub as peer, the home province as target); the back office sends it
+to the hub like any cross-region complaint (WO-3), the home province handles it in its own engine
+(linked to its subscriber there), and the result comes back to this order. Business handling is
+relayed only for the categories ``KEFU_REMOTE_BUSINESS`` names (BA-1: other business is done by the
+home centre).
 """
 
 from __future__ import annotations
@@ -42,6 +49,12 @@ WHAT = {
 VERIFIED_BY = {
     "calling_number": gettext_lazy("本机来电"),
     "id_document": gettext_lazy("出示有效证件"),
+}
+# What a remote request may be (SVC-1): the work-order kinds relayed to the home province.
+REQUEST_KINDS = {
+    "complaint": gettext_lazy("投诉"),
+    "suggestion": gettext_lazy("建议"),
+    "business_handling": gettext_lazy("业务办理"),
 }
 COLUMNS = {
     "balance": [("balance", gettext_lazy("余额(元)")), ("arrears", gettext_lazy("欠费(元)")),
@@ -163,6 +176,10 @@ def home_answer(*, payload: dict, serving: str) -> dict:
     from kefu.ports.billing import get_billing
 
     number, what = str(payload.get("number", "")), str(payload.get("what", ""))
+    if str(payload.get("verified_by", "")) not in VERIFIED_BY:
+        raise DomainError(
+            _("异地查询须说明客户身份核实方式"), code=RemoteErrorCode.VALIDATION_FAILED, status=400
+        )
     if what not in WHAT:
         raise DomainError(
             _("不支持的异地查询：%(w)s") % {"w": what}, code=RemoteErrorCode.VALIDATION_FAILED, status=400
@@ -215,11 +232,51 @@ def _check_remote(actor, number: str, home: str, verified_by: str, errors: dict 
         raise DomainError(
             "; ".join(errors.values()), code=RemoteErrorCode.VALIDATION_FAILED, status=400, errors=errors
         )
+    _check_identified(actor, number, verified_by)
 
 
-def remote_complaint(
+def verifications_for(actor) -> list[tuple[str, str]]:
+    """The identification methods this member of staff may state: an ID shown in person only at a hall
+    or by a VIP manager."""
+    from kefu.identity.services import ID_SHOWN_ROLES
+
+    return [
+        (key, str(label))
+        for key, label in VERIFIED_BY.items()
+        if key != "id_document" or actor.role in ID_SHOWN_ROLES
+    ]
+
+
+def _check_identified(actor, number: str, verified_by: str) -> None:
+    """The identification the agent states must hold: the calling number is the number of the agent's
+    own answered call; an ID shown in person is a hall or VIP manager's method."""
+    from kefu.identity.services import ID_SHOWN_ROLES
+    from kefu.telephony.selectors import answered_call_from
+
+    if verified_by == "calling_number" and answered_call_from(actor, number) is None:
+        raise DomainError(
+            _("号码 %(n)s 不是您正在接听的来电号码，不能以本机来电核实身份") % {"n": number},
+            code=RemoteErrorCode.NOT_CALLING_LINE,
+            status=403,
+        )
+    if verified_by == "id_document" and actor.role not in ID_SHOWN_ROLES:
+        raise DomainError(
+            _("出示证件核实仅限营业厅和VIP客户经理当面办理"),
+            code=RemoteErrorCode.ID_SHOWN_NOT_FOR_ROLE,
+            status=403,
+        )
+
+
+def remote_complaint(*, actor, **fields):
+    """Serving province: accept a complaint of another province's subscriber (SVC-1, WO-3); see
+    :func:`remote_request`. Returns the order."""
+    return remote_request(actor=actor, kind="complaint", **fields)
+
+
+def remote_request(
     *,
     actor,
+    kind: str,
     number: str,
     home: str,
     verified_by: str,
@@ -228,12 +285,13 @@ def remote_complaint(
     description: str = "",
     contact_method: str = "",
 ):
-    """Serving province: accept a complaint of another province's subscriber (SVC-1, WO-3).
+    """Serving province: accept a complaint, a suggestion or a business the rules allow for another
+    province's subscriber (SVC-1, WO-3).
 
     The order is accepted here (the agent's own acceptance, no local subscriber, the caller's number
     as contact) and marked for the home province: its cross-level link names the hub as peer and the
     home province as target, so the back office's "send to the hub" needs no target and the order
-    travels as a cross-region complaint. Returns the order."""
+    travels as a cross-region order. Returns the order."""
     from kefu.core.models import Province
     from kefu.crosslevel import services as crosslevel
     from kefu.crosslevel.models import CrossLink, LinkRole
@@ -244,9 +302,15 @@ def remote_complaint(
     errors = {}
     if home and home != settings.KEFU_NODE_CODE and not Province.objects.filter(code=home).exists():
         errors["home"] = _("请选择用户归属的其他省")
-    node = _complaint_category(category)
-    if node is None:
-        errors["category"] = _("请选择投诉分类")
+    if kind not in REQUEST_KINDS:
+        errors["kind"] = _("请选择受理类型")
+        node = None
+    else:
+        node = request_category(category, kind)
+        if node is None:
+            errors["category"] = (
+                _("请选择允许异地办理的业务分类") if kind == "business_handling" else _("请选择分类")
+            )
     _check_remote(actor, number, home, verified_by, errors)
     hub = crosslevel.hub_code()
     note = _("异地用户 %(n)s，归属 %(h)s，身份核实：%(v)s") % {
@@ -258,7 +322,7 @@ def remote_complaint(
         order = wo.order_accept(
             actor=actor,
             data=wo.OrderInput(
-                kind="complaint",
+                kind=kind,
                 subscriber=None,
                 contact_number=number,
                 category=node,
@@ -271,17 +335,31 @@ def remote_complaint(
             order=order, number=order.number, role=LinkRole.ORIGIN, peer=hub, target=home
         )
         audit.record(
-            actor=actor, action="remote.complaint", obj=order,
-            changes={"number": number, "home": home, "verified_by": verified_by},
+            actor=actor, action="remote.complaint" if kind == "complaint" else f"remote.{kind}", obj=order,
+            changes={"number": number, "home": home, "verified_by": verified_by, "kind": kind},
         )  # fmt: skip
         _note_complaint(actor, number, order)
     return order
 
 
-def _complaint_category(value: int | str | None):
-    """The complaint category node with id ``value`` (a form's text or the API's number), or None."""
+def remote_business_allowed() -> set[str]:
+    """The problem names (the category's first level, e.g. 退订) of the business a remote customer may
+    have relayed to the home province (``KEFU_REMOTE_BUSINESS``)."""
+    raw = getattr(settings, "KEFU_REMOTE_BUSINESS", "")
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def request_category(value: int | str | None, kind: str):
+    """The category node with id ``value`` (a form's text or the API's number) of this kind's request
+    type — for business handling only one the rules allow — or None."""
     from kefu.catalog.models import CategoryNode
+    from kefu.workorders.choices import WorkOrderKind
 
     if value is None or not is_digits(str(value)):
         return None
-    return CategoryNode.objects.filter(pk=int(value), request_type="complaint").first()
+    node = CategoryNode.objects.filter(pk=int(value), request_type=WorkOrderKind.REQUEST_TYPE[kind]).first()
+    if node is not None and kind == "business_handling":
+        problem = node.path_names.split(">")[0].strip()
+        if problem not in remote_business_allowed():
+            return None
+    return node

@@ -23,11 +23,13 @@ def remote_page(request):
     form = {k: (request.POST.get(k) or "").strip() for k in ("number", "home", "what", "verified_by")}
     complaint = {k: (request.POST.get(k) or "").strip() for k in ("category", "title", "description")}
     answer = error = None
-    if request.method == "POST" and request.POST.get("intent") == "complaint":
+    intent = request.POST.get("intent", "")
+    if request.method == "POST" and intent in services.REQUEST_KINDS:
         form.pop("what")
         try:
-            order = services.remote_complaint(
+            order = services.remote_request(
                 actor=request.user,
+                kind=intent,
                 **form,
                 title=complaint["title"],
                 description=complaint["description"],
@@ -35,8 +37,8 @@ def remote_page(request):
             )
             messages.success(
                 request,
-                _("已受理异地投诉 %(n)s，请后台发往一级客服转归属省 %(h)s")
-                % {"n": order.number, "h": form["home"].upper()},
+                _("已受理异地%(k)s %(n)s，请后台发往一级客服转归属省 %(h)s")
+                % {"k": services.REQUEST_KINDS[intent], "n": order.number, "h": form["home"].upper()},
             )
             return redirect("workorders:detail", order.number)
         except DomainError as exc:
@@ -62,9 +64,23 @@ def remote_page(request):
             "error": error,
             "provinces": provinces,
             "whats": [(k, str(v)) for k, v in services.WHAT.items()],
-            "verifications": [(k, str(v)) for k, v in services.VERIFIED_BY.items()],
+            "verifications": services.verifications_for(request.user),
             "complaint": complaint,
             "groups": category_groups("complaint"),
+            "suggestion_groups": category_groups("suggestion"),
+            "business_groups": _allowed(category_groups("business_handling")),
+            "intent": intent,
             "selected": int(complaint["category"]) if is_digits(complaint["category"]) else None,
         },
     )
+
+
+def _allowed(groups: list[dict]) -> list[dict]:
+    """Only the business categories a remote customer may have relayed (``KEFU_REMOTE_BUSINESS``)."""
+    allowed = services.remote_business_allowed()
+    kept = []
+    for group in groups:
+        options = [o for o in group["options"] if o["name"].split("›")[0].strip() in allowed]
+        if options:
+            kept.append({**group, "options": options})
+    return kept

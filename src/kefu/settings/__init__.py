@@ -388,6 +388,9 @@ CELERY_BEAT_SCHEDULE = {
 # the agent hears which node failed rather than a bare timeout.
 KEFU_CAPABILITY_TIMEOUT = float(env("KEFU_CAPABILITY_TIMEOUT", "8"))
 KEFU_CAPABILITY_RELAY_MARGIN = float(env("KEFU_CAPABILITY_RELAY_MARGIN", "0.5"))
+# SVC-1: the business a remote (other province) customer may have relayed to the home province, by the
+# category's first level; any other business is done by the home centre (BA-1).
+KEFU_REMOTE_BUSINESS = env("KEFU_REMOTE_BUSINESS", "退订,黑名单办理")
 # Hub: business code -> platform peer ("mobile_video=PLAT,mobile_game=GAME"); default the platform peer.
 KEFU_CAPABILITY_PLATFORMS = env("KEFU_CAPABILITY_PLATFORMS", "")
 # Platform role: answer every request this many seconds late (to show and test timeouts). 0 = at once.

@@ -40,8 +40,10 @@ def otp_period() -> timedelta:
 
 
 def subscriber_in_scope(actor, number: str, *, for_update: bool = False) -> Subscriber:
-    """The subscriber with ``number`` inside the actor's scope; 404 otherwise (existence undisclosed)."""
-    rows = scope.restrict(Subscriber.objects.select_related("customer"), actor).filter(number=number)
+    """The subscriber with ``number`` the actor may serve; 404 otherwise (existence undisclosed). Hall
+    and VIP staff serve walk-ins from any city of their province (SVC-1, ``scope.restrict_serving``):
+    what they may then see or do still needs a grant, which this authentication gives."""
+    rows = scope.restrict_serving(Subscriber.objects.select_related("customer"), actor).filter(number=number)
     if for_update:
         rows = rows.select_for_update(of=("self",))
     subscriber = rows.first()

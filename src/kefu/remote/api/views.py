@@ -64,3 +64,32 @@ class RemoteComplaintView(APIView):
              "crosslevel": f"/api/v1/crosslevel/{order.number}"},
             status=201,
         )  # fmt: skip
+
+
+class RemoteRequestSerializer(RemoteComplaintRequestSerializer):
+    kind = serializers.ChoiceField(
+        choices=list(services.REQUEST_KINDS),
+        help_text="complaint, suggestion, or business_handling (only the categories KEFU_REMOTE_BUSINESS allows)",
+    )
+    category = serializers.IntegerField(help_text="category node id of the kind's request type")
+
+
+class RemoteRequestView(APIView):
+    @extend_schema(
+        operation_id="remote_request",
+        summary="Accept a complaint, suggestion or allowed business of another province's subscriber (SVC-1)",
+        request=RemoteRequestSerializer,
+        responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description="number, kind, state, home, crosslevel"),
+                   400: PROBLEM, 403: PROBLEM, 503: PROBLEM},
+        tags=["remote"],
+    )  # fmt: skip
+    def post(self, request):
+        data = RemoteRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        order = services.remote_request(actor=request.user, **v)
+        return Response(
+            {"number": order.number, "kind": order.kind, "state": order.state, "home": v["home"].strip().upper(),
+             "crosslevel": f"/api/v1/crosslevel/{order.number}"},
+            status=201,
+        )  # fmt: skip

@@ -15,6 +15,7 @@ from kefu.customers.choices import CustomerType, SubscriberStatus
 from kefu.customers.models import Customer, Subscriber
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.customer import resources, schema
+from kefu.tmf.viewaudit import Shown, audit_list, audit_one
 
 
 def _bad_value(name, value):
@@ -101,9 +102,13 @@ class CustomerListView(TmfAPIView):
     )
     def get(self, request):
         queryset = resources.with_related(_visible(request.user).order_by("id"))
-        return list_response(
-            request, queryset, resources.render, filters=FILTERS, mandatory=resources.MANDATORY
-        )
+        shown = Shown(resources.render)
+        response = list_response(request, queryset, shown, filters=FILTERS, mandatory=resources.MANDATORY)
+        subject = request.query_params.get(
+            "contactMedium.characteristic.phoneNumber"
+        ) or request.query_params.get("engagedParty.id", "")
+        audit_list(request, object_type="tmf629.customer", subject=subject, shown=shown)  # SYS-2
+        return response
 
 
 class CustomerDetailView(TmfAPIView):
@@ -125,4 +130,6 @@ class CustomerDetailView(TmfAPIView):
             customer = resources.with_related(_visible(request.user)).filter(pk=pk).first()
         if customer is None:
             raise NotFoundError(_("客户不存在或不在您的数据权限范围内"))
-        return resource_response(request, resources.render(customer), mandatory=resources.MANDATORY)
+        resource = resources.render(customer)
+        audit_one(request, object_type="tmf629.customer", obj=customer)  # SYS-2
+        return resource_response(request, resource, mandatory=resources.MANDATORY)

@@ -19,6 +19,7 @@ from kefu.core.numbers import as_id
 from kefu.customers.models import Subscriber
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.party_interaction import inputs, resources, schema
+from kefu.tmf.viewaudit import Shown, audit_list, audit_one
 
 
 def _bad_value(name, value):
@@ -125,7 +126,11 @@ class PartyInteractionListView(TmfAPIView):
     )
     def get(self, request):
         queryset = resources.with_related(_visible(request.user).order_by("-started_at", "-id"))
-        return list_response(request, queryset, resources.render, filters=FILTERS)
+        shown = Shown(resources.render)
+        response = list_response(request, queryset, shown, filters=FILTERS)
+        subject = request.query_params.get("relatedParty.id", "")
+        audit_list(request, object_type="tmf683.partyinteraction", subject=subject, shown=shown)  # SYS-2
+        return response
 
     @extend_schema(
         operation_id="createPartyInteraction",
@@ -153,7 +158,10 @@ class PartyInteractionDetailView(TmfAPIView):
         tags=["tmf683"],
     )
     def get(self, request, id):
-        return resource_response(request, resources.render(_one(request.user, id)))
+        contact = _one(request.user, id)
+        resource = resources.render(contact)
+        audit_one(request, object_type="tmf683.partyinteraction", obj=contact)  # SYS-2
+        return resource_response(request, resource)
 
     @extend_schema(
         operation_id="patchPartyInteraction",
