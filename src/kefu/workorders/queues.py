@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.choices import DepartmentKind, Role
 from kefu.core.models import AgentGroup, Department, Staff
-from kefu.core.numbers import INT32_MAX, as_id
+from kefu.core.numbers import INT32_MAX, as_id, is_digits
 from kefu.workorders import selectors
 from kefu.workorders.models import WorkOrder
 
@@ -99,7 +99,7 @@ def after_cursor(search: selectors.OrderSearch, queue: str, cursor: str) -> sele
     not parse reads from the start."""
     rank, _dot, pk = cursor.rpartition(".")
     pk = as_id(pk)
-    if pk is None or (rank and as_id(rank, maximum=INT32_MAX) is None):
+    if pk is None or (rank and not (is_digits(rank) and int(rank) <= INT32_MAX)):
         return search
     if queue_ordering(queue) == NEWEST_FIRST or not rank:
         return search.filter(pk__lt=pk)
