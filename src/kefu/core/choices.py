@@ -50,6 +50,7 @@ class Role(ChoiceSet):
     HUB_OPERATOR = "hub_operator"
     SP_STAFF = "sp_staff"
     IVR_SYSTEM = "ivr_system"
+    PIN_PAD = "pin_pad"
 
     LABELS = {
         HOTLINE_AGENT: _("热线座席"),
@@ -63,6 +64,7 @@ class Role(ChoiceSet):
         HUB_OPERATOR: _("一级客服枢纽操作员"),
         SP_STAFF: _("SP人员"),
         IVR_SYSTEM: _("IVR系统账号"),
+        PIN_PAD: _("密码键盘"),
     }
 
     # Roles that may see personal data (ID numbers, addresses) unmasked after a deliberate reveal.
