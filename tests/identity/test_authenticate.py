@@ -193,14 +193,27 @@ def test_missing_fields_are_400_and_log_nothing(line, ivr, hall, api_client_for)
     assert not AuthAttempt.objects.exists() and not AuthLock.objects.filter(failures__gt=0).exists()
 
 
-def test_out_of_scope_number_is_404(zj_line, js_agent, api_client_for):
-    """SYS-1: a ZJ number is not found for a JS agent, whatever the body; nothing is logged."""
+def test_out_of_scope_number_is_404(zj_line, js_agent, ivr, api_client_for):
+    """SYS-1: a ZJ number is not found for a JS agent or the JS IVR, whatever the body; nothing is
+    logged. (A JS agent's service-password change is refused before the number is looked up: AUTH-3.)"""
     client = api_client_for(js_agent)
-    for path in ("authenticate", "otp", "security-notice", "service-password"):
+    for path in ("authenticate", "otp", "security-notice"):
         response = client.post(
             f"/api/v1/subscribers/{zj_line.number}/{path}", {"password": KNOWN}, format="json"
         )
         assert response.status_code == 404, path
+    platform = api_client_for(ivr)
+    for path, body in (
+        ("authenticate", {"method": "password", "password": KNOWN}),
+        ("service-password", {"old_password": KNOWN, "new_password": "604182"}),
+    ):
+        assert (
+            platform.post(f"/api/v1/subscribers/{zj_line.number}/{path}", body, format="json").status_code
+            == 404
+        )
+    refused = client.post(f"/api/v1/subscribers/{zj_line.number}/service-password",
+                          {"old_password": KNOWN, "new_password": "604182"}, format="json")  # fmt: skip
+    assert refused.status_code == 403 and refused.json()["code"] == "password_not_from_customer"
     assert not AuthAttempt.objects.exists()
 
 

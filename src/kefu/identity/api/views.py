@@ -15,6 +15,7 @@ from kefu.core.choices import Role
 from kefu.core.errors import DomainError, ErrorCode
 from kefu.identity import selectors, services
 from kefu.identity.api import serializers
+from kefu.identity.choices import AuthMethod
 
 PROBLEM = OpenApiResponse(description="problem+json")
 TAGS = ["identity"]
@@ -49,6 +50,8 @@ class AuthenticateView(APIView):
         tags=TAGS,
     )
     def post(self, request, number: str):
+        if request.data.get("method") in AuthMethod.CUSTOMER_KEYED:
+            services.require_customer_keyed(request.user)  # AUTH-3 first: refused whatever the number
         services.subscriber_in_scope(request.user, number)
         v = dict(_body(serializers.AuthenticateSerializer, request))
         method = v.pop("method")
@@ -107,6 +110,7 @@ class ServicePasswordView(APIView):
         tags=TAGS,
     )
     def post(self, request, number: str):
+        services.require_customer_keyed(request.user)  # AUTH-3 first: refused whatever the number
         services.subscriber_in_scope(request.user, number)
         v = _body(serializers.ServicePasswordSerializer, request)
         services.service_password_change(
@@ -157,7 +161,6 @@ class PasswordCollectionView(APIView):
         tags=TAGS,
     )
     def post(self, request, collection_id: int):
-        services.collection_in_scope(request.user, collection_id)
         v = _body(serializers.DigitsSerializer, request)
         collection, outcome = services.password_collection_submit(
             actor=request.user,

@@ -323,9 +323,9 @@ def authenticate(*, actor, number: str, method: str, channel: str | None = None,
         raise DomainError(
             _("语音采集密码只能由自助语音平台提交"), code=ErrorCode.VALIDATION_FAILED, status=400
         )
-    subscriber = subscriber_in_scope(actor, number)
     if method in AuthMethod.CUSTOMER_KEYED:
-        require_customer_keyed(actor)  # AUTH-3: before validation, so nothing is checked or counted
+        require_customer_keyed(actor)  # AUTH-3: before anything else, so nothing is checked or counted
+    subscriber = subscriber_in_scope(actor, number)
     _validate(method, channel, fields)
     if (
         method == AuthMethod.OTP

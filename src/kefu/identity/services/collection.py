@@ -22,12 +22,13 @@ from kefu.identity.choices import (
     CollectionState,
     Collector,
 )
-from kefu.identity.errors import AuthErrorCode
+from kefu.identity.errors import AuthErrorCode, PasswordNotFromCustomer
 from kefu.identity.models import PasswordCollection, PinPad
 from kefu.identity.services.attempt import AuthOutcome, attempt, fact_digest
 from kefu.identity.services.passwords import password_change_checked
 from kefu.identity.services.policy import (
     PIN_PAD_HOLDER_ROLES,
+    may_post_for_staff,
     pin_pad_of,
     require_customer_keyed,
     subscriber_in_scope,
@@ -203,7 +204,15 @@ def password_collection_submit(
     """The device posts what the customer keyed (``new_digits``: the new password of a change). Only
     the device the collection was addressed to may (403 ``password_not_from_customer`` otherwise,
     nothing checked or counted); the staff member learns pass, fail or locked by push."""
-    collection = collection_in_scope(actor, collection_id)
+    if not may_post_for_staff(actor):  # before the lookup: staff get 403 whatever the id
+        raise PasswordNotFromCustomer(_("只有自助语音平台或密码键盘可以提交客户输入的密码"))
+    try:
+        collection = collection_in_scope(actor, collection_id)
+    except NotFoundError:
+        if actor.role != Role.PIN_PAD:
+            raise
+        # a pad sees only its own staff member's requests: any other is not addressed to it
+        raise PasswordNotFromCustomer(_("该请求不是发给本密码键盘的")) from None
     collection = (
         PasswordCollection.objects.select_for_update()
         .select_related("call", "subscriber", "agent")

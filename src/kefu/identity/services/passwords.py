@@ -27,8 +27,8 @@ def service_password_change(
     """The customer changes their service password with the old one (AUTH-6), keyed by the customer
     (AUTH-3: the IVR or a self-service session; at a counter through the PIN pad's collection). A wrong
     old password is a failed attempt like any other (it counts towards the lock)."""
-    subscriber = subscriber_in_scope(actor, number)
     require_customer_keyed(actor)
+    subscriber = subscriber_in_scope(actor, number)
     password_change_checked(
         actor=actor, subscriber=subscriber, old_password=old_password, new_password=new_password,
         channel=channel,

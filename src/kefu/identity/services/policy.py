@@ -106,6 +106,12 @@ def customer_keyed(actor, *, collection=None) -> bool:
     )
 
 
+def may_post_for_staff(actor) -> bool:
+    """Only a device (the IVR, a PIN pad) ever posts what a customer keyed for a member of staff; the
+    collection itself then names which device (:func:`customer_keyed`)."""
+    return getattr(actor, "role", None) in (*IVR_ROLES, Role.PIN_PAD)
+
+
 def require_customer_keyed(actor, *, collection=None) -> None:
     """403 ``password_not_from_customer`` unless :func:`customer_keyed`; raised before anything is
     checked, logged or counted."""
