@@ -146,15 +146,15 @@ def authenticate(client, number, password=KNOWN, **body):
         )
     staff = _staff_of(client)
     digits = body.pop("otp", None) if method == "otp" else password
+    facts = {name: body[name] for name in _FACTS if name in body}
     if body.get("call_id"):
         asked = client.post(
             f"/api/v1/calls/{body['call_id']}/password-collection",
-            {"number": number, "method": method},
+            {"number": number, "method": method, **facts},
             format="json",
         )
         device = _device(staff, "ivr_system", f"ivr-{staff.province.code.lower()}")
     else:
-        facts = {name: body[name] for name in _FACTS if name in body}
         device = _device(staff, "pin_pad", f"pad-{staff.job_number}")
         asked = client.post(
             "/api/v1/pin-pad/collections", {"number": number, "method": method, **facts}, format="json"

@@ -55,10 +55,11 @@ class ServicePasswordSerializer(serializers.Serializer):
 class CollectionRequestSerializer(serializers.Serializer):
     number = serializers.CharField(required=False, max_length=20, help_text="default: the calling number")
     method = serializers.ChoiceField(
-        choices=[(AuthMethod.PASSWORD, "password"), (AuthMethod.OTP, "otp")],
-        required=False,
-        default="password",
+        choices=[(m, m) for m in AuthMethod.COLLECTABLE], required=False, default=AuthMethod.PASSWORD
     )
+    id_number = serializers.CharField(required=False, max_length=32, help_text="method id_number")
+    card_number = serializers.CharField(required=False, max_length=24, help_text="method membership_card")
+    broadband_account = serializers.CharField(required=False, max_length=40, help_text="method broadband")
 
 
 class PinPadRequestSerializer(serializers.Serializer):

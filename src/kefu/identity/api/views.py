@@ -27,6 +27,11 @@ def _body(serializer_class, request):
     return data.validated_data
 
 
+def _fact(v) -> str:
+    """The fact staff read from a document, for the method that takes one."""
+    return v.get("id_number") or v.get("card_number") or v.get("broadband_account") or ""
+
+
 class AuthenticateView(APIView):
     @extend_schema(
         summary="Authenticate the customer of a number (AUTH-1)",
@@ -133,7 +138,7 @@ class PasswordCollectionRequestView(APIView):
     def post(self, request, call_id: str):
         v = _body(serializers.CollectionRequestSerializer, request)
         collection = services.password_collection_request(
-            actor=request.user, call_id=call_id, number=v.get("number"), method=v["method"]
+            actor=request.user, call_id=call_id, number=v.get("number"), method=v["method"], fact=_fact(v)
         )
         return Response(serializers.CollectionSerializer(collection).data, status=status.HTTP_201_CREATED)
 
@@ -193,9 +198,8 @@ class PinPadRequestView(APIView):
     )
     def post(self, request):
         v = _body(serializers.PinPadRequestSerializer, request)
-        fact = v.get("id_number") or v.get("card_number") or v.get("broadband_account") or ""
         collection = services.pin_pad_request(
-            actor=request.user, number=v["number"], method=v["method"], fact=fact, purpose=v["purpose"]
+            actor=request.user, number=v["number"], method=v["method"], fact=_fact(v), purpose=v["purpose"]
         )
         return Response(serializers.CollectionSerializer(collection).data, status=status.HTTP_201_CREATED)
 

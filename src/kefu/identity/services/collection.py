@@ -43,8 +43,6 @@ _FACT_FIELD = {
     AuthMethod.ID_NUMBER: "id_number",
     AuthMethod.MEMBERSHIP_CARD: "card_number",
 }
-# what the IVR collects: the password (logged as ``ivr_password``) or the SMS code
-_IVR_METHODS = (AuthMethod.PASSWORD, AuthMethod.OTP)
 
 
 def _validate_request(method: str, purpose: str, fact: str) -> None:
@@ -92,9 +90,10 @@ def _create(
 
 @transaction.atomic
 def password_collection_request(
-    *, actor, call_id: str, number: str | None = None, method: str = AuthMethod.PASSWORD
+    *, actor, call_id: str, number: str | None = None, method: str = AuthMethod.PASSWORD, fact: str = ""
 ) -> PasswordCollection:
-    """The agent asks the IVR to collect the caller's password (or the SMS code) for their active call."""
+    """The agent asks the IVR to collect the caller's password (with the ID number, card or broadband
+    account the caller told them as ``fact``) or the SMS code, for their active call."""
     call = scope.restrict(Call.objects.all(), actor).filter(call_id=call_id).first()
     if call is None:
         raise NotFoundError(_("呼叫不存在"), code=AuthErrorCode.UNKNOWN_CALL)
@@ -102,14 +101,11 @@ def password_collection_request(
         raise DomainError(_("该呼叫不是您正在处理的呼叫"), code=AuthErrorCode.NOT_YOUR_CALL, status=403)
     if call.state != CallState.ANSWERED:
         raise DomainError(_("该呼叫未在通话中"), code=AuthErrorCode.NO_ACTIVE_CALL, status=409)
-    if method not in _IVR_METHODS:
-        raise DomainError(
-            _("自助语音只能采集服务密码或短信验证码"), code=ErrorCode.VALIDATION_FAILED, status=400
-        )
+    _validate_request(method, CollectionPurpose.AUTHENTICATE, fact)
     subscriber = subscriber_in_scope(actor, number or call.calling_number)
     return _create(
         actor=actor, collector=Collector.IVR, subscriber=subscriber, method=method,
-        purpose=CollectionPurpose.AUTHENTICATE, channel=Channel.HOTLINE, call=call,
+        purpose=CollectionPurpose.AUTHENTICATE, channel=Channel.HOTLINE, call=call, fact=fact,
     )  # fmt: skip
 
 
@@ -214,7 +210,7 @@ def password_collection_submit(
         # a pad sees only its own staff member's requests: any other is not addressed to it
         raise PasswordNotFromCustomer(_("该请求不是发给本密码键盘的")) from None
     collection = (
-        PasswordCollection.objects.select_for_update()
+        PasswordCollection.objects.select_for_update(of=("self",))  # the call is an outer join
         .select_related("call", "subscriber", "agent")
         .get(pk=collection.pk)
     )
