@@ -106,3 +106,7 @@ STATS_DIMENSIONS = ("channel", "customer_type", "user_type", "level", "network_t
 
 # The methods POST .../authenticate accepts, as choices (also the OpenAPI enum).
 API_METHOD_CHOICES = [(value, label) for value, label in AuthMethod.CHOICES if value in AuthMethod.API]
+# What a device may collect for staff (POST calls/{id}/password-collection, pin-pad/collections).
+COLLECTED_METHOD_CHOICES = [
+    (value, label) for value, label in AuthMethod.CHOICES if value in AuthMethod.COLLECTABLE
+]

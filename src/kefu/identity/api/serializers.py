@@ -7,6 +7,7 @@ from rest_framework import serializers
 from kefu.contacts.choices import Channel
 from kefu.identity.choices import (
     API_METHOD_CHOICES,
+    COLLECTED_METHOD_CHOICES,
     STATS_DIMENSIONS,
     AuthMethod,
     CollectionPurpose,
@@ -55,7 +56,7 @@ class ServicePasswordSerializer(serializers.Serializer):
 class CollectionRequestSerializer(serializers.Serializer):
     number = serializers.CharField(required=False, max_length=20, help_text="default: the calling number")
     method = serializers.ChoiceField(
-        choices=[(m, m) for m in AuthMethod.COLLECTABLE], required=False, default=AuthMethod.PASSWORD
+        choices=COLLECTED_METHOD_CHOICES, required=False, default=AuthMethod.PASSWORD
     )
     id_number = serializers.CharField(required=False, max_length=32, help_text="method id_number")
     card_number = serializers.CharField(required=False, max_length=24, help_text="method membership_card")
@@ -65,7 +66,7 @@ class CollectionRequestSerializer(serializers.Serializer):
 class PinPadRequestSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=20)
     method = serializers.ChoiceField(
-        choices=[(m, m) for m in AuthMethod.COLLECTABLE], required=False, default=AuthMethod.PASSWORD
+        choices=COLLECTED_METHOD_CHOICES, required=False, default=AuthMethod.PASSWORD
     )
     purpose = serializers.ChoiceField(
         choices=CollectionPurpose.CHOICES, required=False, default=CollectionPurpose.AUTHENTICATE
