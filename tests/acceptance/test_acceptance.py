@@ -10,7 +10,7 @@ from kefu.acceptance.models import Acceptance
 from kefu.contacts.models import ContactRecord, ServiceRequest
 from kefu.core.models import AuditEvent
 from kefu.customers.models import Product, Subscription
-from tests.identity.fixtures import KNOWN, authenticate
+from tests.identity.fixtures import KNOWN, authenticate, change_service_password
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +135,7 @@ def test_initial_password_blocks_acceptance(line, js_agent, api_client_for):
     response = _post(client, line.number, action="order", product=vas.code, channel="hall")
     assert response.status_code == 403 and response.json()["code"] == "password_change_required"
     assert _counts() == before
-    client.post(f"/api/v1/subscribers/{line.number}/service-password",
-                {"old_password": KNOWN, "new_password": "604182"}, format="json")  # fmt: skip
+    assert change_service_password(client, line.number, KNOWN, "604182").json()["result"] == "pass"
     assert _post(client, line.number, action="order", product=vas.code, channel="hall").status_code == 201
 
 

@@ -49,7 +49,7 @@ def test_hotline_call_pops_authenticates_queries_changes_product_and_records_it_
     browser, page, live_server, make_staff, api_client_for
 ):
     agent = make_staff("hotline_agent", "JS", job_number="js1001", name="王晓梅")
-    ivr = make_staff("administrator", "JS", job_number="ivr01", name="自助语音平台")
+    ivr = make_staff("ivr_system", "JS", job_number="ivr01", name="自助语音平台")
     line, current_plan, new_plan = _line()
     cti = api_client_for(agent)
 

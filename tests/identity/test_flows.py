@@ -29,9 +29,18 @@ def fixed_otp(monkeypatch):
     return "482913"
 
 
-def test_otp_send_and_verify(line, js_agent, api_client_for, fixed_otp):
-    """AUTH-1: SMS one-time password through the SMS port; the outbox shows it masked; verify once."""
-    client = api_client_for(js_agent)
+@pytest.fixture
+def hall(make_staff, pin_pad_for):
+    """A JS hall staff member (province-wide, SVC-1) with a paired PIN pad."""
+    staff = make_staff("hall_staff", "JS")
+    pin_pad_for(staff)
+    return staff
+
+
+def test_otp_send_and_verify(line, hall, api_client_for, fixed_otp):
+    """AUTH-1, AUTH-3: SMS one-time password through the SMS port; the outbox shows it masked; the
+    customer keys it on the pad; it verifies once, for queries on that line only (a staff channel)."""
+    client = api_client_for(hall)
     sent = client.post(f"/api/v1/subscribers/{line.number}/otp")
     assert sent.status_code == 202 and sent.json()["expires_at"]
     message = OutgoingMessage.objects.get(number=line.number)
@@ -42,17 +51,19 @@ def test_otp_send_and_verify(line, js_agent, api_client_for, fixed_otp):
     assert wrong.status_code == 401 and wrong.json()["tries_left"] == 2
     ok = authenticate(client, line.number, method="otp", otp=fixed_otp)
     assert ok.status_code == 200 and ok.json()["method"] == "otp"
+    assert AuthGrant.objects.get(staff=hall, subscriber=line).scope == "calling_line"
     again = authenticate(client, line.number, method="otp", otp=fixed_otp)
     assert again.status_code == 401  # used once
 
 
-def test_otp_expires(line, js_agent, api_client_for, fixed_otp):
-    """AUTH-1: an expired code fails."""
-    client = api_client_for(js_agent)
+def test_otp_expires(line, hall, api_client_for, fixed_otp):
+    """AUTH-1: an expired code fails (reason otp_expired in the log)."""
+    client = api_client_for(hall)
     client.post(f"/api/v1/subscribers/{line.number}/otp")
     OtpChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = authenticate(client, line.number, method="otp", otp=fixed_otp)
-    assert response.status_code == 401 and response.json()["reason"] == "otp_expired"
+    assert response.status_code == 401
+    assert AuthAttempt.objects.get(number=line.number).reason == "otp_expired"
 
 
 def test_otp_refused_while_locked(line, js_agent, api_client_for):
@@ -71,10 +82,17 @@ def test_ivr_collection_end_to_end(line, js_agent, ivr, api_client_for, answered
     assert asked.status_code == 201 and asked.json()["state"] == "waiting"
     collection_id = asked.json()["id"]
     path = f"/api/v1/ivr/password-collections/{collection_id}"
-    assert agent.post(path, {"digits": KNOWN}, format="json").status_code == 403  # the agent never posts
+    refused = agent.post(path, {"digits": KNOWN}, format="json")  # the agent never posts
+    assert refused.status_code == 403 and refused.json()["code"] == "password_not_from_customer"
     with django_capture_on_commit_callbacks(execute=True):
         answered = api_client_for(ivr).post(path, {"digits": KNOWN}, format="json")
-    assert answered.status_code == 200 and answered.json() == {"result": "pass"}
+    assert answered.status_code == 200
+    assert answered.json() == {
+        "result": "pass",
+        "tries_left": 3,
+        "locked_until": None,
+        "password_change_required": False,
+    }
     seen = agent.get(path).json()
     assert seen["state"] == "done" and seen["result"] == "pass" and "digits" not in seen
     message = BusMessage.objects.get(channel=f"agent:{js_agent.job_number}", payload__type="ivr_auth")
@@ -119,12 +137,13 @@ def test_ivr_collection_only_for_own_active_call(line, js_agent, make_staff, api
     assert ended.status_code == 409 and ended.json()["code"] == "no_active_call"
 
 
-def test_statistics_by_dimension(line, other_line, js_agent, make_staff, api_client_for):
+def test_statistics_by_dimension(line, other_line, js_agent, hall, make_staff, api_client_for, answered_call):
     """AUTH-8: identifications and successes by day and by channel / level / network type; supervisors only."""
     client = api_client_for(js_agent)
-    authenticate(client, line.number, password=KNOWN)
-    authenticate(client, line.number, password=WRONG)
-    authenticate(client, other_line.number, password=KNOWN, channel="hall")
+    call = answered_call(js_agent, line.number)
+    authenticate(client, line.number, password=KNOWN, call_id=call.call_id)  # through the IVR
+    authenticate(client, line.number, password=WRONG, call_id=call.call_id)
+    authenticate(api_client_for(hall), other_line.number, password=KNOWN)  # through the hall's pad
     supervisor = api_client_for(make_staff("supervisor", "JS"))
     stats = supervisor.get("/api/v1/authentication-stats", {"by": "channel"}).json()
     assert stats["attempts"] == 3 and stats["successes"] == 2

@@ -51,6 +51,7 @@ class Role(ChoiceSet):
     SP_STAFF = "sp_staff"
     PLATFORM_STAFF = "platform_staff"  # a business platform's second line (ORG-3), national
     IVR_SYSTEM = "ivr_system"
+    PIN_PAD = "pin_pad"
 
     LABELS = {
         HOTLINE_AGENT: _("热线座席"),
@@ -65,6 +66,7 @@ class Role(ChoiceSet):
         SP_STAFF: _("SP人员"),
         PLATFORM_STAFF: _("业务平台二线客服"),
         IVR_SYSTEM: _("IVR系统账号"),
+        PIN_PAD: _("密码键盘"),
     }
 
     # Roles that may see personal data (ID numbers, addresses) unmasked after a deliberate reveal.

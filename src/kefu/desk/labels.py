@@ -89,4 +89,6 @@ def query_labels() -> dict:
         "otp_sent": _("验证码已发送"),
         "grant_expires_at": _("鉴权有效期至"),
         "ivr_open": _("打开模拟IVR"),
+        "pad_waiting": _("等待客户在密码键盘输入…"),
+        "collect_withdrawn": _("该密码采集已撤销"),
     }

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("desk/knowledge/", views.knowledge, name="knowledge"),
     path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
+    path("desk/pin-pad/", views.pin_pad, name="pin_pad"),
 ]
 
 # The login and logout views live outside the namespace so that settings.LOGIN_URL = "login" works.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from kefu.core.choices import Role
 from kefu.core.errors import DomainError
 from kefu.customers import services as customer_services
 from kefu.desk import labels
@@ -36,6 +38,8 @@ def home(request):
 
     An htmx request (the refresh button) gets the figures only.
     """
+    if request.user.role == Role.PIN_PAD:
+        return redirect("desk:pin_pad")  # a PIN pad account has one screen
     context = {"figures": home_figures(request.user)}
     if request.headers.get("HX-Request"):
         return render(request, "desk/_figures.html", context)
@@ -161,6 +165,16 @@ def knowledge(request):
     query = request.GET.get("q", "").strip()
     results = knowledge_search(query) if query else None
     return render(request, "desk/knowledge.html", {"query": query, "results": results})
+
+
+@login_required
+def pin_pad(request):
+    """密码键盘: the screen of a PIN pad account (AUTH-3). It shows the waiting request of the staff
+    member it is paired with (masked number, what to key) and posts the customer's digits; the staff
+    member's page learns pass or fail only."""
+    if request.user.role != Role.PIN_PAD:
+        raise PermissionDenied(_("只有密码键盘账号可以打开此页面"))
+    return render(request, "desk/pin_pad.html", {})
 
 
 @login_required

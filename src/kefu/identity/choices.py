@@ -32,6 +32,12 @@ class AuthMethod(ChoiceSet):
     API = (PASSWORD, BROADBAND, ID_NUMBER, ID_SHOWN, MEMBERSHIP_CARD, CALLING_NUMBER, OTP)
     # methods whose failures count towards the lock (AUTH-5): everything that checks a secret
     SECRET = (PASSWORD, BROADBAND, ID_NUMBER, MEMBERSHIP_CARD, OTP, IVR_PASSWORD)
+    # methods whose secret only the customer may key (AUTH-3): never typed on a staff member's keyboard
+    CUSTOMER_KEYED = (PASSWORD, BROADBAND, ID_NUMBER, MEMBERSHIP_CARD, OTP)
+    # the first factor of self-service: the service password in one of its forms (004)
+    SERVICE_PASSWORD = (PASSWORD, BROADBAND, ID_NUMBER, MEMBERSHIP_CARD, IVR_PASSWORD)
+    # what a collection (IVR or PIN pad) may collect for a member of staff
+    COLLECTABLE = (PASSWORD, BROADBAND, ID_NUMBER, MEMBERSHIP_CARD, OTP)
 
 
 class GrantScope(ChoiceSet):
@@ -39,6 +45,22 @@ class GrantScope(ChoiceSet):
     CALLING_LINE = "calling_line"
 
     LABELS = {FULL: _("全部业务"), CALLING_LINE: _("仅本机查询")}
+
+
+class Collector(ChoiceSet):
+    """The device on which the customer keys a secret for a member of staff (AUTH-3)."""
+
+    IVR = "ivr"
+    PIN_PAD = "pin_pad"
+
+    LABELS = {IVR: _("自助语音"), PIN_PAD: _("密码键盘")}
+
+
+class CollectionPurpose(ChoiceSet):
+    AUTHENTICATE = "authenticate"
+    PASSWORD_CHANGE = "password_change"
+
+    LABELS = {AUTHENTICATE: _("身份鉴权"), PASSWORD_CHANGE: _("修改服务密码")}
 
 
 class CollectionState(ChoiceSet):
@@ -84,3 +106,7 @@ STATS_DIMENSIONS = ("channel", "customer_type", "user_type", "level", "network_t
 
 # The methods POST .../authenticate accepts, as choices (also the OpenAPI enum).
 API_METHOD_CHOICES = [(value, label) for value, label in AuthMethod.CHOICES if value in AuthMethod.API]
+# What a device may collect for staff (POST calls/{id}/password-collection, pin-pad/collections).
+COLLECTED_METHOD_CHOICES = [
+    (value, label) for value, label in AuthMethod.CHOICES if value in AuthMethod.COLLECTABLE
+]

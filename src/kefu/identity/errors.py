@@ -23,6 +23,10 @@ class AuthErrorCode(StrEnum):
     UNKNOWN_CONTACT = "unknown_contact"
     UNKNOWN_CALL = "unknown_call"
     UNKNOWN_COLLECTION = "unknown_collection"
+    PASSWORD_NOT_FROM_CUSTOMER = "password_not_from_customer"
+    FIRST_FACTOR_REQUIRED = "first_factor_required"
+    NO_PIN_PAD = "no_pin_pad"
+    NOT_A_PIN_PAD_HOLDER = "not_a_pin_pad_holder"
 
 
 class AuthFailed(DomainError):
@@ -38,3 +42,11 @@ class AuthLocked(DomainError):
 class AuthRequired(DomainError):
     status = 403
     code = AuthErrorCode.AUTH_REQUIRED
+
+
+class PasswordNotFromCustomer(DomainError):
+    """A service password or a one-time password from a session where staff, not the customer, would
+    key it (AUTH-3). Nothing is checked, logged as an attempt or counted."""
+
+    status = 403
+    code = AuthErrorCode.PASSWORD_NOT_FROM_CUSTOMER

@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.choices import Channel
 from kefu.core.models import City, Province, Staff
 from kefu.customers.models import SUBSCRIBER_SCOPE
-from kefu.identity.choices import AuthMethod, CollectionResult, CollectionState, FailureReason, GrantScope
+from kefu.identity.choices import (
+    AuthMethod,
+    CollectionPurpose,
+    CollectionResult,
+    CollectionState,
+    Collector,
+    FailureReason,
+    GrantScope,
+)
 
 
 class AuthAttempt(models.Model):
@@ -118,13 +126,44 @@ class OtpChallenge(models.Model):
         return f"{self.subscriber_id} until {self.expires_at:%H:%M}"
 
 
-class PasswordCollection(models.Model):
-    """An agent's request that the IVR collect the caller's service password (AUTH-3). The digits go
-    from the IVR straight to the check; only pass, fail or locked is kept and shown."""
+class PinPad(models.Model):
+    """A customer-facing keypad (密码键盘) of a business hall or a VIP manager, paired with one member of
+    staff (AUTH-3). The pad logs in with its own account (role ``pin_pad``); what the customer keys on
+    it is checked for the staff member it is paired with, who never sees the digits."""
 
-    call = models.ForeignKey("telephony.Call", on_delete=models.PROTECT, related_name="+")
+    pad = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="+", verbose_name=_("密码键盘"))
+    holder = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("绑定员工"))
+    paired_at = models.DateTimeField(_("绑定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("密码键盘")
+        verbose_name_plural = _("密码键盘")
+
+    def __str__(self) -> str:
+        return f"{self.pad_id} → {self.holder_id}"
+
+
+class PasswordCollection(models.Model):
+    """A member of staff's request that the customer key a secret on a device the customer holds
+    (AUTH-3): the IVR during a call, or the PIN pad paired with the staff member at a counter. The
+    digits go from the device straight to the check; only pass, fail or locked is kept and shown.
+
+    ``method`` is what is collected (the service password, with a fact staff read from a document, or
+    the SMS code); that fact is kept only as a salted HMAC (``fact_hash``) until the check."""
+
+    collector = models.CharField(_("采集设备"), max_length=8, choices=Collector, default=Collector.IVR)
+    purpose = models.CharField(
+        _("用途"), max_length=16, choices=CollectionPurpose, default=CollectionPurpose.AUTHENTICATE
+    )
+    method = models.CharField(_("认证方式"), max_length=20, choices=AuthMethod, default=AuthMethod.PASSWORD)
+    call = models.ForeignKey(
+        "telephony.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     subscriber = models.ForeignKey("customers.Subscriber", on_delete=models.CASCADE, related_name="+")
     agent = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel, default=Channel.HOTLINE)
+    fact_salt = models.CharField(max_length=32, blank=True)
+    fact_hash = models.CharField(max_length=128, blank=True)
     state = models.CharField(
         _("状态"), max_length=8, choices=CollectionState, default=CollectionState.WAITING
     )
@@ -135,6 +174,7 @@ class PasswordCollection(models.Model):
     scope_fields = SUBSCRIBER_SCOPE
 
     class Meta:
+        indexes = [models.Index(fields=["agent", "state", "-created_at"], name="collection_agent_state")]
         verbose_name = _("密码采集")
         verbose_name_plural = _("密码采集")
 

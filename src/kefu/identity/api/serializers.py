@@ -7,9 +7,13 @@ from rest_framework import serializers
 from kefu.contacts.choices import Channel
 from kefu.identity.choices import (
     API_METHOD_CHOICES,
+    COLLECTED_METHOD_CHOICES,
     STATS_DIMENSIONS,
+    AuthMethod,
+    CollectionPurpose,
     CollectionResult,
     CollectionState,
+    Collector,
     GrantScope,
 )
 
@@ -32,8 +36,11 @@ class AuthenticatedSerializer(serializers.Serializer):
     grant_expires_at = serializers.DateTimeField(allow_null=True)
     password_change_required = serializers.BooleanField()
     security_notice_required = serializers.BooleanField()
-    scope = serializers.ChoiceField(choices=GrantScope.CHOICES)
+    scope = serializers.ChoiceField(choices=GrantScope.CHOICES, allow_blank=True)
     tries_left = serializers.IntegerField()
+    second_factor_required = serializers.BooleanField(
+        help_text="self-service only: the password passed; the SMS code (method otp) opens the grant"
+    )
 
 
 class OtpSentSerializer(serializers.Serializer):
@@ -48,22 +55,68 @@ class ServicePasswordSerializer(serializers.Serializer):
 
 class CollectionRequestSerializer(serializers.Serializer):
     number = serializers.CharField(required=False, max_length=20, help_text="default: the calling number")
+    method = serializers.ChoiceField(
+        choices=COLLECTED_METHOD_CHOICES, required=False, default=AuthMethod.PASSWORD
+    )
+    id_number = serializers.CharField(required=False, max_length=32, help_text="method id_number")
+    card_number = serializers.CharField(required=False, max_length=24, help_text="method membership_card")
+    broadband_account = serializers.CharField(required=False, max_length=40, help_text="method broadband")
+
+
+class PinPadRequestSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=20)
+    method = serializers.ChoiceField(
+        choices=COLLECTED_METHOD_CHOICES, required=False, default=AuthMethod.PASSWORD
+    )
+    purpose = serializers.ChoiceField(
+        choices=CollectionPurpose.CHOICES, required=False, default=CollectionPurpose.AUTHENTICATE
+    )
+    id_number = serializers.CharField(required=False, max_length=32, help_text="method id_number")
+    card_number = serializers.CharField(required=False, max_length=24, help_text="method membership_card")
+    broadband_account = serializers.CharField(required=False, max_length=40, help_text="method broadband")
 
 
 class CollectionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    call_id = serializers.CharField(source="call.call_id")
+    collector = serializers.ChoiceField(choices=Collector.CHOICES)
+    purpose = serializers.ChoiceField(choices=CollectionPurpose.CHOICES)
+    method = serializers.CharField()
+    call_id = serializers.CharField(source="call.call_id", default="", read_only=True)
     number = serializers.CharField(source="subscriber.number")
     state = serializers.ChoiceField(choices=CollectionState.CHOICES)
     result = serializers.CharField(allow_blank=True)
 
 
+class PadRequestSerializer(serializers.Serializer):
+    """What the PIN pad's screen shows the customer: the masked number and what to key."""
+
+    id = serializers.IntegerField()
+    purpose = serializers.ChoiceField(choices=CollectionPurpose.CHOICES)
+    method = serializers.CharField()
+    number_masked = serializers.SerializerMethodField()
+
+    def get_number_masked(self, collection) -> str:
+        number = collection.subscriber.number
+        return f"{number[:3]}****{number[-4:]}" if len(number) > 7 else number
+
+
+class PadPendingSerializer(serializers.Serializer):
+    request = PadRequestSerializer(allow_null=True)
+
+
 class DigitsSerializer(serializers.Serializer):
     digits = serializers.CharField(write_only=True, trim_whitespace=False, max_length=12)
+    new_digits = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=12, required=False,
+        help_text="the new password, for a collection whose purpose is password_change",
+    )  # fmt: skip
 
 
 class CollectionResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=CollectionResult.CHOICES)
+    tries_left = serializers.IntegerField()
+    locked_until = serializers.DateTimeField(allow_null=True)
+    password_change_required = serializers.BooleanField()
 
 
 class StatsQuerySerializer(serializers.Serializer):

@@ -29,5 +29,12 @@ urlpatterns = [
         views.PasswordCollectionView.as_view(),
         name="ivr-password-collection",
     ),
+    path(
+        "password-collections/<int:collection_id>",
+        views.PasswordCollectionView.as_view(),
+        name="password-collection",
+    ),
+    path("pin-pad/collections", views.PinPadRequestView.as_view(), name="pin-pad-collections"),
+    path("pin-pad/pending", views.PinPadPendingView.as_view(), name="pin-pad-pending"),
     path("authentication-stats", views.AuthenticationStatsView.as_view(), name="authentication-stats"),
 ]

@@ -16,15 +16,21 @@ services``):
 - ``otp`` — ``otp_send``;
 - ``notice`` — ``security_notice_acknowledge``;
 - ``passwords`` — ``service_password_change``, ``service_password_reset``;
-- ``collection`` — IVR password collection.
+- ``collection`` — secrets the customer keys for staff: the IVR during a call, the paired PIN pad at a
+  counter (request, the pad's pending request, the device's submission, pairing).
+
+``policy.customer_keyed`` is the one place that decides who may pass on a secret (AUTH-3).
 """
 
-from kefu.identity.errors import AuthFailed, AuthLocked, AuthRequired
+from kefu.identity.errors import AuthFailed, AuthLocked, AuthRequired, PasswordNotFromCustomer
 from kefu.identity.services.attempt import AuthOutcome, authenticate
 from kefu.identity.services.collection import (
     collection_in_scope,
     password_collection_request,
     password_collection_submit,
+    pin_pad_pair,
+    pin_pad_pending,
+    pin_pad_request,
 )
 from kefu.identity.services.grants import grant_valid, require_grant
 from kefu.identity.services.notice import security_notice_acknowledge
@@ -34,10 +40,17 @@ from kefu.identity.services.policy import (
     ID_SHOWN_ROLES,
     IVR_ROLES,
     OTP_MAX_ATTEMPTS,
+    PIN_PAD_HOLDER_ROLES,
+    customer_keyed,
     grant_period,
+    is_self_service,
     lock_period,
     max_failures,
+    may_post_for_staff,
     otp_period,
+    pin_pad_of,
+    require_customer_keyed,
+    self_service_recogniser,
     subscriber_in_scope,
 )
 
@@ -49,9 +62,20 @@ __all__ = [
     "AuthLocked",
     "AuthOutcome",
     "AuthRequired",
+    "PIN_PAD_HOLDER_ROLES",
+    "PasswordNotFromCustomer",
     "authenticate",
     "collection_in_scope",
+    "customer_keyed",
+    "may_post_for_staff",
+    "require_customer_keyed",
     "grant_period",
+    "is_self_service",
+    "pin_pad_of",
+    "pin_pad_pair",
+    "pin_pad_pending",
+    "pin_pad_request",
+    "self_service_recogniser",
     "grant_valid",
     "lock_period",
     "max_failures",

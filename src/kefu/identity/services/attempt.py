@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kefu.contacts.choices import Channel
@@ -19,7 +19,6 @@ from kefu.customers.models import Subscriber
 from kefu.identity.choices import (
     AuthMethod,
     FailureReason,
-    GrantScope,
 )
 from kefu.identity.errors import AuthErrorCode, AuthFailed, AuthLocked
 from kefu.identity.models import (
@@ -35,8 +34,12 @@ from kefu.identity.services.policy import (
     OTP_MAX_ATTEMPTS,
     active_call,
     grant_period,
+    grant_scope,
+    is_self_service,
     lock_period,
     max_failures,
+    otp_period,
+    require_customer_keyed,
     subscriber_in_scope,
 )
 from kefu.ports.billing import get_billing
@@ -56,6 +59,7 @@ class AuthOutcome:
     tries_left: int = 0
     locked_until: datetime | None = None
     reason: str = ""
+    second_factor_required: bool = False
 
     @property
     def locked(self) -> bool:
@@ -103,6 +107,10 @@ def _validate(method: str, channel: str, fields: dict) -> None:
         AuthMethod.OTP: ("otp",),
         AuthMethod.CALLING_NUMBER: (),
     }[method]
+    if fields.get("fact_hash"):  # a collection carries the document's fact as a digest
+        needed = tuple(
+            name for name in needed if name not in ("broadband_account", "id_number", "card_number")
+        )
     missing = [name for name in needed if not isinstance(fields.get(name), str) or not fields.get(name)]
     if missing:
         raise DomainError(
@@ -119,6 +127,21 @@ def _validate(method: str, channel: str, fields: dict) -> None:
 
 def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and constant_time_compare(a.strip().upper(), b.strip().upper())
+
+
+def fact_digest(salt: str, value: str) -> str:
+    """A salted HMAC of a fact staff read from a document (ID number, card, broadband account), so a
+    collection waiting for the customer's password keeps no personal data in clear."""
+    normalised = (value or "").strip().upper()
+    return salted_hmac("kefu.identity.fact", f"{salt}:{normalised}", algorithm="sha256").hexdigest()
+
+
+def _fact_matches(recorded: str, fields: dict, field: str) -> bool:
+    if fields.get("fact_hash"):
+        return bool(recorded) and constant_time_compare(
+            fact_digest(fields["fact_salt"], recorded), fields["fact_hash"]
+        )
+    return _same(recorded, fields[field])
 
 
 # methods that take the service password and one more fact: (the fact on record, the input field,
@@ -145,7 +168,7 @@ def _check(actor, subscriber: Subscriber, method: str, fields: dict) -> tuple[bo
         # the password is checked whatever the record says, so both cost the same time
         recorded, field, mismatch = _PASSWORD_AND_RECORD[method]
         password_ok = billing.check_service_password(number, fields["password"])
-        if not _same(recorded(subscriber), fields[field]):
+        if not _fact_matches(recorded(subscriber), fields, field):
             return False, mismatch
         return password_ok, "" if password_ok else FailureReason.WRONG_PASSWORD
     if method == AuthMethod.ID_SHOWN:
@@ -198,7 +221,7 @@ def _grant(*, actor, subscriber, method, call_id="", contact=None) -> AuthGrant:
         subscriber=subscriber,
         staff=actor,
         method=method,
-        scope=GrantScope.CALLING_LINE if method == AuthMethod.CALLING_NUMBER else GrantScope.FULL,
+        scope=grant_scope(actor, method),
         call_id=call_id or "",
         contact=contact,
         granted_at=now,
@@ -237,11 +260,16 @@ def attempt(*, actor, subscriber: Subscriber, method: str, channel: str, fields:
     _log(actor=actor, subscriber=subscriber, method=method, channel=channel, success=ok, reason=reason,
          call_id=call_id)  # fmt: skip
     grant = None
+    # self-service (004): the service password is the first factor; the SMS code then opens the grant
+    second_factor = ok and method in AuthMethod.SERVICE_PASSWORD and is_self_service(actor)
     if ok:
         if method != AuthMethod.CALLING_NUMBER and (lock.failures or lock.locked_until):
             lock.failures, lock.locked_until = 0, None
             lock.save(update_fields=["failures", "locked_until", "updated_at"])
-        grant = _grant(actor=actor, subscriber=subscriber, method=method, call_id=call_id, contact=contact)
+        if not second_factor:
+            grant = _grant(
+                actor=actor, subscriber=subscriber, method=method, call_id=call_id, contact=contact
+            )
     elif counted and reason != FailureReason.LOCKED:
         lock.failures += 1
         if lock.failures >= max_failures():
@@ -267,7 +295,19 @@ def attempt(*, actor, subscriber: Subscriber, method: str, channel: str, fields:
         tries_left=max(0, max_failures() - lock.failures) if locked_until is None else 0,
         locked_until=locked_until,
         reason=reason,
+        second_factor_required=second_factor,
     )
+
+
+def first_factor_passed(*, actor, subscriber: Subscriber) -> bool:
+    """Self-service: the service password was given by this session within the SMS code's lifetime."""
+    return AuthAttempt.objects.filter(
+        staff=actor,
+        subscriber=subscriber,
+        success=True,
+        method__in=AuthMethod.SERVICE_PASSWORD,
+        at__gte=timezone.now() - otp_period(),
+    ).exists()
 
 
 def authenticate(*, actor, number: str, method: str, channel: str | None = None, **fields) -> AuthOutcome:
@@ -283,8 +323,20 @@ def authenticate(*, actor, number: str, method: str, channel: str | None = None,
         raise DomainError(
             _("语音采集密码只能由自助语音平台提交"), code=ErrorCode.VALIDATION_FAILED, status=400
         )
+    if method in AuthMethod.CUSTOMER_KEYED:
+        require_customer_keyed(actor)  # AUTH-3: before anything else, so nothing is checked or counted
     subscriber = subscriber_in_scope(actor, number)
     _validate(method, channel, fields)
+    if (
+        method == AuthMethod.OTP
+        and is_self_service(actor)
+        and not first_factor_passed(actor=actor, subscriber=subscriber)
+    ):
+        raise DomainError(
+            _("请先输入服务密码，短信验证码是第二重验证"),
+            code=AuthErrorCode.FIRST_FACTOR_REQUIRED,
+            status=409,
+        )
     if method == AuthMethod.ID_SHOWN and getattr(actor, "role", None) not in ID_SHOWN_ROLES:
         raise DomainError(
             _("只有营业厅人员或客户经理可以登记出示证件"),

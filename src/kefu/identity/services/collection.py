@@ -1,6 +1,10 @@
-"""IVR password collection (AUTH-3): the agent's request, and the IVR posting the digits."""
+"""Secrets the customer keys for a member of staff (AUTH-3): the staff member asks a device the customer
+holds — the IVR during a hotline call, the PIN pad paired with them at a counter — and the device posts
+what the customer keyed. Staff learn pass, fail or locked only, by push; the grant is theirs."""
 
 from __future__ import annotations
+
+import secrets as pysecrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,27 +13,88 @@ from django.utils.translation import gettext as _
 from kefu.contacts.choices import Channel
 from kefu.core import audit, scope
 from kefu.core.bus import publish_on_commit
+from kefu.core.choices import Role
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.core.numbers import is_digits
 from kefu.identity.choices import (
     AuthMethod,
+    CollectionPurpose,
     CollectionResult,
     CollectionState,
+    Collector,
 )
-from kefu.identity.errors import AuthErrorCode
-from kefu.identity.models import (
-    PasswordCollection,
+from kefu.identity.errors import AuthErrorCode, PasswordNotFromCustomer
+from kefu.identity.models import PasswordCollection, PinPad
+from kefu.identity.services.attempt import AuthOutcome, attempt, fact_digest
+from kefu.identity.services.passwords import password_change_checked
+from kefu.identity.services.policy import (
+    PIN_PAD_HOLDER_ROLES,
+    may_post_for_staff,
+    pin_pad_of,
+    require_customer_keyed,
+    subscriber_in_scope,
 )
-from kefu.identity.services.attempt import AuthOutcome, attempt
-from kefu.identity.services.policy import IVR_ROLES, subscriber_in_scope
 from kefu.telephony.choices import CallState
 from kefu.telephony.models import Call
 from kefu.telephony.services import agent_channel
 
+# the field staff fill from a document for each method that takes one (the customer keys the rest)
+_FACT_FIELD = {
+    AuthMethod.BROADBAND: "broadband_account",
+    AuthMethod.ID_NUMBER: "id_number",
+    AuthMethod.MEMBERSHIP_CARD: "card_number",
+}
+
+
+def _validate_request(method: str, purpose: str, fact: str) -> None:
+    if purpose not in CollectionPurpose:
+        raise DomainError(_("未知用途：%(p)s") % {"p": purpose}, code=ErrorCode.VALIDATION_FAILED, status=400)
+    if method not in AuthMethod.COLLECTABLE:
+        raise DomainError(
+            _("该认证方式无需客户输入密码：%(m)s") % {"m": method},
+            code=ErrorCode.VALIDATION_FAILED,
+            status=400,
+        )
+    if purpose == CollectionPurpose.PASSWORD_CHANGE and method != AuthMethod.PASSWORD:
+        raise DomainError(_("修改服务密码只需号码"), code=ErrorCode.VALIDATION_FAILED, status=400)
+    if method in _FACT_FIELD and not (isinstance(fact, str) and fact.strip()):
+        raise DomainError(
+            _("缺少认证信息：%(f)s") % {"f": _FACT_FIELD[method]},
+            code=ErrorCode.VALIDATION_FAILED,
+            status=400,
+            missing=[_FACT_FIELD[method]],
+        )
+
+
+def _create(
+    *, actor, collector, subscriber, method, purpose, channel, call=None, fact=""
+) -> PasswordCollection:
+    salt = pysecrets.token_hex(8) if method in _FACT_FIELD else ""
+    collection = PasswordCollection.objects.create(
+        collector=collector,
+        purpose=purpose,
+        method=method,
+        call=call,
+        subscriber=subscriber,
+        agent=actor,
+        channel=channel,
+        fact_salt=salt,
+        fact_hash=fact_digest(salt, fact) if salt else "",
+    )
+    audit.record(
+        actor=actor, action="identity.password_collection.request", obj=subscriber,
+        changes={"collection": collection.pk, "collector": collector, "method": method, "purpose": purpose,
+                 "call_id": call.call_id if call else ""},
+    )  # fmt: skip
+    return collection
+
 
 @transaction.atomic
-def password_collection_request(*, actor, call_id: str, number: str | None = None) -> PasswordCollection:
-    """The agent asks the IVR to collect the caller's password for their active call."""
+def password_collection_request(
+    *, actor, call_id: str, number: str | None = None, method: str = AuthMethod.PASSWORD, fact: str = ""
+) -> PasswordCollection:
+    """The agent asks the IVR to collect the caller's password (with the ID number, card or broadband
+    account the caller told them as ``fact``) or the SMS code, for their active call."""
     call = scope.restrict(Call.objects.all(), actor).filter(call_id=call_id).first()
     if call is None:
         raise NotFoundError(_("呼叫不存在"), code=AuthErrorCode.UNKNOWN_CALL)
@@ -37,69 +102,159 @@ def password_collection_request(*, actor, call_id: str, number: str | None = Non
         raise DomainError(_("该呼叫不是您正在处理的呼叫"), code=AuthErrorCode.NOT_YOUR_CALL, status=403)
     if call.state != CallState.ANSWERED:
         raise DomainError(_("该呼叫未在通话中"), code=AuthErrorCode.NO_ACTIVE_CALL, status=409)
+    _validate_request(method, CollectionPurpose.AUTHENTICATE, fact)
     subscriber = subscriber_in_scope(actor, number or call.calling_number)
-    collection = PasswordCollection.objects.create(call=call, subscriber=subscriber, agent=actor)
-    audit.record(
-        actor=actor, action="identity.password_collection.request", obj=subscriber,
-        changes={"call_id": call.call_id, "collection": collection.pk},
+    return _create(
+        actor=actor, collector=Collector.IVR, subscriber=subscriber, method=method,
+        purpose=CollectionPurpose.AUTHENTICATE, channel=Channel.HOTLINE, call=call, fact=fact,
     )  # fmt: skip
-    return collection
+
+
+@transaction.atomic
+def pin_pad_request(
+    *,
+    actor,
+    number: str,
+    method: str = AuthMethod.PASSWORD,
+    fact: str = "",
+    purpose: str = CollectionPurpose.AUTHENTICATE,
+) -> PasswordCollection:
+    """Hall staff or a VIP manager ask their paired PIN pad to collect the customer's password (with the
+    ID number, card or broadband account they read from the document as ``fact``), the SMS code, or
+    the old and new password for a change. An earlier request still waiting on the pad is withdrawn."""
+    subscriber = subscriber_in_scope(actor, number)
+    _validate_request(method, purpose, fact)
+    if pin_pad_of(actor) is None:
+        raise DomainError(
+            _("您没有绑定密码键盘，请联系系统管理员"), code=AuthErrorCode.NO_PIN_PAD, status=409
+        )
+    PasswordCollection.objects.filter(
+        agent=actor, collector=Collector.PIN_PAD, state=CollectionState.WAITING
+    ).update(state=CollectionState.DONE, completed_at=timezone.now())
+    channel = Channel.VIP_MANAGER if actor.role == Role.VIP_MANAGER else Channel.HALL
+    return _create(
+        actor=actor, collector=Collector.PIN_PAD, subscriber=subscriber, method=method, purpose=purpose,
+        channel=channel, fact=fact,
+    )  # fmt: skip
+
+
+def pin_pad_pending(*, actor) -> PasswordCollection | None:
+    """The pad's screen: the request of its paired staff member still waiting for the customer."""
+    if getattr(actor, "role", None) != Role.PIN_PAD:
+        raise DomainError(_("只有密码键盘可以查看待输入的请求"), code=ErrorCode.PERMISSION_DENIED, status=403)
+    pairing = PinPad.objects.filter(pad=actor).first()
+    if pairing is None:
+        return None
+    return (
+        PasswordCollection.objects.select_related("subscriber")
+        .filter(agent_id=pairing.holder_id, collector=Collector.PIN_PAD, state=CollectionState.WAITING)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def pin_pad_pair(*, actor, pad, holder) -> PinPad:
+    """An administrator pairs a PIN pad account with the hall staff member or VIP manager it serves
+    (a pad serves one person; pairing again moves it)."""
+    if getattr(actor, "role", None) != Role.ADMINISTRATOR and actor is not None:
+        raise DomainError(_("只有系统管理员可以绑定密码键盘"), code=ErrorCode.PERMISSION_DENIED, status=403)
+    if pad.role != Role.PIN_PAD:
+        raise DomainError(_("该账号不是密码键盘"), code=ErrorCode.VALIDATION_FAILED, status=400)
+    if holder.role not in PIN_PAD_HOLDER_ROLES:
+        raise DomainError(
+            _("密码键盘只能绑定营业厅人员或客户经理"),
+            code=AuthErrorCode.NOT_A_PIN_PAD_HOLDER,
+            status=400,
+        )
+    pairing, _created = PinPad.objects.update_or_create(
+        pad=pad, defaults={"holder": holder, "paired_at": timezone.now()}
+    )
+    audit.record(actor=actor, action="identity.pin_pad.pair", obj=pad, changes={"holder": holder.job_number})
+    return pairing
 
 
 def collection_in_scope(actor, collection_id: int) -> PasswordCollection:
-    collection = (
-        scope.restrict(PasswordCollection.objects.select_related("call", "subscriber"), actor)
-        .filter(pk=collection_id)
-        .first()
-    )
+    """A collection the actor may see: in their data scope, or — for a PIN pad — one addressed to it."""
+    rows = PasswordCollection.objects.select_related("call", "subscriber")
+    if getattr(actor, "role", None) == Role.PIN_PAD:
+        pairing = PinPad.objects.filter(pad=actor).first()
+        rows = rows.filter(agent_id=pairing.holder_id if pairing else None)
+    else:
+        rows = scope.restrict(rows, actor)
+    collection = rows.filter(pk=collection_id).first()
     if collection is None:
         raise NotFoundError(_("密码采集请求不存在"), code=AuthErrorCode.UNKNOWN_COLLECTION)
     return collection
 
 
+def _outcome_result(outcome: AuthOutcome) -> str:
+    if outcome.authenticated:
+        return CollectionResult.PASS
+    return CollectionResult.LOCKED if outcome.locked else CollectionResult.FAIL
+
+
 @transaction.atomic
 def password_collection_submit(
-    *, actor, collection_id: int, digits: str
+    *, actor, collection_id: int, digits: str, new_digits: str | None = None
 ) -> tuple[PasswordCollection, AuthOutcome]:
-    """The IVR posts the digits the caller keyed in; the agent learns pass, fail or locked by push."""
-    collection = collection_in_scope(actor, collection_id)
-    if getattr(actor, "role", None) not in IVR_ROLES:
-        raise DomainError(
-            _("只有自助语音平台可以提交采集的密码"), code=ErrorCode.PERMISSION_DENIED, status=403
-        )
+    """The device posts what the customer keyed (``new_digits``: the new password of a change). Only
+    the device the collection was addressed to may (403 ``password_not_from_customer`` otherwise,
+    nothing checked or counted); the staff member learns pass, fail or locked by push."""
+    if not may_post_for_staff(actor):  # before the lookup: staff get 403 whatever the id
+        raise PasswordNotFromCustomer(_("只有自助语音平台或密码键盘可以提交客户输入的密码"))
+    try:
+        collection = collection_in_scope(actor, collection_id)
+    except NotFoundError:
+        if actor.role != Role.PIN_PAD:
+            raise
+        # a pad sees only its own staff member's requests: any other is not addressed to it
+        raise PasswordNotFromCustomer(_("该请求不是发给本密码键盘的")) from None
     collection = (
-        PasswordCollection.objects.select_for_update()
+        PasswordCollection.objects.select_for_update(of=("self",))  # the call is an outer join
         .select_related("call", "subscriber", "agent")
         .get(pk=collection.pk)
     )
+    require_customer_keyed(actor, collection=collection)
     if collection.state != CollectionState.WAITING:
         raise DomainError(_("该密码采集已完成"), code=AuthErrorCode.COLLECTION_DONE, status=409)
     if not isinstance(digits, str) or not is_digits(digits) or not 1 <= len(digits) <= 12:
         raise DomainError(_("采集的密码格式不正确"), code=ErrorCode.VALIDATION_FAILED, status=400)
-    outcome = attempt(
-        actor=collection.agent,
-        subscriber=collection.subscriber,
-        method=AuthMethod.IVR_PASSWORD,
-        channel=Channel.HOTLINE,
-        fields={
-            "password": digits,
-            "call_id": collection.call.call_id,
-            "contact_id": collection.call.contact_id,
-        },
+    call_fields = (
+        {"call_id": collection.call.call_id, "contact_id": collection.call.contact_id}
+        if collection.call
+        else {}
     )
-    if outcome.authenticated:
-        result = CollectionResult.PASS
-    elif outcome.locked:
-        result = CollectionResult.LOCKED
+    if collection.purpose == CollectionPurpose.PASSWORD_CHANGE:
+        outcome = password_change_checked(
+            actor=collection.agent, subscriber=collection.subscriber, old_password=digits,
+            new_password=new_digits or "", channel=collection.channel,
+        )  # fmt: skip
     else:
-        result = CollectionResult.FAIL
+        method = collection.method
+        if method == AuthMethod.PASSWORD and collection.collector == Collector.IVR:
+            method = AuthMethod.IVR_PASSWORD  # logged as its own method (AUTH-8)
+        secret = {"otp": digits} if method == AuthMethod.OTP else {"password": digits}
+        facts = (
+            {"fact_salt": collection.fact_salt, "fact_hash": collection.fact_hash}
+            if collection.fact_hash
+            else {}
+        )
+        outcome = attempt(
+            actor=collection.agent,
+            subscriber=collection.subscriber,
+            method=method,
+            channel=collection.channel,
+            fields={**secret, **facts, **call_fields},
+        )
+    result = _outcome_result(outcome)
     collection.state = CollectionState.DONE
     collection.result = result
     collection.completed_at = timezone.now()
     collection.save(update_fields=["state", "result", "completed_at"])
     audit.record(
         actor=actor, action="identity.password_collection.complete", obj=collection.subscriber,
-        changes={"collection": collection.pk, "result": result},
+        changes={"collection": collection.pk, "collector": collection.collector, "result": result},
     )  # fmt: skip
 
     publish_on_commit(
@@ -107,9 +262,13 @@ def password_collection_submit(
         {
             "type": "ivr_auth",
             "collection_id": collection.pk,
-            "call_id": collection.call.call_id,
+            "collector": collection.collector,
+            "purpose": collection.purpose,
+            "call_id": collection.call.call_id if collection.call else "",
             "number": collection.subscriber.number,
             "result": result,
+            "scope": outcome.scope,
+            "grant_expires_at": outcome.grant_expires_at.isoformat() if outcome.grant_expires_at else None,
             "tries_left": outcome.tries_left,
             "locked_until": outcome.locked_until.isoformat() if outcome.locked_until else None,
             "password_change_required": outcome.password_change_required,

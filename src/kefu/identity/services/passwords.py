@@ -16,17 +16,32 @@ from kefu.identity.errors import AuthErrorCode
 from kefu.identity.models import (
     AuthLock,
 )
-from kefu.identity.services.attempt import attempt
-from kefu.identity.services.policy import subscriber_in_scope
+from kefu.identity.services.attempt import AuthOutcome, attempt
+from kefu.identity.services.policy import require_customer_keyed, subscriber_in_scope
 from kefu.ports.billing import get_billing
 
 
 def service_password_change(
     *, actor, number: str, old_password: str, new_password: str, channel: str = "hotline"
 ):
-    """The customer changes their service password with the old one (AUTH-6). A wrong old password is a
-    failed attempt like any other (it counts towards the lock)."""
+    """The customer changes their service password with the old one (AUTH-6), keyed by the customer
+    (AUTH-3: the IVR or a self-service session; at a counter through the PIN pad's collection). A wrong
+    old password is a failed attempt like any other (it counts towards the lock)."""
+    require_customer_keyed(actor)
     subscriber = subscriber_in_scope(actor, number)
+    password_change_checked(
+        actor=actor, subscriber=subscriber, old_password=old_password, new_password=new_password,
+        channel=channel,
+    ).raise_if_failed()  # fmt: skip
+    return subscriber
+
+
+def password_change_checked(
+    *, actor, subscriber: Subscriber, old_password: str, new_password: str, channel: str
+) -> AuthOutcome:
+    """The change once the caller is known to be the customer's own keypad: the old password is one
+    attempt; on success the billing system takes the new one. Returns the outcome, never raises on a
+    wrong old password (the caller decides how to answer)."""
     if not isinstance(old_password, str) or not old_password:
         raise DomainError(
             _("缺少认证信息：%(f)s") % {"f": "old_password"}, code=ErrorCode.VALIDATION_FAILED, status=400
@@ -38,9 +53,9 @@ def service_password_change(
         actor=actor, subscriber=subscriber, method=AuthMethod.PASSWORD, channel=channel,
         fields={"password": old_password},
     )  # fmt: skip
-    outcome.raise_if_failed()
-    get_billing().set_service_password(number, new_password, actor=actor)
-    return subscriber
+    if outcome.authenticated:
+        get_billing().set_service_password(subscriber.number, new_password, actor=actor)
+    return outcome
 
 
 @transaction.atomic

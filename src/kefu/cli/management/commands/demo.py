@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from kefu.core.demo import DEMO_PASSWORD, seed_demo_staff
 from kefu.customers.models import Subscriber
 from kefu.federation import demo as federation_demo
+from kefu.identity.demo import seed_demo_pin_pads
 
 
 class Command(BaseCommand):
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         staff = seed_demo_staff()
         # SVC-2: VIP and enterprise customers of the demo managers' cities get their account manager
         call_command("assignmanagers", actor="admin", verbosity=0)
+        pads = seed_demo_pin_pads(password=DEMO_PASSWORD)  # AUTH-3: the counter's customer keypad
 
         kefu = [sys.executable, "-m", "kefu.cli"]
         children = [
@@ -79,6 +81,10 @@ class Command(BaseCommand):
         for member in staff:
             where = member.city.name if member.city else (member.province.name if member.province else "全国")
             self.stdout.write(f"  {member.job_number:<10} {member.get_role_display()} · {where}")
+        for pad, holder in pads:
+            self.stdout.write(
+                f"  {pad.job_number:<10} {pad.get_role_display()} · {holder.job_number} {holder.name}"
+            )
         self._print_subscribers()
         self.stdout.write("Press Ctrl-C to stop.")
 

@@ -134,33 +134,66 @@
     else showAuth("error", problem(result));
   }
 
-  const ivrButton = $("auth-ivr");
-  if (ivrButton) {
-    ivrButton.addEventListener("click", async () => {
+  /* AUTH-3: a secret is keyed by the customer on a device, never here. Hotline: the IVR on the active
+     call; hall and VIP manager: the PIN pad paired with this staff member. This page learns pass, fail
+     or locked by push (ivr_auth) and, should the stream be down, by asking the collection's state. */
+  const hallDesk = $("panel-auth") && $("panel-auth").dataset.hall === "1";
+  let pending = null;
+
+  function settle(id, outcome) {
+    if (pending !== id) return;
+    pending = null;
+    if (outcome.result === "pass") passed(outcome);
+    else if (outcome.result === "fail" || outcome.result === "locked") failed(outcome, outcome.result === "locked");
+    else showAuth("none", L.collect_withdrawn);
+  }
+
+  async function watch(id) {
+    for (let i = 0; i < 600 && pending === id; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (pending !== id) return;
+      const result = await kefu.api("GET", "/api/v1/password-collections/" + id);
+      if (result.ok && result.body.state === "done") settle(id, result.body);
+    }
+  }
+
+  async function collect(payload) {
+    let url;
+    payload.number = number;
+    if (hallDesk) {
+      url = "/api/v1/pin-pad/collections";
+    } else {
       const call = kefu.call && kefu.call();
       if (!call || call.state !== "active") {
         showAuth("error", L.no_call);
         return;
       }
-      const result = await kefu.api("POST", "/api/v1/calls/" + encodeURIComponent(call.call_id) + "/password-collection", { number: number });
-      if (!result.ok) {
-        if (result.status === 423) failed(result.body || {}, true);
-        else showAuth("error", problem(result));
-        return;
-      }
-      showAuth("waiting", L.auth_waiting);
-      const link = $("auth-ivr-link");
-      if (link) {
-        link.hidden = false;
-        link.querySelector("a").href = "/desk/ivr-simulator/?collection=" + result.body.id;
-        link.dataset.collection = result.body.id;
-      }
-    });
+      url = "/api/v1/calls/" + encodeURIComponent(call.call_id) + "/password-collection";
+    }
+    const result = await kefu.api("POST", url, payload);
+    if (!result.ok) {
+      if (result.status === 423) failed(result.body || {}, true);
+      else showAuth("error", problem(result));
+      return;
+    }
+    pending = result.body.id;
+    showAuth("waiting", hallDesk ? L.pad_waiting : L.auth_waiting);
+    const link = $("auth-ivr-link");
+    if (link && !hallDesk) {
+      link.hidden = false;
+      link.querySelector("a").href = "/desk/ivr-simulator/?collection=" + result.body.id;
+      link.dataset.collection = result.body.id;
+    }
+    watch(result.body.id);
   }
+
+  const ivrButton = $("auth-ivr");
+  if (ivrButton) ivrButton.addEventListener("click", () => collect({ method: "password" }));
   document.addEventListener("kefu:ivr_auth", (event) => {
     const push = event.detail || {};
     if (push.number !== number) return;
-    if (push.result === "pass") passed(push);
+    if (push.collection_id != null && pending === push.collection_id) settle(push.collection_id, push);
+    else if (push.result === "pass") passed(push);
     else failed(push, push.result === "locked");
   });
 
@@ -171,8 +204,8 @@
   if (hall) {
     const toggle = () => {
       const method = hall.elements.method.value;
-      hall.querySelectorAll("[data-for]").forEach((label) => {
-        label.hidden = !label.dataset.for.split(" ").includes(method);
+      hall.querySelectorAll("[data-for]").forEach((node) => {
+        node.hidden = !node.dataset.for.split(" ").includes(method);
       });
     };
     hall.elements.method.addEventListener("change", toggle);
@@ -180,19 +213,27 @@
     hall.addEventListener("submit", (event) => {
       event.preventDefault();
       const method = hall.elements.method.value;
-      const payload = { method: method, channel: "hall" };
-      if (method !== "id_shown") payload.password = hall.elements.password.value;
-      if (method === "id_number") payload.id_number = hall.elements.account.value.trim();
-      if (method === "broadband") payload.broadband_account = hall.elements.account.value.trim();
-      hall.elements.password.value = "";
-      authenticate(payload);
+      const account = hall.elements.account.value.trim();
+      if (method === "id_shown") {
+        // the document is in the staff member's hands: nothing for the customer to key
+        authenticate({ method: "id_shown", id_number: account, channel: hallChannel() });
+        return;
+      }
+      const payload = { method: method };
+      if (method === "id_number") payload.id_number = account;
+      if (method === "broadband") payload.broadband_account = account;
+      collect(payload);
     });
+  }
+  function hallChannel() {
+    const panel = $("panel-auth");
+    return panel && panel.dataset.channel ? panel.dataset.channel : "hall";
   }
   const card = $("auth-card");
   if (card) {
     card.addEventListener("submit", (event) => {
       event.preventDefault();
-      authenticate({ method: "membership_card", card_number: card.elements.card_number.value.trim() });
+      collect({ method: "membership_card", card_number: card.elements.card_number.value.trim() });
     });
   }
   const otp = $("auth-otp");
@@ -203,9 +244,7 @@
     });
     otp.addEventListener("submit", (event) => {
       event.preventDefault();
-      const code = otp.elements.otp.value.trim();
-      otp.elements.otp.value = "";
-      authenticate({ method: "otp", otp: code });
+      collect({ method: "otp" });
     });
   }
 
