@@ -131,6 +131,7 @@ CREATE_PAYLOADS = {
     # a remote complaint is the serving province's own order about another province's number (SVC-1):
     # tests/remote/test_complaint.py
     "api/v1/remote/complaints": None,
+    "api/v1/remote/requests": None,  # the same for suggestions and allowed business (issue 11)
     "api/v1/remote/queries": None,  # rows are scope-checked one by one: tests/contacts/test_import_export.py
     # machine to machine (HMAC signature, no session): a staff token is refused, 401 not_signed
     "federation/v1/messages": lambda w: {

@@ -243,3 +243,15 @@ def test_walk_in_is_for_hall_and_vip_staff_only(make_staff, suzhou_line, api_cli
     )
     zj_hall = make_staff("hall_staff", "ZJ", city="3301")
     assert api_client_for(zj_hall).get(f"/api/v1/subscribers/{suzhou_line.number}/view").status_code == 404
+
+
+def test_finder_opens_a_walk_in_number_on_the_authentication_panel(make_staff, suzhou_line, client):
+    """SVC-1, VIEW-1: hall staff typing a walk-in's number in the finder reach its view (the
+    authentication panel); a city-scoped back-office user finds nothing."""
+    hall = make_staff("hall_staff", "JS", city="3201")
+    client.force_login(hall)
+    response = client.get("/desk/customers/", {"q": suzhou_line.number})
+    assert response.status_code == 302 and response["Location"] == f"/desk/customers/{suzhou_line.number}/"
+    client.force_login(make_staff("back_office", "JS", city="3201"))
+    response = client.get("/desk/customers/", {"q": suzhou_line.number})
+    assert response.status_code == 200 and suzhou_line.customer.name not in response.content.decode()

@@ -99,6 +99,20 @@ def customer_search(*, user, query: str, limit: int = 50):
     return list(lines.filter(customer__id_number__iexact=query).order_by("number")[:limit])
 
 
+def is_walk_in_number(*, user, number: str) -> bool:
+    """Whether ``number`` is a line ``user`` may serve only as a walk-in (SVC-1: hall and VIP staff,
+    another city of their province): its view then opens on the authentication panel. Nothing else
+    about the line is read here."""
+    from kefu.customers.models import Subscriber
+
+    if not number.isdigit():
+        return False
+    serving = scope.restrict_serving(Subscriber.objects.all(), user).filter(number=number)
+    return (
+        serving.exists() and not scope.restrict(Subscriber.objects.all(), user).filter(number=number).exists()
+    )
+
+
 def knowledge_search(query: str, *, limit: int = 30) -> dict:
     """Interim knowledge search (SR-1 consultation) until the knowledge base lands: businesses of the
     catalog by name or description, and current request categories by path."""

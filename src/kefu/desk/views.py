@@ -20,7 +20,7 @@ from kefu.core.errors import DomainError
 from kefu.customers import services as customer_services
 from kefu.desk import labels
 from kefu.desk.forms import StaffAuthenticationForm
-from kefu.desk.selectors import customer_search, home_figures, knowledge_search
+from kefu.desk.selectors import customer_search, home_figures, is_walk_in_number, knowledge_search
 from kefu.desk.view import customer_view_open
 
 
@@ -58,6 +58,8 @@ def customer_find(request):
     lines = customer_search(user=request.user, query=query) if query else []
     if query and len(lines) == 1 and lines[0].number == query:
         return redirect("desk:customer", number=query)
+    if query and not lines and is_walk_in_number(user=request.user, number=query):
+        return redirect("desk:customer", number=query)  # SVC-1: the walk-in authenticates first
     return render(request, "desk/customer_find.html", {"query": query, "lines": lines})
 
 
