@@ -299,3 +299,57 @@ def test_the_urge_flow_urges_the_existing_order_and_the_city_acknowledges(accept
     with pytest.raises(WorkOrderError) as old_flow:
         accept(flow_code="urge")
     assert old_flow.value.code == "unknown_flow"
+
+
+def test_api_takes_each_flows_data_and_shows_it_with_the_effect(api_client_for, staff, subscriber):
+    """WO-9 through the API: the create takes the flow's data in the object of its name (missing:
+    422 coordination_data_required, bad: 400 validation_failed naming the field); the detail shows
+    the data and, after the city's reply, the line state billing reports."""
+    agent = api_client_for(staff.agent)
+    body = {"kind": "business_handling", "subscriber": subscriber.number, "flow": "suspension"}
+    missing = agent.post("/api/v1/work-orders", body, format="json")
+    assert (missing.status_code, missing.json()["code"]) == (422, "coordination_data_required")
+    bad = agent.post(
+        "/api/v1/work-orders",
+        {**body, "suspension": {**suspension("suspend"), "line_action": "x"}},
+        format="json",
+    )
+    assert (bad.status_code, bad.json()["code"]) == (400, "validation_failed")
+    assert "line_action" in str(bad.json())
+    assert WorkOrder.objects.count() == 0
+
+    created = agent.post("/api/v1/work-orders", {**body, "suspension": suspension("suspend")}, format="json")
+    assert created.status_code == 201, created.content
+    number = created.json()["number"]
+    api_client_for(staff.back).post(f"/api/v1/work-orders/{number}/dispatch", {}, format="json")
+    city = api_client_for(staff.city)
+    city.post(f"/api/v1/work-orders/{number}/receive", {}, format="json")
+    assert (
+        city.post(f"/api/v1/work-orders/{number}/reply", {"comment": "已停机"}, format="json").status_code
+        == 200
+    )
+    shown = city.get(f"/api/v1/work-orders/{number}").json()["coordination"]
+    assert (shown["kind"], shown["line_action"], shown["line_state_after"]) == (
+        "suspension",
+        "suspend",
+        "suspended",
+    )
+    assert line_status(subscriber.number) == "suspended"
+
+
+def test_api_urge_ack_and_approval_endpoints(api_client_for, adjustment, staff, subscriber):
+    """WO-9 through the API: POST …/approval (supervisors: others 403 action_not_permitted) applies
+    the adjustment; POST …/urge-ack answers 409 no_urge_pending when nothing is urged."""
+    number = adjustment.number
+    before = balance(subscriber.number)
+    denied = api_client_for(staff.back).post(
+        f"/api/v1/work-orders/{number}/approval", {"approved": True}, format="json"
+    )
+    assert (denied.status_code, denied.json()["code"]) == (403, "action_not_permitted")
+    done = api_client_for(staff.supervisor).post(
+        f"/api/v1/work-orders/{number}/approval", {"approved": True}, format="json"
+    )
+    assert done.status_code == 200, done.content
+    assert balance(subscriber.number) == before + Decimal("30.00")
+    ack = api_client_for(staff.supervisor).post(f"/api/v1/work-orders/{number}/urge-ack", {}, format="json")
+    assert (ack.status_code, ack.json()["code"]) == (409, "no_urge_pending")

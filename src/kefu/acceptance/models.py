@@ -1,4 +1,5 @@
-"""Business acceptances (BA-1): one row per order, change or cancellation, with its contact record."""
+"""Business acceptances (BA-1): one row per order, change or cancellation of a product, or change of
+customer data, with its contact record."""
 
 from __future__ import annotations
 
@@ -6,20 +7,26 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.acceptance.choices import AcceptanceAction, AcceptanceState
+from kefu.acceptance.choices import AcceptanceAction, AcceptanceState, DataChange
 from kefu.contacts.choices import Channel
 from kefu.core.models import Staff
 from kefu.customers.models import SUBSCRIBER_SCOPE
 
 
 class Acceptance(models.Model):
-    """One accepted business: what was done to which product, in which channel, by whom, with the
-    recording reference of a telephone acceptance (CH-6) and the contact record it belongs to."""
+    """One accepted business: what was done to which product — or which customer data changed
+    (``details``: the fields, personal data masked) — in which channel, by whom, with the recording
+    reference of a telephone acceptance (CH-6) and the contact record it belongs to."""
 
     order_number = models.CharField(_("受理单号"), max_length=32, unique=True)
     subscriber = models.ForeignKey("customers.Subscriber", on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("受理类型"), max_length=8, choices=AcceptanceAction)
-    product = models.ForeignKey("customers.Product", on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(
+        _("受理类型"), max_length=20, choices=[*AcceptanceAction.CHOICES, *DataChange.CHOICES]
+    )
+    product = models.ForeignKey(
+        "customers.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    details = models.JSONField(_("变更内容"), default=dict, blank=True)
     replaces = models.ForeignKey(
         "customers.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

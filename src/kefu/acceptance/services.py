@@ -1,5 +1,7 @@
-"""Business acceptance (BA-1): order, change or cancel a product or VAS for an authenticated local
-subscriber, in one transaction with its contact record, service request and audit event.
+"""Business acceptance (BA-1): order, change or cancel a product or VAS, or change customer data
+(contact details, transfer of ownership, SIM replacement, suspension/resumption on request), for an
+authenticated local subscriber, in one transaction with its contact record, service request and
+audit event.
 
 Guards, in the order the desk meets them: the number must be in the agent's scope (404); the
 subscriber must be local to this centre (422 ``not_local_subscriber`` — roaming customers are told to
@@ -7,7 +9,8 @@ use their home centre); a full grant (403 ``auth_required``; a calling-number gr
 no initial password (403 ``password_change_required``, AUTH-6); a recording reference for telephone
 acceptance (422 ``recording_ref_required``, CH-6). The subscription rows change through the local
 billing tables: the billing port has no write for subscriptions yet (a real BOSS adapter would take
-the order here).
+the order here). Customer data changes go through the billing port's writes, with the acceptance's
+order number as their reference.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.acceptance.choices import AcceptanceAction
+from kefu.acceptance.choices import AcceptanceAction, DataChange
 from kefu.acceptance.errors import AcceptanceErrorCode
 from kefu.acceptance.models import Acceptance
 from kefu.contacts import services as contacts
@@ -30,8 +33,10 @@ from kefu.core.choices import RequestType
 from kefu.core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from kefu.customers.choices import ProductKind, SubscriberStatus, SubscriptionStatus
 from kefu.customers.models import Product, Subscriber, Subscription
+from kefu.customers.rules import mask_id_number
+from kefu.customers.services import mask_iccid
 from kefu.identity import services as identity
-from kefu.ports.billing import get_billing
+from kefu.ports.billing import ContactDetails, NewOwner, get_billing
 
 # Channels where acceptance happens by telephone and must be recorded (CH-6).
 RECORDED_CHANNELS = (Channel.HOTLINE, Channel.OUTBOUND, Channel.IVR)
@@ -117,21 +122,14 @@ def _apply(subscriber: Subscriber, action: str, product: Product, replaces: Prod
     return _("退订 %(p)s") % {"p": product.name}
 
 
-@transaction.atomic
-def subscription_change(
-    *,
-    actor,
-    number: str,
-    action: str,
-    product: str,
-    replaces: str | None = None,
-    channel: str = Channel.HOTLINE,
-    recording_ref: str = "",
-    contact_id: int | None = None,
-) -> Acceptance:
-    """Order, change or cancel one product for the subscriber of ``number`` (BA-1)."""
+def _admit(
+    *, actor, number: str, action: str, known: bool, channel: str, recording_ref: str, contact_id, usable
+):
+    """The guards every business acceptance passes, in the order the desk meets them (see the
+    module's docstring); answers the locked subscriber, the contact record given (or None) and the
+    recording reference to keep."""
     subscriber = identity.subscriber_in_scope(actor, number, for_update=True)
-    if action not in AcceptanceAction:
+    if not known:
         raise DomainError(
             _("未知受理类型：%(a)s") % {"a": action}, code=ErrorCode.VALIDATION_FAILED, status=400
         )
@@ -144,7 +142,7 @@ def subscription_change(
             status=422,
             home=subscriber.home_province.code,
         )
-    if subscriber.status != SubscriberStatus.ACTIVE:
+    if not usable(subscriber):
         raise DomainError(_("该号码当前状态不能办理业务"), code=AcceptanceErrorCode.SUBSCRIBER_INACTIVE)
     contact = None
     if contact_id:
@@ -162,10 +160,25 @@ def subscription_change(
     recording_ref = (recording_ref or "").strip() or (contact.recording_ref if contact is not None else "")
     if channel in RECORDED_CHANNELS and not recording_ref:
         raise DomainError(_("电话受理须有录音编号"), code=AcceptanceErrorCode.RECORDING_REQUIRED)
-    new_product = _product(product, field="product")
-    old_product = _product(replaces, field="replaces") if replaces else None
-    summary = _apply(subscriber, action, new_product, old_product)
-    order_number = _order_number(subscriber)
+    return subscriber, contact, recording_ref
+
+
+def _record(
+    *,
+    actor,
+    subscriber: Subscriber,
+    contact,
+    channel: str,
+    recording_ref: str,
+    order_number: str,
+    summary: str,
+    action: str,
+    product=None,
+    replaces=None,
+    details: dict | None = None,
+) -> Acceptance:
+    """What every acceptance leaves: the contact record (or the one given) with a business-handling
+    service request referencing the acceptance, the ``Acceptance`` row and the audit event."""
     description = _("业务受理：%(s)s（受理单号 %(n)s）") % {"s": summary, "n": order_number}
     if contact is None:
         now = timezone.now()
@@ -192,8 +205,9 @@ def subscription_change(
         order_number=order_number,
         subscriber=subscriber,
         action=action,
-        product=new_product,
-        replaces=old_product,
+        product=product,
+        replaces=replaces,
+        details=details or {},
         channel=channel,
         recording_ref=recording_ref,
         contact=contact,
@@ -205,11 +219,154 @@ def subscription_change(
         obj=subscriber,
         changes={
             "order_number": order_number,
-            "product": new_product.code,
-            "replaces": old_product.code if old_product else None,
+            "product": product.code if product else None,
+            "replaces": replaces.code if replaces else None,
+            "details": details or {},
             "channel": channel,
             "recording_ref": recording_ref,
             "contact": contact.pk,
         },
     )
     return acceptance
+
+
+@transaction.atomic
+def subscription_change(
+    *,
+    actor,
+    number: str,
+    action: str,
+    product: str,
+    replaces: str | None = None,
+    channel: str = Channel.HOTLINE,
+    recording_ref: str = "",
+    contact_id: int | None = None,
+) -> Acceptance:
+    """Order, change or cancel one product for the subscriber of ``number`` (BA-1)."""
+    subscriber, contact, recording_ref = _admit(
+        actor=actor,
+        number=number,
+        action=action,
+        known=action in AcceptanceAction,
+        channel=channel,
+        recording_ref=recording_ref,
+        contact_id=contact_id,
+        usable=lambda s: s.status == SubscriberStatus.ACTIVE,
+    )
+    new_product = _product(product, field="product")
+    old_product = _product(replaces, field="replaces") if replaces else None
+    summary = _apply(subscriber, action, new_product, old_product)
+    return _record(
+        actor=actor,
+        subscriber=subscriber,
+        contact=contact,
+        channel=channel,
+        recording_ref=recording_ref,
+        order_number=_order_number(subscriber),
+        summary=summary,
+        action=action,
+        product=new_product,
+        replaces=old_product,
+    )
+
+
+# ---- customer data changes (BA-1): through the billing port, each with its own input
+
+
+def _contact_details(subscriber, data: dict, reference: str, actor) -> tuple[str, dict]:
+    # a field not given keeps its value; a blank one clears it
+    customer = subscriber.customer
+    details = ContactDetails(
+        email=data.get("email", customer.email),
+        contact_phone=data.get("contact_phone", customer.contact_phone),
+        mailing_address=data.get("mailing_address", subscriber.mailing_address),
+    )
+    before = get_billing().set_contact_details(
+        subscriber.number, details=details, reference=reference, actor=actor
+    )
+    changed = sorted(
+        f for f in ("email", "contact_phone", "mailing_address") if getattr(before, f) != getattr(details, f)
+    )
+    return _("变更联系方式"), {"fields": changed}
+
+
+def _ownership_transfer(subscriber, data: dict, reference: str, actor) -> tuple[str, dict]:
+    owner = NewOwner(
+        name=data["owner_name"],
+        id_type=data["owner_id_type"],
+        id_number=data["owner_id_number"],
+        contact_phone=data.get("owner_contact_phone", ""),
+    )
+    before = subscriber.customer.masked_id_number
+    get_billing().transfer_ownership(subscriber.number, owner=owner, reference=reference, actor=actor)
+    return _("过户"), {"id_number": [before, mask_id_number(owner.id_number)], "service_password": "reset"}
+
+
+def _sim_replacement(subscriber, data: dict, reference: str, actor) -> tuple[str, dict]:
+    before = get_billing().replace_sim(
+        subscriber.number, iccid=data["iccid"], reference=reference, actor=actor
+    )
+    return _("补换SIM卡"), {"sim_iccid": [mask_iccid(before), mask_iccid(data["iccid"])]}
+
+
+def _line_state(state: str):
+    def change(subscriber, data: dict, reference: str, actor) -> tuple[str, dict]:
+        done = get_billing().set_line_state(
+            subscriber.number, state=state, reason=data["reason"], reference=reference, actor=actor
+        )
+        label = _("申请停机") if state == SubscriberStatus.SUSPENDED else _("申请复机")
+        return label, {"status": [done.state_before, done.state_after], "reason": data["reason"]}
+
+    return change
+
+
+DATA_CHANGES = {
+    DataChange.CONTACT_DETAILS: _contact_details,
+    DataChange.OWNERSHIP_TRANSFER: _ownership_transfer,
+    DataChange.SIM_REPLACEMENT: _sim_replacement,
+    DataChange.SUSPEND: _line_state(SubscriberStatus.SUSPENDED),
+    DataChange.RESUME: _line_state(SubscriberStatus.ACTIVE),
+}
+
+
+@transaction.atomic
+def customer_data_change(
+    *,
+    actor,
+    number: str,
+    change: str,
+    data: dict,
+    channel: str = Channel.HOTLINE,
+    recording_ref: str = "",
+    contact_id: int | None = None,
+) -> Acceptance:
+    """Change the customer data of ``number`` through the billing port (BA-1): contact details,
+    transfer of ownership (过户), SIM replacement, suspension or resumption on the customer's request.
+    The guards of every acceptance apply (a full grant, a changed initial password, a local line, a
+    recording by telephone); a line that is closed changes nothing. ``data`` is the change's input
+    as :class:`kefu.acceptance.api.serializers.DataChangeSerializer` validates it. Recorded like
+    every acceptance: contact record, service request, ``Acceptance`` row (with the change's details,
+    personal data masked) and audit; billing's own write is audited with the order number."""
+    subscriber, contact, recording_ref = _admit(
+        actor=actor,
+        number=number,
+        action=change,
+        known=change in DATA_CHANGES,
+        channel=channel,
+        recording_ref=recording_ref,
+        contact_id=contact_id,
+        usable=lambda s: s.status != SubscriberStatus.CLOSED,
+    )
+    order_number = _order_number(subscriber)
+    summary, details = DATA_CHANGES[change](subscriber, data, order_number, actor)
+    return _record(
+        actor=actor,
+        subscriber=subscriber,
+        contact=contact,
+        channel=channel,
+        recording_ref=recording_ref,
+        order_number=order_number,
+        summary=summary,
+        action=change,
+        details=details,
+    )

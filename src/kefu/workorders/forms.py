@@ -11,6 +11,9 @@ from kefu.workorders.choices import (
     BroadbandFaultClass,
     ContactMethod,
     FaultProduct,
+    InfoTopic,
+    InstallOutcome,
+    LineAction,
     RepairStatus,
     Satisfaction,
     WorkOrderKind,
@@ -64,6 +67,7 @@ class OrderForm(forms.Form):
     fault_class = forms.ChoiceField(
         label=_("宽带障碍分类"), required=False, choices=_blank(BroadbandFaultClass.CHOICES, "—")
     )
+    flow = forms.CharField(label=_("流程"), max_length=40, required=False)
     contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
     service_request = forms.IntegerField(required=False, widget=forms.HiddenInput)
     idempotency_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
@@ -73,3 +77,8 @@ class OrderForm(forms.Form):
 SATISFACTION = Satisfaction.CHOICES
 CONTACT_METHODS = ContactMethod.CHOICES
 REPAIR_STATUSES = RepairStatus.CHOICES
+INSTALL_OUTCOMES = InstallOutcome.CHOICES
+# WO-9: the coordination data's fields on the new-order form, named ``<flow>-<field>`` (the service
+# validates them with the API's input serializers).
+LINE_ACTIONS = LineAction.CHOICES
+INFO_TOPICS = InfoTopic.CHOICES

@@ -298,6 +298,13 @@ class WorkOrder(models.Model):
             self.responsibility_cause_id and self.responsible_department_id
         )
 
+    @property
+    def urge_pending(self) -> bool:
+        """WO-9: an urge the holder has not acknowledged yet."""
+        return self.last_urged_at is not None and (
+            self.urge_acknowledged_at is None or self.urge_acknowledged_at < self.last_urged_at
+        )
+
     def is_held_by(self, staff) -> bool:
         """Whether ``staff`` belongs to the current holder (may act where the table says HOLDER)."""
         return holder_includes(

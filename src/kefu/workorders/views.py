@@ -27,8 +27,25 @@ from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.numbers import is_digits
 from kefu.workorders import attachments, flows, queues, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
-from kefu.workorders.choices import Action, SystemEvent, WorkOrderKind, WorkOrderState
-from kefu.workorders.forms import CONTACT_METHODS, REPAIR_STATUSES, SATISFACTION, FilterForm, OrderForm
+from kefu.workorders.choices import (
+    Action,
+    Approval,
+    CoordinationKind,
+    SystemEvent,
+    WorkOrderKind,
+    WorkOrderState,
+)
+from kefu.workorders.forms import (
+    CONTACT_METHODS,
+    INFO_TOPICS,
+    INSTALL_OUTCOMES,
+    LINE_ACTIONS,
+    REPAIR_STATUSES,
+    SATISFACTION,
+    FilterForm,
+    OrderForm,
+)
+from kefu.workorders.models import CoordinationDetail
 
 PAGE_SIZE = 30
 SUPERVISORS = (Role.SUPERVISOR,)
@@ -88,7 +105,9 @@ def queue(request):
             "export_url": export,
             "may_bulk": user.role in SUPERVISORS,
             "bulk_actions": [(a, Action.label(a)) for a in BULK_ACTIONS],
-            "may_create": user.role in transitions.TRANSITIONS[(transitions.NEW, Action.ACCEPT)].roles,
+            # city handlers accept information sync orders (WO-9)
+            "may_create": user.role
+            in transitions.TRANSITIONS[(transitions.NEW, Action.ACCEPT)].roles + transitions.CITY,
         },
     )
 
@@ -164,8 +183,25 @@ def detail(request, order_number: str):
             default_target = target.ref if target else ""
         except DomainError:
             default_target = ""
+    user = request.user
+    coordination = (
+        CoordinationDetail.objects.select_related("decided_by").filter(order=order).first()
+        if order.flow.code in CoordinationKind
+        else None
+    )
     context = {
         "order": order,
+        "coordination": coordination,
+        "install_outcomes": INSTALL_OUTCOMES,
+        # WO-9: the holder acknowledges an urge; a supervisor decides a replied billing adjustment
+        "may_ack": order.is_open
+        and order.urge_pending
+        and user.role in ACTIONS[SystemEvent.URGE_ACK].roles
+        and (user.role == Role.SUPERVISOR or order.is_held_by(user)),
+        "may_approve": coordination is not None
+        and coordination.approval == Approval.PENDING
+        and order.state == WorkOrderState.REPLIED
+        and user.role in ACTIONS[SystemEvent.APPROVAL].roles,
         "events": list(reversed(events)),
         "files": files,
         "actions": actions,
@@ -187,7 +223,7 @@ def detail(request, order_number: str):
         else [],
         "departments": responsible_departments().filter(active=True) if Action.ARCHIVE in actions else [],
         "needs_archive_data": order.kind == WorkOrderKind.COMPLAINT,
-        "may_oa": request.user.role in ACTIONS[SystemEvent.OA_LINK].roles,
+        "may_oa": user.role in ACTIONS[SystemEvent.OA_LINK].roles,
         "oa_export": reverse("api:work-order-oa-export")
         + "?"
         + urlencode({"subscriber": order.subscriber.number, "format": "csv"})
@@ -351,8 +387,22 @@ def new(request):
             "service_request": service_request,
             "groups": category_groups(kind),
             "selected": int(selected) if is_digits(str(selected or "")) else None,
+            "flows": selectors.flow_list().order_by("kind", "code"),
+            "flow": source.get("flow", ""),
+            "line_actions": LINE_ACTIONS,
+            "info_topics": INFO_TOPICS,
         },
     )
+
+
+def _coordination_input(post, flow: str) -> dict | None:
+    """WO-9: the chosen coordination flow's data from the form's ``<flow>-<field>`` inputs (blank
+    ones left out, so the service names what is missing)."""
+    if flow not in CoordinationKind:
+        return None
+    prefix = f"{flow}-"
+    fields = {k[len(prefix) :]: v for k, v in post.items() if k.startswith(prefix) and v.strip()}
+    return {flow: fields}
 
 
 def _accept(request, data: dict, subscriber, service_request):
@@ -383,6 +433,8 @@ def _accept(request, data: dict, subscriber, service_request):
                 fault_product=data.get("fault_product", ""),
                 fault_class=data.get("fault_class", ""),
                 urgent=data.get("urgent", False),
+                flow_code=data.get("flow", ""),
+                coordination=_coordination_input(request.POST, data.get("flow", "")),
             ),
             idempotency_key=data.get("idempotency_key", ""),
             request_fingerprint=services.fingerprint(body),

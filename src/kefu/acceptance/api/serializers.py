@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kefu.acceptance.choices import AcceptanceAction
+from kefu.acceptance.choices import AcceptanceAction, DataChange
 from kefu.contacts.choices import Channel
-from kefu.customers.choices import ProductKind, SubscriptionStatus
+from kefu.customers.choices import IdType, ProductKind, SubscriptionStatus
 from kefu.customers.models import Product
 
 
@@ -37,3 +38,49 @@ class SubscriptionChangeSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.CHOICES, required=False, default=Channel.HOTLINE)
     recording_ref = serializers.CharField(max_length=80, required=False, allow_blank=True)
     contact_id = serializers.IntegerField(required=False, min_value=1)
+
+
+class DataChangeSerializer(serializers.Serializer):
+    """A change of customer data (BA-1): ``change`` names it, and the fields it needs:
+    ``contact_details`` → email / contact_phone / mailing_address (the new values; a blank one
+    clears it); ``ownership_transfer`` → owner_name, owner_id_type, owner_id_number
+    (+ owner_contact_phone); ``sim_replacement`` → iccid; ``suspend`` / ``resume`` → reason."""
+
+    change = serializers.ChoiceField(choices=DataChange.CHOICES)
+    channel = serializers.ChoiceField(choices=Channel.CHOICES, required=False, default=Channel.HOTLINE)
+    recording_ref = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    contact_id = serializers.IntegerField(required=False, min_value=1)
+    email = serializers.EmailField(max_length=100, required=False, allow_blank=True)
+    contact_phone = serializers.RegexField(r"^[0-9+\-]{5,20}$", required=False, allow_blank=True)
+    mailing_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    owner_name = serializers.CharField(max_length=60, required=False)
+    owner_id_type = serializers.ChoiceField(choices=IdType.CHOICES, required=False)
+    owner_id_number = serializers.RegexField(r"^[0-9A-Za-z]{6,32}$", required=False)
+    owner_contact_phone = serializers.RegexField(r"^[0-9+\-]{5,20}$", required=False, allow_blank=True)
+    iccid = serializers.RegexField(r"^[0-9]{19,20}$", required=False, help_text="19 or 20 digits")
+    reason = serializers.CharField(max_length=200, required=False)
+
+    NEEDS = {
+        DataChange.CONTACT_DETAILS: (),
+        DataChange.OWNERSHIP_TRANSFER: ("owner_name", "owner_id_type", "owner_id_number"),
+        DataChange.SIM_REPLACEMENT: ("iccid",),
+        DataChange.SUSPEND: ("reason",),
+        DataChange.RESUME: ("reason",),
+    }
+
+    def validate(self, attrs):
+        missing = [f for f in self.NEEDS[attrs["change"]] if not attrs.get(f)]
+        if missing:
+            raise serializers.ValidationError({f: [_("该项必填")] for f in missing})
+        if attrs["change"] == DataChange.CONTACT_DETAILS and not any(
+            f in attrs for f in ("email", "contact_phone", "mailing_address")
+        ):
+            raise serializers.ValidationError({"email": [_("请至少填写一项联系方式")]})
+        return attrs
+
+
+class DataChangeResultSerializer(serializers.Serializer):
+    order_number = serializers.CharField()
+    change = serializers.CharField(source="action")
+    contact_id = serializers.IntegerField()
+    details = serializers.JSONField(help_text="what changed; personal data masked")

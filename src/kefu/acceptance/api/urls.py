@@ -9,4 +9,9 @@ urlpatterns = [
         views.SubscriptionsView.as_view(),
         name="subscriber-subscriptions",
     ),
+    path(
+        "subscribers/<str:number>/data-changes",
+        views.DataChangeView.as_view(),
+        name="subscriber-data-changes",
+    ),
 ]

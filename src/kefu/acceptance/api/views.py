@@ -89,3 +89,46 @@ class SubscriptionsView(APIView):
             status=status.HTTP_201_CREATED,
             headers={"X-Order-Number": acceptance.order_number, "X-Contact-Id": str(acceptance.contact_id)},
         )
+
+
+class DataChangeView(APIView):
+    @extend_schema(
+        summary="Change customer data (BA-1): contact details, transfer of ownership, SIM, suspend/resume",
+        description=(
+            "Through the billing port, with the guards of every acceptance: a full authentication grant (403 "
+            "`auth_required`), a changed initial password (403 `password_change_required`), a local subscriber "
+            "(422 `not_local_subscriber`), a line not closed (422 `subscriber_not_active`) and, by telephone, a "
+            "recording reference (422 `recording_ref_required`). Billing refuses what it cannot do: "
+            "`line_state_conflict` (409), `same_sim`, `same_owner`. Writes a contact record (or adds to "
+            "`contact_id`) with a business-handling service request; the answer's `details` mask personal data. "
+            "After a transfer of ownership the new owner must set a service password before the next business."
+        ),
+        request=serializers.DataChangeSerializer,
+        responses={
+            201: serializers.DataChangeResultSerializer,
+            400: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: PROBLEM,
+            422: PROBLEM,
+        },
+        tags=TAGS,
+    )
+    def post(self, request, number: str):
+        data = serializers.DataChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        change, channel = fields.pop("change"), fields.pop("channel")
+        recording_ref, contact_id = fields.pop("recording_ref", ""), fields.pop("contact_id", None)
+        acceptance = services.customer_data_change(
+            actor=request.user,
+            number=number,
+            change=change,
+            data=fields,
+            channel=channel,
+            recording_ref=recording_ref,
+            contact_id=contact_id,
+        )
+        return Response(
+            serializers.DataChangeResultSerializer(acceptance).data, status=status.HTTP_201_CREATED
+        )

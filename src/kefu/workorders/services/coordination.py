@@ -229,7 +229,7 @@ def order_acknowledge_urge(*, actor, order, comment: str = "", now=None) -> Work
             code=WorkOrderErrorCode.NOT_HOLDER,
         )
     urged = locked.last_urged_at
-    if urged is None or (locked.urge_acknowledged_at is not None and locked.urge_acknowledged_at >= urged):
+    if not locked.urge_pending:
         raise WorkOrderError(_("没有待签收的催办"), code=WorkOrderErrorCode.NO_URGE_PENDING, status=409)
     locked.urge_acknowledged_at = now
     peer = peer_of(locked)

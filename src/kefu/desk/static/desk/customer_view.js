@@ -437,4 +437,39 @@
       refreshProducts();
     });
   }
+  /* ---------------- customer data changes (BA-1) ---------------- */
+  const dcForm = $("dc-form");
+  if (dcForm) {
+    const dcResult = $("dc-result");
+    const dcToggle = () => {
+      const change = dcForm.elements.change.value;
+      dcForm.querySelectorAll("[data-dc]").forEach((label) => {
+        label.hidden = !label.dataset.dc.split(" ").includes(change);
+      });
+    };
+    dcForm.elements.change.addEventListener("change", dcToggle);
+    dcToggle();
+    dcForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const hallDesk = $("panel-auth") && $("panel-auth").dataset.hall === "1";
+      const change = dcForm.elements.change.value;
+      const payload = { change: change, channel: hallDesk ? "hall" : "hotline" };
+      dcForm.querySelectorAll("[data-dc]").forEach((label) => {
+        if (label.hidden) return;
+        const field = label.querySelector("input, select");
+        if (field && field.value !== "") payload[field.name] = field.value;
+      });
+      const call = kefu.call && kefu.call();
+      if (call && call.state === "active" && call.contact_id) payload.contact_id = call.contact_id;
+      const recording = form ? form.elements.recording_ref.value : "";
+      if (recording) payload.recording_ref = recording;
+      const result = await kefu.api("POST", base + "/data-changes", payload);
+      dcResult.dataset.state = result.ok ? "done" : "error";
+      if (!result.ok) {
+        kefu.text(dcResult, result.body && result.body.code === "auth_required" ? L.auth_required : problem(result));
+        return;
+      }
+      kefu.text(dcResult, L.done + " · " + result.body.order_number);
+    });
+  }
 })();
