@@ -58,6 +58,7 @@ def test_federation_demo_starts_five_wired_nodes_and_stops_on_ctrl_c(tmp_path_fa
         for code in ("JS", "ZJ", "PLAT", "SIMS"):
             assert f"{code}: answered in" in text, text
         assert "hub01" in text and "kefu-demo" in text
+        assert f"http://127.0.0.1:{port + 4}/orders/ (plat01)" in text  # ORG-3: the platform's desk
         for offset in range(5):
             with urllib.request.urlopen(f"http://127.0.0.1:{port + offset}/readyz", timeout=5) as response:
                 assert response.status == 200

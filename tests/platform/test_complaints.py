@@ -386,3 +386,34 @@ def test_the_desk_api_lists_shows_and_acts_with_problem_codes(plat, second_line,
     assert (refused.status_code, refused.json()["code"]) == (422, "reason_required")
     assert refused["Content-Type"].startswith("application/problem+json")
     assert PlatformOrder.objects.get(number=NUMBER).state == "processing"
+
+
+def test_the_province_page_sends_a_complaint_for_the_platform(js):
+    """ORG-3 on the province's cross-level page: the form offers the own-platform target and sends a 彩云
+    complaint to the hub with it."""
+    order = complaint(js, "caiyun-0018", "彩云未订购却扣费")
+    client = Client()
+    client.force_login(js["back"])
+    page = client.get(f"/crosslevel/{order.number}/").content.decode()
+    assert '<option value="PLATFORM"' in page
+    response = client.post(f"/crosslevel/{order.number}/", {"target": "PLATFORM", "comment": "请平台核查"})
+    assert response.status_code == 302
+    assert CrossLink.objects.get(order=order).target == "PLATFORM"
+    order.refresh_from_db()
+    assert order.state == "dispatched"
+
+
+@override_settings(ROOT_URLCONF="kefu.urls.platform")
+def test_the_desk_list_reads_a_fixed_number_of_queries(plat, second_line, django_assert_max_num_queries):
+    """ORG-3 desk: the order list costs the same few queries for 1 order or 30 (session, user, orders,
+    counts per state)."""
+    client = Client()
+    client.force_login(second_line)
+    complaints.order_apply(from_hub("dispatch"))
+    with django_assert_max_num_queries(6) as one:
+        assert client.get("/orders/").status_code == 200
+    for i in range(29):
+        complaints.order_apply(from_hub("dispatch", number=f"JS2026120600{i:04d}"))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get("/orders/").content.decode()
+    assert page.count('href="/orders/JS') == 30
