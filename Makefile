@@ -8,9 +8,13 @@ KEFU_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kefu
 PYTEST_ARGS ?= -n 2 --dist loadfile
 # The unit tests run on SQLite and on PostgreSQL; the tests that start processes (marker `nodes`:
 # federation nodes, demos, several web servers; marker `e2e`: browsers) run once, on PostgreSQL.
-UNIT := not e2e and not nodes
+# The official TMF621/TMF683/TMF629 files run through schemathesis against kefu in-process (marker
+# `schemathesis`, tests/tmf/test_schemathesis.py): a stage of its own, once, on the database the
+# process tests use; fixed seed and bounded examples, so it is repeatable and takes about a minute.
+UNIT := not e2e and not nodes and not schemathesis
 PROCESSES := nodes or e2e
 PROCESS_PYTEST_ARGS ?= -n 2 --dist loadfile
+SCHEMATHESIS_PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: demo test lint install install-test chromium clean
 
@@ -56,7 +60,9 @@ test: install-test
 	  echo "=== unit tests on PostgreSQL ($(KEFU_TEST_POSTGRES_URL)) ==="; \
 	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS) -m "$(UNIT)" && \
 	  echo "=== multi-process tests (nodes, browsers) on PostgreSQL ===" && \
-	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PROCESS_PYTEST_ARGS) -m "$(PROCESSES)"; \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PROCESS_PYTEST_ARGS) -m "$(PROCESSES)" && \
+	  echo "=== schemathesis: official TMF621, TMF683, TMF629 v4 files, GET and POST, on PostgreSQL ===" && \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(SCHEMATHESIS_PYTEST_ARGS) -m schemathesis tests/tmf; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL): under CI that is a failure"; exit 1; \
 	else \
@@ -66,6 +72,8 @@ test: install-test
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	  echo "=== multi-process tests (nodes, browsers) on SQLite ===" && \
 	  KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PROCESS_PYTEST_ARGS) -m "$(PROCESSES)" && \
+	  echo "=== schemathesis: official TMF621, TMF683, TMF629 v4 files, GET and POST, on SQLite ===" && \
+	  KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(SCHEMATHESIS_PYTEST_ARGS) -m schemathesis tests/tmf && \
 	  echo && echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" && \
 	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL)" && \
 	  echo "!!! The suite passed on SQLite only. Set KEFU_TEST_POSTGRES_URL to test PostgreSQL." && \

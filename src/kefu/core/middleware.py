@@ -6,11 +6,11 @@ import logging
 import time
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 
-from kefu.core import metrics
+from kefu.core import metrics, numbers
 from kefu.core.context import RequestContext, current
-from kefu.core.errors import ErrorCode, problem_response
+from kefu.core.errors import PROBLEM_CONTENT_TYPE, DomainError, ErrorCode, problem, problem_response
 
 logger = logging.getLogger("kefu.request")
 
@@ -75,6 +75,30 @@ class ProblemMiddleware:
                 instance=request.get_full_path(),
             )
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A row id in an API path (``pk``, ``id``, ``…_id``) that is digits but not ASCII ones, or a
+        number past 64 bits, is bad input (400 ``invalid_number``) before any view reads it: the one
+        check for every endpoint, native and TMF (``core/numbers.py``)."""
+        if not request.path.startswith(API_PREFIXES):
+            return None
+        for name, value in view_kwargs.items():
+            if isinstance(value, str) and (name in ("pk", "id") or name.endswith("_id")):
+                try:
+                    numbers.lookup_id(value, name=name)
+                except DomainError as exc:
+                    body = problem(400, exc.code, exc.message, instance=request.get_full_path())
+                    if request.path.startswith("/tmf-api/"):
+                        # TMF's Error shape besides RFC 9457's, as kefu.tmf.common renders it
+                        body.update(reason=body["title"], message=exc.message, status="400")
+                        body["@type"] = "Error"
+                    return JsonResponse(
+                        body,
+                        status=400,
+                        content_type=PROBLEM_CONTENT_TYPE,
+                        json_dumps_params={"ensure_ascii": False},
+                    )
+        return None
 
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIXES):

@@ -33,6 +33,25 @@ def as_id(value, *, maximum: int = ID_MAX) -> int | None:
     return number if 1 <= number <= maximum else None
 
 
+def lookup_id(value, *, name: str = "id") -> int | None:
+    """The row id in a path or a reference: ASCII digits within 64 bits are the id; digits that are
+    not ASCII ('³', '١٢', '１２') or a number past 64 bits are bad input (400 ``invalid_number``);
+    any other text names no row (None, which the caller answers with 404)."""
+    text = str(value)
+    if is_digits(text):
+        number = int(text) if len(text) <= 19 else ID_MAX + 1
+        if number <= ID_MAX:
+            return number if number >= 1 else None
+    elif not text.isdigit() and not text.isnumeric():
+        return None
+    raise DomainError(
+        _("%(name)s 必须是 1 到 %(high)s 之间的整数：%(value)s")
+        % {"name": name, "high": ID_MAX, "value": text[:40]},
+        code=ErrorCode.INVALID_NUMBER,
+        status=400,
+    )
+
+
 def parse_int(value, *, name: str, minimum: int = 0, maximum: int = INT32_MAX) -> int:
     """``value`` (a query parameter, a form field) as an integer in [minimum, maximum]; otherwise
     400 ``invalid_number`` naming the parameter and the range."""

@@ -13,8 +13,12 @@ from django.utils.translation import gettext as _
 from kefu.core.choices import DepartmentKind, Role
 from kefu.core.models import AgentGroup, Department, Staff
 from kefu.core.numbers import INT32_MAX, as_id, is_digits
-from kefu.workorders import selectors
+from kefu.workorders import selectors, transitions
+from kefu.workorders.choices import Action, WorkOrderState
 from kefu.workorders.models import WorkOrder
+
+# who sees the triage queue: whoever may categorise (the transition table's rule)
+TRIAGE_ROLES = transitions.TRANSITIONS[(WorkOrderState.TRIAGE, Action.CATEGORISE)].roles
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,12 @@ def queue_channels(user) -> list[str]:
 
 
 def queues_for(user) -> list[Queue]:
-    """The queue tabs of ``user``: mine (every holder they belong to), each such holder, the orders
-    they accepted (front line), and everything in their scope."""
+    """The queue tabs of ``user``: mine (every holder they belong to), triage (orders accepted without
+    a category, for those who categorise), each holder they belong to, the orders they accepted
+    (front line), and everything in their scope."""
     queues = [Queue("mine", _("我的待办"))]
+    if user.role in TRIAGE_ROLES:
+        queues.append(Queue("triage", _("待分拣")))
     queues += [Queue(ref, label) for ref, label in member_holders(user)]
     if user.role in (Role.HOTLINE_AGENT, Role.HALL_STAFF, Role.VIP_MANAGER, Role.BACK_OFFICE):
         queues.append(Queue("created", _("我受理的")))
@@ -116,6 +123,8 @@ def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:
         search = selectors.order_search(user=user, **filters)
         if queue == "created":
             search = search.filter(created_by=user)
+        elif queue == "triage":  # accepted without a category, waiting for the back office
+            search = search.filter(state=WorkOrderState.TRIAGE)
         elif queue != "all":
             search = search.any_of(*selectors._holder_conditions(queue, user))
     return search.select_related("subscriber", "escalated_to").order_by(*queue_ordering(queue))

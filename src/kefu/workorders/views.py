@@ -25,7 +25,7 @@ from kefu.core import scope
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.numbers import is_digits
-from kefu.workorders import attachments, flows, queues, selectors, services, transitions
+from kefu.workorders import attachments, classify, flows, queues, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.choices import (
     Action,
@@ -223,6 +223,11 @@ def detail(request, order_number: str):
         else [],
         "departments": responsible_departments().filter(active=True) if Action.ARCHIVE in actions else [],
         "needs_archive_data": order.kind == WorkOrderKind.COMPLAINT,
+        # triage: the category picker and the model's suggestions, shown, never applied (SR-3)
+        "category_groups": category_groups(order.kind) if Action.CATEGORISE in actions else [],
+        "suggestions": classify.suggest(f"{order.title} {order.description}", kind=order.kind)
+        if Action.CATEGORISE in actions
+        else [],
         "may_oa": user.role in ACTIONS[SystemEvent.OA_LINK].roles,
         "oa_export": reverse("api:work-order-oa-export")
         + "?"

@@ -25,7 +25,7 @@ from kefu.catalog.choices import BusinessKind, BusinessStatus
 from kefu.catalog.models import Business, CategoryNode, ResponsibilityCause, TimeLimit
 from kefu.core.api.base import KeysetPagination, ReadOnlyOrAdministrator
 from kefu.core.choices import CustomerLevel, CustomerType, RequestType
-from kefu.core.numbers import is_digits
+from kefu.core.numbers import is_digits, lookup_id, parse_int
 
 
 class CatalogPagination(KeysetPagination):
@@ -94,14 +94,15 @@ class CategoryNodeFilter(django_filters.FilterSet):
             return queryset
         if not is_digits(value):
             raise ValidationError({"version": 'a version number or "all"'})
-        return queryset.filter(version__number=int(value))
+        return queryset.filter(version__number=parse_int(value, name="version", minimum=1))
 
     def filter_parent(self, queryset, name, value):
         if value in ("none", "null", "root"):
             return queryset.filter(parent__isnull=True)
-        if not is_digits(value):
+        parent = lookup_id(value, name="parent")
+        if parent is None:
             raise ValidationError({"parent": 'a node id or "none"'})
-        return queryset.filter(parent_id=int(value))
+        return queryset.filter(parent_id=parent)
 
 
 class CategoryNodeViewSet(viewsets.ReadOnlyModelViewSet):

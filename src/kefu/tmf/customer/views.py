@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
-from kefu.core.numbers import as_id
+from kefu.core.numbers import as_id, lookup_id
 from kefu.customers.choices import CustomerType, SubscriberStatus
 from kefu.customers.models import Customer, Subscriber
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
@@ -126,7 +126,7 @@ class CustomerDetailView(TmfAPIView):
     )
     def get(self, request, id):
         customer = None
-        if (pk := as_id(id)) is not None:
+        if (pk := lookup_id(id)) is not None:
             customer = resources.with_related(_visible(request.user)).filter(pk=pk).first()
         if customer is None:
             raise NotFoundError(_("客户不存在或不在您的数据权限范围内"))

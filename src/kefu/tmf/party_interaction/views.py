@@ -15,7 +15,7 @@ from kefu.contacts.models import ContactRecord
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.core.models import Staff
-from kefu.core.numbers import as_id
+from kefu.core.numbers import as_id, lookup_id
 from kefu.customers.models import Subscriber
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.party_interaction import inputs, resources, schema
@@ -106,7 +106,7 @@ def _visible(user):
 
 def _one(user, pk) -> ContactRecord:
     contact = None
-    if (contact_id := as_id(pk)) is not None:
+    if (contact_id := lookup_id(pk)) is not None:
         contact = resources.with_related(_visible(user)).filter(pk=contact_id).first()
     if contact is None:
         raise NotFoundError(_("接触记录不存在或不在您的数据权限范围内"))

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from kefu.catalog.models import CategoryNode
 from kefu.core import scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
-from kefu.core.numbers import as_id
+from kefu.core.numbers import lookup_id
 from kefu.customers.errors import CustomerErrorCode
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.trouble_ticket import notifications, resources, schema
@@ -162,7 +162,7 @@ def _category(body: dict):
         if entity.get("role") == "requestCategory" or entity.get("@referredType") == "ServiceRequestCategory":
             key = str(entity.get("id") or "")
             nodes = CategoryNode.objects.select_related("version", "business", "parent")
-            pk = as_id(key)
+            pk = lookup_id(key, name="relatedEntity.id")
             found = nodes.filter(pk=pk).first() if pk is not None else None
             found = found or nodes.filter(code=key, version__is_current=True).first()
             if found is None:
@@ -384,7 +384,7 @@ class HubDetailView(TmfAPIView):
     @extend_schema(operation_id="unregisterListener", responses={204: None, **ERRORS}, tags=["tmf621"])
     def delete(self, request, id):
         listener = None
-        if (pk := as_id(id)) is not None:
+        if (pk := lookup_id(id)) is not None:
             listener = scope.restrict(TroubleTicketListener.objects.all(), request.user).filter(pk=pk).first()
         if listener is None:
             raise NotFoundError(_("监听不存在或不在您的数据权限范围内"))
