@@ -72,7 +72,12 @@ def test_the_agreed_message_goes_out_at_feedback(method, address, expected_to, p
 
     message = OutgoingMessage.objects.get()
     to = subscriber.number if expected_to == "subscriber" else expected_to
-    assert (message.channel, message.to, message.purpose, message.status) == (method, to, "order_result", "sent")
+    assert (message.channel, message.to, message.purpose, message.status) == (
+        method,
+        to,
+        "order_result",
+        "sent",
+    )
     assert RESULT in message.text and order.number in message.text
     sent = order.events.get(action="feedback").data["result"]
     contact = ContactRecord.objects.get(pk=sent["contact"])

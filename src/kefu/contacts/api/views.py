@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from kefu.contacts import exporting, importing, selectors, services
 from kefu.contacts.api import serializers
-from kefu.contacts.errors import ContactError, ContactErrorCode
 from kefu.contacts.choices import CallbackState
+from kefu.contacts.errors import ContactError, ContactErrorCode
 from kefu.contacts.models import CallbackTask, ContactRecord
 from kefu.core import audit, scope
 from kefu.core.api.base import KeysetPagination, ScopedQuerysetMixin
@@ -265,7 +265,9 @@ class CallbackTaskViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         p = request.query_params
         state = p.get("state", "")
         if state and state not in CallbackState:
-            raise ContactError(_("未知状态：%(v)s") % {"v": state}, code=ErrorCode.VALIDATION_FAILED, status=400)
+            raise ContactError(
+                _("未知状态：%(v)s") % {"v": state}, code=ErrorCode.VALIDATION_FAILED, status=400
+            )
         rows = selectors.callback_tasks_for(
             user=request.user, mine=p.get("mine", "") in ("1", "true"), state=state
         )
