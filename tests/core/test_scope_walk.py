@@ -48,6 +48,16 @@ def world(db, make_staff):
 
     for actor, subscriber in ((zj_staff, zj_subscriber), (js_admin, js_subscriber)):
         notify.sms_send(actor=actor, to=subscriber.number, text="walk", subscriber=subscriber)
+        contacts.callback_task_create(
+            actor=actor,
+            purpose="follow_up",
+            summary="walk",
+            number=subscriber.number,
+            subscriber=subscriber,
+            assignee_staff=actor,
+            province_id=subscriber.home_province_id,
+            city_id=subscriber.home_city_id,
+        )
     _work_orders(make_staff, zj_subscriber, js_subscriber)
     return {"user": js_admin, "zj_subscriber": zj_subscriber, "zj_staff": zj_staff, "zj_contact": zj_contact}
 

@@ -125,7 +125,18 @@ def test_pre_acceptance_needs_the_agreed_method(staff, subscriber):
             actor=staff.agent,
             data=services.OrderInput(kind="pre_acceptance", subscriber=subscriber, contact_method="fax"),
         )
-    assert refused.value.code == "contact_method_required"
+    assert refused.value.code == "contact_method_required"  # a fax needs the number to send to
+    assert WorkOrder.objects.count() == 0
+    agreed = {"phone": "", "sms": "", "email": "kehu@example.cn", "fax": "025-83001234"}
+    for method, address in agreed.items():
+        order = services.order_accept(
+            actor=staff.agent,
+            data=services.OrderInput(
+                kind="pre_acceptance", subscriber=subscriber, contact_method=method, contact_address=address
+            ),
+        ).order
+        order.refresh_from_db()
+        assert (order.contact_method, order.contact_address) == (method, address)
 
 
 def test_broadband_fault_needs_one_of_five_classes(staff, subscriber):

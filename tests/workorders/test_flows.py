@@ -6,9 +6,10 @@ import pytest
 
 from kefu.contacts.models import ContactRecord
 from kefu.core.models import AuditEvent
+from kefu.notify.models import OutgoingMessage
 from kefu.workorders import flows, services
 from kefu.workorders.errors import WorkOrderError
-from kefu.workorders.models import FlowDefinition
+from kefu.workorders.models import FlowDefinition, WorkOrder
 
 GOOD = {
     "steps": [
@@ -168,7 +169,10 @@ def test_pre_acceptance_goes_to_an_account_manager(staff, subscriber):
     order = services.order_process(actor=staff.vip, order=order, comment="已上门")
     order = services.order_reply(actor=staff.vip, order=order, comment="已开通")
     order = services.order_feedback(actor=staff.back, order=order, satisfaction="satisfied")
-    assert order.events.get(action="feedback").data["method"] == "email"
+    feedback = order.events.get(action="feedback").data
+    mail = OutgoingMessage.objects.get(pk=feedback["result"]["message"])
+    assert (feedback["method"], mail.channel, mail.to, mail.status) == ("email", "email", "a@b.cn", "sent")
+    assert "已开通" in mail.text and order.number in mail.subject
 
 
 def test_fault_repair_is_tracked_to_the_customers_notice(staff, subscriber):
@@ -216,13 +220,14 @@ def test_coordination_flows(code, kind, holder, staff, subscriber, category_of, 
 
 
 def test_flow_of_another_kind_is_refused(staff, subscriber):
-    """WO-9: a flow applies to its own kind only."""
+    """SYS-3: a flow applies to its own kind only; naming another kind's flow accepts nothing."""
     with pytest.raises(WorkOrderError) as refused:
         services.order_accept(
             actor=staff.agent,
-            data=services.OrderInput(kind="consultation", subscriber=subscriber, flow_code="info_sync"),
+            data=services.OrderInput(kind="consultation", subscriber=subscriber, flow_code="complaint"),
         )
     assert refused.value.code == "unknown_flow"
+    assert WorkOrder.objects.count() == 0
 
 
 def test_oa_link(accept, staff):
@@ -235,8 +240,8 @@ def test_oa_link(accept, staff):
 
 
 def test_the_accept_reads_which_flow_is_current_and_takes_the_version_from_the_cache(js_admin, accept):
-    """WO-9, SYS-3: the accept reads which versions are current every time (a new version counts at
-    once) but not their definitions: the version it picks comes from the per-process cache."""
+    """SYS-3: the accept reads which versions are current every time (a new version counts at once)
+    but not their definitions: the version it picks comes from the per-process cache."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

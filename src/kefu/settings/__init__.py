@@ -132,6 +132,8 @@ KEFU_TRUSTED_PROXIES = [p.strip() for p in (env("KEFU_TRUSTED_PROXIES", "") or "
 KEFU_BILLING_ADAPTER = env("KEFU_BILLING_ADAPTER", "kefu.customers.billing.LocalBilling")
 # Contacts of the same subscriber and category within this many days are linked as repeats (CON-3).
 KEFU_REPEAT_CONTACT_DAYS = int(env("KEFU_REPEAT_CONTACT_DAYS", "7"))
+# CON-1: a query without a call joins the contact the same staff member had with the customer this recently
+KEFU_QUERY_CONTACT_MINUTES = int(env("KEFU_QUERY_CONTACT_MINUTES", "30"))
 # Customer authentication (AUTH-5): consecutive failures before the lock, and how long it stays closed;
 # how long a successful authentication lets an agent act on the number; SMS one-time password lifetime.
 KEFU_AUTH_MAX_FAILURES = int(env("KEFU_AUTH_MAX_FAILURES", "3"))
@@ -141,6 +143,7 @@ KEFU_OTP_MINUTES = int(env("KEFU_OTP_MINUTES", "5"))
 # SMS and email ports' adapters (dotted paths); the local ones keep messages in the outbox only.
 KEFU_SMS_ADAPTER = env("KEFU_SMS_ADAPTER", "kefu.notify.adapters.LocalSms")
 KEFU_EMAIL_ADAPTER = env("KEFU_EMAIL_ADAPTER", "kefu.notify.adapters.LocalEmail")
+KEFU_FAX_ADAPTER = env("KEFU_FAX_ADAPTER", "kefu.notify.adapters.LocalFax")
 KEFU_SMS_SENDER = env("KEFU_SMS_SENDER", "10086")
 
 # Event bus for pushing to browsers across processes: "db" (embedded) or a redis:// URL (production).

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from kefu.contacts.choices import Channel, Direction
-from kefu.contacts.models import ContactCorrection, ContactLink, ContactRecord, ServiceRequest
+from kefu.contacts.models import CallbackTask, ContactCorrection, ContactLink, ContactRecord, ServiceRequest
 from kefu.core.choices import RequestType
 
 
@@ -109,3 +109,42 @@ class ServiceRequestCreateSerializer(serializers.Serializer):
 
 class ImportResultSerializer(serializers.Serializer):
     imported = serializers.IntegerField()
+
+
+class CallbackTaskSerializer(serializers.ModelSerializer):
+    """A callback task (SR-2, WO-7): ``assignee`` is ``staff:<job number>`` or ``department:<code>``."""
+
+    purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    assignee = serializers.SerializerMethodField()
+    done_by = serializers.SlugRelatedField(slug_field="job_number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CallbackTask
+        fields = [
+            "id",
+            "purpose",
+            "purpose_display",
+            "state",
+            "state_display",
+            "number",
+            "reference",
+            "summary",
+            "assignee",
+            "due_at",
+            "created_at",
+            "done_by",
+            "done_at",
+            "outcome",
+            "contact",
+        ]
+        read_only_fields = fields
+
+    def get_assignee(self, task) -> str:
+        if task.assignee_staff_id is not None:
+            return f"staff:{task.assignee_staff.job_number}"
+        return f"department:{task.assignee_department.code}"
+
+
+class CallbackCompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=2000, help_text="what the customer was told, what they said")

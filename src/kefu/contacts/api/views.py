@@ -14,10 +14,11 @@ from rest_framework.response import Response
 
 from kefu.contacts import exporting, importing, selectors, services
 from kefu.contacts.api import serializers
+from kefu.contacts.choices import CallbackState
 from kefu.contacts.errors import ContactError, ContactErrorCode
-from kefu.contacts.models import ContactRecord
+from kefu.contacts.models import CallbackTask, ContactRecord
 from kefu.core import audit, scope
-from kefu.core.api.base import ScopedQuerysetMixin
+from kefu.core.api.base import KeysetPagination, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
 
 
@@ -243,3 +244,45 @@ class ContactViewSet(
         stamp = timezone.localtime().strftime("%Y%m%d%H%M")
         response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.{fmt}"'
         return response
+
+
+@extend_schema(tags=["contacts"])
+class CallbackTaskViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Callback tasks (SR-2's callback, WO-7's result by phone): the customer's account manager, or a
+    centre, owes the customer a call; completing one records the call as an outbound contact."""
+
+    queryset = CallbackTask.objects.select_related("assignee_staff", "assignee_department", "done_by")
+    serializer_class = serializers.CallbackTaskSerializer
+    pagination_class = KeysetPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=list(CallbackState.values())),
+            OpenApiParameter("mine", bool, description="only tasks assigned to me or my department"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        p = request.query_params
+        state = p.get("state", "")
+        if state and state not in CallbackState:
+            raise ContactError(
+                _("未知状态：%(v)s") % {"v": state}, code=ErrorCode.VALIDATION_FAILED, status=400
+            )
+        rows = selectors.callback_tasks_for(
+            user=request.user, mine=p.get("mine", "") in ("1", "true"), state=state
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=serializers.CallbackCompleteSerializer, responses={200: serializers.CallbackTaskSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        task = self.get_object()
+        data = serializers.CallbackCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.callback_task_complete(
+            actor=request.user, task=task, outcome=data.validated_data["outcome"]
+        )
+        return Response(self.get_serializer(task).data)
