@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "kefu.contacts",
     "kefu.telephony",
     "kefu.notify",
+    "kefu.bulletins",
     "kefu.identity",
     "kefu.queries",
     "kefu.acceptance",
