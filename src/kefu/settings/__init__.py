@@ -318,6 +318,9 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderKindEnum": "kefu.workorders.choices.WorkOrderKind.CHOICES",
         "WorkOrderStateEnum": "kefu.workorders.choices.WorkOrderState.CHOICES",
         "ContactMethodEnum": "kefu.workorders.choices.ContactMethod.CHOICES",
+        "NoticeKindEnum": "kefu.bulletins.choices.NoticeKind.CHOICES",
+        "NoticeAudienceEnum": "kefu.bulletins.choices.Audience.CHOICES",
+        "CustomerTypeEnum": "kefu.core.choices.CustomerType.CHOICES",
     },
 }
 
