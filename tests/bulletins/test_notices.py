@@ -244,3 +244,11 @@ def test_publishing_form_refuses_with_a_readable_message(client, people):
     assert page.status_code == 200
     assert "未知的地市：9999" in page.content.decode()
     assert not Notice.objects.exists()
+
+
+def test_unread_count_is_one_query(people, django_assert_num_queries):
+    """SYS-1: the top bar's count, on every desk page, costs one query however many notices there are."""
+    for n in range(3):
+        publish(people, "role", "hotline_agent", title=f"公告{n}")
+    with django_assert_num_queries(1):
+        assert selectors.unread_count(people.agent_nj) == 3
