@@ -136,9 +136,10 @@ def test_responsibility_causes_and_departments(agent_client):
 
 
 def test_time_limits_list_and_resolve(agent_client):
-    """WO-5, TIER-1: time limits can be listed by filter and resolved for a category and level."""
+    """WO-5, TIER-1, SVC-2: time limits can be listed by filter (the enterprise rows apart) and
+    resolved for a category and level."""
     defaults = agent_client.get(
-        "/api/v1/time-limits", {"request_type": "complaint", "business": "none"}
+        "/api/v1/time-limits", {"request_type": "complaint", "business": "none", "customer_type": "any"}
     ).json()["results"]
     assert {row["customer_level"]: row["order_hours"] for row in defaults} == {
         "": 48,
@@ -148,8 +149,14 @@ def test_time_limits_list_and_resolve(agent_client):
         "diamond": 12,
         "supreme": 12,
     }
-    any_level = agent_client.get("/api/v1/time-limits", {"customer_level": "any", "business": "none"}).json()
+    any_level = agent_client.get(
+        "/api/v1/time-limits", {"customer_level": "any", "business": "none", "customer_type": "any"}
+    ).json()
     assert len(any_level["results"]) == 6
+    enterprise = agent_client.get(
+        "/api/v1/time-limits", {"request_type": "complaint", "customer_type": "enterprise"}
+    ).json()["results"]
+    assert [(row["customer_level"], row["order_hours"]) for row in enterprise] == [("", 12)]
     node = selectors.category_node_by_path("broadband", "fault_report", "无法上网且无法通话", "线路中断")
     resolved = agent_client.get(
         "/api/v1/time-limits/resolve", {"category": node.pk, "customer_level": "diamond"}

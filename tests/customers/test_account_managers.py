@@ -72,6 +72,7 @@ def test_supervisor_assigns_and_removes_an_account_manager(api_client_for, peopl
         ("manager", "JSV100", "gold", 403, "permission_denied"),
         ("supervisor", "JSA100", "gold", 400, "not_an_account_manager"),
         ("supervisor", "ZJV100", "gold", 400, "not_an_account_manager"),
+        ("supervisor", "JSV500", "gold", 400, "not_an_account_manager"),  # Suzhou's manager, Nanjing line
         ("supervisor", "NOSUCH", "gold", 400, "not_an_account_manager"),
         ("supervisor", "JSV100", "ordinary", 422, "not_vip_or_enterprise"),
         ("zj_supervisor", "JSV100", "gold", 404, "not_found"),
@@ -81,6 +82,7 @@ def test_supervisor_assigns_and_removes_an_account_manager(api_client_for, peopl
         "vip-manager-self",
         "not-a-manager",
         "other-province",
+        "other-city",
         "unknown",
         "ordinary",
         "out-of-scope",
@@ -88,7 +90,7 @@ def test_supervisor_assigns_and_removes_an_account_manager(api_client_for, peopl
 )
 def test_refusals_change_nothing(api_client_for, people, who, manager, level, status, code):
     """SVC-2: only supervisors and administrators assign, only a VIP manager of the customer's
-    province, only to a VIP or enterprise customer in the assigner's scope; a refusal is problem+json
+    province whose scope holds the customer, only to a VIP or enterprise customer in the assigner's scope; a refusal is problem+json
     with a stable code and changes nothing (no assignment, no audit row)."""
     line = SubscriberFactory(level=level)
     response = api_client_for(getattr(people, who)).put(

@@ -113,3 +113,20 @@ def test_supervisor_assigns_from_the_desk(client, people):
     assert "只有VIP客户和集团客户可以指定客户经理" in refused.content.decode()
     assert Customer.objects.get(pk=ordinary.customer_id).account_manager is None
     assert AuditEvent.objects.filter(action="customers.customer.assign_account_manager").count() == 1
+
+
+def test_manager_book_is_three_queries_whatever_the_number_of_customers(people, django_assert_num_queries):
+    """SVC-2: the manager's lists are three queries (customers, orders, requests), however many
+    customers, orders and requests there are."""
+    from kefu.desk.account_managers import manager_book
+
+    for level in ("gold", "diamond", "supreme"):
+        line = SubscriberFactory(level=level)
+        Customer.objects.filter(pk=line.customer_id).update(account_manager=people.manager)
+        order_of(line, people.agent)
+        request_of(line)
+    with django_assert_num_queries(3):
+        book = manager_book(people.manager)
+        assert (len(book.customers), len(book.orders), len(book.requests)) == (3, 3, 3)
+        assert [o.priority for o in book.orders] == [4, 3, 2]
+        assert {o.subscriber.customer.name for o in book.orders}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kefu.contacts.api.urls")),
     path("", include("kefu.telephony.api.urls")),
     path("", include("kefu.notify.api.urls")),
+    path("", include("kefu.bulletins.api.urls")),
     path("", include("kefu.identity.api.urls")),
     path("", include("kefu.queries.api.urls")),
     path("", include("kefu.acceptance.api.urls")),

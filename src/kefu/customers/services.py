@@ -178,7 +178,8 @@ def customer_assign_account_manager(
     """Give the customer owning line ``number`` (or the customer ``customer_id``) the account manager
     with job number ``manager`` (SVC-2), or take theirs away (``manager`` empty). Supervisors and
     administrators assign, within their scope; the customer must be VIP or enterprise, the manager an
-    active VIP manager of the customer's province. Audited with the job numbers before and after; a
+    active VIP manager of the customer's province whose scope holds the customer (a city's manager
+    serves that city's customers). Audited with the job numbers before and after; a
     refusal changes nothing.
     """
     if not (
@@ -198,6 +199,13 @@ def customer_assign_account_manager(
         staff = Staff.objects.filter(
             job_number=manager, role=Role.VIP_MANAGER, is_active=True, province_id=customer.province_id
         ).first()
+        # the manager must see the customer they serve: a city's manager serves that city's customers
+        if staff is not None and not scope.admits(customer, staff):
+            raise DomainError(
+                _("%(j)s 的数据权限范围不包括该客户") % {"j": manager},
+                code=CustomerErrorCode.NOT_AN_ACCOUNT_MANAGER,
+                status=400,
+            )
         if staff is None:
             raise DomainError(
                 _("%(j)s 不是本省在岗的客户经理") % {"j": manager},

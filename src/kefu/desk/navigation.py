@@ -42,6 +42,8 @@ AREAS: tuple[Area, ...] = (
         "desk:account_managers",
         roles=("vip_manager", "supervisor", "administrator"),
     ),
+    # SYS-1: notices and internal messages to agents
+    Area("bulletins", _("公告"), "bulletins:inbox", also=("bulletins:detail", "bulletins:new")),
     Area("knowledge", _("知识库")),
     Area("outbound", _("外呼")),
     Area("quality", _("质检")),

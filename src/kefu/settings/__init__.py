@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "kefu.contacts",
     "kefu.telephony",
     "kefu.notify",
+    "kefu.bulletins",
     "kefu.identity",
     "kefu.queries",
     "kefu.acceptance",
@@ -323,6 +324,9 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderKindEnum": "kefu.workorders.choices.WorkOrderKind.CHOICES",
         "WorkOrderStateEnum": "kefu.workorders.choices.WorkOrderState.CHOICES",
         "ContactMethodEnum": "kefu.workorders.choices.ContactMethod.CHOICES",
+        "NoticeKindEnum": "kefu.bulletins.choices.NoticeKind.CHOICES",
+        "NoticeAudienceEnum": "kefu.bulletins.choices.Audience.CHOICES",
+        "CustomerTypeEnum": "kefu.core.choices.CustomerType.CHOICES",
     },
 }
 

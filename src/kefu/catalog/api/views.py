@@ -160,6 +160,10 @@ class TimeLimitFilter(django_filters.FilterSet):
     customer_level = django_filters.CharFilter(
         method="filter_level", label='customer level, or "any" for the rows that apply to every level'
     )
+    customer_type = django_filters.CharFilter(
+        method="filter_type",
+        label='customer type (enterprise), or "any" for the rows that apply to every type',
+    )
 
     class Meta:
         model = TimeLimit
@@ -179,6 +183,9 @@ class TimeLimitFilter(django_filters.FilterSet):
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(customer_level="" if value == "any" else value)
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(customer_type="" if value == "any" else value)
 
 
 class TimeLimitResolveQuery(serializers.Serializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -91,3 +92,20 @@ def desk_labels() -> dict:
     from kefu.desk.labels import query_labels
 
     return query_labels()
+
+
+@register.simple_tag(takes_context=True)
+def notice_badge(context) -> dict | None:
+    """The top bar's notice link with the signed-in user's unread count (SYS-1); None on a node whose
+    URL conf does not route the notices (hub, SIMS, platform)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        url = reverse("bulletins:inbox")
+    except NoReverseMatch:
+        return None
+    from kefu.bulletins.selectors import unread_count
+
+    return {"url": url, "unread": unread_count(user)}

@@ -11,7 +11,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kefu.bulletins.choices import Audience
+from kefu.bulletins.models import Notice
+from kefu.bulletins.services import notice_publish
 from kefu.core.demo import DEMO_PASSWORD, seed_demo_staff
+from kefu.core.models import Staff
 from kefu.customers.models import Subscriber
 from kefu.federation import demo as federation_demo
 from kefu.identity.demo import seed_demo_pin_pads
@@ -61,6 +65,7 @@ class Command(BaseCommand):
         # SVC-2: VIP and enterprise customers of the demo managers' cities get their account manager
         call_command("assignmanagers", actor="admin", verbosity=0)
         pads = seed_demo_pin_pads(password=DEMO_PASSWORD)  # AUTH-3: the counter's customer keypad
+        self._first_notices()
 
         kefu = [sys.executable, "-m", "kefu.cli"]
         children = [
@@ -114,6 +119,22 @@ class Command(BaseCommand):
             )
             sample = list(numbers.order_by("id").values_list("number", flat=True)[:3])
             self.stdout.write(f"  {code}: {', '.join(sample)}")
+
+    @staticmethod
+    def _first_notices() -> None:
+        """SYS-1: each province's supervisor greets the province's staff once, so the desk's top bar
+        shows an unread notice to open and acknowledge."""
+        if Notice.objects.exists():
+            return
+        for job_number in ("js1006", "zj1006"):
+            author = Staff.objects.filter(job_number=job_number, is_active=True).first()
+            if author is not None:
+                notice_publish(
+                    actor=author,
+                    title="欢迎使用 kefu 演示系统",
+                    body="这是班长发布的公告：请打开后点击“确认已阅”。班长可在“公告”页查看阅读和确认情况。",
+                    audience=Audience.EVERYONE,
+                )
 
     def _wait_until_up(self, url, server, timeout=60):
         deadline = time.monotonic() + timeout

@@ -181,7 +181,22 @@
       const refresh = document.getElementById("queue-refresh");
       if (refresh) refresh.hidden = false; // on a queue page: offer to reload the list
     });
-    source.addEventListener("ivr_auth", (event) => {
+    source.addEventListener("notice", (event) => {
+      // SYS-1: a notice or internal message arrived: count it in the top bar and name it
+      const data = parse(event);
+      const unread = document.getElementById("notice-unread");
+      if (unread) {
+        unread.textContent = String((parseInt(unread.textContent, 10) || 0) + 1);
+        unread.classList.remove("badge-zero");
+      }
+      const toast = document.getElementById("notice-toast");
+      if (toast && data.title) {
+        toast.textContent = data.title;
+        toast.hidden = false;
+      }
+      document.dispatchEvent(new CustomEvent("kefu:notice", { detail: data }));
+    });
+        source.addEventListener("ivr_auth", (event) => {
       document.dispatchEvent(new CustomEvent("kefu:ivr_auth", { detail: parse(event) }));
     });
     source.addEventListener("open", () => body.setAttribute("data-events", "open"));
