@@ -5,9 +5,9 @@ urge or comment either way.
 Routing: a dispatch names its target — ``SIMS`` for Monternet SP complaints, ``PLATFORM`` for a
 complaint about one of the operator's own businesses (the hub picks the platform node that serves the
 business, as for capability queries: ``KEFU_CAPABILITY_PLATFORMS`` or its platform peer; ORG-3), a
-province code for a cross-region complaint. Actions from the origin go to the target and the other way round. A dispatch
-the hub cannot route (no target, unknown peer, the origin itself) is returned to the origin at once
-with the reason, in the same transaction.
+province code for a cross-region complaint. Actions from the origin go to the target and the other way
+round. A dispatch the hub cannot route (no target, unknown peer, no platform for the business, the
+origin itself) is returned to the origin at once with the reason, in the same transaction.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def _destination(order: HubOrder, message: Message) -> str:
 
 
 def apply(message: Message) -> dict:
-    """A ``workorder.*`` event from a province or SIMS: update the copy and pass it on."""
+    """A ``workorder.*`` event from a province, SIMS or a business platform: update the copy and pass it
+    on."""
     payload = message.payload
     action = payload.get("action", "")
     now = timezone.now()
