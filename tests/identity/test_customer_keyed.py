@@ -209,3 +209,48 @@ def test_self_service_password_then_otp(line, self_service, api_client_for, monk
     assert second.status_code == 200 and second.json()["scope"] == "full"
     assert AuthGrant.objects.get(staff=self_service).scope == "full"
     assert client.get(f"/api/v1/subscribers/{line.number}/balance").status_code == 200
+
+
+def test_pin_pad_reads_no_ones_data(line, make_staff, pin_pad_for, api_client_for, client):
+    """AUTH-3, SYS-1: a PIN pad is in the customer's hands: its account sees no subscriber (API or the
+    unified view) and cannot authenticate on its own behalf; its home page is the pad's screen."""
+    pad = pin_pad_for(make_staff("hall_staff", "JS", city="3201"))
+    api = api_client_for(pad)
+    assert api.get("/api/v1/subscribers").json()["results"] == []
+    assert api.get(f"/api/v1/subscribers/{line.number}").status_code == 404
+    direct = api.post(
+        f"/api/v1/subscribers/{line.number}/authenticate",
+        {"method": "password", "password": KNOWN},
+        format="json",
+    )
+    assert direct.status_code == 403 and direct.json()["code"] == "password_not_from_customer"
+    client.force_login(pad)
+    assert client.get(f"/desk/customers/{line.number}/").status_code == 404
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"].endswith("/desk/pin-pad/")
+    assert client.get("/desk/pin-pad/").status_code == 200
+    assert not AuthGrant.objects.exists()
+
+
+def test_pinpad_command_pairs_and_refuses(make_staff):
+    """AUTH-3: `kefu pinpad PAD HOLDER` pairs a pad with hall staff (audited); a hotline agent as holder
+    or an unknown job number is refused and nothing is paired."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from kefu.core.models import AuditEvent
+    from kefu.identity.models import PinPad
+
+    pad = make_staff("pin_pad", "JS", job_number="pad-9")
+    hall = make_staff("hall_staff", "JS", job_number="hall-9")
+    make_staff("hotline_agent", "JS", job_number="agent-9")
+    with pytest.raises(CommandError, match="not_a_pin_pad_holder"):
+        call_command("pinpad", "pad-9", "agent-9")
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("pinpad", "pad-9", "nobody")
+    assert not PinPad.objects.exists()
+    out = io.StringIO()
+    call_command("pinpad", "pad-9", "hall-9", stdout=out)
+    assert PinPad.objects.get(pad=pad).holder == hall and "pad-9 → hall-9" in out.getvalue()
+    assert AuditEvent.objects.filter(action="identity.pin_pad.pair").count() == 1
