@@ -133,14 +133,15 @@ def test_pad_request_needs_a_paired_pad(line, make_staff, api_client_for):
 
 
 def test_pad_screen_shows_only_its_staff_members_request(line, make_staff, pin_pad_for, api_client_for):
-    """AUTH-3: the pad's screen shows the waiting request of the staff member it is paired with (masked
-    number, what to key), nothing of anyone else's; staff cannot read a pad's screen."""
+    """AUTH-3, AUTH-4: the pad's screen shows the waiting request of the staff member it is paired with
+    (masked number, what to key), nothing of anyone else's; staff cannot read a pad's screen; the ID
+    number staff read from the document is kept only as a salted HMAC until the check, which it passes."""
     hall, vip = make_staff("hall_staff", "JS"), make_staff("vip_manager", "JS")
     pad, other = api_client_for(pin_pad_for(hall)), api_client_for(pin_pad_for(vip))
     assert pad.get("/api/v1/pin-pad/pending").json() == {"request": None}
     asked = api_client_for(hall).post(
         "/api/v1/pin-pad/collections",
-        {"number": line.number, "method": "id_number", "id_number": "X"},
+        {"number": line.number, "method": "id_number", "id_number": line.customer.id_number},
         format="json",
     )
     shown = pad.get("/api/v1/pin-pad/pending").json()["request"]
@@ -148,8 +149,15 @@ def test_pad_screen_shows_only_its_staff_members_request(line, make_staff, pin_p
     assert shown["number_masked"] == f"{line.number[:3]}****{line.number[-4:]}"
     assert other.get("/api/v1/pin-pad/pending").json() == {"request": None}
     assert api_client_for(hall).get("/api/v1/pin-pad/pending").status_code == 403
-    stored = PasswordCollection.objects.get()
-    assert stored.fact_hash and "X" not in stored.fact_hash  # the ID number is kept as an HMAC only
+    # the ID number waits for the password as a salted HMAC only, in no column and no audit row
+    from kefu.core.models import AuditEvent
+
+    stored = PasswordCollection.objects.values().get()
+    assert stored["fact_hash"] and stored["fact_salt"]
+    assert line.customer.id_number not in str(stored)
+    assert line.customer.id_number not in str(list(AuditEvent.objects.values("changes")))
+    pad.post(f"/api/v1/password-collections/{stored['id']}", {"digits": KNOWN}, format="json")
+    assert AuthGrant.objects.get(staff=hall, subscriber=line).method == "id_number"  # the digest matched
 
 
 def test_staff_otp_opens_queries_on_that_line_only(line, other_line, catalog, make_staff, pin_pad_for,
