@@ -262,3 +262,24 @@ def test_pinpad_command_pairs_and_refuses(make_staff):
     call_command("pinpad", "pad-9", "hall-9", stdout=out)
     assert PinPad.objects.get(pad=pad).holder == hall and "pad-9 → hall-9" in out.getvalue()
     assert AuditEvent.objects.filter(action="identity.pin_pad.pair").count() == 1
+
+
+def test_demo_pin_pads_paired_with_hall_staff_and_vip_managers(db):
+    """AUTH-3: `kefu demo` pairs a pad with each demo hall staff member and VIP manager (so the counter
+    works in the demo), in the holder's city, and running it again creates nothing more."""
+    from kefu.core.demo import DEMO_PASSWORD, seed_demo_staff
+    from kefu.identity.demo import seed_demo_pin_pads
+    from kefu.identity.models import PinPad
+
+    seed_demo_staff()
+    pairs = seed_demo_pin_pads(password=DEMO_PASSWORD)
+    assert {(pad.job_number, holder.job_number) for pad, holder in pairs} == {
+        ("js1002-pad", "js1002"),
+        ("js1003-pad", "js1003"),
+        ("zj1002-pad", "zj1002"),
+        ("zj1003-pad", "zj1003"),
+    }
+    assert all(pad.role == "pin_pad" and pad.city_id == holder.city_id for pad, holder in pairs)
+    assert all(pad.check_password(DEMO_PASSWORD) for pad, _holder in pairs)
+    seed_demo_pin_pads(password=DEMO_PASSWORD)
+    assert PinPad.objects.count() == 4
