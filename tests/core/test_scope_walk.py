@@ -135,6 +135,8 @@ CREATE_PAYLOADS = {
     "tmf-api/troubleTicket/v4/hub": None,  # a listener lives in its registrant's own scope
     "api/v1/contacts": lambda w: {"channel": "hotline", "number": w["zj_subscriber"].number},
     "api/v1/contacts/import": None,
+    # AUTH-3: asking one's PIN pad to collect for a ZJ number (404 before the pad is even looked for)
+    "api/v1/pin-pad/collections": lambda w: {"number": w["zj_subscriber"].number},
     # issue 5: asks the hub and writes nothing but an audit row in the asker's scope (CAP-1, SVC-1);
     # serving another province's customer through the hub is what SVC-1 is for: tests/remote
     "api/v1/capability/queries": None,

@@ -133,14 +133,15 @@ def test_pad_request_needs_a_paired_pad(line, make_staff, api_client_for):
 
 
 def test_pad_screen_shows_only_its_staff_members_request(line, make_staff, pin_pad_for, api_client_for):
-    """AUTH-3: the pad's screen shows the waiting request of the staff member it is paired with (masked
-    number, what to key), nothing of anyone else's; staff cannot read a pad's screen."""
+    """AUTH-3, AUTH-4: the pad's screen shows the waiting request of the staff member it is paired with
+    (masked number, what to key), nothing of anyone else's; staff cannot read a pad's screen; the ID
+    number staff read from the document is kept only as a salted HMAC until the check, which it passes."""
     hall, vip = make_staff("hall_staff", "JS"), make_staff("vip_manager", "JS")
     pad, other = api_client_for(pin_pad_for(hall)), api_client_for(pin_pad_for(vip))
     assert pad.get("/api/v1/pin-pad/pending").json() == {"request": None}
     asked = api_client_for(hall).post(
         "/api/v1/pin-pad/collections",
-        {"number": line.number, "method": "id_number", "id_number": "X"},
+        {"number": line.number, "method": "id_number", "id_number": line.customer.id_number},
         format="json",
     )
     shown = pad.get("/api/v1/pin-pad/pending").json()["request"]
@@ -148,8 +149,15 @@ def test_pad_screen_shows_only_its_staff_members_request(line, make_staff, pin_p
     assert shown["number_masked"] == f"{line.number[:3]}****{line.number[-4:]}"
     assert other.get("/api/v1/pin-pad/pending").json() == {"request": None}
     assert api_client_for(hall).get("/api/v1/pin-pad/pending").status_code == 403
-    stored = PasswordCollection.objects.get()
-    assert stored.fact_hash and "X" not in stored.fact_hash  # the ID number is kept as an HMAC only
+    # the ID number waits for the password as a salted HMAC only, in no column and no audit row
+    from kefu.core.models import AuditEvent
+
+    stored = PasswordCollection.objects.values().get()
+    assert stored["fact_hash"] and stored["fact_salt"]
+    assert line.customer.id_number not in str(stored)
+    assert line.customer.id_number not in str(list(AuditEvent.objects.values("changes")))
+    pad.post(f"/api/v1/password-collections/{stored['id']}", {"digits": KNOWN}, format="json")
+    assert AuthGrant.objects.get(staff=hall, subscriber=line).method == "id_number"  # the digest matched
 
 
 def test_staff_otp_opens_queries_on_that_line_only(line, other_line, catalog, make_staff, pin_pad_for,
@@ -209,3 +217,69 @@ def test_self_service_password_then_otp(line, self_service, api_client_for, monk
     assert second.status_code == 200 and second.json()["scope"] == "full"
     assert AuthGrant.objects.get(staff=self_service).scope == "full"
     assert client.get(f"/api/v1/subscribers/{line.number}/balance").status_code == 200
+
+
+def test_pin_pad_reads_no_ones_data(line, make_staff, pin_pad_for, api_client_for, client):
+    """AUTH-3, SYS-1: a PIN pad is in the customer's hands: its account sees no subscriber (API or the
+    unified view) and cannot authenticate on its own behalf; its home page is the pad's screen."""
+    pad = pin_pad_for(make_staff("hall_staff", "JS", city="3201"))
+    api = api_client_for(pad)
+    assert api.get("/api/v1/subscribers").json()["results"] == []
+    assert api.get(f"/api/v1/subscribers/{line.number}").status_code == 404
+    direct = api.post(
+        f"/api/v1/subscribers/{line.number}/authenticate",
+        {"method": "password", "password": KNOWN},
+        format="json",
+    )
+    assert direct.status_code == 403 and direct.json()["code"] == "password_not_from_customer"
+    client.force_login(pad)
+    assert client.get(f"/desk/customers/{line.number}/").status_code == 404
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"].endswith("/desk/pin-pad/")
+    assert client.get("/desk/pin-pad/").status_code == 200
+    assert not AuthGrant.objects.exists()
+
+
+def test_pinpad_command_pairs_and_refuses(make_staff):
+    """AUTH-3: `kefu pinpad PAD HOLDER` pairs a pad with hall staff (audited); a hotline agent as holder
+    or an unknown job number is refused and nothing is paired."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from kefu.core.models import AuditEvent
+    from kefu.identity.models import PinPad
+
+    pad = make_staff("pin_pad", "JS", job_number="pad-9")
+    hall = make_staff("hall_staff", "JS", job_number="hall-9")
+    make_staff("hotline_agent", "JS", job_number="agent-9")
+    with pytest.raises(CommandError, match="not_a_pin_pad_holder"):
+        call_command("pinpad", "pad-9", "agent-9")
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("pinpad", "pad-9", "nobody")
+    assert not PinPad.objects.exists()
+    out = io.StringIO()
+    call_command("pinpad", "pad-9", "hall-9", stdout=out)
+    assert PinPad.objects.get(pad=pad).holder == hall and "pad-9 → hall-9" in out.getvalue()
+    assert AuditEvent.objects.filter(action="identity.pin_pad.pair").count() == 1
+
+
+def test_demo_pin_pads_paired_with_hall_staff_and_vip_managers(db):
+    """AUTH-3: `kefu demo` pairs a pad with each demo hall staff member and VIP manager (so the counter
+    works in the demo), in the holder's city, and running it again creates nothing more."""
+    from kefu.core.demo import DEMO_PASSWORD, seed_demo_staff
+    from kefu.identity.demo import seed_demo_pin_pads
+    from kefu.identity.models import PinPad
+
+    seed_demo_staff()
+    pairs = seed_demo_pin_pads(password=DEMO_PASSWORD)
+    assert {(pad.job_number, holder.job_number) for pad, holder in pairs} == {
+        ("js1002-pad", "js1002"),
+        ("js1003-pad", "js1003"),
+        ("zj1002-pad", "zj1002"),
+        ("zj1003-pad", "zj1003"),
+    }
+    assert all(pad.role == "pin_pad" and pad.city_id == holder.city_id for pad, holder in pairs)
+    assert all(pad.check_password(DEMO_PASSWORD) for pad, _holder in pairs)
+    seed_demo_pin_pads(password=DEMO_PASSWORD)
+    assert PinPad.objects.count() == 4

@@ -45,6 +45,9 @@ def scope_of(user) -> Scope:
     """The data scope of a user; anonymous or inactive users see nothing."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
+    if user.role == Role.PIN_PAD:
+        # a keypad in the customer's hands reads no one's data; identity finds its requests by pairing
+        return NOTHING
     kind = user.scope_kind
     return Scope(kind=kind, province_id=user.province_id, city_id=user.city_id, sp_code=user.sp_code)
 

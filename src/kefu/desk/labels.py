@@ -91,4 +91,5 @@ def query_labels() -> dict:
         "ivr_open": _("打开模拟IVR"),
         "pad_waiting": _("等待客户在密码键盘输入…"),
         "collect_withdrawn": _("该密码采集已撤销"),
+        "pad_change_password": _("请客户在密码键盘修改密码"),
     }

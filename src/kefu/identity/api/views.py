@@ -166,6 +166,7 @@ class PasswordCollectionView(APIView):
         tags=TAGS,
     )
     def post(self, request, collection_id: int):
+        services.require_device(request.user)  # AUTH-3 first: staff are refused whatever they send
         v = _body(serializers.DigitsSerializer, request)
         collection, outcome = services.password_collection_submit(
             actor=request.user,

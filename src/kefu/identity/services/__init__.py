@@ -50,6 +50,7 @@ from kefu.identity.services.policy import (
     otp_period,
     pin_pad_of,
     require_customer_keyed,
+    require_device,
     self_service_recogniser,
     subscriber_in_scope,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "customer_keyed",
     "may_post_for_staff",
     "require_customer_keyed",
+    "require_device",
     "grant_period",
     "is_self_service",
     "pin_pad_of",

@@ -314,7 +314,11 @@ def authenticate(*, actor, number: str, method: str, channel: str | None = None,
     """Authenticate the customer of ``number`` by ``method`` (AUTH-1). Fields by method: ``password``;
     ``broadband_account`` + ``password``; ``id_number`` + ``password``; ``id_number`` (shown in person,
     hall staff and VIP managers only); ``card_number`` + ``password``; ``call_id``/``contact_id``
-    (calling number); ``otp``. Success: an :class:`AuthOutcome` and a grant. Failure: the attempt is
+    (calling number); ``otp``. A method with a secret is refused first (403
+    ``password_not_from_customer``, AUTH-3) unless the actor is where the customer keys it
+    (``policy.customer_keyed``); staff go through a collection instead. In self-service the password
+    is the first factor and the SMS code the second (409 ``first_factor_required`` when the code comes
+    first). Success: an :class:`AuthOutcome` and a grant. Failure: the attempt is
     committed, then :class:`AuthFailed` (401, ``tries_left``) or :class:`AuthLocked` (423,
     ``locked_until``) is raised."""
     if channel is None:

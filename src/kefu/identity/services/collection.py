@@ -29,9 +29,9 @@ from kefu.identity.services.attempt import AuthOutcome, attempt, fact_digest
 from kefu.identity.services.passwords import password_change_checked
 from kefu.identity.services.policy import (
     PIN_PAD_HOLDER_ROLES,
-    may_post_for_staff,
     pin_pad_of,
     require_customer_keyed,
+    require_device,
     subscriber_in_scope,
 )
 from kefu.telephony.choices import CallState
@@ -201,8 +201,7 @@ def password_collection_submit(
     """The device posts what the customer keyed (``new_digits``: the new password of a change). Only
     the device the collection was addressed to may (403 ``password_not_from_customer`` otherwise,
     nothing checked or counted); the staff member learns pass, fail or locked by push."""
-    if not may_post_for_staff(actor):  # before the lookup: staff get 403 whatever the id
-        raise PasswordNotFromCustomer(_("只有自助语音平台或密码键盘可以提交客户输入的密码"))
+    require_device(actor)  # before the lookup: staff get 403 whatever the id
     try:
         collection = collection_in_scope(actor, collection_id)
     except NotFoundError:

@@ -114,6 +114,12 @@ def may_post_for_staff(actor) -> bool:
     return getattr(actor, "role", None) in (*IVR_ROLES, Role.PIN_PAD)
 
 
+def require_device(actor) -> None:
+    """403 ``password_not_from_customer`` unless :func:`may_post_for_staff`, before anything is read."""
+    if not may_post_for_staff(actor):
+        raise PasswordNotFromCustomer(_("只有自助语音平台或密码键盘可以提交客户输入的密码"))
+
+
 def require_customer_keyed(actor, *, collection=None) -> None:
     """403 ``password_not_from_customer`` unless :func:`customer_keyed`; raised before anything is
     checked, logged or counted."""

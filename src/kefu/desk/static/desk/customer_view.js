@@ -74,6 +74,16 @@
       const p = document.createElement("p");
       p.className = "msg msg-error small";
       p.textContent = L.password_change_required;
+      if (hallDesk) {
+        // AUTH-6 at the counter: the customer keys the old and the new password on the PIN pad
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-s";
+        button.dataset.testid = "auth-pad-change";
+        button.textContent = L.pad_change_password;
+        button.addEventListener("click", () => collect({ method: "password", purpose: "password_change" }));
+        p.append(" ", button);
+      }
       prompts.append(p);
     }
     if (outcome.security_notice_required) {
