@@ -133,19 +133,27 @@ def test_suspension_changes_the_line_through_billing_when_the_city_has_done_it(c
     assert line_status(subscriber.number) == "active"
 
 
-def test_suspending_a_line_billing_cannot_suspend_refuses_the_reply(coordinate, staff, subscriber):
-    """WO-9: when billing refuses the change (the line is already suspended) the reply is refused
-    with billing's code and nothing changes: the order stays in processing, the line as it was."""
+def test_suspending_a_line_billing_cannot_suspend_is_refused(coordinate, staff, subscriber):
+    """WO-9: suspending a line that is not active is refused at accept (line_state_conflict, no
+    order); when the line changes between accept and reply, billing refuses the reply with the same
+    code and nothing changes: the order stays in processing, the line as it was."""
     Subscriber.objects.filter(pk=subscriber.pk).update(status="suspended")
+    with pytest.raises(Exception) as at_accept:
+        coordinate("suspension", suspension("suspend"))
+    assert (at_accept.value.code, WorkOrder.objects.count()) == ("line_state_conflict", 0)
+
+    Subscriber.objects.filter(pk=subscriber.pk).update(status="active")
     order = coordinate("suspension", suspension("suspend"))
     act("dispatch", order, staff.back)
     act("receive", order, staff.city)
+    Subscriber.objects.filter(pk=subscriber.pk).update(status="suspended")
     with pytest.raises(Exception) as refused:
         act("reply", order, staff.city, comment="已停机")
     assert refused.value.code == "line_state_conflict"
     order.refresh_from_db()
     assert (order.state, order.events.filter(action="reply").count()) == ("processing", 0)
     assert CoordinationDetail.objects.get(order=order).applied_at is None
+    assert line_status(subscriber.number) == "suspended"
 
 
 @pytest.fixture

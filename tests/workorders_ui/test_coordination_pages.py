@@ -84,3 +84,29 @@ def test_supervisor_approves_an_adjustment_on_the_order_page(
     _act(client, staff.supervisor, order, "approval", approved="true", comment="同意")
     assert Account.objects.get(pk=subscriber.account_id).balance == before + Decimal("15.50")
     assert CoordinationDetail.objects.get(order=order).approval == "approved"
+
+
+def test_a_city_feeds_information_to_the_centre_from_the_form(client, staff):
+    """WO-9: a city handler's queue offers 新建工单; choosing 信息同步 on the form (the flow names its
+    kind) creates an order the centre holds, with the topic shown on its page; the centre cannot."""
+    assert 'data-testid="new-order"' in _page(client, staff.city, "/workorders/")
+    client.force_login(staff.back)
+    body = {
+        "kind": "complaint",
+        "description": "营业厅搬迁",
+        "flow": "info_sync",
+        "info_sync-topic": "outlet_change",
+    }
+    refused = client.post("/workorders/new/", body, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == ["信息同步由地市报送中心"]
+    assert WorkOrder.objects.count() == 0
+    client.force_login(staff.city)
+    client.post("/workorders/new/", {**body, "info_sync-affected_area": "鼓楼区"}, follow=True)
+    order = WorkOrder.objects.get()
+    assert (order.kind, order.holder_department.kind, order.created_by) == (
+        "business_handling",
+        "centre",
+        staff.city,
+    )
+    page = _page(client, staff.back, f"/workorders/{order.number}/")
+    assert "营业网点变更" in page and "鼓楼区" in page

@@ -12,7 +12,7 @@ from kefu.core.choices import Role
 from kefu.core.errors import DomainError
 from kefu.core.models import Staff
 from kefu.customers import services
-from kefu.customers.models import Customer, Product, Subscriber
+from kefu.customers.models import BillingAdjustment, Customer, Product, Subscriber
 
 
 class ScopedAdmin(AuditedModelAdmin):
@@ -94,3 +94,22 @@ class SubscriberAdmin(ScopedAdmin):
     readonly_fields = ["user_type", "password_initial", "password_changed_at"]
     exclude = ["service_password"]
     show_full_result_count = False
+
+
+@admin.register(BillingAdjustment)
+class BillingAdjustmentAdmin(ScopedAdmin):
+    """Adjustments are applied by approved work orders (WO-9) only: the admin reads them."""
+
+    list_display = ["reference", "subscriber", "amount", "balance_after", "reason", "applied_at"]
+    search_fields = ["=reference"]
+    raw_id_fields = ["subscriber", "account"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -55,7 +55,8 @@ class Customer(models.Model):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     address = models.CharField(_("证件地址"), max_length=200, blank=True)
     email = models.CharField(_("电子邮箱"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # db_default: `kefu seed` inserts rows without naming this column
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_default="")
     level = models.CharField(
         _("客户级别"), max_length=12, choices=CustomerLevel, default=CustomerLevel.ORDINARY
     )
@@ -139,7 +140,8 @@ class Subscriber(models.Model):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     interests = models.CharField(_("兴趣爱好"), max_length=200, blank=True)
     mailing_address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
-    sim_iccid = models.CharField(_("SIM卡号(ICCID)"), max_length=20, blank=True)
+    # db_default: `kefu seed` inserts rows without naming this column
+    sim_iccid = models.CharField(_("SIM卡号(ICCID)"), max_length=20, blank=True, db_default="")
 
     scope_fields = {"province": "home_province_id", "city": "home_city_id"}
 

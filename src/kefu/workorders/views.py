@@ -422,11 +422,16 @@ def _accept(request, data: dict, subscriber, service_request):
             .first()
         )
     body = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "idempotency_key")}
+    kind = data["kind"]
+    if data.get("flow"):
+        # a chosen flow names its kind (information sync is business handling, whatever the kind box says)
+        chosen = selectors.flow_list().filter(code=data["flow"]).only("kind").first()
+        kind = chosen.kind if chosen is not None else kind
     try:
         result = services.order_accept(
             actor=request.user,
             data=services.OrderInput(
-                kind=data["kind"],
+                kind=kind,
                 subscriber=subscriber,
                 contact_number=data.get("contact_number", ""),
                 category=category,

@@ -92,6 +92,11 @@ class SubscriptionsView(APIView):
 
 
 class DataChangeView(APIView):
+    def initial(self, request, *args, **kwargs):
+        # out of scope is 404 whatever the body (the service checks it again, under lock)
+        super().initial(request, *args, **kwargs)
+        identity.subscriber_in_scope(request.user, kwargs["number"])
+
     @extend_schema(
         summary="Change customer data (BA-1): contact details, transfer of ownership, SIM, suspend/resume",
         description=(

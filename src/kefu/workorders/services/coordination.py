@@ -29,6 +29,7 @@ from rest_framework import serializers
 from kefu.core.choices import Role
 from kefu.core.errors import ErrorCode, flatten_detail
 from kefu.customers.choices import SubscriberStatus
+from kefu.customers.errors import CustomerErrorCode
 from kefu.ports.billing import get_billing
 from kefu.workorders import transitions
 from kefu.workorders.choices import (
@@ -92,9 +93,24 @@ def detail_for(*, flow: FlowDefinition, data: dict | None, subscriber) -> Coordi
             errors={kind: exc.detail},
         ) from None
     detail = CoordinationDetail(kind=kind, **{k: v for k, v in fields.items() if v is not None})
+    if kind == CoordinationKind.SUSPENSION:
+        _check_line_state(subscriber.number, detail.line_action)
     if kind == CoordinationKind.BILLING_ADJUSTMENT:
         detail.approval = Approval.PENDING
     return detail
+
+
+def _check_line_state(number: str, line_action: str) -> None:
+    """Refuse at accept what billing would refuse at the reply: suspending a line that is not
+    active, resuming one that is not suspended (billing checks again when it acts)."""
+    record = get_billing().subscriber(number)
+    wanted = SubscriberStatus.ACTIVE if line_action == LineAction.SUSPEND else SubscriberStatus.SUSPENDED
+    if record is not None and record.status != wanted:
+        raise WorkOrderError(
+            _("号码当前状态为“%(s)s”，不能办理") % {"s": SubscriberStatus.label(record.status)},
+            code=CustomerErrorCode.LINE_STATE_CONFLICT,
+            status=409,
+        )
 
 
 def accept_roles(flow: FlowDefinition) -> tuple[str, ...]:
