@@ -91,11 +91,17 @@ def test_queries_without_a_call_join_one_contact_per_sitting(line, js_agent, mak
 ANSWER = {"home": "ZJ", "number": "13957100001", "what": "balance", "columns": [], "rows": []}
 
 
-def test_a_remote_query_is_a_contact_where_the_customer_is_served(hub_peers, make_staff, monkeypatch):  # noqa: F811
+def test_a_remote_query_is_a_contact_where_the_customer_is_served(
+    hub_peers,  # noqa: F811
+    make_staff,
+    monkeypatch,
+    answered_call,  # noqa: F811
+):
     """CON-1, SVC-1: asking the home province about its subscriber leaves an inbound contact on the
     serving province (the number, no local subscriber) with the query as a service request — also
     when the home province does not answer."""
     agent = make_staff("hotline_agent", "JS")
+    answered_call(agent, "13957100001")  # the caller is identified by the agent's answered call
     monkeypatch.setattr(remote.client, "request", lambda **kw: ANSWER)
     remote.remote_query(
         actor=agent, number="13957100001", home="ZJ", what="balance", verified_by="calling_number"
