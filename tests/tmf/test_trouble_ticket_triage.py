@@ -245,3 +245,17 @@ def test_categorising_after_the_triage_deadline_starts_the_category_clock_afresh
     order.refresh_from_db()
     assert (order.state, order.sla, order.overdue_at, order.warned_at) == ("accepted", "on_time", None, None)
     assert order.order_due_at > dt.datetime(2026, 11, 24, 14, 0, tzinfo=CST)
+
+
+def test_a_listener_hears_categorise_as_an_attribute_change(triaged, staff, complaint_category):
+    """WO-6: TMF621 listeners get categorise as TroubleTicketAttributeValueChangeEvent (the related
+    category changes; the status stays acknowledged)."""
+    from kefu.tmf.trouble_ticket import notifications
+
+    order = triaged()
+    services.order_categorise(actor=staff.back, order=order.number, category=complaint_category)
+    message = OutboxMessage.objects.filter(topic="workorder.categorised").get()
+
+    assert notifications.events_for(message.payload) == [
+        ("TroubleTicketAttributeValueChangeEvent", "acknowledged")
+    ]
