@@ -259,3 +259,13 @@ def test_a_listener_hears_categorise_as_an_attribute_change(triaged, staff, comp
     assert notifications.events_for(message.payload) == [
         ("TroubleTicketAttributeValueChangeEvent", "acknowledged")
     ]
+
+
+def test_the_acknowledged_filter_finds_tickets_in_triage(triaged, staff, api_client_for):
+    """WO-6: ?status=acknowledged lists a ticket in triage; ?status=inProgress does not."""
+    order = triaged()
+    client = api_client_for(staff.back)
+    acknowledged = client.get(f"{BASE}?status=acknowledged").json()
+    in_progress = client.get(f"{BASE}?status=inProgress").json()
+    assert order.number in [t["id"] for t in acknowledged]
+    assert order.number not in [t["id"] for t in in_progress]
