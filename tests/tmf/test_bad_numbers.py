@@ -90,3 +90,14 @@ def test_an_id_that_is_no_number_still_names_nothing(js_agent, api_client_for):
     client = api_client_for(js_agent)
     assert client.get(f"{PI}/not-a-number").status_code == 404
     assert client.get("/api/v1/contacts/abc").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["%C2%B3", HUGE])
+def test_a_bad_contact_id_on_a_query_is_400(value, js_agent, api_client_for):
+    """SYS-1: the contact a fee query is filed under (contact_id) is a row id: '³' or past 64 bits is
+    400 invalid_number, not a server error when the query is recorded."""
+    from tests.factories import SubscriberFactory
+
+    line = SubscriberFactory(home="3201")
+    response = api_client_for(js_agent).get(f"/api/v1/subscribers/{line.number}/bills?contact_id={value}")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_number")

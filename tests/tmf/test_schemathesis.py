@@ -16,6 +16,8 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from schemathesis.generation.modes import GenerationMode
@@ -54,6 +56,17 @@ IDS = [f"{api}-{op.method.upper()}-{op.path}" for api, op in OPERATIONS]
 # Numbers a client may send that are none kefu can take: past 64 bits, a superscript, Arabic-Indic
 # and full-width digits, negative, past 32 bits (the two found by schemathesis first, in TMF683).
 BAD_NUMBERS = ("16494126762297409929216", "³", "٣", "１２", "-1", "2147483648", "9223372036854775808")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes an old database connection when a request starts and finishes; the test's
+    transaction lives on that connection (Django's own test client disconnects the same signals)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -245,3 +245,27 @@ def test_categorising_after_the_triage_deadline_starts_the_category_clock_afresh
     order.refresh_from_db()
     assert (order.state, order.sla, order.overdue_at, order.warned_at) == ("accepted", "on_time", None, None)
     assert order.order_due_at > dt.datetime(2026, 11, 24, 14, 0, tzinfo=CST)
+
+
+def test_a_listener_hears_categorise_as_an_attribute_change(triaged, staff, complaint_category):
+    """WO-6: TMF621 listeners get categorise as TroubleTicketAttributeValueChangeEvent (the related
+    category changes; the status stays acknowledged)."""
+    from kefu.tmf.trouble_ticket import notifications
+
+    order = triaged()
+    services.order_categorise(actor=staff.back, order=order.number, category=complaint_category)
+    message = OutboxMessage.objects.filter(topic="workorder.categorised").get()
+
+    assert notifications.events_for(message.payload) == [
+        ("TroubleTicketAttributeValueChangeEvent", "acknowledged")
+    ]
+
+
+def test_the_acknowledged_filter_finds_tickets_in_triage(triaged, staff, api_client_for):
+    """WO-6: ?status=acknowledged lists a ticket in triage; ?status=inProgress does not."""
+    order = triaged()
+    client = api_client_for(staff.back)
+    acknowledged = client.get(f"{BASE}?status=acknowledged").json()
+    in_progress = client.get(f"{BASE}?status=inProgress").json()
+    assert order.number in [t["id"] for t in acknowledged]
+    assert order.number not in [t["id"] for t in in_progress]

@@ -33,7 +33,8 @@ from kefu.workorders.models import WorkOrder
 
 MODEL_VERSION = 1
 MIN_DOCUMENTS = 2  # per category: a category seen once is no evidence
-MIN_WEIGHT = 1e-4  # weights closer to zero are dropped from the file
+MIN_TERM_DOCUMENTS = 2  # a term of one order only is noise (and most of the vocabulary)
+MIN_WEIGHT = 1e-3  # weights closer to zero are dropped from the file
 
 
 def model_path() -> Path:
@@ -109,7 +110,7 @@ def fit(
     for counts in documents:
         df.update(counts.keys())
     n = len(documents)
-    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
+    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items() if d >= MIN_TERM_DOCUMENTS}
     vectors = [_vector(counts, idf) for counts in documents]
     index = {code: i for i, code in enumerate(classes)}
     labels = [index[code] for _t, code, _r in rows]

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.errors import DomainError, ErrorCode
-from kefu.core.numbers import is_digits
+from kefu.core.numbers import lookup_id
 from kefu.identity import services as identity
 from kefu.queries import services
 from kefu.queries.api import serializers
@@ -35,9 +35,12 @@ ERRORS = {403: PROBLEM, 404: PROBLEM}
 def _context(request) -> QueryContext:
     call_id = request.query_params.get("call_id") or request.headers.get("X-Call-Id") or None
     contact = request.query_params.get("contact_id") or request.headers.get("X-Contact-Id") or None
-    if contact is not None and not is_digits(str(contact)):
+    contact_id = (
+        lookup_id(contact, name="contact_id") if contact is not None else None
+    )  # ³, past 64 bits: 400
+    if contact is not None and contact_id is None:
         raise DomainError("contact_id", code=ErrorCode.VALIDATION_FAILED, status=400)
-    return QueryContext(call_id=call_id, contact_id=int(contact) if contact else None)
+    return QueryContext(call_id=call_id, contact_id=contact_id)
 
 
 def _query(serializer_class, request):

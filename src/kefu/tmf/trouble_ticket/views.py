@@ -3,6 +3,11 @@
 Scope-limited exactly like ``/api/v1/work-orders`` (an order outside the user's scope is a 404 for
 every method). Every write goes through one of :mod:`kefu.workorders.services`; a status PATCH is
 translated into the engine's action for it (:func:`_move`), so the transition table decides.
+
+A ticket needs only the specification's mandatory ``description``, ``severity`` and ``ticketType``
+(the customer as a related party, kefu's request category as a related entity, both optional): one
+without a category is accepted into ``triage`` (TMF status ``acknowledged``) for the back office to
+categorise (``workorders/services/triage.py``).
 """
 
 from __future__ import annotations
