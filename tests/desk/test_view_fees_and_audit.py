@@ -255,3 +255,40 @@ def test_finder_opens_a_walk_in_number_on_the_authentication_panel(make_staff, s
     client.force_login(make_staff("back_office", "JS", city="3201"))
     response = client.get("/desk/customers/", {"q": suzhou_line.number})
     assert response.status_code == 200 and suzhou_line.customer.name not in response.content.decode()
+
+
+def test_churn_reasons_name_no_amounts_while_fees_are_locked():
+    """Q-1: the churn reasons shown with locked fees keep the rule but not the amounts."""
+    from decimal import Decimal
+
+    from kefu.desk.view import churn_prediction
+
+    falling = [Decimal("40"), Decimal("60"), Decimal("80")]
+    args = {"monthly_totals": falling, "arrears": Decimal("12.5"), "complaints": 0, "retention_contacts": 0}
+    shown = churn_prediction(**args, status="active")
+    hidden = churn_prediction(**args, status="active", figures=False)
+    assert shown["score"] == hidden["score"] == 55
+    assert any("12.50" in r for r in shown["reasons"]) and any("40.00" in r for r in shown["reasons"])
+    assert hidden["reasons"] == ["近3个月消费持续下降", "当前欠费"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_view_audit_in_autocommit_is_written_or_refuses(js_agent, js_line, api_client_for, monkeypatch):
+    """SYS-2, as in production (autocommit, no test transaction around the request): the view's row
+    is committed by its own INSERT; when that INSERT fails the view answers 503 audit_unavailable."""
+    from django.db import connection
+
+    api = api_client_for(js_agent)
+    assert api.get(f"/api/v1/subscribers/{js_line.number}/view").status_code == 200
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert _views(js_line.number).count() == 1
+
+    from kefu.core import compiled
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(compiled, "insert", broken)
+    refused = api.get(f"/api/v1/subscribers/{js_line.number}/view")
+    assert refused.status_code == 503 and refused.json()["code"] == "audit_unavailable"
+    assert _views(js_line.number).count() == 1

@@ -17,8 +17,9 @@ those sections are empty. SVC-1 walk-ins: hall and VIP staff reach every line of
 until the customer has authenticated (:func:`customer_view` returns a ``walk_in`` stub).
 
 Queries (pinned exactly by ``tests/desk/test_customer_view.py``): subscriber (scoped) 1, the viewer's
-grant 1 (and, without one, the viewer's answered call from this line 1), billing's line overview 6 (line with account, products, bills, call details, payments, points), recent contacts
-and the three-month window together 1, retention 1, marketing 1, offers 1, work orders 1 (only when
+grant 1 (and, without one, the viewer's answered call from this line 1), billing's line overview 6
+(line with account, products, bills, call details, payments, points), recent contacts and the
+three-month window together 1, retention 1, marketing 1, offers 1, work orders 1 (only when
 the work-order app is installed). Python time, not PostgreSQL, is most of this view's cost: each query
 selects only the columns it shows (docs/benchmarks.md has the profile).
 """
@@ -154,7 +155,7 @@ def fee_access(*, user, subscriber: Subscriber) -> dict:
     return {"locked": True, "opened_by": "", "opens_with": opens_with(user)}
 
 
-def walk_in_stub(*, user, subscriber: Subscriber, access: dict) -> dict:
+def walk_in_stub(*, subscriber: Subscriber, access: dict) -> dict:
     """What a walk-in's view shows before authentication: the number and how to authenticate."""
     return {
         "number": subscriber.number,
@@ -364,7 +365,7 @@ def view_of(*, user, subscriber: Subscriber) -> dict:
     walk_in = not scope.admits(subscriber, user)
     if walk_in and access["opened_by"] in ("", AuthMethod.CALLING_NUMBER):
         # SVC-1: another city's customer at this hall is served only after authenticating here
-        return walk_in_stub(user=user, subscriber=subscriber, access=access)
+        return walk_in_stub(subscriber=subscriber, access=access)
     fees_open = not access["locked"]
     may_reveal = bool(getattr(user, "may_reveal_personal_data", False))
     customer = subscriber.customer
