@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("telephony/", include(stream_urlpatterns)),
     path("notify/", include("kefu.notify.urls")),
+    path("callbacks/", include("kefu.contacts.urls")),
     path("workorders/", include("kefu.workorders.urls")),
     path("capability/", include("kefu.capability.urls")),
     path("remote/", include("kefu.remote.urls")),
