@@ -23,6 +23,8 @@ the step's body, after every guard, so a refused step sends nothing.
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from kefu.contacts import services as contacts
@@ -33,6 +35,21 @@ from kefu.workorders.choices import ContactMethod, Satisfaction
 from kefu.workorders.errors import WorkOrderError, WorkOrderErrorCode
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.services.holders import holder_of
+
+# an email address the email port can take: one @, no spaces, a dot in the domain
+EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def agreed_address_check(method: str, address: str) -> None:
+    """At accept: an agreed email or fax address must be one its port can send to, or the result
+    could never leave at the feedback (422 ``invalid_contact_address``)."""
+    address = (address or "").strip()
+    if not address:
+        return
+    if method == ContactMethod.EMAIL and not EMAIL_ADDRESS.fullmatch(address):
+        raise WorkOrderError(_("告知邮箱格式不正确"), code=WorkOrderErrorCode.INVALID_CONTACT_ADDRESS)
+    if method == ContactMethod.FAX and not notify.FAX_NUMBER.fullmatch(address):
+        raise WorkOrderError(_("告知传真号码格式不正确"), code=WorkOrderErrorCode.INVALID_CONTACT_ADDRESS)
 
 
 def result_text(order: WorkOrder) -> tuple[str, str]:
