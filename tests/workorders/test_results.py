@@ -245,3 +245,15 @@ def test_an_agreed_address_the_port_cannot_use_is_refused_at_accept(method, addr
         )
     assert refused.value.code == "invalid_contact_address"
     assert WorkOrder.objects.count() == 0
+
+
+def test_a_call_that_finds_nobody_is_recorded_and_the_callback_stays_owed(accept, drive, staff):
+    """WO-7, CON-1: a feedback call that reaches nobody (unreachable) is still an outbound contact,
+    saying so, and the callback task stays open for another try."""
+    order = drive(accept(contact_method="phone"), "dispatch", "receive", "reply")
+    task = CallbackTask.objects.get()
+    order = services.order_feedback(actor=staff.back, order=order, satisfaction="unreachable")
+    call = ContactRecord.objects.get(pk=order.events.get(action="feedback").data["result"]["contact"])
+    assert (call.direction, call.staff) == ("outbound", staff.back) and "未联系上客户" in call.summary
+    task.refresh_from_db()
+    assert (task.state, task.contact) == ("open", None)

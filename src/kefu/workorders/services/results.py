@@ -112,10 +112,14 @@ def _call_number(order: WorkOrder) -> str:
 
 
 def result_phoned(order: WorkOrder, *, actor, satisfaction: str = "") -> dict:
-    """The actor has called the customer with the result (a callback, 回访): an outbound contact."""
-    summary = _("回访告知工单%(n)s处理结果：%(r)s") % {"n": order.number, "r": order.result or "—"}
-    if satisfaction:
-        summary += _("；客户满意度：%(s)s") % {"s": Satisfaction.label(satisfaction)}
+    """The actor has called the customer with the result (a callback, 回访): an outbound contact —
+    also when nobody answered (satisfaction ``unreachable``), which the summary says."""
+    if satisfaction == Satisfaction.UNREACHABLE:
+        summary = _("回访工单%(n)s处理结果，未联系上客户") % {"n": order.number}
+    else:
+        summary = _("回访告知工单%(n)s处理结果：%(r)s") % {"n": order.number, "r": order.result or "—"}
+        if satisfaction:
+            summary += _("；客户满意度：%(s)s") % {"s": Satisfaction.label(satisfaction)}
     contact = contacts.contact_log(
         actor=actor,
         channel=contacts.staff_channel(actor, outbound=True),
@@ -177,9 +181,12 @@ def on_reply(order: WorkOrder, *, actor) -> dict:
 
 
 def on_feedback(order: WorkOrder, *, actor, method: str, satisfaction: str) -> dict:
-    """Feedback: tell the customer by ``method`` and settle the order's open callback tasks."""
+    """Feedback: tell the customer by ``method`` and settle the order's open callback tasks — unless
+    the call found nobody: then the call is still owed and its task stays open."""
     if method == ContactMethod.PHONE:
         sent = result_phoned(order, actor=actor, satisfaction=satisfaction)
+        if satisfaction == Satisfaction.UNREACHABLE:
+            return {"result": sent}
     else:
         sent = result_send(order, actor=actor, method=method)
     contacts.callback_tasks_settle(
