@@ -17,7 +17,7 @@ from kefu.notify.models import OutgoingMessage
 from kefu.remote import services as remote
 from tests.capability.conftest import hub_peers  # noqa: F401 - shared fixture
 from tests.identity.fixtures import *  # noqa: F403
-from tests.identity.fixtures import KNOWN, authenticate
+from tests.identity.fixtures import authenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -55,37 +55,33 @@ def test_a_one_time_password_sent_is_a_contact_without_the_code(line, js_agent):
     assert re.search(r"验证码为\d", contact.summary) is None
 
 
-def test_queries_without_a_call_join_one_contact_per_sitting(line, js_agent, make_staff, api_client_for,
-                                                            settings):  # fmt: skip
-    """CON-1, SR-1: queries with no call open an inbound contact in the agent's channel (hotline; the
-    hall for hall staff), each kind a query service request on it; within the sitting the next query
-    joins it, after it a new contact opens."""
-    client = api_client_for(js_agent)
-    authenticate(client, line.number, password=KNOWN)
+def test_queries_without_a_call_join_one_contact_per_sitting(line, make_staff, api_client_for, settings):
+    """CON-1, SR-1: queries with no call — a walk-in at the hall, identified by the ID shown — open one
+    inbound contact in the staff member's channel (the hall), each kind of query a service request on
+    it; within the sitting the next query joins it, after the sitting a new contact opens."""
+    hall = make_staff("hall_staff", "JS", city="3201")
+    client = api_client_for(hall)
+    shown = authenticate(
+        client, line.number, method="id_shown", channel="hall", id_number=line.customer.id_number
+    )
+    assert shown.status_code == 200, shown.content
     assert client.get(f"/api/v1/subscribers/{line.number}/bills").status_code == 200
     assert client.get(f"/api/v1/subscribers/{line.number}/points").status_code == 200
 
-    contact = ContactRecord.objects.get(staff=js_agent, subscriber=line)  # one contact for the sitting
-    assert (contact.channel, contact.direction) == ("hotline", "inbound")
+    contact = ContactRecord.objects.get(staff=hall, subscriber=line)  # one contact for the sitting
+    assert (contact.channel, contact.direction, contact.call_id) == ("hall", "inbound", "")
     requests = ServiceRequest.objects.filter(contact=contact, request_type="query")
     assert sorted(r.description for r in requests) == [
         f"查询：月账单（{line.number}）", f"查询：积分（{line.number}）"
     ]  # fmt: skip
 
-    hall = make_staff("hall_staff", "JS", city="3201")
-    hall_client = api_client_for(hall)
-    authenticate(hall_client, line.number, password=KNOWN)
-    assert hall_client.get(f"/api/v1/subscribers/{line.number}/balance").status_code == 200
-    at_hall = ContactRecord.objects.filter(staff=hall).latest("id")
-    assert (at_hall.channel, at_hall.direction, at_hall.subscriber) == ("hall", "inbound", line)
-    assert at_hall.requests.filter(request_type="query").count() == 1
-
     settings.KEFU_QUERY_CONTACT_MINUTES = 0  # the sitting is over
     assert client.get(f"/api/v1/subscribers/{line.number}/balance").status_code == 200
-    newest = ContactRecord.objects.filter(staff=js_agent, subscriber=line).latest("id")
+    newest = ContactRecord.objects.filter(staff=hall, subscriber=line).latest("id")
     assert (
         newest.pk != contact.pk and newest.requests.get().description == f"查询：余额与欠费（{line.number}）"
     )
+    assert newest.channel == "hall"
 
 
 ANSWER = {"home": "ZJ", "number": "13957100001", "what": "balance", "columns": [], "rows": []}

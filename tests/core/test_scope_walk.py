@@ -118,7 +118,15 @@ PARAM_VALUES = {
     "contact_id": lambda w: w["zj_contact"].pk,
     "order_number": lambda w: _zj_order().number,
     "attachment_id": lambda w: _zj_order().attachments.first().pk,
+    "task_id": lambda w: _zj_callback_task().pk,
 }
+
+
+def _zj_callback_task():
+    from kefu.contacts.models import CallbackTask
+
+    return CallbackTask.objects.filter(province__code="ZJ").first()
+
 
 # Creating routes (POST on a collection): route -> payload that would create ZJ data.
 CREATE_PAYLOADS = {

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from kefu.catalog.models import CategoryNode, ResponsibilityCause
+from kefu.contacts.models import ServiceRequest
 from kefu.core.models import Department
 from kefu.notify.models import OutgoingMessage
 from kefu.workorders import services as wo
-from tests.identity.fixtures import KNOWN, authenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -55,15 +55,16 @@ def orders(line, other_line, make_staff):
     return {"complaint": complaint, "suggestion": suggestion, "fault": fault, "elsewhere": elsewhere}
 
 
-def test_progress_of_complaints_suggestions_and_fault_repairs(orders, line, js_agent, api_client_for):
-    """Q-3, WO-8: after authentication the subscriber's complaint (archived, with its closing time),
-    suggestion (accepted) and fault report (in progress, repair on site) are listed newest first with
-    their states; another subscriber's order is not."""
+def test_progress_of_complaints_suggestions_and_fault_repairs(orders, line, js_agent, api_client_for,
+                                                              answered_call):  # fmt: skip
+    """Q-3, WO-8, CON-1: on the subscriber's own call (the query noted on that call's contact) their
+    complaint (archived, with its closing time), suggestion (accepted) and fault report (in progress,
+    repair on site) are listed newest first with their states; another subscriber's order is not."""
     client = api_client_for(js_agent)
     assert client.get(f"/api/v1/subscribers/{line.number}/orders").status_code == 403
-    assert authenticate(client, line.number, password=KNOWN).status_code == 200
+    call = answered_call(js_agent, line.number)  # the calling line's own orders need no password
 
-    rows = client.get(f"/api/v1/subscribers/{line.number}/orders").json()
+    rows = client.get(f"/api/v1/subscribers/{line.number}/orders", {"call_id": call.call_id}).json()
 
     by_number = {row["number"]: row for row in rows}
     assert orders["elsewhere"].number not in by_number
@@ -87,15 +88,20 @@ def test_progress_of_complaints_suggestions_and_fault_repairs(orders, line, js_a
     )  # fmt: skip
     assert fault["closed_at"] is None
     assert complaint["repair_status"] == "" and suggestion["repair_status"] == ""
+    noted = ServiceRequest.objects.get(request_type="query")
+    assert noted.contact_id == call.contact_id and noted.description == f"查询：业务进度（{line.number}）"
 
 
-def test_progress_sent_back_by_sms_names_each_order_and_its_state(orders, line, js_agent, api_client_for):
+def test_progress_sent_back_by_sms_names_each_order_and_its_state(orders, line, js_agent, api_client_for,
+                                                                  answered_call):  # fmt: skip
     """Q-3, Q-4: the order progress sent by SMS names each of the three orders with its state, and the
     fault's repair progress."""
     client = api_client_for(js_agent)
-    authenticate(client, line.number, password=KNOWN)
+    call = answered_call(js_agent, line.number)
     sent = client.post(
-        f"/api/v1/subscribers/{line.number}/query-results", {"what": "orders", "method": "sms"}, format="json"
+        f"/api/v1/subscribers/{line.number}/query-results",
+        {"what": "orders", "method": "sms", "call_id": call.call_id},
+        format="json",
     )
     assert sent.status_code == 202
     text = OutgoingMessage.objects.get(pk=sent.json()["id"]).text

@@ -13,7 +13,7 @@ from kefu.core.models import AuditEvent
 from kefu.notify.models import OutgoingMessage
 from kefu.workorders import services
 from kefu.workorders.errors import WorkOrderError
-from kefu.workorders.models import WorkOrderEvent
+from kefu.workorders.models import WorkOrder, WorkOrderEvent
 
 RESULT = "集团套餐已开通"
 NO_FEEDBACK = {
@@ -228,3 +228,32 @@ def test_a_flow_without_feedback_tells_the_customer_at_archive(js_admin, accept,
     sent = order.events.get(action="archive").data["result"]
     assert (sent["method"], sent["message"]) == ("sms", message.pk)
     assert ContactRecord.objects.get(pk=sent["contact"]).channel == "sms"
+
+
+@pytest.mark.parametrize(
+    ("method", "address"), [("email", "kehu-at-example"), ("fax", "abc")], ids=["email", "fax"]
+)
+def test_an_agreed_address_the_port_cannot_use_is_refused_at_accept(method, address, staff, subscriber):
+    """WO-7: an agreed email or fax address that its port could never send to is refused when the order
+    is accepted (invalid_contact_address), not found out at the feedback; no order is created."""
+    with pytest.raises(WorkOrderError) as refused:
+        services.order_accept(
+            actor=staff.agent,
+            data=services.OrderInput(
+                kind="pre_acceptance", subscriber=subscriber, contact_method=method, contact_address=address
+            ),
+        )
+    assert refused.value.code == "invalid_contact_address"
+    assert WorkOrder.objects.count() == 0
+
+
+def test_a_call_that_finds_nobody_is_recorded_and_the_callback_stays_owed(accept, drive, staff):
+    """WO-7, CON-1: a feedback call that reaches nobody (unreachable) is still an outbound contact,
+    saying so, and the callback task stays open for another try."""
+    order = drive(accept(contact_method="phone"), "dispatch", "receive", "reply")
+    task = CallbackTask.objects.get()
+    order = services.order_feedback(actor=staff.back, order=order, satisfaction="unreachable")
+    call = ContactRecord.objects.get(pk=order.events.get(action="feedback").data["result"]["contact"])
+    assert (call.direction, call.staff) == ("outbound", staff.back) and "未联系上客户" in call.summary
+    task.refresh_from_db()
+    assert (task.state, task.contact) == ("open", None)

@@ -482,7 +482,13 @@ def callback_task_complete(
     """Record the callback made: the assignee (a member of the assignee department, or a supervisor)
     closes the task with its outcome; the call is an outbound contact record (CON-1) unless the
     caller already recorded it (``contact``)."""
-    task = CallbackTask.objects.select_for_update().select_related("assignee_department").get(pk=task.pk)
+    # the assignee department is read for the check; only the task row is locked (the race: two people
+    # completing one task)
+    task = (
+        CallbackTask.objects.select_for_update(of=("self",))
+        .select_related("assignee_department")
+        .get(pk=task.pk)
+    )
     if task.state != CallbackState.OPEN:
         raise ContactError(_("回访任务已结束"), code=ContactErrorCode.CALLBACK_NOT_OPEN, status=409)
     if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR) and not task.is_assigned_to(actor):

@@ -50,6 +50,8 @@ AREAS: tuple[Area, ...] = (
     Area("reports", _("报表")),
     # the SMS port's local outbox (kefu.notify); shown as coming soon until that app routes it
     Area("outbox", _("短信发件箱"), "notify:outbox"),
+    # callbacks owed to customers (SR-2, WO-7's result by phone): kefu.contacts
+    Area("callbacks", _("回访任务"), "contacts:callbacks"),
     Area("ivr", _("模拟IVR"), "desk:ivr_simulator"),
     # issue 5: second-line queries through the hub (CAP-1..3) and SP quality files (SP-2)
     Area("capability", _("能力开放查询"), "capability:query", also=("remote:panel",)),

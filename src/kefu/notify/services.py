@@ -61,25 +61,13 @@ def sms_send(
     """Send one SMS through the SMS port and keep it in the outbox (``secrets`` masked there)."""
     if not to or not text:
         raise DomainError(_("短信接收号码和内容不能为空"), code=ErrorCode.VALIDATION_FAILED, status=400)
-    province_id, city_id = _placement(actor=actor, subscriber=subscriber)
+    placement = _placement(actor=actor, subscriber=subscriber)
     sender = sms_sender()
     receipt = get_sms().send(to=to, text=text, sender=sender)
-    message = OutgoingMessage.objects.create(
-        channel=MessageChannel.SMS,
-        purpose=purpose,
-        to=to,
-        text=_masked(text, secrets),
-        sender=sender,
-        status=MessageStatus.SENT if receipt.accepted else MessageStatus.FAILED,
-        error=(receipt.error or "")[:200],
-        gateway_id=receipt.message_id[:64],
-        subscriber=subscriber,
-        number=subscriber.number if subscriber is not None else to,
-        sent_by=actor if getattr(actor, "is_authenticated", False) else None,
-        province_id=province_id,
-        city_id=city_id,
+    message = OutgoingMessage(
+        channel=MessageChannel.SMS, to=to, text=_masked(text, secrets), sender=sender, number=to
     )
-    return _keep(message, actor=actor, action="notify.sms.send")
+    return _keep(message, receipt, actor=actor, subscriber=subscriber, purpose=purpose, placement=placement)
 
 
 @transaction.atomic
@@ -89,24 +77,10 @@ def email_send(
     """Send one email through the email port and keep it in the outbox."""
     if not to or "@" not in to:
         raise DomainError(_("电子邮箱地址不正确"), code=NotifyErrorCode.INVALID_EMAIL, status=400)
-    province_id, city_id = _placement(actor=actor, subscriber=subscriber)
+    placement = _placement(actor=actor, subscriber=subscriber)
     receipt = get_email().send(to=to, subject=subject, text=text)
-    message = OutgoingMessage.objects.create(
-        channel=MessageChannel.EMAIL,
-        purpose=purpose,
-        to=to,
-        subject=subject[:120],
-        text=text,
-        status=MessageStatus.SENT if receipt.accepted else MessageStatus.FAILED,
-        error=(receipt.error or "")[:200],
-        gateway_id=receipt.message_id[:64],
-        subscriber=subscriber,
-        number=subscriber.number if subscriber is not None else "",
-        sent_by=actor if getattr(actor, "is_authenticated", False) else None,
-        province_id=province_id,
-        city_id=city_id,
-    )
-    return _keep(message, actor=actor, action="notify.email.send")
+    message = OutgoingMessage(channel=MessageChannel.EMAIL, to=to, subject=subject[:120], text=text)
+    return _keep(message, receipt, actor=actor, subscriber=subscriber, purpose=purpose, placement=placement)
 
 
 @transaction.atomic
@@ -119,33 +93,30 @@ def fax_send(
         raise DomainError(_("传真号码不正确"), code=NotifyErrorCode.INVALID_FAX, status=400)
     if not text:
         raise DomainError(_("传真内容不能为空"), code=ErrorCode.VALIDATION_FAILED, status=400)
-    province_id, city_id = _placement(actor=actor, subscriber=subscriber)
+    placement = _placement(actor=actor, subscriber=subscriber)
     receipt = get_fax().send(to=to, subject=subject, text=text)
-    message = OutgoingMessage(
-        channel=MessageChannel.FAX,
-        purpose=purpose,
-        to=to,
-        subject=subject[:120],
-        text=text,
-        status=MessageStatus.SENT if receipt.accepted else MessageStatus.FAILED,
-        error=(receipt.error or "")[:200],
-        gateway_id=receipt.message_id[:64],
-        subscriber=subscriber,
-        number=subscriber.number if subscriber is not None else "",
-        sent_by=actor if getattr(actor, "is_authenticated", False) else None,
-        province_id=province_id,
-        city_id=city_id,
-    )
+    message = OutgoingMessage(channel=MessageChannel.FAX, to=to, subject=subject[:120], text=text)
+    return _keep(message, receipt, actor=actor, subscriber=subscriber, purpose=purpose, placement=placement)
+
+
+def _keep(
+    message: OutgoingMessage, receipt, *, actor, subscriber, purpose: str, placement
+) -> OutgoingMessage:
+    """Store a message the port was given, with the port's receipt, who sent it and for whom; audit it
+    and tell the listeners of :mod:`kefu.notify.hooks` (all inside the caller's transaction)."""
+    message.purpose = purpose
+    message.status = MessageStatus.SENT if receipt.accepted else MessageStatus.FAILED
+    message.error = (receipt.error or "")[:200]
+    message.gateway_id = receipt.message_id[:64]
+    message.subscriber = subscriber
+    if subscriber is not None:
+        message.number = subscriber.number
+    message.sent_by = actor if getattr(actor, "is_authenticated", False) else None
+    message.province_id, message.city_id = placement
     message.save()
-    return _keep(message, actor=actor, action="notify.fax.send")
-
-
-def _keep(message: OutgoingMessage, *, actor, action: str) -> OutgoingMessage:
-    """Audit a message just stored in the outbox and tell the listeners (inside the caller's
-    transaction)."""
     audit.record(
         actor=actor,
-        action=action,
+        action=f"notify.{message.channel}.send",
         obj=message,
         changes={"to": message.to, "purpose": message.purpose, "status": message.status},
         province_id=message.province_id,

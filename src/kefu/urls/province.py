@@ -17,6 +17,7 @@ urlpatterns = [
     path("telephony/", include(stream_urlpatterns)),
     path("notify/", include("kefu.notify.urls")),
     path("bulletins/", include("kefu.bulletins.urls")),
+    path("callbacks/", include("kefu.contacts.urls")),
     path("workorders/", include("kefu.workorders.urls")),
     path("capability/", include("kefu.capability.urls")),
     path("remote/", include("kefu.remote.urls")),

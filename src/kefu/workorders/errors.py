@@ -43,6 +43,7 @@ class WorkOrderErrorCode(StrEnum):
     ADJUSTMENT_ALREADY_DECIDED = "adjustment_already_decided"
     APPROVAL_REQUIRED = "approval_required"
     RESULT_ADDRESS_REQUIRED = "result_address_required"  # WO-7: no number or address to send the result to
+    INVALID_CONTACT_ADDRESS = "invalid_contact_address"  # WO-7: an agreed address its port cannot send to
 
 
 class WorkOrderError(DomainError):

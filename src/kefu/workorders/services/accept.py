@@ -31,7 +31,7 @@ from kefu.workorders.choices import (
 )
 from kefu.workorders.errors import ActionNotPermitted, WorkOrderError, WorkOrderErrorCode
 from kefu.workorders.models import FlowDefinition, IdempotencyKey, OrderNumberCounter, WorkOrder
-from kefu.workorders.services import coordination
+from kefu.workorders.services import coordination, results
 from kefu.workorders.services.clock import calendar_of, start_step
 from kefu.workorders.services.events import order_event_record
 from kefu.workorders.services.holders import holder_from_spec, set_holder
@@ -165,6 +165,7 @@ def _validate_input(data: OrderInput, flow: FlowDefinition) -> None:
         raise WorkOrderError(_("预受理必须约定结果告知方式"), code=WorkOrderErrorCode.CONTACT_METHOD_REQUIRED)
     if data.contact_method in (ContactMethod.EMAIL, ContactMethod.FAX) and not data.contact_address:
         raise WorkOrderError(_("邮件或传真告知须填写地址"), code=WorkOrderErrorCode.CONTACT_METHOD_REQUIRED)
+    results.agreed_address_check(data.contact_method, data.contact_address)
     if data.fault_product and data.fault_product not in FaultProduct:
         raise WorkOrderError(_("未知的障碍产品"), code=ErrorCode.VALIDATION_FAILED)
     if data.fault_class and data.fault_class not in BroadbandFaultClass:

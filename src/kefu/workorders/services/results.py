@@ -23,6 +23,8 @@ the step's body, after every guard, so a refused step sends nothing.
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from kefu.contacts import services as contacts
@@ -33,6 +35,21 @@ from kefu.workorders.choices import ContactMethod, Satisfaction
 from kefu.workorders.errors import WorkOrderError, WorkOrderErrorCode
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.services.holders import holder_of
+
+# an email address the email port can take: one @, no spaces, a dot in the domain
+EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def agreed_address_check(method: str, address: str) -> None:
+    """At accept: an agreed email or fax address must be one its port can send to, or the result
+    could never leave at the feedback (422 ``invalid_contact_address``)."""
+    address = (address or "").strip()
+    if not address:
+        return
+    if method == ContactMethod.EMAIL and not EMAIL_ADDRESS.fullmatch(address):
+        raise WorkOrderError(_("告知邮箱格式不正确"), code=WorkOrderErrorCode.INVALID_CONTACT_ADDRESS)
+    if method == ContactMethod.FAX and not notify.FAX_NUMBER.fullmatch(address):
+        raise WorkOrderError(_("告知传真号码格式不正确"), code=WorkOrderErrorCode.INVALID_CONTACT_ADDRESS)
 
 
 def result_text(order: WorkOrder) -> tuple[str, str]:
@@ -95,10 +112,14 @@ def _call_number(order: WorkOrder) -> str:
 
 
 def result_phoned(order: WorkOrder, *, actor, satisfaction: str = "") -> dict:
-    """The actor has called the customer with the result (a callback, 回访): an outbound contact."""
-    summary = _("回访告知工单%(n)s处理结果：%(r)s") % {"n": order.number, "r": order.result or "—"}
-    if satisfaction:
-        summary += _("；客户满意度：%(s)s") % {"s": Satisfaction.label(satisfaction)}
+    """The actor has called the customer with the result (a callback, 回访): an outbound contact —
+    also when nobody answered (satisfaction ``unreachable``), which the summary says."""
+    if satisfaction == Satisfaction.UNREACHABLE:
+        summary = _("回访工单%(n)s处理结果，未联系上客户") % {"n": order.number}
+    else:
+        summary = _("回访告知工单%(n)s处理结果：%(r)s") % {"n": order.number, "r": order.result or "—"}
+        if satisfaction:
+            summary += _("；客户满意度：%(s)s") % {"s": Satisfaction.label(satisfaction)}
     contact = contacts.contact_log(
         actor=actor,
         channel=contacts.staff_channel(actor, outbound=True),
@@ -160,9 +181,12 @@ def on_reply(order: WorkOrder, *, actor) -> dict:
 
 
 def on_feedback(order: WorkOrder, *, actor, method: str, satisfaction: str) -> dict:
-    """Feedback: tell the customer by ``method`` and settle the order's open callback tasks."""
+    """Feedback: tell the customer by ``method`` and settle the order's open callback tasks — unless
+    the call found nobody: then the call is still owed and its task stays open."""
     if method == ContactMethod.PHONE:
         sent = result_phoned(order, actor=actor, satisfaction=satisfaction)
+        if satisfaction == Satisfaction.UNREACHABLE:
+            return {"result": sent}
     else:
         sent = result_send(order, actor=actor, method=method)
     contacts.callback_tasks_settle(
