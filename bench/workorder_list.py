@@ -34,7 +34,8 @@ WITH slots AS (  -- ten placements: JS cities four times out of ten, four other 
   WHERE pr.code IN ('JS', 'ZJ', 'GD', 'SD')
 )
 INSERT INTO workorders_workorder (
-  number, kind, flow_id, state, title, description, urgent, contact_number, customer_level, contact_method,
+  number, kind, flow_id, state, title, description, urgent, contact_number, customer_level, customer_type,
+  priority, contact_method,
   contact_address, province_id, city_id, business_id, category_id, fault_product, fault_class, repair_status,
   holder_kind, holder_department_id, peer_kind, result, satisfaction, rounds, oa_reference, oa_url,
   time_limit_hours, step_limit_hours, round_the_clock, accepted_at, order_due_at, paused_seconds, sla,
@@ -48,6 +49,8 @@ SELECT
        ELSE 'archived' END,
   '压测工单', '', false, '139' || lpad((g %% 100000000)::text, 8, '0'),
   (ARRAY['ordinary','ordinary','ordinary','ordinary','silver','gold','diamond','supreme'])[1 + (g / 7) %% 8],
+  CASE WHEN g %% 33 = 1 THEN 'enterprise' ELSE 'individual' END,  -- 3 %% enterprise customers (SVC-2)
+  GREATEST((ARRAY[0,0,0,0,1,2,3,4])[1 + (g / 7) %% 8], CASE WHEN g %% 33 = 1 THEN 2 ELSE 0 END),  -- TIER-1 rank
   '', '',
   s.province_id, s.city_id, %(business)s, %(category)s, '', '', '',
   CASE WHEN g %% 3 = 0 THEN 'department' ELSE 'city_team' END,

@@ -108,6 +108,18 @@ def _zj_collection(w):
     return identity.password_collection_request(actor=w["zj_staff"], call_id=_zj_call(w).call_id).pk
 
 
+def _zj_notice(w):
+    """A ZJ supervisor's notice to ZJ staff (SYS-1), made on demand."""
+    from kefu.bulletins import services as bulletins
+
+    if "zj_notice" not in w:
+        author = Staff.objects.create(
+            job_number="walk-zj-sup", role="supervisor", province=w["zj_staff"].province
+        )
+        w["zj_notice"] = bulletins.notice_publish(actor=author, title="walk", body="walk", audience="all")
+    return w["zj_notice"].pk
+
+
 # How to fill URL parameters that are not a viewset's own lookup: parameter name -> ZJ value.
 PARAM_VALUES = {
     "number": lambda w: w["zj_subscriber"].number,
@@ -119,6 +131,7 @@ PARAM_VALUES = {
     "order_number": lambda w: _zj_order().number,
     "attachment_id": lambda w: _zj_order().attachments.first().pk,
     "task_id": lambda w: _zj_callback_task().pk,
+    "notice_id": _zj_notice,
 }
 
 
@@ -168,6 +181,13 @@ CREATE_PAYLOADS = {
         "status": "inProgress",
         "interactionDate": {},
         "relatedParty": [{"id": w["zj_subscriber"].number, "role": "subscriber"}],
+    },
+    # SYS-1: a notice to a ZJ member of staff: outside the JS author's scope, unknown_target
+    "api/v1/notices": lambda w: {
+        "title": "walk",
+        "body": "walk",
+        "audience": "staff",
+        "target": w["zj_staff"].job_number,
     },
     "api/v1/cti/events": lambda w: {
         "event": "answer",

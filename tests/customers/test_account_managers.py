@@ -123,6 +123,15 @@ def test_assign_command_gives_each_city_its_manager(people):
     assert AuditEvent.objects.filter(action="customers.customer.assign_account_manager").count() == 2
 
 
+def test_assign_command_stays_in_the_actors_scope(people):
+    """SVC-2: run by a JS supervisor for every province, the command assigns JS customers only; a
+    Hangzhou VIP customer keeps no manager although Hangzhou has one."""
+    js_vip = SubscriberFactory(home="3201", level="gold")
+    zj_vip = SubscriberFactory(home="3301", level="gold")
+    call_command("assignmanagers", actor="JSS100", verbosity=0)
+    assert (manager_of(js_vip), manager_of(zj_vip)) == ("JSV100", None)
+
+
 def test_admin_change_goes_through_the_service(client, people):
     """SVC-2: changing the account manager on the admin's customer page assigns through the service
     (audited as an assignment); an ordinary customer is refused there too and keeps none."""

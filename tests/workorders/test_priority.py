@@ -61,14 +61,10 @@ def test_rank_and_type_are_fixed_at_acceptance(mixed):
     assert stored == {o.number: o.priority for o in mixed.values()}
 
 
-@pytest.mark.parametrize("queue", ["mine", "department:CENTRE-JS"], ids=["mine", "holder-tab"])
-def test_working_queues_put_vip_and_enterprise_first(staff, mixed, queue):
-    """TIER-1: in the back office's working queues (mine, and the centre's tab) the supreme order
-    comes first, then gold and enterprise (newest first between equals), silver, then ordinary
-    orders newest first."""
-    tabs = {t.key for t in queues.queues_for(staff.back)}
-    assert queue in tabs, tabs
-    rows = queues.queue_orders(user=staff.back, queue=queue, filters={})[:20]
+def test_the_working_queue_puts_vip_and_enterprise_first(staff, mixed):
+    """TIER-1: in the back office's working queue ("我的待办") the supreme order comes first, then
+    gold and enterprise (newest first between equals), silver, then ordinary orders newest first."""
+    rows = queues.queue_orders(user=staff.back, queue="mine", filters={})[:20]
     m = mixed
     assert numbers(rows) == numbers(
         [
@@ -83,9 +79,23 @@ def test_working_queues_put_vip_and_enterprise_first(staff, mixed, queue):
     )
 
 
-def test_the_list_of_all_orders_stays_newest_first(staff, mixed):
-    """TIER-1 ranks the working queues only: "all" (the search list) is newest first."""
-    rows = queues.queue_orders(user=staff.back, queue="all", filters={})[:20]
+def test_a_closed_vip_order_leaves_the_working_queue(staff, mixed, drive):
+    """TIER-1: the rank orders open work only: a cancelled supreme order is no longer in "我的待办"."""
+    drive(mixed["supreme"], "cancel")
+    rows = queues.queue_orders(user=staff.back, queue="mine", filters={})[:20]
+    assert mixed["supreme"].number not in numbers(rows)
+    assert numbers(rows)[:2] == numbers([mixed["enterprise"], mixed["gold"]])
+
+
+@pytest.mark.parametrize(
+    "queue", ["all", "created", "department:CENTRE-JS"], ids=["all", "created", "holder-tab"]
+)
+def test_the_lists_stay_newest_first(staff, mixed, queue):
+    """TIER-1 ranks the working queue only: "all", the orders one accepted and a holder's tab (which
+    list closed orders too) are newest first."""
+    user = staff.agent if queue == "created" else staff.back
+    assert queue in {t.key for t in queues.queues_for(user)}
+    rows = queues.queue_orders(user=user, queue=queue, filters={})[:20]
     assert numbers(rows) == numbers(sorted(mixed.values(), key=lambda o: -o.pk))
 
 

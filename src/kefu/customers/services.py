@@ -241,8 +241,10 @@ def account_managers_assign_by_city(*, actor, province_code: str = "") -> int:
     """Give every VIP or enterprise customer without an account manager the VIP manager of their
     city (the one with the fewest customers when a city has several), through
     :func:`customer_assign_account_manager` so each assignment is checked and audited. Returns how
-    many were assigned (``kefu assign-account-managers``, the demo)."""
-    managers = Staff.objects.filter(role=Role.VIP_MANAGER, is_active=True, city__isnull=False)
+    many were assigned (``kefu assignmanagers``, the demo). Only customers and managers inside the
+    actor's scope are considered."""
+    managers = scope.restrict(Staff.objects.all(), actor)
+    managers = managers.filter(role=Role.VIP_MANAGER, is_active=True, city__isnull=False)
     if province_code:
         managers = managers.filter(province__code=province_code)
     by_city: dict[int, list[Staff]] = {}
@@ -251,7 +253,8 @@ def account_managers_assign_by_city(*, actor, province_code: str = "") -> int:
     load = {s.pk: s.managed_customers.count() for staffs in by_city.values() for s in staffs}
     vip_lines = Subscriber.objects.filter(level__in=CustomerLevel.VIP).values("customer_id")
     candidates = (
-        Customer.objects.filter(account_manager__isnull=True, city_id__in=list(by_city))
+        scope.restrict(Customer.objects.all(), actor)
+        .filter(account_manager__isnull=True, city_id__in=list(by_city))
         .filter(
             Q(customer_type=CustomerType.ENTERPRISE) | Q(level__in=CustomerLevel.VIP) | Q(pk__in=vip_lines)
         )

@@ -236,6 +236,23 @@ class WorkOrder(models.Model):
             models.Index(
                 fields=["province", "-id"], name="wo_overdue", condition=Q(overdue_at__isnull=False)
             ),
+            # TIER-1: "我的待办" ranks a holder's open orders (rank, then newest): one range scan per
+            # way of holding instead of a sort of every open order the department holds
+            models.Index(
+                fields=["holder_department", "-priority", "-id"],
+                name="wo_rank_dept",
+                condition=Q(state__in=list(WorkOrderState.OPEN)),
+            ),
+            models.Index(
+                fields=["holder_group", "-priority", "-id"],
+                name="wo_rank_group",
+                condition=Q(state__in=list(WorkOrderState.OPEN)),
+            ),
+            models.Index(
+                fields=["holder_staff", "-priority", "-id"],
+                name="wo_rank_staff",
+                condition=Q(state__in=list(WorkOrderState.OPEN)),
+            ),
             # open orders only (the working list): any subset of open states, newest first, is a
             # backward range scan of these instead of a sort of every row in those states
             models.Index(

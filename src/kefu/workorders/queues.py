@@ -85,15 +85,19 @@ def mine_conditions(user) -> list[Q]:
     return conditions
 
 
-# TIER-1: in the working queues (mine and each holder's) VIP and enterprise orders come first, by
-# rank (``WorkOrder.priority``), then newest first; "created" and "all" are lists, newest first.
+# TIER-1: in the working queue ("我的待办": the open orders of every holder one belongs to) VIP and
+# enterprise orders come first, by rank (``WorkOrder.priority``), then newest first; each way of
+# holding is a range scan of a rank index on open orders (wo_rank_*). The holder tabs, "created" and
+# "all" list closed orders too and stay newest first (ranking them would sort every order a
+# department ever held).
 PRIORITY_ORDER = ("-priority", "-id")
 NEWEST_FIRST = ("-id",)
+RANKED_QUEUES = ("mine",)
 
 
 def queue_ordering(queue: str) -> tuple[str, ...]:
-    """The ordering of a queue's orders: by rank then newest for working queues (TIER-1)."""
-    return NEWEST_FIRST if queue in ("created", "all") else PRIORITY_ORDER
+    """The ordering of a queue's orders: by rank then newest for the working queue (TIER-1)."""
+    return PRIORITY_ORDER if queue in RANKED_QUEUES else NEWEST_FIRST
 
 
 def queue_cursor(order: WorkOrder, queue: str) -> str:

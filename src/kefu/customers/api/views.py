@@ -110,6 +110,7 @@ class AccountManagerView(APIView):
         tags=["customers"],
     )
     def put(self, request, number: str):
+        services.subscriber_in_scope(actor=request.user, number=number)  # out of scope: 404 before all
         body = AccountManagerAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         customer = services.customer_assign_account_manager(
