@@ -147,3 +147,32 @@ def test_out_of_scope_queries_are_404(zj_line, js_agent, api_client_for):
         assert client.get(f"/api/v1/subscribers/{zj_line.number}/{kind}").status_code == 404
     response = client.post(f"/api/v1/subscribers/{zj_line.number}/query-results", {}, format="json")
     assert response.status_code == 404
+
+
+def test_call_detail_parties_are_masked_unless_the_role_may_reveal(line, make_staff, api_client_for):
+    """Q-1, SYS-2: the other party of a call is someone else's number: a hotline agent's call-details
+    query shows it masked (first three, last four digits) and its audit row claims no reveal; a back-office
+    handler, whose role may reveal personal data, sees it in clear and the audit row says so."""
+    from django.utils import timezone
+
+    from kefu.customers.models import CallDetail
+
+    stored = {c.other_party for c in CallDetail.objects.filter(subscriber=line)}
+    assert stored, "the line has call history"
+    seen = {}
+    for role in ("hotline_agent", "back_office"):
+        staff = make_staff(role, "JS")
+        client = api_client_for(staff)
+        authenticate(client, line.number, password=KNOWN)
+        calls = CallDetail.objects.filter(subscriber=line)
+        months = {timezone.localtime(c.start_at).strftime("%Y-%m") for c in calls}
+        parties = set()
+        for month in months:
+            rows = client.get(f"/api/v1/subscribers/{line.number}/call-details", {"month": month}).json()
+            parties |= {r["other_party"] for r in rows}
+        row = AuditEvent.objects.filter(action="queries.call_details", actor=staff).latest("id")
+        seen[role] = (parties, row.changes.get("call_parties", False))
+    agent_parties, agent_revealed = seen["hotline_agent"]
+    assert agent_parties and not agent_parties & stored and not agent_revealed
+    assert all("****" in p for p in agent_parties)
+    assert seen["back_office"] == (stored, True)

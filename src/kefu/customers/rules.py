@@ -52,6 +52,15 @@ def is_valid_resident_id(value: str) -> bool:
     return id_check_digit(value[:17]) == value[17].upper()
 
 
+def mask_phone_number(value: str) -> str:
+    """A phone number of someone else (a call's other party): the first three and last four digits."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return value[:1] + "*" * (len(value) - 1)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
 def mask_id_number(value: str) -> str:
     """Keep the first four and last four characters (3201**********1234); short values keep less."""
     if not value:

@@ -52,7 +52,7 @@ from kefu.customers.choices import (
     UserType,
 )
 from kefu.customers.models import Subscriber
-from kefu.customers.rules import mask_id_number
+from kefu.customers.rules import mask_id_number, mask_phone_number
 from kefu.identity import services as identity
 from kefu.identity.choices import AuthMethod
 from kefu.marketing.choices import (
@@ -99,15 +99,6 @@ def mask_text(value: str, keep: int = 6) -> str:
     if not value:
         return ""
     return value[:keep] + "****" if len(value) > keep else value[:1] + "****"
-
-
-def mask_number(value: str) -> str:
-    """A phone number of someone else (a call's other party): the first three and last four digits."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return value[:1] + "*" * (len(value) - 1)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 def mask_card(value: str) -> str:
@@ -481,7 +472,7 @@ def view_of(*, user, subscriber: Subscriber) -> dict:
                     "start_at": _iso(c.start_at),
                     # another person's number: shown only to a role that may reveal (the view's
                     # audit row then lists "call_parties")
-                    "other_party": c.other_party if may_reveal else mask_number(c.other_party),
+                    "other_party": c.other_party if may_reveal else mask_phone_number(c.other_party),
                     "direction": _labelled(CallDirection, c.direction),
                     "duration_seconds": c.duration_seconds,
                     "call_type": _labelled(CallType, c.call_type),

@@ -11,7 +11,7 @@ member of staff is having with the customer (``contacts.contact_for_service``: j
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db import transaction
@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from kefu.contacts import services as contacts
 from kefu.contacts.models import ContactRecord, ServiceRequest
 from kefu.core import audit, scope
-from kefu.core.choices import RequestType
+from kefu.core.choices import RequestType, Role
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.customers.models import Subscriber
+from kefu.customers.rules import mask_phone_number
 from kefu.identity import services as identity
 from kefu.ports.billing import get_billing
 from kefu.queries import orders, texts
@@ -49,7 +50,9 @@ def _contact(actor, contact_id) -> ContactRecord | None:
 
 
 @transaction.atomic
-def _authorize(*, actor, number: str, what: str, context: QueryContext) -> Subscriber:
+def _authorize(
+    *, actor, number: str, what: str, context: QueryContext, shown: dict | None = None
+) -> Subscriber:
     subscriber = identity.subscriber_in_scope(actor, number)
     contact = _contact(actor, context.contact_id)
     identity.require_grant(
@@ -64,7 +67,7 @@ def _authorize(*, actor, number: str, what: str, context: QueryContext) -> Subsc
         actor=actor,
         action=f"queries.{what}",
         obj=subscriber,
-        changes={"what": what, "contact": contact.pk},
+        changes={"what": what, "contact": contact.pk, **(shown or {})},
     )
     if not ServiceRequest.objects.filter(contact=contact, description=description).exists():
         contacts.service_request_add(
@@ -90,10 +93,18 @@ def month_bounds(month: date):
 def query_call_details(
     *, actor, number: str, month: date | None = None, context: QueryContext = QueryContext()
 ):
-    _authorize(actor=actor, number=number, what=QueryKind.CALL_DETAILS, context=context)
+    """The month's calls. The other party is someone else's number: masked unless the member of staff's
+    role may reveal personal data, in which case the query's audit row says the parties were shown
+    (Q-1, SYS-2) — the same rule as the unified view's call details."""
+    reveal = getattr(actor, "role", None) in Role.MAY_REVEAL_PERSONAL_DATA
+    shown = {"call_parties": True} if reveal else None
+    _authorize(actor=actor, number=number, what=QueryKind.CALL_DETAILS, context=context, shown=shown)
     month = (month or timezone.localdate()).replace(day=1)
     since, until = month_bounds(month)
-    return get_billing().call_details(number, since=since, until=until, limit=500)
+    rows = get_billing().call_details(number, since=since, until=until, limit=500)
+    if reveal:
+        return rows
+    return [replace(row, other_party=mask_phone_number(row.other_party)) for row in rows]
 
 
 def query_payments(*, actor, number: str, context: QueryContext = QueryContext()):
