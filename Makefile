@@ -7,12 +7,13 @@ PORT ?= 8000
 KEFU_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kefu
 PYTEST_ARGS ?= -n 2 --dist loadfile
 # The unit tests run on SQLite and on PostgreSQL; the tests that start processes (marker `nodes`:
-# federation nodes, demos, several web servers; marker `e2e`: browsers) run once, on PostgreSQL.
+# federation nodes, demos, several web servers; marker `e2e`: browsers) run once, on PostgreSQL, with
+# the tests that commit for real (marker `committing`: their flush would empty the next unit tests' data).
 # The official TMF621/TMF683/TMF629 files run through schemathesis against kefu in-process (marker
 # `schemathesis`, tests/tmf/test_schemathesis.py): a stage of its own, once, on the database the
 # process tests use; fixed seed and bounded examples, so it is repeatable and takes about a minute.
-UNIT := not e2e and not nodes and not schemathesis
-PROCESSES := nodes or e2e
+UNIT := not e2e and not nodes and not committing and not schemathesis
+PROCESSES := nodes or e2e or committing
 PROCESS_PYTEST_ARGS ?= -n 2 --dist loadfile
 SCHEMATHESIS_PYTEST_ARGS ?= -n 2 --dist loadfile
 

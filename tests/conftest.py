@@ -5,7 +5,9 @@ How the suite is laid out (see the Makefile's ``test`` target):
   ``tests/factories.py`` (never with ``kefu seed``, whose data has shapes that follow ids);
 - tests that start kefu processes carry the marker ``nodes`` (federation nodes, the demos, several web
   servers), browser tests the marker ``e2e``; both run once, on PostgreSQL. A test without either
-  marker that starts kefu fails at once (``_GuardedPopen`` below);
+  marker that starts kefu fails at once (``_GuardedPopen`` below); a unit test that commits for real
+  (``django_db(transaction=True)``) carries ``committing`` and runs with them (collection refuses it
+  otherwise);
 - a test that waits for something polls it with ``tests.waits.wait_for``, never a fixed sleep.
 """
 
@@ -25,6 +27,8 @@ from kefu.core.models import City, Province, Staff
 PASSWORD = "correct-horse-9"
 _numbers = itertools.count(1)
 PROCESS_MARKERS = ("nodes", "e2e")  # the stages that run once, on PostgreSQL (see the Makefile)
+# Markers of the stage whose every test may commit for real; see pytest_collection_modifyitems.
+COMMITTING_MARKERS = (*PROCESS_MARKERS, "committing")
 
 
 class _GuardedPopen(subprocess.Popen):
@@ -47,6 +51,24 @@ class _GuardedPopen(subprocess.Popen):
 
 
 subprocess.Popen = _GuardedPopen
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that commits for real (``django_db(transaction=True)``) empties the tables when it ends,
+    the reference data of the migrations included. pytest-django runs such tests last, but the unit
+    stages hand out whole files to each worker (``--dist loadfile``), so one in a unit file would run
+    mid-stream and the worker's next tests would find no provinces. Such a test carries the marker
+    ``committing`` (or ``nodes``/``e2e``) and runs in the process stage; without it collection fails."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        committing = marker is not None and (
+            marker.kwargs.get("transaction") or (marker.args and marker.args[0] is True)
+        )
+        if committing and not any(item.get_closest_marker(name) for name in COMMITTING_MARKERS):
+            raise pytest.UsageError(
+                f"{item.nodeid} commits for real (django_db(transaction=True)): mark it "
+                "@pytest.mark.committing so that it runs in the process stage"
+            )
 
 
 @pytest.hookimpl(wrapper=True)

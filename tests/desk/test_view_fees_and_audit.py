@@ -272,6 +272,7 @@ def test_churn_reasons_name_no_amounts_while_fees_are_locked():
     assert hidden["reasons"] == ["近3个月消费持续下降", "当前欠费"]
 
 
+@pytest.mark.committing
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_view_audit_in_autocommit_is_written_or_refuses(js_agent, js_line, api_client_for, monkeypatch):
     """SYS-2, as in production (autocommit, no test transaction around the request): the view's row
