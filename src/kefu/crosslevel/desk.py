@@ -5,7 +5,8 @@ A second-line app describes its desk with one :class:`SecondLineDesk` — its co
 the actions it offers, how it refuses (its own error class and codes) and what its audit rows are
 called — and gets the common steps:
 
-- :meth:`SecondLineDesk.from_hub`: a ``workorder.*`` event is accepted from the hub only;
+- :meth:`SecondLineDesk.copy_from_hub`: the copy a ``workorder.*`` event is about — accepted from the
+  hub only; a new copy records the hub and the origin, a dispatch leaves it without a handler;
 - :meth:`SecondLineDesk.return_at_once`: a dispatch this second line cannot take goes back to the hub
   at once, with the reason (WO-4 return);
 - :meth:`SecondLineDesk.order_for`: the copy, inside the actor's data scope (:mod:`kefu.core.scope`);
@@ -67,10 +68,19 @@ class SecondLineDesk:
 
     # --- from the hub ---------------------------------------------------------------------------
 
-    def from_hub(self, message: Message) -> None:
-        """Refuse a ``workorder.*`` event that the hub did not send."""
+    def copy_from_hub(self, message: Message, **fields) -> copies.OrderCopy | None:
+        """The copy a ``workorder.*`` event is about (:func:`kefu.crosslevel.copies.copy_for`: locked,
+        new for a first dispatch, None for an unknown order), after refusing an event the hub did not
+        send. A new copy gets the hub, the origin and ``fields``; a dispatch (the first, or again after
+        a return) leaves the copy without a handler. Runs inside the receiving transaction."""
         if message.sender_role != "hub":
             raise self.error(_("只接受一级客服枢纽发来的工单"), code=self.codes.NOT_ALLOWED, status=422)
+        payload = message.payload
+        origin = (payload.get("order") or {}).get("origin") or payload.get("node", "")
+        order = copies.copy_for(self.model, message, hub=message.sender, origin=origin, **fields)
+        if order is not None and payload.get("action") == messages.DISPATCH:
+            order.handler = ""
+        return order
 
     def return_at_once(self, order: copies.OrderCopy, *, reason: str, now: datetime) -> dict:
         """A dispatch this second line cannot take: returned to the hub with ``reason``, in the

@@ -55,20 +55,18 @@ DESK_ACTIONS = DESK.actions
 
 def order_apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub (platform side). Runs inside the receiving transaction."""
-    DESK.from_hub(message)
     payload = message.payload
     action = payload.get("action", "")
     now = timezone.now()
     snapshot = payload.get("order") or {}
-    order = copies.copy_for(
-        PlatformOrder, message, hub=message.sender, origin=snapshot.get("origin") or payload.get("node", ""),
-        business=str(snapshot.get("business") or "")[:32], rounds=int((payload.get("data") or {}).get("round") or 1),
+    order = DESK.copy_from_hub(
+        message, business=str(snapshot.get("business") or "")[:32],
+        rounds=int((payload.get("data") or {}).get("round") or 1),
     )  # fmt: skip
     if order is None:
         return {"applied": False, "skipped": "unknown order"}
     if action == messages.DISPATCH:  # a new complaint, or the same one dispatched again after a return
         order.business = str(snapshot.get("business") or order.business)[:32]
-        order.handler = ""
         order.dispatched_at = now
     copies.apply_message(order, message, now=now)
     if action == messages.DISPATCH and order.business not in BUSINESSES:

@@ -83,7 +83,7 @@ class PlatformOrderSerializer(OrderCopySerializer):
     satisfaction = serializers.CharField()
 
 
-OrdersApi, OrderApi, OrderActionApi, OrderQueryApi = desk_api(
+ORDERS_API = desk_api(
     desk=complaints.DESK, serializer=PlatformOrderSerializer, tag="platform", order_list=selectors.order_list,
     filters=("state", "business"),
 )  # fmt: skip

@@ -124,21 +124,17 @@ def statement(*, sp: SpOrganisation, month: date) -> dict:
 
 def apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub (SIMS side). Runs inside the receiving transaction."""
-    DESK.from_hub(message)
     payload = message.payload
     action = payload.get("action", "")
     now = timezone.now()
     data = payload.get("data") or {}
-    order = copies.copy_for(
-        SpOrder, message, hub=message.sender,
-        origin=(payload.get("order") or {}).get("origin") or payload.get("node", ""),
-        sp_code=(data.get("sp_code") or "").upper(), rounds=int(data.get("round") or 1),
-    )  # fmt: skip
+    order = DESK.copy_from_hub(
+        message, sp_code=(data.get("sp_code") or "").upper(), rounds=int(data.get("round") or 1)
+    )
     if order is None:
         return {"applied": False, "skipped": "unknown order"}
     if action == messages.DISPATCH:
         order.sp_code = (data.get("sp_code") or order.sp_code).upper()
-        order.handler = ""
     if action in (messages.DISPATCH, messages.REPROCESS):  # a new round: the reply limit starts again
         order.dispatched_at = now
         order.reply_due_at = _reply_due(now)

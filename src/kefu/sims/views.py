@@ -99,7 +99,7 @@ class SpOrderSerializer(OrderCopySerializer):
     satisfaction = serializers.CharField()
 
 
-OrdersApi, OrderApi, OrderActionApi, OrderQueryApi = desk_api(
+ORDERS_API = desk_api(
     desk=services.DESK, serializer=SpOrderSerializer, tag="sims", order_list=selectors.order_list,
     act=services.order_act,
 )  # fmt: skip

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -26,6 +27,16 @@ class DeskApi(NamedTuple):
     order: type[APIView]
     action: type[APIView]
     query: type[APIView]
+
+    def urls(self, name: str) -> list[URLPattern]:
+        """The four paths under ``<name>s`` (``sp-orders``), named ``<name>s``, ``<name>``,
+        ``<name>-query`` and ``<name>-action``; the query before the action, which takes any word."""
+        return [
+            path(f"{name}s", self.orders.as_view(), name=f"{name}s"),
+            path(f"{name}s/<str:number>", self.order.as_view(), name=name),
+            path(f"{name}s/<str:number>/query", self.query.as_view(), name=f"{name}-query"),
+            path(f"{name}s/<str:number>/<str:action>", self.action.as_view(), name=f"{name}-action"),
+        ]
 
 
 def desk_api(
