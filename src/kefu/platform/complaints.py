@@ -10,22 +10,19 @@ the hub sends here, handled on the platform's desk and answered back through the
   urge — each recorded and sent to the hub in one transaction, audited;
 - ``query_hub``: query (查询) the hub for the order's state.
 
-The states and which action is allowed where are the engine's, through :mod:`kefu.crosslevel.copies`
-(the same action table semantics as SIMS's SP desk).
+The states and which action is allowed where are the engine's, through :mod:`kefu.crosslevel.copies`;
+the desk's steps are the ones SIMS's SP desk takes too (:mod:`kefu.crosslevel.desk`).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kefu.core import audit, scope
 from kefu.core.choices import Role
-from kefu.core.errors import NotFoundError
 from kefu.crosslevel import copies, messages
-from kefu.federation.client import request
+from kefu.crosslevel.desk import SecondLineDesk
 from kefu.federation.envelope import Message
 from kefu.platform.errors import PlatformError, PlatformErrorCode
 from kefu.platform.models import PlatformOrder
@@ -43,91 +40,45 @@ BUSINESSES: dict[str, str] = {
 }
 
 # The platform's second-line staff (national scope: no province, no SP); administrators may act too.
-DESK_ROLES = {Role.PLATFORM_STAFF, Role.ADMINISTRATOR}
-DESK_ACTIONS = (
-    messages.RECEIVE,
-    messages.PROCESS,
-    messages.REPLY,
-    messages.RETURN,
-    messages.COMMENT,
-    messages.URGE,
+DESK = SecondLineDesk(
+    model=PlatformOrder,
+    roles=frozenset({Role.PLATFORM_STAFF, Role.ADMINISTRATOR}),
+    error=PlatformError,
+    codes=PlatformErrorCode,
+    text_required=PlatformErrorCode.RESULT_REQUIRED,
+    not_staff=gettext_lazy("只有平台二线客服人员可以处理平台投诉工单"),
+    audit_as="platform",
 )
+DESK_ROLES = DESK.roles
+DESK_ACTIONS = DESK.actions
 
 
 def order_apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub (platform side). Runs inside the receiving transaction."""
-    if message.sender_role != "hub":
-        raise PlatformError(_("只接受一级客服枢纽发来的工单"), code=PlatformErrorCode.NOT_ALLOWED, status=422)
     payload = message.payload
     action = payload.get("action", "")
     now = timezone.now()
     snapshot = payload.get("order") or {}
-    order = copies.copy_for(
-        PlatformOrder, message, hub=message.sender, origin=snapshot.get("origin") or payload.get("node", ""),
-        business=str(snapshot.get("business") or "")[:32], rounds=int((payload.get("data") or {}).get("round") or 1),
+    order = DESK.copy_from_hub(
+        message, business=str(snapshot.get("business") or "")[:32],
+        rounds=int((payload.get("data") or {}).get("round") or 1),
     )  # fmt: skip
     if order is None:
         return {"applied": False, "skipped": "unknown order"}
     if action == messages.DISPATCH:  # a new complaint, or the same one dispatched again after a return
         order.business = str(snapshot.get("business") or order.business)[:32]
-        order.handler = ""
         order.dispatched_at = now
     copies.apply_message(order, message, now=now)
     if action == messages.DISPATCH and order.business not in BUSINESSES:
         # not a business of this platform: returned at once, with the reason (WO-4 return)
         reason = _("本平台不受理业务 %(b)s 的投诉") % {"b": order.business_name or order.business or "—"}
-        copies.act_here(order, action=messages.RETURN, actor="system", to=order.hub, comment=reason, now=now)
-        return {"applied": True, "state": order.state, "returned": reason}
+        return DESK.return_at_once(order, reason=reason, now=now)
     return {"applied": True, "state": order.state}
 
 
-def order_for(*, actor, number: str, lock: bool = False) -> PlatformOrder:
-    rows = PlatformOrder.objects.filter(number=number)
-    if lock:
-        rows = rows.select_for_update()
-    order = scope.restrict(rows, actor).first()
-    if order is None:
-        raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number})
-    return order
-
-
-@transaction.atomic
-def order_act(*, actor, number: str, action: str, comment: str = "") -> PlatformOrder:
-    """A desk action of the platform's second line (WO-4): receive, process (progress), reply (the
-    result), return (with a reason), comment, urge. Recorded here and sent to the hub in the same
-    transaction; a refusal changes nothing."""
-    if actor.role not in DESK_ROLES:
-        raise PlatformError(
-            _("只有平台二线客服人员可以处理平台投诉工单"),
-            code=PlatformErrorCode.PERMISSION_DENIED,
-            status=403,
-        )
-    order = order_for(actor=actor, number=number, lock=True)
-    if action not in DESK_ACTIONS:
-        raise PlatformError(
-            _("未知的操作 %(a)s") % {"a": action}, code=PlatformErrorCode.INVALID_TRANSITION, status=409
-        )
-    if order.state not in copies.ALLOWED_FROM[action]:
-        raise PlatformError(
-            _("工单状态为“%(s)s”, 不能执行该操作") % {"s": order.get_state_display()},
-            code=PlatformErrorCode.INVALID_TRANSITION, status=409,
-        )  # fmt: skip
-    comment = (comment or "").strip()
-    if action == messages.RETURN and not comment:
-        raise PlatformError(_("请填写退回原因"), code=PlatformErrorCode.REASON_REQUIRED)
-    if action in (messages.REPLY, messages.COMMENT, messages.PROCESS) and not comment:
-        raise PlatformError(_("请填写处理结果或意见"), code=PlatformErrorCode.RESULT_REQUIRED)
-    now = timezone.now()
-    if action == messages.RECEIVE:
-        order.handler = actor.job_number
-    elif action == messages.REPLY:
-        order.replied_at = now
-    copies.act_here(order, action=action, actor=actor.job_number, to=order.hub, comment=comment, now=now)
-    audit.record(actor=actor, action=f"platform.{action}", obj=order, changes={"state": order.state})
-    return order
-
-
-def query_hub(order: PlatformOrder) -> dict:
-    """Query (查询): the platform asks the hub for the order's state (synchronous, with a timeout; raises
-    ``PeerError`` with a message for the desk)."""
-    return request(to=order.hub, type=messages.QUERY, payload={"number": order.number}, order=order.number)
+# The desk's steps (WO-4), as SIMS's SP desk takes them: the copy in the actor's scope; an action —
+# receive, process, reply with the result, return with a reason, comment, urge — recorded here, sent to
+# the hub and audited in one transaction (a refusal changes nothing); the query (查询) to the hub.
+order_for = DESK.order_for
+order_act = DESK.act
+query_hub = DESK.query_hub

@@ -5,20 +5,14 @@ from __future__ import annotations
 from django.db.models import Count
 
 from kefu.core import scope
+from kefu.crosslevel.selectors import copy_page
 from kefu.platform.models import PlatformOrder
 
 
 def order_list(*, user, state: str = "", business: str = "", before: int | None = None,
                limit: int = 100) -> list[PlatformOrder]:  # fmt: skip
     """Newest first, keyset on id (``before``), filtered by state(s) and business."""
-    rows = scope.restrict(PlatformOrder.objects.all(), user)
-    if state:
-        rows = rows.filter(state__in=[s for s in state.split(",") if s])
-    if business:
-        rows = rows.filter(business=business)
-    if before:
-        rows = rows.filter(id__lt=before)
-    return list(rows.order_by("-id")[:limit])
+    return copy_page(PlatformOrder, user=user, state=state, before=before, limit=limit, business=business)
 
 
 def counts(*, user) -> dict[str, int]:

@@ -15,12 +15,5 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("auth/token", TokenView.as_view(), name="auth-token"),
-    path("platform-orders", views.OrdersApi.as_view(), name="platform-orders"),
-    path("platform-orders/<str:number>", views.OrderApi.as_view(), name="platform-order"),
-    path("platform-orders/<str:number>/query", views.OrderQueryApi.as_view(), name="platform-order-query"),
-    path(
-        "platform-orders/<str:number>/<str:action>",
-        views.OrderActionApi.as_view(),
-        name="platform-order-action",
-    ),
+    *views.ORDERS_API.urls("platform-order"),
 ]

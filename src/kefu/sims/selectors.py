@@ -4,16 +4,13 @@ staff see their own SP only)."""
 from __future__ import annotations
 
 from kefu.core import scope
+from kefu.crosslevel.selectors import copy_page
 from kefu.sims.models import SpContactChange, SpOrder, SpOrganisation, SpPointEntry
 
 
 def order_list(*, user, state: str = "", before: int | None = None, limit: int = 100) -> list[SpOrder]:
-    rows = scope.restrict(SpOrder.objects.all(), user)
-    if state:
-        rows = rows.filter(state__in=[s for s in state.split(",") if s])
-    if before:
-        rows = rows.filter(id__lt=before)
-    return list(rows.order_by("-id")[:limit])
+    """Newest first, keyset on id (``before``), filtered by state(s)."""
+    return copy_page(SpOrder, user=user, state=state, before=before, limit=limit)
 
 
 def sp_list(*, user):

@@ -3,7 +3,8 @@
 - ``apply``: a ``workorder.*`` event from the hub — a new SP complaint (or another round), feedback,
   archive, reprocess, cancel, urge, comment — on the SIMS copy, with the points it costs the SP;
 - ``order_act``: the SP desk — receive, process, reply, return with a reason, comment, urge — each
-  recorded and sent to the hub in one transaction;
+  recorded and sent to the hub in one transaction (the steps every second line's desk takes,
+  :class:`kefu.crosslevel.desk.SecondLineDesk`, plus the points of a late reply);
 - points: deducted automatically by the active :class:`SpPointRule` rows, once per order, event and
   round (``points_deduct``; ``points_sweep`` for replies still missing after the limit);
 - the SP-3 duty profile: ``sp_profile_update`` (the service contact and mobile are fixed during the
@@ -20,12 +21,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.core import audit, scope
 from kefu.core.choices import Role
 from kefu.core.errors import NotFoundError
 from kefu.crosslevel import copies, messages
-from kefu.federation.client import request
+from kefu.crosslevel.desk import SecondLineDesk
 from kefu.federation.envelope import Message
 from kefu.sims.errors import SimsError, SimsErrorCode
 from kefu.sims.models import (
@@ -42,7 +44,17 @@ from kefu.workorders.choices import Satisfaction
 
 logger = logging.getLogger("kefu.sims")
 
-DESK_ROLES = {Role.SP_STAFF, Role.ADMINISTRATOR}
+DESK = SecondLineDesk(
+    model=SpOrder,
+    roles=frozenset({Role.SP_STAFF, Role.ADMINISTRATOR}),
+    error=SimsError,
+    codes=SimsErrorCode,
+    text_required=SimsErrorCode.COMMENT_REQUIRED,
+    not_staff=gettext_lazy("只有SP人员可以处理SP投诉工单"),
+    audit_as="sims",
+)
+DESK_ROLES = DESK.roles
+DESK_ACTIONS = DESK.actions
 SP_CODE = re.compile(r"^SP\d{6}$")
 FIXED_LINE = re.compile(r"^(0\d{2,3}\d{7,8}|400\d{7}|800\d{7})$")  # no extension: "-123" is refused
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -112,22 +124,17 @@ def statement(*, sp: SpOrganisation, month: date) -> dict:
 
 def apply(message: Message) -> dict:
     """A ``workorder.*`` event from the hub (SIMS side). Runs inside the receiving transaction."""
-    if message.sender_role != "hub":
-        raise SimsError(_("只接受一级客服枢纽发来的工单"), code=SimsErrorCode.NOT_ALLOWED, status=422)
     payload = message.payload
     action = payload.get("action", "")
     now = timezone.now()
     data = payload.get("data") or {}
-    order = copies.copy_for(
-        SpOrder, message, hub=message.sender,
-        origin=(payload.get("order") or {}).get("origin") or payload.get("node", ""),
-        sp_code=(data.get("sp_code") or "").upper(), rounds=int(data.get("round") or 1),
-    )  # fmt: skip
+    order = DESK.copy_from_hub(
+        message, sp_code=(data.get("sp_code") or "").upper(), rounds=int(data.get("round") or 1)
+    )
     if order is None:
         return {"applied": False, "skipped": "unknown order"}
     if action == messages.DISPATCH:
         order.sp_code = (data.get("sp_code") or order.sp_code).upper()
-        order.handler = ""
     if action in (messages.DISPATCH, messages.REPROCESS):  # a new round: the reply limit starts again
         order.dispatched_at = now
         order.reply_due_at = _reply_due(now)
@@ -138,8 +145,7 @@ def apply(message: Message) -> dict:
     ):
         # not an SP of this SIMS: returned at once, with the reason (WO-4 return)
         reason = _("SIMS没有SP %(c)s，请核实SP代码") % {"c": order.sp_code or "—"}
-        copies.act_here(order, action=messages.RETURN, actor="system", to=order.hub, comment=reason, now=now)
-        return {"applied": True, "state": order.state, "returned": reason}
+        return DESK.return_at_once(order, reason=reason, now=now)
     if action == messages.DISPATCH and order.rounds == 1:
         points_deduct(order=order, event=PointEvent.COMPLAINT, at=now)
     elif action == messages.REPROCESS:
@@ -149,65 +155,23 @@ def apply(message: Message) -> dict:
     return {"applied": True, "state": order.state}
 
 
-def query_hub(order: SpOrder) -> dict:
-    """Query (查询): SIMS asks the hub for the order's state (synchronous, with a timeout; raises
-    ``PeerError`` with a message for the desk)."""
-    return request(to=order.hub, type=messages.QUERY, payload={"number": order.number}, order=order.number)
-
-
 # --- the SP desk -----------------------------------------------------------------------------------
 
-DESK_ACTIONS = (
-    messages.RECEIVE,
-    messages.PROCESS,
-    messages.REPLY,
-    messages.RETURN,
-    messages.COMMENT,
-    messages.URGE,
-)
+order_for = DESK.order_for
+query_hub = DESK.query_hub  # query (查询): SIMS asks the hub for the order's state
 
 
-def order_for(*, actor, number: str, lock: bool = False) -> SpOrder:
-    rows = SpOrder.objects.filter(number=number)
-    if lock:
-        rows = rows.select_for_update()
-    order = scope.restrict(rows, actor).first()
-    if order is None:
-        raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number})
-    return order
+def _late_reply(order: SpOrder, action: str, now: datetime) -> None:
+    """A reply after the limit costs the SP its points (SP-1)."""
+    if action == messages.REPLY and order.reply_due_at and now > order.reply_due_at:
+        points_deduct(order=order, event=PointEvent.OVERDUE_REPLY, at=now)
 
 
-@transaction.atomic
 def order_act(*, actor, number: str, action: str, comment: str = "") -> SpOrder:
     """An SP desk action (SP-1, WO-4): receive, process (progress), reply (the result), return (with a
-    reason), comment, urge. Recorded on SIMS and sent to the hub in the same transaction."""
-    if actor.role not in DESK_ROLES:
-        raise SimsError(_("只有SP人员可以处理SP投诉工单"), code=SimsErrorCode.PERMISSION_DENIED, status=403)
-    order = order_for(actor=actor, number=number, lock=True)
-    if action not in DESK_ACTIONS:
-        raise SimsError(
-            _("未知的操作 %(a)s") % {"a": action}, code=SimsErrorCode.INVALID_TRANSITION, status=409
-        )
-    if order.state not in copies.ALLOWED_FROM[action]:
-        raise SimsError(
-            _("工单状态为“%(s)s”, 不能执行该操作") % {"s": order.get_state_display()},
-            code=SimsErrorCode.INVALID_TRANSITION, status=409,
-        )  # fmt: skip
-    comment = (comment or "").strip()
-    if action == messages.RETURN and not comment:
-        raise SimsError(_("请填写退回原因"), code=SimsErrorCode.REASON_REQUIRED)
-    if action in (messages.REPLY, messages.COMMENT, messages.PROCESS) and not comment:
-        raise SimsError(_("请填写处理结果或意见"), code=SimsErrorCode.COMMENT_REQUIRED)
-    now = timezone.now()
-    if action == messages.RECEIVE:
-        order.handler = actor.job_number
-    elif action == messages.REPLY:
-        order.replied_at = now
-        if order.reply_due_at and now > order.reply_due_at:
-            points_deduct(order=order, event=PointEvent.OVERDUE_REPLY, at=now)
-    copies.act_here(order, action=action, actor=actor.job_number, to=order.hub, comment=comment, now=now)
-    audit.record(actor=actor, action=f"sims.{action}", obj=order, changes={"state": order.state})
-    return order
+    reason), comment, urge. Recorded on SIMS and sent to the hub in the same transaction; a late reply
+    deducts the SP's points in it."""
+    return DESK.act(actor=actor, number=number, action=action, comment=comment, before_send=_late_reply)
 
 
 # --- SP organisations and their duty profile (SP-3) -----------------------------------------------

@@ -17,8 +17,5 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("auth/token", TokenView.as_view(), name="auth-token"),
-    path("sp-orders", views.OrdersApi.as_view(), name="sp-orders"),
-    path("sp-orders/<str:number>", views.OrderApi.as_view(), name="sp-order"),
-    path("sp-orders/<str:number>/query", views.OrderQueryApi.as_view(), name="sp-order-query"),
-    path("sp-orders/<str:number>/<str:action>", views.OrderActionApi.as_view(), name="sp-order-action"),
+    *views.ORDERS_API.urls("sp-order"),
 ]

@@ -1,6 +1,7 @@
 """The SP desk on SIMS (SP-1, SP-3, WO-4): SP complaint orders (list, detail, receive, process, reply,
 return with a reason, comment, urge, query the hub), points history with the monthly statement, and the
-SP duty profile with its contact history; plus a small JSON API for the orders."""
+SP duty profile with its contact history; plus a small JSON API for the orders. The order page and the
+API are every second line's (:mod:`kefu.crosslevel.pages`, :mod:`kefu.crosslevel.api.desk`)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from kefu.core.errors import NotFoundError
-from kefu.crosslevel import copies
-from kefu.crosslevel.pages import PAGE, act_and_redirect, list_context
-from kefu.crosslevel.serializers import CommentInput, OrderCopySerializer, int_or_none, page_params
-from kefu.federation.errors import PeerError
+from kefu.crosslevel.api.desk import desk_api
+from kefu.crosslevel.pages import PAGE, act_and_redirect, list_context, second_line_order_page
+from kefu.crosslevel.serializers import OrderCopySerializer, int_or_none
 from kefu.sims import selectors, services
 from kefu.sims.models import PointEvent, SpPointRule
 
@@ -43,27 +38,10 @@ def order_list(request):
 
 @login_required
 def order_detail(request, number):
-    _desk(request)
-    try:
-        order = services.order_for(actor=request.user, number=number)
-    except NotFoundError:
-        raise Http404 from None
-    if request.method == "POST":
-        return act_and_redirect(request, lambda: services.order_act(
-            actor=request.user, number=order.number, action=request.POST.get("action", ""),
-            comment=request.POST.get("comment", ""),
-        ), "sims:order", number=order.number)  # fmt: skip
-    hub_state = hub_error = None
-    if request.GET.get("query"):
-        try:
-            hub_state = services.query_hub(order)
-        except PeerError as exc:
-            hub_error = exc.message
-    actions = copies.actions_allowed(order.state, services.DESK_ACTIONS)
-    return render(request, "sims/order.html", {
-        "order": order, "events": order.events.order_by("seq"), "actions": actions,
-        "hub_state": hub_state, "hub_error": hub_error,
-    })  # fmt: skip
+    return second_line_order_page(
+        request, number, desk=services.DESK, act=services.order_act, template="sims/order.html",
+        url_name="sims:order",
+    )  # fmt: skip
 
 
 def _month(value: str | None) -> date:
@@ -121,38 +99,7 @@ class SpOrderSerializer(OrderCopySerializer):
     satisfaction = serializers.CharField()
 
 
-class OrdersApi(APIView):
-    @extend_schema(responses=SpOrderSerializer(many=True), tags=["sims"])
-    def get(self, request):
-        _desk(request)
-        params = request.query_params
-        orders = selectors.order_list(user=request.user, state=params.get("state", ""), **page_params(params))
-        return Response({"results": SpOrderSerializer(orders, many=True).data})
-
-
-class OrderApi(APIView):
-    @extend_schema(responses=SpOrderSerializer, tags=["sims"])
-    def get(self, request, number):
-        _desk(request)
-        order = services.order_for(actor=request.user, number=number)
-        return Response(SpOrderSerializer(order).data | {"events": copies.event_rows(order)})
-
-
-class OrderActionApi(APIView):
-    @extend_schema(request=CommentInput, responses=SpOrderSerializer, tags=["sims"])
-    def post(self, request, number, action):
-        _desk(request)
-        data = CommentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = services.order_act(actor=request.user, number=number, action=action, **data.validated_data)
-        return Response(SpOrderSerializer(order).data)
-
-
-class OrderQueryApi(APIView):
-    @extend_schema(
-        tags=["sims"],
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="the hub's copy (protocol §6.2)")},
-    )
-    def get(self, request, number):
-        _desk(request)
-        return Response(services.query_hub(services.order_for(actor=request.user, number=number)))
+ORDERS_API = desk_api(
+    desk=services.DESK, serializer=SpOrderSerializer, tag="sims", order_list=selectors.order_list,
+    act=services.order_act,
+)  # fmt: skip
