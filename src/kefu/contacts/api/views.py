@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,15 +56,31 @@ def _category(category_id):
 
 
 def _subscriber(user, number):
+    """The line a new contact is about: in the user's data scope, or a walk-in of the province who
+    has authenticated to this member of staff (SVC-1, ``scope.may_serve``). A walk-in without a
+    grant is refused like a number out of scope."""
     from kefu.customers.models import Subscriber
 
-    subscriber = scope.restrict(Subscriber.objects.all(), user).filter(number=number).first()
-    if subscriber is None:
+    subscriber = scope.restrict_serving(Subscriber.objects.all(), user).filter(number=number).first()
+    if subscriber is None or not scope.may_serve(subscriber, user):
         raise NotFoundError(
             _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number},
             code=ContactErrorCode.UNKNOWN_SUBSCRIBER,
         )
     return subscriber
+
+
+def _audit_contact(request, contact: ContactRecord) -> None:
+    """SYS-2: one audit row for one read of a contact record (its place, its number), committed
+    before the response leaves; 503 ``audit_unavailable`` when it cannot be written."""
+    audit.record_view(
+        actor=request.user,
+        obj=contact,
+        object_type="contacts.contactrecord",
+        object_id=str(contact.pk),
+        sections=["contact"],
+        details={"number": contact.number},
+    )
 
 
 class ContactViewSet(
@@ -80,6 +96,29 @@ class ContactViewSet(
     def get_queryset(self):
         queryset = super().get_queryset().select_related("staff", "province", "city", "category__version")
         return queryset.prefetch_related("requests__category__version", "links_out")
+
+    def get_object(self):
+        """A contact in the user's scope, or a walk-in's (SVC-1): a contact of another city of the
+        province about a line whose customer has authenticated to this member of staff. Else 404."""
+        try:
+            return super().get_object()
+        except Http404:
+            if self.request.user.role not in scope.WALK_IN_ROLES:
+                raise
+        contact = (
+            scope.restrict_serving(ContactRecord.objects.all(), self.request.user)
+            .select_related("staff", "province", "city", "category__version", "subscriber")
+            .prefetch_related("requests__category__version", "links_out")
+            .filter(pk=pk)
+            .first()
+            if (pk := str(self.kwargs.get("pk", ""))).isascii() and pk.isdigit()
+            else None
+        )
+        if contact is None or contact.subscriber is None:
+            raise Http404
+        if not scope.may_serve(contact.subscriber, self.request.user):
+            raise Http404
+        return contact
 
     def _filtered(self):
         p = self.request.query_params
@@ -100,8 +139,27 @@ class ContactViewSet(
 
     @extend_schema(parameters=HISTORY_FILTERS)
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self._filtered())
+        page = list(self.paginate_queryset(self._filtered()))
+        # SYS-2: one row for one page of many people's contacts — the filter, and the contacts and
+        # numbers shown; committed before the response leaves (503 ``audit_unavailable`` otherwise)
+        filters = {key: value for key, value in request.query_params.items() if key != "cursor"}
+        audit.record_view(
+            actor=request.user,
+            object_type="contacts.history",
+            object_id=filters.get("number", ""),
+            sections=["contacts"],
+            details={
+                "filters": filters,
+                "contacts": [row.pk for row in page],
+                "numbers": sorted({row.number for row in page if row.number}),
+            },
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        contact = self.get_object()
+        _audit_contact(request, contact)
+        return Response(self.get_serializer(contact).data)
 
     @extend_schema(
         request=serializers.ContactCreateSerializer, responses={201: serializers.ContactRecordSerializer}
@@ -141,7 +199,7 @@ class ContactViewSet(
             ended_at=data.validated_data.get("ended_at"),
             summary=data.validated_data.get("summary"),
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=contact.pk)).data)
+        return Response(self.get_serializer(self.get_object()).data)  # reread with its relations
 
     @extend_schema(
         request=serializers.CorrectionRequestSerializer,
