@@ -91,3 +91,81 @@ def test_contact_reads_refused_when_audit_cannot_be_written(
         assert response["Content-Type"].startswith("application/problem+json")
         assert response.json()["code"] == "audit_unavailable"
         assert "第0次" not in response.content.decode()
+
+
+# --- the other personal-data reads of the API (SYS-2) ------------------------------------------------
+
+
+def test_subscriber_list_and_detail_are_one_view_row_each(js_agent, js_subscriber, api_client_for):
+    """SYS-2: ``GET /api/v1/subscribers/{n}`` (a named person's line) is one view row naming the
+    number; one page of ``GET /api/v1/subscribers`` is one row naming the filter and the numbers shown."""
+    api = api_client_for(js_agent)
+    before = _views().count()
+    assert api.get(f"/api/v1/subscribers/{js_subscriber.number}").status_code == 200
+    one = _views().order_by("-id").first()
+    assert (one.object_type, one.object_id, one.actor) == (
+        "customers.subscriber",
+        js_subscriber.number,
+        js_agent,
+    )
+    assert one.changes["sections"] == ["header"]
+    page = api.get("/api/v1/subscribers", {"number": js_subscriber.number[:7]})
+    assert page.status_code == 200
+    shown = [row["number"] for row in page.json()["results"]]
+    assert js_subscriber.number in shown
+    listed = _views().order_by("-id").first()
+    assert listed.object_type == "customers.subscriber.list"
+    assert listed.changes["filters"] == {"number": js_subscriber.number[:7]}
+    assert listed.changes["numbers"] == shown
+    assert _views().count() == before + 2
+
+
+def test_callback_task_list_and_detail_are_one_view_row_each(js_agent, js_subscriber, api_client_for):
+    """SYS-2: a callback task names a customer's number and what they asked — the list page is one row
+    with the tasks and numbers shown, the detail one row naming the task and its number."""
+    task = services.callback_task_create(
+        actor=js_agent,
+        purpose="order_result",
+        summary="告知处理结果",
+        number=js_subscriber.number,
+        subscriber=js_subscriber,
+        reference="WO-1",
+        assignee_staff=js_agent,
+        province_id=js_subscriber.home_province_id,
+        city_id=js_subscriber.home_city_id,
+    )
+    api = api_client_for(js_agent)
+    before = _views().count()
+    assert api.get("/api/v1/callback-tasks", {"mine": "1"}).status_code == 200
+    listed = _views().order_by("-id").first()
+    assert listed.object_type == "contacts.callbacktask.list"
+    assert listed.changes["tasks"] == [task.pk] and listed.changes["numbers"] == [js_subscriber.number]
+    assert listed.changes["filters"] == {"mine": "1"}
+    assert api.get(f"/api/v1/callback-tasks/{task.pk}").status_code == 200
+    one = _views().order_by("-id").first()
+    assert (one.object_type, one.object_id) == ("contacts.callbacktask", str(task.pk))
+    assert one.changes["number"] == js_subscriber.number
+    assert _views().count() == before + 2
+
+
+def test_subscriber_and_callback_reads_refused_when_audit_cannot_be_written(
+    js_agent, js_subscriber, api_client_for, monkeypatch
+):
+    """SYS-2: the subscriber detail and list and the callback task list answer 503 audit_unavailable
+    when their view row cannot be written, and the customer's name does not leave."""
+    from kefu.core import compiled
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(compiled, "insert", broken)
+    api = api_client_for(js_agent)
+    for url in (
+        f"/api/v1/subscribers/{js_subscriber.number}",
+        "/api/v1/subscribers",
+        "/api/v1/callback-tasks",
+    ):
+        response = api.get(url)
+        assert response.status_code == 503, url
+        assert response.json()["code"] == "audit_unavailable"
+        assert js_subscriber.customer.name not in response.content.decode()

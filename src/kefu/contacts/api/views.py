@@ -329,8 +329,32 @@ class CallbackTaskViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         rows = selectors.callback_tasks_for(
             user=request.user, mine=p.get("mine", "") in ("1", "true"), state=state
         )
-        page = self.paginate_queryset(rows)
+        page = list(self.paginate_queryset(rows))
+        # SYS-2: the tasks name customers' numbers and what they asked — one row for the page
+        audit.record_view(
+            actor=request.user,
+            object_type="contacts.callbacktask.list",
+            object_id="",
+            sections=["callback_tasks"],
+            details={
+                "filters": {key: value for key, value in p.items() if key != "cursor"},
+                "tasks": [task.pk for task in page],
+                "numbers": sorted({task.number for task in page if task.number}),
+            },
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        task = self.get_object()
+        audit.record_view(  # SYS-2: one row per read of one task (its customer's number)
+            actor=request.user,
+            obj=task,
+            object_type="contacts.callbacktask",
+            object_id=str(task.pk),
+            sections=["callback_task"],
+            details={"number": task.number},
+        )
+        return Response(self.get_serializer(task).data)
 
     @extend_schema(
         request=serializers.CallbackCompleteSerializer, responses={200: serializers.CallbackTaskSerializer}
