@@ -102,3 +102,36 @@ def test_walk_in_contact_of_another_hall_needs_own_grant(hall, suzhou, make_staf
     response = other.post("/api/v1/contacts", {"channel": "hall", "number": suzhou.number}, format="json")
     assert response.status_code == 404
     assert other.get("/api/v1/contacts/abc").status_code == 404
+
+
+def test_walk_in_history_and_desk_pages_after_authentication(
+    hall, suzhou, make_staff, api_client_for, client
+):
+    """SVC-1, CON-4: once the Suzhou customer has authenticated at the Nanjing hall, the hall staff
+    member's history search for that number lists the line's earlier Suzhou contacts (API and desk),
+    opens one on the desk, and records a new one by the desk form; before that, none of it."""
+    suzhou_agent = make_staff("hotline_agent", "JS", city="3205")
+    earlier = services.contact_create(
+        actor=suzhou_agent,
+        data=services.ContactInput(channel=Channel.HOTLINE, subscriber=suzhou, summary="上次来电"),
+    )
+    api = api_client_for(hall)
+    client.force_login(hall)
+    assert api.get("/api/v1/contacts", {"number": suzhou.number}).json()["results"] == []
+    assert client.get(f"/desk/contacts/{earlier.pk}/").status_code == 404
+    client.post("/desk/contacts/new/", {"channel": "hall", "number": suzhou.number, "summary": "未鉴权"})
+    assert not ContactRecord.objects.filter(summary="未鉴权").exists()
+
+    _authenticate(api, suzhou)
+    listed = api.get("/api/v1/contacts", {"number": suzhou.number}).json()["results"]
+    assert [row["id"] for row in listed] == [earlier.pk]
+    page = client.get("/desk/contacts/", {"number": suzhou.number}).content.decode()
+    assert "上次来电" in page
+    assert client.get(f"/desk/contacts/{earlier.pk}/").status_code == 200
+    client.post("/desk/contacts/new/", {"channel": "hall", "number": suzhou.number, "summary": "异地到厅"})
+    made = ContactRecord.objects.get(summary="异地到厅")
+    assert made.staff == hall and made.city.code == "3205"
+    # the history widens for that one number only: unfiltered, it is the hall's own city again
+    unfiltered = api.get("/api/v1/contacts").json()["results"]
+    assert earlier.pk not in {row["id"] for row in unfiltered}
+    assert all(row["city"] == "3201" for row in unfiltered)

@@ -57,12 +57,14 @@ def _category(category_id):
 
 def _subscriber(user, number):
     """The line a new contact is about: in the user's data scope, or a walk-in of the province who
-    has authenticated to this member of staff (SVC-1, ``scope.may_serve``). A walk-in without a
-    grant is refused like a number out of scope."""
+    has authenticated to this member of staff (SVC-1, ``selectors.walk_in_line``). A walk-in without
+    a grant is refused like a number out of scope."""
     from kefu.customers.models import Subscriber
 
-    subscriber = scope.restrict_serving(Subscriber.objects.all(), user).filter(number=number).first()
-    if subscriber is None or not scope.may_serve(subscriber, user):
+    subscriber = scope.restrict(Subscriber.objects.all(), user).filter(number=number).first()
+    if subscriber is None:
+        subscriber = selectors.walk_in_line(user=user, number=number)
+    if subscriber is None:
         raise NotFoundError(
             _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number},
             code=ContactErrorCode.UNKNOWN_SUBSCRIBER,
@@ -98,25 +100,9 @@ class ContactViewSet(
         return queryset.prefetch_related("requests__category__version", "links_out")
 
     def get_object(self):
-        """A contact in the user's scope, or a walk-in's (SVC-1): a contact of another city of the
-        province about a line whose customer has authenticated to this member of staff. Else 404."""
-        try:
-            return super().get_object()
-        except Http404:
-            if self.request.user.role not in scope.WALK_IN_ROLES:
-                raise
-        contact = (
-            scope.restrict_serving(ContactRecord.objects.all(), self.request.user)
-            .select_related("staff", "province", "city", "category__version", "subscriber")
-            .prefetch_related("requests__category__version", "links_out")
-            .filter(pk=pk)
-            .first()
-            if (pk := str(self.kwargs.get("pk", ""))).isascii() and pk.isdigit()
-            else None
-        )
-        if contact is None or contact.subscriber is None:
-            raise Http404
-        if not scope.may_serve(contact.subscriber, self.request.user):
+        """A contact in the user's scope, or a walk-in's (SVC-1, ``selectors.contact_served``); else 404."""
+        contact = selectors.contact_served(user=self.request.user, contact_id=self.kwargs.get("pk", ""))
+        if contact is None:
             raise Http404
         return contact
 
