@@ -21,9 +21,12 @@ def contact_history(
     staff: str = "",
     text: str = "",
 ):
-    """Contacts the user may see, filtered; ordered newest first for keyset pagination."""
+    """Contacts the user may see, filtered; ordered newest first for keyset pagination. The history
+    of one walk-in's number (SVC-1, authenticated to this user) is that line's, in its home city."""
     queryset = scope.restrict(ContactRecord.objects.all(), user)
     if number:
+        if walk_in_line(user=user, number=number) is not None:
+            queryset = scope.restrict_serving(ContactRecord.objects.all(), user)
         queryset = queryset.filter(number=number)
     if channel:
         queryset = queryset.filter(channel=channel)
@@ -40,6 +43,43 @@ def contact_history(
     if text:
         queryset = queryset.filter(summary__contains=text)
     return queryset.order_by("-started_at", "-id")
+
+
+def walk_in_line(*, user, number: str):
+    """The subscriber behind ``number`` if it is a walk-in ``user`` may serve now (SVC-1: hall or VIP
+    staff, a line of another city of their province, authenticated to them: ``scope.may_serve``);
+    else None. No query for anyone but hall and VIP staff."""
+    from kefu.customers.models import Subscriber
+
+    if getattr(user, "role", "") not in scope.WALK_IN_ROLES:
+        return None
+    subscriber = scope.restrict_serving(Subscriber.objects.all(), user).filter(number=number).first()
+    if subscriber is None or not scope.is_walk_in(subscriber, user) or not scope.may_serve(subscriber, user):
+        return None
+    return subscriber
+
+
+def contact_served(*, user, contact_id) -> ContactRecord | None:
+    """One contact ``user`` may read and act on: in their scope, or a walk-in's (SVC-1: a contact of
+    another city of the province about a line whose customer has authenticated to them). None
+    otherwise, and for an id that is not a number."""
+    if not (str(contact_id).isascii() and str(contact_id).isdigit()):
+        return None
+    related = ("staff", "province", "city", "category__version", "subscriber")
+    prefetched = ("requests__category__version", "links_out")
+    own = (
+        scope.restrict(ContactRecord.objects.all(), user)
+        .select_related(*related)
+        .prefetch_related(*prefetched)
+    )
+    contact = own.filter(pk=contact_id).first()
+    if contact is not None or getattr(user, "role", "") not in scope.WALK_IN_ROLES:
+        return contact
+    served = scope.restrict_serving(ContactRecord.objects.all(), user).select_related(*related)
+    contact = served.prefetch_related(*prefetched).filter(pk=contact_id).first()
+    if contact is None or contact.subscriber is None or not scope.may_serve(contact.subscriber, user):
+        return None
+    return contact
 
 
 def callback_tasks_for(*, user, mine: bool = False, state: str = ""):

@@ -49,9 +49,14 @@ def _placement(*, actor, subscriber):
     return actor.province_id, actor.city_id
 
 
-def _check_writable(actor, province_id, city_id):
-    if not scope.may_write_to(actor, province_id=province_id, city_id=city_id):
-        raise ScopeError(_("该号码不在您的数据权限范围内"))
+def _check_writable(actor, province_id, city_id, subscriber=None) -> None:
+    """Refuse a contact outside the actor's scope. A walk-in's (SVC-1: another city of the province,
+    authenticated to this member of staff, ``scope.may_serve``) is allowed."""
+    if scope.may_write_to(actor, province_id=province_id, city_id=city_id):
+        return
+    if subscriber is not None and scope.may_serve(subscriber, actor):
+        return
+    raise ScopeError(_("该号码不在您的数据权限范围内"))
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def _validate(data: ContactInput) -> None:
 
 def _build(actor, data: ContactInput) -> ContactRecord:
     province_id, city_id = _placement(actor=actor, subscriber=data.subscriber)
-    _check_writable(actor, province_id, city_id)
+    _check_writable(actor, province_id, city_id, data.subscriber)
     started = data.started_at or timezone.now()
     contact = ContactRecord(
         channel=data.channel,
@@ -142,12 +147,10 @@ def contact_create(*, actor, data: ContactInput) -> ContactRecord:
     contact = _build(actor, data)
     contact.save()
     _link_repeats(contact)
-    audit.record(
-        actor=actor,
-        action="contact.create",
-        obj=contact,
-        changes={"channel": contact.channel, "number": contact.number, "status": contact.status},
-    )
+    changes = {"channel": contact.channel, "number": contact.number, "status": contact.status}
+    if data.subscriber is not None and scope.is_walk_in(data.subscriber, actor):
+        changes["walk_in"] = True  # SVC-1: served at a hall of another city, after authentication
+    audit.record(actor=actor, action="contact.create", obj=contact, changes=changes)
     return contact
 
 

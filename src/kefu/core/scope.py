@@ -13,6 +13,7 @@ model cannot slip out of scope by being forgotten.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +25,16 @@ from kefu.core.choices import Role, ScopeKind
 # roles serve walk-ins across their province's cities; what lies outside their data scope but inside
 # this serving scope opens only once the customer has authenticated (the caller checks the grant).
 WALK_IN_ROLES = (Role.HALL_STAFF, Role.VIP_MANAGER)
+
+# SVC-1: whether the customer behind a line has authenticated to a member of staff (a valid grant).
+# identity (layer 3) fills it in its ``ready``; core cannot import it. Empty: no walk-in is served.
+_walk_in_checks: list[Callable[[object, Model], bool]] = []
+
+
+def register_walk_in_check(check: Callable[[object, Model], bool]) -> None:
+    """Register ``check(user, subscriber)``: True when the customer has authenticated to ``user``."""
+    if check not in _walk_in_checks:
+        _walk_in_checks.append(check)
 
 
 @dataclass(frozen=True)
@@ -102,12 +113,8 @@ def restrict_serving(queryset: QuerySet, user) -> QuerySet:
     return queryset if condition is None else queryset.filter(condition)
 
 
-def admits(obj: Model, user) -> bool:
-    """Whether ``obj``, already loaded, lies inside the user's scope — the rule of ``scope_filter``
-    read off the object's own fields, without a query. Only for models whose scope lookups are
-    plain fields of their own (``home_province_id``); others raise, use ``in_scope`` there."""
+def _admits_in(obj: Model, scope: Scope) -> bool:
     rules = _rules(type(obj))
-    scope = scope_of(user)
     if rules is None or scope.is_national:
         return True
     key = {ScopeKind.SP: "sp", ScopeKind.CITY: "city", ScopeKind.PROVINCE: "province"}.get(scope.kind)
@@ -118,6 +125,28 @@ def admits(obj: Model, user) -> bool:
         raise ImproperlyConfigured(f"{type(obj).__name__}: scope lookup {lookup!r} is not a field of its own")
     wanted = {"sp": scope.sp_code, "city": scope.city_id, "province": scope.province_id}[key]
     return getattr(obj, lookup) == wanted
+
+
+def admits(obj: Model, user) -> bool:
+    """Whether ``obj``, already loaded, lies inside the user's scope — the rule of ``scope_filter``
+    read off the object's own fields, without a query. Only for models whose scope lookups are
+    plain fields of their own (``home_province_id``); others raise, use ``in_scope`` there."""
+    return _admits_in(obj, scope_of(user))
+
+
+def is_walk_in(subscriber: Model, user) -> bool:
+    """Whether ``subscriber`` (loaded) is a walk-in for ``user``: outside the data scope, inside the
+    serving scope (SVC-1). Says nothing about authentication: see :func:`may_serve`."""
+    return not admits(subscriber, user) and _admits_in(subscriber, serving_scope_of(user))
+
+
+def may_serve(subscriber: Model, user) -> bool:
+    """SVC-1's one rule for acting on a customer's line: inside the user's data scope, or a walk-in
+    (:func:`is_walk_in`) who has authenticated to this user (a valid grant, checked by what identity
+    registered). Without the grant a walk-in is refused; outside the serving scope, always."""
+    if admits(subscriber, user):
+        return True
+    return is_walk_in(subscriber, user) and any(check(user, subscriber) for check in _walk_in_checks)
 
 
 def in_scope(obj: Model, user) -> bool:

@@ -140,12 +140,8 @@ def _audit_contact(request, contact: ContactRecord, sections: list[str]) -> None
 
 
 def _contact_or_404(request, contact_id: int) -> ContactRecord:
-    contact = (
-        scope.restrict(ContactRecord.objects.all(), request.user)
-        .select_related("staff", "province", "city", "category__version", "subscriber")
-        .filter(pk=contact_id)
-        .first()
-    )
+    # in the user's scope, or a walk-in's contact while the customer's authentication holds (SVC-1)
+    contact = selectors.contact_served(user=request.user, contact_id=contact_id)
     if contact is None:
         raise Http404(_("接触记录不存在或不在您的数据权限范围内"))
     return contact
@@ -292,9 +288,9 @@ def contact_new(request):
         "summary": request.POST.get("summary", "").strip(),
     }
     if request.method == "POST":
-        subscriber = (
-            scope.restrict(Subscriber.objects.all(), request.user).filter(number=values["number"]).first()
-        )
+        subscriber = scope.restrict(Subscriber.objects.all(), request.user).filter(
+            number=values["number"]
+        ).first() or selectors.walk_in_line(user=request.user, number=values["number"])  # SVC-1
         if subscriber is None:
             messages.error(request, _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": values["number"]})
         else:

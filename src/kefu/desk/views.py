@@ -71,11 +71,11 @@ def _view_or_404(request, number: str, *, fragment: str = "") -> dict:
     return view
 
 
-def _refused(request, exc: DomainError):
-    """The page a view refused by the audit (or any other domain rule) shows: the reason, no data."""
-    return render(
-        request, "desk/view/refused.html", {"message": exc.message, "code": exc.code}, status=exc.status
-    )
+def _refused(request, exc: DomainError, *, embedded: bool = False):
+    """The page a view refused by the audit (or any other domain rule) shows: the reason, no data;
+    ``embedded``: without the desk's shell, like the embed page it stands for (VIEW-7)."""
+    context = {"message": exc.message, "code": exc.code, "embedded": embedded}
+    return render(request, "desk/view/refused.html", context, status=exc.status)
 
 
 def _view_context(request, view: dict, *, embedded: bool) -> dict:
@@ -116,7 +116,7 @@ def customer_embed(request, number: str):
     try:
         view = _view_or_404(request, number)
     except DomainError as exc:
-        return _refused(request, exc)
+        return _refused(request, exc, embedded=True)
     context = _view_context(request, view, embedded=True)
     if view["walk_in"] and not view["sections"]:
         return render(request, "desk/view/walk_in.html", context)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,15 +56,33 @@ def _category(category_id):
 
 
 def _subscriber(user, number):
+    """The line a new contact is about: in the user's data scope, or a walk-in of the province who
+    has authenticated to this member of staff (SVC-1, ``selectors.walk_in_line``). A walk-in without
+    a grant is refused like a number out of scope."""
     from kefu.customers.models import Subscriber
 
     subscriber = scope.restrict(Subscriber.objects.all(), user).filter(number=number).first()
+    if subscriber is None:
+        subscriber = selectors.walk_in_line(user=user, number=number)
     if subscriber is None:
         raise NotFoundError(
             _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": number},
             code=ContactErrorCode.UNKNOWN_SUBSCRIBER,
         )
     return subscriber
+
+
+def _audit_contact(request, contact: ContactRecord) -> None:
+    """SYS-2: one audit row for one read of a contact record (its place, its number), committed
+    before the response leaves; 503 ``audit_unavailable`` when it cannot be written."""
+    audit.record_view(
+        actor=request.user,
+        obj=contact,
+        object_type="contacts.contactrecord",
+        object_id=str(contact.pk),
+        sections=["contact"],
+        details={"number": contact.number},
+    )
 
 
 class ContactViewSet(
@@ -80,6 +98,13 @@ class ContactViewSet(
     def get_queryset(self):
         queryset = super().get_queryset().select_related("staff", "province", "city", "category__version")
         return queryset.prefetch_related("requests__category__version", "links_out")
+
+    def get_object(self):
+        """A contact in the user's scope, or a walk-in's (SVC-1, ``selectors.contact_served``); else 404."""
+        contact = selectors.contact_served(user=self.request.user, contact_id=self.kwargs.get("pk", ""))
+        if contact is None:
+            raise Http404
+        return contact
 
     def _filtered(self):
         p = self.request.query_params
@@ -100,8 +125,27 @@ class ContactViewSet(
 
     @extend_schema(parameters=HISTORY_FILTERS)
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self._filtered())
+        page = list(self.paginate_queryset(self._filtered()))
+        # SYS-2: one row for one page of many people's contacts — the filter, and the contacts and
+        # numbers shown; committed before the response leaves (503 ``audit_unavailable`` otherwise)
+        filters = {key: value for key, value in request.query_params.items() if key != "cursor"}
+        audit.record_view(
+            actor=request.user,
+            object_type="contacts.history",
+            object_id=filters.get("number", ""),
+            sections=["contacts"],
+            details={
+                "filters": filters,
+                "contacts": [row.pk for row in page],
+                "numbers": sorted({row.number for row in page if row.number}),
+            },
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        contact = self.get_object()
+        _audit_contact(request, contact)
+        return Response(self.get_serializer(contact).data)
 
     @extend_schema(
         request=serializers.ContactCreateSerializer, responses={201: serializers.ContactRecordSerializer}
@@ -141,7 +185,7 @@ class ContactViewSet(
             ended_at=data.validated_data.get("ended_at"),
             summary=data.validated_data.get("summary"),
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=contact.pk)).data)
+        return Response(self.get_serializer(self.get_object()).data)  # reread with its relations
 
     @extend_schema(
         request=serializers.CorrectionRequestSerializer,
@@ -271,8 +315,32 @@ class CallbackTaskViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         rows = selectors.callback_tasks_for(
             user=request.user, mine=p.get("mine", "") in ("1", "true"), state=state
         )
-        page = self.paginate_queryset(rows)
+        page = list(self.paginate_queryset(rows))
+        # SYS-2: the tasks name customers' numbers and what they asked — one row for the page
+        audit.record_view(
+            actor=request.user,
+            object_type="contacts.callbacktask.list",
+            object_id="",
+            sections=["callback_tasks"],
+            details={
+                "filters": {key: value for key, value in p.items() if key != "cursor"},
+                "tasks": [task.pk for task in page],
+                "numbers": sorted({task.number for task in page if task.number}),
+            },
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        task = self.get_object()
+        audit.record_view(  # SYS-2: one row per read of one task (its customer's number)
+            actor=request.user,
+            obj=task,
+            object_type="contacts.callbacktask",
+            object_id=str(task.pk),
+            sections=["callback_task"],
+            details={"number": task.number},
+        )
+        return Response(self.get_serializer(task).data)
 
     @extend_schema(
         request=serializers.CallbackCompleteSerializer, responses={200: serializers.CallbackTaskSerializer}

@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kefu.core import audit
 from kefu.core.api.base import ScopedReadOnlyViewSet
 from kefu.core.choices import CustomerLevel, NetworkType
 from kefu.core.errors import DomainError
@@ -74,6 +75,30 @@ class SubscriberViewSet(ScopedReadOnlyViewSet):
                 _("号码格式不正确"), code=CustomerErrorCode.INVALID_NUMBER, status=400, number=number
             )
         return super().get_object()
+
+    def list(self, request, *args, **kwargs):
+        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())))
+        # SYS-2: one row for one page of many people — the filter and the numbers shown, one INSERT
+        filters = {key: value for key, value in request.query_params.items() if key != "cursor"}
+        audit.record_view(
+            actor=request.user,
+            object_type="customers.subscriber.list",
+            object_id=filters.get("number", ""),
+            sections=["header"],
+            details={"filters": filters, "numbers": [row.number for row in page]},
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        subscriber = self.get_object()
+        audit.record_view(  # SYS-2: one row per read of a named person's line
+            actor=request.user,
+            obj=subscriber,
+            object_type="customers.subscriber",
+            object_id=subscriber.number,
+            sections=["header"],
+        )
+        return Response(self.get_serializer(subscriber).data)
 
 
 def _manager_body(customer) -> dict:

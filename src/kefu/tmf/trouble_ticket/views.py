@@ -29,6 +29,7 @@ from kefu.customers.errors import CustomerErrorCode
 from kefu.tmf.common import TmfAPIView, datetime_filters, list_response, resource_response
 from kefu.tmf.trouble_ticket import notifications, resources, schema
 from kefu.tmf.trouble_ticket.models import TroubleTicketListener
+from kefu.tmf.viewaudit import Shown, audit_list, audit_one
 from kefu.workorders import flows, services
 from kefu.workorders.actions import ACTIONS
 from kefu.workorders.choices import Action, WorkOrderState
@@ -295,7 +296,11 @@ class TroubleTicketListView(TmfAPIView):
     )
     def get(self, request):
         queryset = resources.with_related(_visible(request.user).order_by("-id"))
-        return list_response(request, queryset, resources.render, filters=FILTERS)
+        shown = Shown(resources.render)
+        response = list_response(request, queryset, shown, filters=FILTERS)
+        subject = request.query_params.get("relatedParty.id", "")
+        audit_list(request, object_type="tmf621.troubleticket", subject=subject, shown=shown)  # SYS-2
+        return response
 
     @extend_schema(
         operation_id="createTroubleTicket",
@@ -330,7 +335,10 @@ class TroubleTicketDetailView(TmfAPIView):
         tags=["tmf621"],
     )
     def get(self, request, id):
-        return resource_response(request, resources.render(_one(request.user, id)))
+        order = _one(request.user, id)
+        resource = resources.render(order)
+        audit_one(request, object_type="tmf621.troubleticket", obj=order)  # SYS-2: it names the customer
+        return resource_response(request, resource)
 
     @extend_schema(
         operation_id="patchTroubleTicket",

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.catalog import nodes
-from kefu.core import compiled, scope
+from kefu.core import audit, compiled, scope
 from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
 from kefu.customers.errors import CustomerErrorCode
@@ -186,6 +186,15 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
     @extend_schema(responses=serializers.WorkOrderDetailSerializer)
     def retrieve(self, request, number=None):
         order = selectors.order_detail(user=request.user, number=number)
+        # SYS-2: the detail names the customer — one view row, committed before the response leaves
+        audit.record_view(
+            actor=request.user,
+            obj=order,
+            object_type="workorders.workorder",
+            object_id=order.number,
+            sections=["work_order"],
+            details={"subscriber": order.subscriber.number if order.subscriber else order.contact_number},
+        )
         return Response(serializers.WorkOrderDetailSerializer(order, context={"request": request}).data)
 
     # --- actions: one endpoint per row of the action table, added below the class ---------------

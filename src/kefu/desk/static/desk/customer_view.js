@@ -5,8 +5,10 @@
   "use strict";
   const kefu = window.kefu || {};
   const L = kefu.L || {};
-  const header = document.querySelector("[data-testid=cv-header]");
+  // SVC-1: a walk-in's page (another city's line before authentication) has the authentication panel only
+  const header = document.querySelector("[data-testid=cv-header], [data-testid=cv-walk-in]");
   if (!header) return;
+  const walkIn = header.dataset.testid === "cv-walk-in";
   const number = header.dataset.number;
   const base = "/api/v1/subscribers/" + encodeURIComponent(number);
   const $ = (id) => document.getElementById(id);
@@ -109,6 +111,9 @@
     showAuth("pass", L.auth_pass, extra);
     showPrompts(outcome);
     sessionStorage.setItem(AUTH_KEY, JSON.stringify({ until: outcome.grant_expires_at }));
+    // SVC-1: the grant opens the walk-in's full view; load it now rather than asking for a refresh
+    // (by the form's answer or the ivr_auth push; reloading shows the stub again only without a grant)
+    if (walkIn) window.location.reload();
   }
 
   function failed(body, locked) {
