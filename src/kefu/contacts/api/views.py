@@ -20,6 +20,7 @@ from kefu.contacts.models import CallbackTask, ContactRecord
 from kefu.core import audit, scope
 from kefu.core.api.base import KeysetPagination, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
+from kefu.core.numbers import lookup_id
 
 
 class ContactPagination(CursorPagination):
@@ -49,7 +50,9 @@ def _category(category_id):
         return None
     from kefu.catalog.models import CategoryNode
 
-    category = CategoryNode.objects.filter(pk=category_id).first()
+    # a body's id: '١٢' is bad input (400 invalid_number), not row 12
+    pk = lookup_id(category_id, name="category")
+    category = CategoryNode.objects.filter(pk=pk).first() if pk is not None else None
     if category is None:
         raise ContactError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code=ErrorCode.VALIDATION_FAILED)
     return category

@@ -1,11 +1,12 @@
-"""Shared API building blocks: scope-limited viewsets and keyset pagination."""
+"""Shared API building blocks: scope-limited viewsets, keyset pagination and the ModelSerializer base."""
 
 from __future__ import annotations
 
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
 from kefu.core import scope
+from kefu.core.api import fields
 
 
 class KeysetPagination(CursorPagination):
@@ -46,3 +47,15 @@ class ReadOnlyOrAdministrator(permissions.BasePermission):
         if not (user and user.is_authenticated):
             return False
         return request.method in permissions.SAFE_METHODS or user.role == "administrator"
+
+
+# The base of every ModelSerializer of kefu: model columns map to the number fields of
+# kefu.core.api.fields (ASCII digits only, within the column's range) and a related row to their
+# PrimaryKeyRelatedField. A comment, not a docstring: drf-spectacular would show a docstring as the
+# description of every schema built on it.
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        model_field: fields.SERIALIZER_FIELDS.get(field, field)
+        for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }
+    serializer_related_field = fields.PrimaryKeyRelatedField
