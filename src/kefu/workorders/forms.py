@@ -69,8 +69,8 @@ class OrderForm(forms.Form):
         label=_("宽带障碍分类"), required=False, choices=_blank(BroadbandFaultClass.CHOICES, "—")
     )
     flow = forms.CharField(label=_("流程"), max_length=40, required=False)
-    contact = FormIdField(required=False, widget=forms.HiddenInput)
-    service_request = FormIdField(required=False, widget=forms.HiddenInput)
+    contact = FormIdField(label=_("接触记录"), required=False, widget=forms.HiddenInput)
+    service_request = FormIdField(label=_("服务请求"), required=False, widget=forms.HiddenInput)
     idempotency_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
 
