@@ -64,16 +64,14 @@ class DecimalField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
-_INTEGER_PKS = (models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField)
-
-
 class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related row named by its key: for an integer key, ASCII digits within 64 bits, so '١٢' is
     not row 12."""
 
     def to_internal_value(self, data):
         queryset = self.get_queryset()
-        if self.pk_field is None and isinstance(queryset.model._meta.pk, _INTEGER_PKS):
+        # every AutoField is an IntegerField too
+        if self.pk_field is None and isinstance(queryset.model._meta.pk, models.IntegerField):
             if isinstance(data, bool) or not ascii_only(data):
                 self.fail("incorrect_type", data_type=type(data).__name__)
             if isinstance(data, int) and not INT64_MIN <= data <= INT64_MAX:
