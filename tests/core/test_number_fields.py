@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django import forms
@@ -160,3 +161,26 @@ def test_every_desk_form_uses_kefu_number_fields():
                 library.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert forms_seen >= 3
     assert library == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/contacts", "/api/v1/work-orders", "/api/v1/subscribers", "/api/v1/request-categories"]
+)
+@pytest.mark.parametrize("value", ["١٢", "１２", "³", str(2**70), "0", "-1", "abc"])
+def test_page_size_is_ascii_digits_from_one(path, value, js_agent, api_client_for):
+    """SYS-1 (CON-4, WO-6): every keyset-paged list takes ``page_size`` as ASCII digits from 1 —
+    DRF's own parsing reads '１２' as 12 and ignores text — otherwise 400 invalid_number naming it."""
+    client = api_client_for(js_agent)
+
+    response = client.get(f"{path}?page_size={quote(value)}")
+
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], "page_size" in response.json()["detail"]) == ("invalid_number", True)
+
+
+@pytest.mark.django_db
+def test_page_size_past_the_cap_is_the_cap(js_agent, api_client_for):
+    """CON-4: a page size past the list's cap is the cap, as before (not an error)."""
+    response = api_client_for(js_agent).get("/api/v1/contacts?page_size=100000")
+    assert response.status_code == 200

@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -23,7 +22,7 @@ from kefu.core.errors import ErrorCode, NotFoundError
 from kefu.core.numbers import lookup_id
 
 
-class ContactPagination(CursorPagination):
+class ContactPagination(KeysetPagination):
     """Keyset pagination on (started_at, id), newest first: the first page of one subscriber's history
     is one index range scan however long the history is."""
 

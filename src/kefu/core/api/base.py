@@ -7,6 +7,7 @@ from rest_framework.pagination import CursorPagination
 
 from kefu.core import scope
 from kefu.core.api import fields
+from kefu.core.numbers import parse_int
 
 
 class KeysetPagination(CursorPagination):
@@ -16,6 +17,14 @@ class KeysetPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "-pk"
+
+    def get_page_size(self, request):
+        """``page_size`` as ASCII digits from 1 (capped at ``max_page_size``); DRF's own parsing reads
+        '١٢' as 12 and silently ignores text, so anything else is 400 ``invalid_number`` here."""
+        value = request.query_params.get(self.page_size_query_param) if self.page_size_query_param else None
+        if value is None:
+            return self.page_size
+        return min(parse_int(value, name=self.page_size_query_param, minimum=1), self.max_page_size)
 
 
 class ScopedQuerysetMixin:
