@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from kefu.core.errors import DomainError
 from kefu.core.models import OutboxMessage
 from kefu.spquality import fileformat, selectors, services
 from kefu.spquality.models import HubFile, HubRow, NationalFigure, ProvinceFile
@@ -249,3 +250,30 @@ def test_complaint_figures_are_collected_from_the_provinces_sp_complaint_orders(
     assert second.sp_name  # named after the complained-about business until its profile is recorded
     assert services.figures_collect(month=APRIL) == 2  # idempotent: counted again, not added
     assert SpFigure.objects.get(month=APRIL, sp_code="SP901234").complaints == 3
+
+
+@pytest.mark.parametrize("count", ["١٢", "１２", "³", str(2**70), str(fileformat.COUNT_MAX + 1)])
+def test_hub_refuses_a_count_past_the_columns_range_or_not_ascii(hub, count):
+    """SP-2, SYS-1: a count in non-ASCII digits or past what the national sum's 32-bit columns hold is
+    a row error naming the column; the file is refused whole and nothing is stored."""
+    row = f"2026-04,JS,SP902001,手机报,02566668888,13912345678,{count},0,0,0,0\n"
+    answer = services.hub_file_receive(payload={"month": "2026-04", "content": GOOD + row}, sender="JS")
+    assert answer["accepted"] is False
+    assert [(e["row"], e["field"]) for e in answer["errors"]] == [(3, "hotline_calls")]
+    assert HubFile.objects.count() == HubRow.objects.count() == 0
+
+
+def test_the_largest_count_is_taken():
+    """SP-2: the bound itself is a valid count."""
+    row = f"2026-04,JS,SP902001,手机报,02566668888,13912345678,{fileformat.COUNT_MAX},0,0,0,0\n"
+    rows, errors = fileformat.parse(GOOD + row, month="2026-04", province="JS")
+    assert errors == [] and rows[1]["hotline_calls"] == fileformat.COUNT_MAX
+
+
+@pytest.mark.parametrize("month", ["２０２６-０４", "2026-٠٤", "2026-4-1", "2026"])
+def test_a_month_in_non_ascii_digits_is_malformed(month):
+    """SYS-1: a month is YYYY-MM in ASCII digits; int() would read '２０２６-０４' as April 2026."""
+    with pytest.raises(DomainError) as refused:
+        services.month_of(month)
+    assert refused.value.status == 400
+    assert services.month_of("2026-04") == date(2026, 4, 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from kefu.core.api import fields
+
 MAX_LIMIT = 2000
 
 
@@ -13,9 +15,9 @@ class OrderCopySerializer(serializers.Serializer):
     state = serializers.CharField()
     origin = serializers.CharField()
     sp_code = serializers.CharField()
-    rounds = serializers.IntegerField()
-    urge_count = serializers.IntegerField()
-    event_seq = serializers.IntegerField()
+    rounds = fields.IntegerField()
+    urge_count = fields.IntegerField()
+    event_seq = fields.IntegerField()
     result = serializers.CharField()
     updated_at = serializers.DateTimeField()
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kefu.core.api import fields
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.crosslevel import services
 from kefu.crosslevel.errors import CrossLevelError, CrossLevelErrorCode
@@ -59,7 +60,7 @@ class LinkSerializer(serializers.Serializer):
     target = serializers.CharField()
     sp_code = serializers.CharField()
     state = serializers.CharField(source="order.state")
-    event_seq = serializers.IntegerField(source="order.event_seq")
+    event_seq = fields.IntegerField(source="order.event_seq")
 
 
 class CrossLevelApi(APIView):

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kefu.core.api import fields
 from kefu.core.errors import NotFoundError
 from kefu.desk.view import customer_view_open
 from kefu.identity.errors import AuthRequired
@@ -80,8 +81,8 @@ class FeesSerializer(serializers.Serializer):
 class ViewPointsSerializer(serializers.Serializer):
     locked = serializers.BooleanField()
     opens_with = OpensWithSerializer(many=True, required=False, help_text="only when locked")
-    total = serializers.IntegerField(required=False, help_text="only when open")
-    redeemable = serializers.IntegerField(required=False, help_text="only when open")
+    total = fields.IntegerField(required=False, help_text="only when open")
+    redeemable = fields.IntegerField(required=False, help_text="only when open")
 
 
 class MembershipSerializer(serializers.Serializer):
@@ -96,14 +97,14 @@ class ServiceInfoSerializer(serializers.Serializer):
     broadband_account = serializers.CharField()
     password_initial = serializers.BooleanField()
     password_changed_at = serializers.DateTimeField(allow_null=True)
-    products_in_use = serializers.IntegerField()
+    products_in_use = fields.IntegerField()
 
 
 class ProductRowSerializer(serializers.Serializer):
     product_code = serializers.CharField()
     product_name = serializers.CharField()
     kind = _labelled()
-    monthly_fee = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    monthly_fee = fields.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
     start_date = serializers.DateField()
     end_date = serializers.DateField(allow_null=True)
     status = _labelled()
@@ -126,7 +127,7 @@ class CallRowSerializer(serializers.Serializer):
     start_at = serializers.DateTimeField()
     other_party = serializers.CharField(help_text="masked unless the caller's role may reveal personal data")
     direction = _labelled()
-    duration_seconds = serializers.IntegerField()
+    duration_seconds = fields.IntegerField()
     call_type = _labelled()
     fee = serializers.CharField()
 
@@ -164,7 +165,7 @@ class RetentionRowSerializer(serializers.Serializer):
 
 
 class ChurnSerializer(serializers.Serializer):
-    score = serializers.IntegerField(min_value=0, max_value=100)
+    score = fields.IntegerField(min_value=0, max_value=100)
     level = serializers.ChoiceField(choices=["low", "medium", "high"])
     level_label = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
@@ -177,7 +178,7 @@ class AnalysisSerializer(serializers.Serializer):
 
 
 class ContactRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = fields.IntegerField()
     started_at = serializers.DateTimeField()
     channel = _labelled()
     status = _labelled()
@@ -185,7 +186,7 @@ class ContactRowSerializer(serializers.Serializer):
     category = serializers.CharField()
     summary = serializers.CharField()
     staff = serializers.CharField()
-    duration_seconds = serializers.IntegerField(allow_null=True)
+    duration_seconds = fields.IntegerField(allow_null=True)
 
 
 class WorkOrderRowSerializer(serializers.Serializer):
@@ -210,7 +211,7 @@ class ComplaintsSerializer(serializers.Serializer):
 
 class AskedSerializer(serializers.Serializer):
     name = serializers.CharField()
-    times = serializers.IntegerField()
+    times = fields.IntegerField()
 
 
 class PendingRetentionSerializer(serializers.Serializer):
@@ -243,7 +244,7 @@ class MarketingRowSerializer(serializers.Serializer):
 
 
 class MarketingSerializer(serializers.Serializer):
-    times_this_year = serializers.IntegerField()
+    times_this_year = fields.IntegerField()
     products = serializers.ListField(child=serializers.CharField())
     records = MarketingRowSerializer(many=True)
 
@@ -274,7 +275,7 @@ class SummarySerializer(serializers.Serializer):
     spending_curve = SpendPointSerializer(many=True)
     services_in_use = ProductRowSerializer(many=True)
     vas_last_3_months = ProductRowSerializer(many=True)
-    complaints_last_3_months = serializers.IntegerField()
+    complaints_last_3_months = fields.IntegerField()
     marketing = MarketingSerializer()
     six_month_spend = SixMonthSpendSerializer(many=True)
     average_monthly_spend = serializers.CharField(allow_null=True, help_text="null while the fees are locked")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from kefu.core.numbers import is_digits
+from kefu.core.numbers import INT32_MAX, is_digits
 
 COLUMNS = [
     "month", "province", "sp_code", "sp_name", "hotline", "service_mobile",
@@ -29,6 +29,9 @@ SP_CODE = re.compile(r"^SP\d{6}$")
 FIXED_LINE = re.compile(r"^0\d{9,11}$")  # area code + number; never an extension (SP-3)
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_ROWS = 5000
+# The largest count a row may carry: the national figure adds up one row per province (34 at most)
+# in the same 32-bit columns, so a province's count is at most a 34th of them.
+COUNT_MAX = INT32_MAX // 34
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ def _check(row: dict, line: int, *, month: str, province: str) -> list[RowError]
     for key in COUNTS:
         if not is_digits(row[key]):
             bad(key, _("应为非负整数，实为“%(v)s”") % {"v": row[key]})
+        elif len(row[key]) > 10 or int(row[key]) > COUNT_MAX:
+            bad(key, _("应为 0 到 %(max)s 之间的整数，实为“%(v)s”") % {"max": COUNT_MAX, "v": row[key][:20]})
         else:
             counts[key] = int(row[key])
     for part, whole, message in (

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kefu.core import audit
 from kefu.core.errors import DomainError
 from kefu.core.models import Province
+from kefu.core.numbers import is_digits
 from kefu.federation import client, peers
 from kefu.federation.errors import PeerError
 from kefu.federation.services import send
@@ -38,9 +39,12 @@ DEMO_SPS = [
 
 
 def month_of(value: str) -> date:
-    """``YYYY-MM`` → the first day of that month; DomainError when malformed."""
+    """``YYYY-MM`` → the first day of that month; DomainError when malformed (ASCII digits only:
+    ``int()`` would read '２０２６-０５' as May 2026)."""
     try:
         year, month = value.split("-")
+        if not (is_digits(year) and is_digits(month)):
+            raise ValueError(value)
         return date(int(year), int(month), 1)
     except (ValueError, AttributeError):
         raise DomainError(

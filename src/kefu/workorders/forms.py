@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.api.fields import FormIdField
 from kefu.core.choices import CustomerLevel
 from kefu.workorders.choices import (
     BroadbandFaultClass,
@@ -52,7 +53,7 @@ class OrderForm(forms.Form):
 
     number = forms.CharField(label=_("用户号码"), max_length=20, required=False)
     kind = forms.ChoiceField(label=_("工单类型"), choices=WorkOrderKind.CHOICES)
-    category = forms.IntegerField(label=_("服务请求分类"), required=False)
+    category = FormIdField(label=_("服务请求分类"), required=False)
     title = forms.CharField(label=_("标题"), max_length=120, required=False)
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 4}))
     urgent = forms.BooleanField(label=_("紧急"), required=False)
@@ -68,8 +69,8 @@ class OrderForm(forms.Form):
         label=_("宽带障碍分类"), required=False, choices=_blank(BroadbandFaultClass.CHOICES, "—")
     )
     flow = forms.CharField(label=_("流程"), max_length=40, required=False)
-    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    service_request = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    contact = FormIdField(label=_("接触记录"), required=False, widget=forms.HiddenInput)
+    service_request = FormIdField(label=_("服务请求"), required=False, widget=forms.HiddenInput)
     idempotency_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
 

@@ -5,11 +5,13 @@ from rest_framework import serializers
 
 from kefu.acceptance.choices import AcceptanceAction, DataChange
 from kefu.contacts.choices import Channel
+from kefu.core.api import fields
+from kefu.core.api.base import ModelSerializer
 from kefu.customers.choices import IdType, ProductKind, SubscriptionStatus
 from kefu.customers.models import Product
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -24,7 +26,7 @@ class SubscriptionSerializer(serializers.Serializer):
     product_code = serializers.CharField()
     product_name = serializers.CharField()
     product_kind = serializers.ChoiceField(choices=ProductKind.CHOICES)
-    monthly_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    monthly_fee = fields.DecimalField(max_digits=12, decimal_places=2)
     business_code = serializers.CharField()
     start_date = serializers.DateField()
     end_date = serializers.DateField(allow_null=True)
@@ -37,7 +39,7 @@ class SubscriptionChangeSerializer(serializers.Serializer):
     replaces = serializers.CharField(max_length=20, required=False, help_text="for change: the code replaced")
     channel = serializers.ChoiceField(choices=Channel.CHOICES, required=False, default=Channel.HOTLINE)
     recording_ref = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    contact_id = serializers.IntegerField(required=False, min_value=1)
+    contact_id = fields.IdField(required=False)
 
 
 class DataChangeSerializer(serializers.Serializer):
@@ -49,7 +51,7 @@ class DataChangeSerializer(serializers.Serializer):
     change = serializers.ChoiceField(choices=DataChange.CHOICES)
     channel = serializers.ChoiceField(choices=Channel.CHOICES, required=False, default=Channel.HOTLINE)
     recording_ref = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    contact_id = serializers.IntegerField(required=False, min_value=1)
+    contact_id = fields.IdField(required=False)
     email = serializers.EmailField(max_length=100, required=False, allow_blank=True)
     contact_phone = serializers.RegexField(r"^[0-9+\-]{5,20}$", required=False, allow_blank=True)
     mailing_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -82,5 +84,5 @@ class DataChangeSerializer(serializers.Serializer):
 class DataChangeResultSerializer(serializers.Serializer):
     order_number = serializers.CharField()
     change = serializers.CharField(source="action")
-    contact_id = serializers.IntegerField()
+    contact_id = fields.IntegerField()
     details = serializers.JSONField(help_text="what changed; personal data masked")

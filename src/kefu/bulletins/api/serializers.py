@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from kefu.bulletins.choices import Audience, NoticeKind
 from kefu.bulletins.models import Notice, NoticeReceipt
+from kefu.core.api import fields
+from kefu.core.api.base import ModelSerializer
 
 
 class NoticePublishSerializer(serializers.Serializer):
@@ -22,7 +24,7 @@ class NoticePublishSerializer(serializers.Serializer):
     requires_ack = serializers.BooleanField(default=True)
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ModelSerializer):
     author = serializers.CharField(source="author.job_number")
     author_name = serializers.CharField(source="author.name")
 
@@ -46,14 +48,14 @@ class NoticeSerializer(serializers.ModelSerializer):
 class SentNoticeSerializer(NoticeSerializer):
     """For authors: how many recipients read and acknowledged the notice."""
 
-    read_count = serializers.IntegerField()
-    ack_count = serializers.IntegerField()
+    read_count = fields.IntegerField()
+    ack_count = fields.IntegerField()
 
     class Meta(NoticeSerializer.Meta):
         fields = [*NoticeSerializer.Meta.fields, "read_count", "ack_count"]
 
 
-class ReceiptSerializer(serializers.ModelSerializer):
+class ReceiptSerializer(ModelSerializer):
     """One notice as its recipient has it: the notice, when it was read and acknowledged."""
 
     notice = NoticeSerializer()
@@ -64,15 +66,15 @@ class ReceiptSerializer(serializers.ModelSerializer):
 
 
 class InboxSerializer(serializers.Serializer):
-    unread = serializers.IntegerField()
+    unread = fields.IntegerField()
     results = ReceiptSerializer(many=True)
 
 
 class UnreadSerializer(serializers.Serializer):
-    unread = serializers.IntegerField()
+    unread = fields.IntegerField()
 
 
-class RecipientSerializer(serializers.ModelSerializer):
+class RecipientSerializer(ModelSerializer):
     job_number = serializers.CharField(source="staff.job_number")
     name = serializers.CharField(source="staff.name")
 

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from kefu.core.api import fields
+
 
 class CapabilityConditionSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     type = serializers.ChoiceField(choices=["number", "month", "date", "text", "choice"])
     required = serializers.BooleanField()
-    max_length = serializers.IntegerField(required=False)
+    max_length = fields.IntegerField(required=False)
     choices = serializers.ListField(child=serializers.DictField(), required=False)
 
 

@@ -11,16 +11,18 @@ from kefu.catalog.models import (
     ResponsibilityCause,
     TimeLimit,
 )
+from kefu.core.api import fields
+from kefu.core.api.base import ModelSerializer
 from kefu.core.models import Department
 
 
-class BusinessNameSerializer(serializers.ModelSerializer):
+class BusinessNameSerializer(ModelSerializer):
     class Meta:
         model = BusinessName
         fields = ["name", "valid_from", "valid_until"]
 
 
-class CategoryVersionSerializer(serializers.ModelSerializer):
+class CategoryVersionSerializer(ModelSerializer):
     business = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -28,7 +30,7 @@ class CategoryVersionSerializer(serializers.ModelSerializer):
         fields = ["business", "number", "business_name", "is_current", "published_at", "published_by", "note"]
 
 
-class BusinessSerializer(serializers.ModelSerializer):
+class BusinessSerializer(ModelSerializer):
     class Meta:
         model = Business
         fields = [
@@ -62,17 +64,17 @@ class BusinessDetailSerializer(BusinessSerializer):
         current = next((v for v in obj.category_versions.all() if v.is_current), None)
         return CategoryVersionSerializer(current).data if current else None
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    @extend_schema_field(serializers.ListField(child=fields.IntegerField()))
     def get_category_versions(self, obj: Business) -> list[int]:
         return sorted(v.number for v in obj.category_versions.all())
 
 
-class CategoryNodeSerializer(serializers.ModelSerializer):
+class CategoryNodeSerializer(ModelSerializer):
     business = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    version = serializers.IntegerField(source="version.number", read_only=True)
+    version = fields.IntegerField(source="version.number", read_only=True)
     is_current = serializers.BooleanField(source="version.is_current", read_only=True)
     business_name = serializers.CharField(source="version.business_name", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = fields.PrimaryKeyRelatedField(read_only=True)
     path = serializers.CharField(source="full_path", read_only=True)
 
     class Meta:
@@ -111,7 +113,7 @@ class CategoryNodeDetailSerializer(CategoryNodeSerializer):
         return [{"id": child.id, "code": child.code, "name": child.name} for child in obj.children.all()]
 
 
-class ResponsibilityCauseSerializer(serializers.ModelSerializer):
+class ResponsibilityCauseSerializer(ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     default_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -120,15 +122,15 @@ class ResponsibilityCauseSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "parent", "default_department", "active", "position"]
 
 
-class ResponsibleDepartmentSerializer(serializers.ModelSerializer):
+class ResponsibleDepartmentSerializer(ModelSerializer):
     class Meta:
         model = Department
         fields = ["code", "name", "active"]
 
 
-class TimeLimitSerializer(serializers.ModelSerializer):
+class TimeLimitSerializer(ModelSerializer):
     business = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category = serializers.PrimaryKeyRelatedField(read_only=True)
+    category = fields.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = TimeLimit

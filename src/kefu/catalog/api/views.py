@@ -23,6 +23,7 @@ from kefu.catalog.api.serializers import (
 )
 from kefu.catalog.choices import BusinessKind, BusinessStatus
 from kefu.catalog.models import Business, CategoryNode, ResponsibilityCause, TimeLimit
+from kefu.core.api import fields
 from kefu.core.api.base import KeysetPagination, ReadOnlyOrAdministrator
 from kefu.core.choices import CustomerLevel, CustomerType, RequestType
 from kefu.core.numbers import is_digits, lookup_id, parse_int
@@ -189,7 +190,7 @@ class TimeLimitFilter(django_filters.FilterSet):
 
 
 class TimeLimitResolveQuery(serializers.Serializer):
-    category = serializers.IntegerField(required=False)
+    category = fields.IdField(required=False)
     request_type = serializers.ChoiceField(choices=RequestType.CHOICES, required=False)
     customer_level = serializers.ChoiceField(choices=CustomerLevel.CHOICES, required=False, allow_blank=True)
     customer_type = serializers.ChoiceField(choices=CustomerType.CHOICES, required=False, allow_blank=True)

@@ -4,10 +4,12 @@ from rest_framework import serializers
 
 from kefu.contacts.choices import Channel, Direction
 from kefu.contacts.models import CallbackTask, ContactCorrection, ContactLink, ContactRecord, ServiceRequest
+from kefu.core.api import fields
+from kefu.core.api.base import ModelSerializer
 from kefu.core.choices import RequestType
 
 
-class ServiceRequestSerializer(serializers.ModelSerializer):
+class ServiceRequestSerializer(ModelSerializer):
     category_path = serializers.CharField(source="category.full_path", default="", read_only=True)
 
     class Meta:
@@ -25,13 +27,13 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "module", "created_at", "category_path"]
 
 
-class ContactLinkSerializer(serializers.ModelSerializer):
+class ContactLinkSerializer(ModelSerializer):
     class Meta:
         model = ContactLink
         fields = ["from_contact", "to_contact", "kind", "created_at"]
 
 
-class ContactRecordSerializer(serializers.ModelSerializer):
+class ContactRecordSerializer(ModelSerializer):
     staff = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     city = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -74,7 +76,7 @@ class ContactCreateSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(required=False)
     ended_at = serializers.DateTimeField(required=False)
     request_type = serializers.ChoiceField(choices=RequestType.CHOICES, required=False, allow_blank=True)
-    category = serializers.IntegerField(required=False)
+    category = fields.IdField(required=False)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     recording_ref = serializers.CharField(required=False, allow_blank=True, max_length=80)
 
@@ -84,7 +86,7 @@ class ContactCloseSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
-class ContactCorrectionSerializer(serializers.ModelSerializer):
+class ContactCorrectionSerializer(ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
 
     class Meta:
@@ -98,20 +100,20 @@ class CorrectionRequestSerializer(serializers.Serializer):
 
 
 class LinkRequestSerializer(serializers.Serializer):
-    to_contact = serializers.IntegerField()
+    to_contact = fields.IdField()
 
 
 class ServiceRequestCreateSerializer(serializers.Serializer):
     request_type = serializers.ChoiceField(choices=RequestType.CHOICES)
-    category = serializers.IntegerField(required=False)
+    category = fields.IdField(required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
 class ImportResultSerializer(serializers.Serializer):
-    imported = serializers.IntegerField()
+    imported = fields.IntegerField()
 
 
-class CallbackTaskSerializer(serializers.ModelSerializer):
+class CallbackTaskSerializer(ModelSerializer):
     """A callback task (SR-2, WO-7): ``assignee`` is ``staff:<job number>`` or ``department:<code>``."""
 
     purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)

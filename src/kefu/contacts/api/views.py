@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -20,9 +19,10 @@ from kefu.contacts.models import CallbackTask, ContactRecord
 from kefu.core import audit, scope
 from kefu.core.api.base import KeysetPagination, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
+from kefu.core.numbers import lookup_id
 
 
-class ContactPagination(CursorPagination):
+class ContactPagination(KeysetPagination):
     """Keyset pagination on (started_at, id), newest first: the first page of one subscriber's history
     is one index range scan however long the history is."""
 
@@ -49,7 +49,9 @@ def _category(category_id):
         return None
     from kefu.catalog.models import CategoryNode
 
-    category = CategoryNode.objects.filter(pk=category_id).first()
+    # a body's id: '١٢' is bad input (400 invalid_number), not row 12
+    pk = lookup_id(category_id, name="category")
+    category = CategoryNode.objects.filter(pk=pk).first() if pk is not None else None
     if category is None:
         raise ContactError(_("分类编号 %(v)s 不存在") % {"v": category_id}, code=ErrorCode.VALIDATION_FAILED)
     return category

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from kefu.core.api.base import ModelSerializer
 from kefu.core.models import AgentGroup, AuditEvent, City, Department, Province, Staff
 
 
@@ -14,13 +15,13 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class ProvinceSerializer(serializers.ModelSerializer):
+class ProvinceSerializer(ModelSerializer):
     class Meta:
         model = Province
         fields = ["code", "gb_code", "name", "name_en"]
 
 
-class CitySerializer(serializers.ModelSerializer):
+class CitySerializer(ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -28,7 +29,7 @@ class CitySerializer(serializers.ModelSerializer):
         fields = ["code", "area_code", "name", "name_en", "province"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     city = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -37,7 +38,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "province", "city", "active"]
 
 
-class AgentGroupSerializer(serializers.ModelSerializer):
+class AgentGroupSerializer(ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     city = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -46,7 +47,7 @@ class AgentGroupSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "province", "city", "is_public"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     city = serializers.SlugRelatedField(slug_field="code", read_only=True)
     scope = serializers.CharField(source="scope_kind", read_only=True)
@@ -56,7 +57,7 @@ class StaffSerializer(serializers.ModelSerializer):
         fields = ["job_number", "name", "role", "province", "city", "sp_code", "scope", "is_active"]
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     city = serializers.SlugRelatedField(slug_field="code", read_only=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kefu.core.api.base import ModelSerializer
 from kefu.customers.models import Subscriber
 
 
@@ -14,7 +15,7 @@ class PlaceSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class SubscriberSerializer(serializers.ModelSerializer):
+class SubscriberSerializer(ModelSerializer):
     """What the unified view header shows (VIEW-1): home location, name, level, brand, customer type,
     masked ID number; plus user type and status."""
 

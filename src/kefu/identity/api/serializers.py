@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from kefu.contacts.choices import Channel
+from kefu.core.api import fields
 from kefu.identity.choices import (
     API_METHOD_CHOICES,
     COLLECTED_METHOD_CHOICES,
@@ -26,7 +27,7 @@ class AuthenticateSerializer(serializers.Serializer):
     card_number = serializers.CharField(required=False, max_length=24)
     otp = serializers.CharField(required=False, write_only=True, max_length=12)
     call_id = serializers.CharField(required=False, max_length=64)
-    contact_id = serializers.IntegerField(required=False, min_value=1)
+    contact_id = fields.IdField(required=False)
     channel = serializers.ChoiceField(choices=Channel.CHOICES, required=False)
 
 
@@ -37,7 +38,7 @@ class AuthenticatedSerializer(serializers.Serializer):
     password_change_required = serializers.BooleanField()
     security_notice_required = serializers.BooleanField()
     scope = serializers.ChoiceField(choices=GrantScope.CHOICES, allow_blank=True)
-    tries_left = serializers.IntegerField()
+    tries_left = fields.IntegerField()
     second_factor_required = serializers.BooleanField(
         help_text="self-service only: the password passed; the SMS code (method otp) opens the grant"
     )
@@ -77,7 +78,7 @@ class PinPadRequestSerializer(serializers.Serializer):
 
 
 class CollectionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = fields.IntegerField()
     collector = serializers.ChoiceField(choices=Collector.CHOICES)
     purpose = serializers.ChoiceField(choices=CollectionPurpose.CHOICES)
     method = serializers.CharField()
@@ -90,7 +91,7 @@ class CollectionSerializer(serializers.Serializer):
 class PadRequestSerializer(serializers.Serializer):
     """What the PIN pad's screen shows the customer: the masked number and what to key."""
 
-    id = serializers.IntegerField()
+    id = fields.IntegerField()
     purpose = serializers.ChoiceField(choices=CollectionPurpose.CHOICES)
     method = serializers.CharField()
     number_masked = serializers.SerializerMethodField()
@@ -114,7 +115,7 @@ class DigitsSerializer(serializers.Serializer):
 
 class CollectionResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=CollectionResult.CHOICES)
-    tries_left = serializers.IntegerField()
+    tries_left = fields.IntegerField()
     locked_until = serializers.DateTimeField(allow_null=True)
     password_change_required = serializers.BooleanField()
 
@@ -131,14 +132,14 @@ class StatsRowSerializer(serializers.Serializer):
     day = serializers.DateField()
     value = serializers.CharField()
     label = serializers.CharField()
-    attempts = serializers.IntegerField()
-    successes = serializers.IntegerField()
+    attempts = fields.IntegerField()
+    successes = fields.IntegerField()
 
 
 class StatsSerializer(serializers.Serializer):
     since = serializers.DateField()
     until = serializers.DateField()
     by = serializers.CharField()
-    attempts = serializers.IntegerField()
-    successes = serializers.IntegerField()
+    attempts = fields.IntegerField()
+    successes = fields.IntegerField()
     rows = StatsRowSerializer(many=True)

@@ -6,12 +6,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from kefu.core.api.base import KeysetPagination, ScopedQuerysetMixin
+from kefu.core.api.base import KeysetPagination, ModelSerializer, ScopedQuerysetMixin
 from kefu.notify.choices import MessageChannel
 from kefu.notify.models import OutgoingMessage
 
 
-class OutgoingMessageSerializer(serializers.ModelSerializer):
+class OutgoingMessageSerializer(ModelSerializer):
     sent_by = serializers.SlugRelatedField(slug_field="job_number", read_only=True, allow_null=True)
     purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from kefu.core.api import fields
 from kefu.queries.choices import OrderKind, QueryKind, SendMethod
 
 
 class BillSerializer(serializers.Serializer):
     month = serializers.DateField()
-    voice_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
-    sms_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
-    data_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
-    vas_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
-    other_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
-    total_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
-    amount_due = serializers.DecimalField(max_digits=12, decimal_places=2)
-    amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2)
+    voice_fee = fields.DecimalField(max_digits=12, decimal_places=2)
+    sms_fee = fields.DecimalField(max_digits=12, decimal_places=2)
+    data_fee = fields.DecimalField(max_digits=12, decimal_places=2)
+    vas_fee = fields.DecimalField(max_digits=12, decimal_places=2)
+    other_fee = fields.DecimalField(max_digits=12, decimal_places=2)
+    total_fee = fields.DecimalField(max_digits=12, decimal_places=2)
+    amount_due = fields.DecimalField(max_digits=12, decimal_places=2)
+    amount_paid = fields.DecimalField(max_digits=12, decimal_places=2)
     due_date = serializers.DateField()
 
 
@@ -24,20 +25,20 @@ class CallDetailSerializer(serializers.Serializer):
     start_at = serializers.DateTimeField()
     other_party = serializers.CharField()
     direction = serializers.CharField()
-    duration_seconds = serializers.IntegerField()
+    duration_seconds = fields.IntegerField()
     call_type = serializers.CharField()
-    fee = serializers.DecimalField(max_digits=8, decimal_places=2)
+    fee = fields.DecimalField(max_digits=8, decimal_places=2)
 
 
 class PaymentSerializer(serializers.Serializer):
     paid_at = serializers.DateTimeField()
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = fields.DecimalField(max_digits=12, decimal_places=2)
     channel = serializers.CharField()
 
 
 class BalanceSerializer(serializers.Serializer):
-    balance = serializers.DecimalField(max_digits=12, decimal_places=2)
-    arrears = serializers.DecimalField(max_digits=12, decimal_places=2)
+    balance = fields.DecimalField(max_digits=12, decimal_places=2)
+    arrears = fields.DecimalField(max_digits=12, decimal_places=2)
     pay_method = serializers.CharField()
 
 
@@ -45,19 +46,19 @@ class PointsSerializer(serializers.Serializer):
     """The thirteen figures of Q-2, for ``month``."""
 
     month = serializers.DateField()
-    earned_this_month = serializers.IntegerField()
-    earned_total = serializers.IntegerField()
-    usable_this_month = serializers.IntegerField()
-    usable_total = serializers.IntegerField()
-    voided_this_month = serializers.IntegerField()
-    voided_total = serializers.IntegerField()
-    current_total = serializers.IntegerField()
-    redeemed_this_month = serializers.IntegerField()
-    redeemed_total = serializers.IntegerField()
-    activity_this_month = serializers.IntegerField()
-    activity_total = serializers.IntegerField()
-    redeemable = serializers.IntegerField()
-    not_redeemable = serializers.IntegerField()
+    earned_this_month = fields.IntegerField()
+    earned_total = fields.IntegerField()
+    usable_this_month = fields.IntegerField()
+    usable_total = fields.IntegerField()
+    voided_this_month = fields.IntegerField()
+    voided_total = fields.IntegerField()
+    current_total = fields.IntegerField()
+    redeemed_this_month = fields.IntegerField()
+    redeemed_total = fields.IntegerField()
+    activity_this_month = fields.IntegerField()
+    activity_total = fields.IntegerField()
+    redeemable = fields.IntegerField()
+    not_redeemable = fields.IntegerField()
 
 
 class OrderProgressSerializer(serializers.Serializer):
@@ -76,7 +77,7 @@ class OrderProgressSerializer(serializers.Serializer):
 
 
 class BillsQuerySerializer(serializers.Serializer):
-    months = serializers.IntegerField(min_value=1, max_value=24, required=False, default=6)
+    months = fields.IntegerField(min_value=1, max_value=24, required=False, default=6)
 
 
 class CallDetailsQuerySerializer(serializers.Serializer):
@@ -92,11 +93,11 @@ class QueryResultSendSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=SendMethod.CHOICES)
     to = serializers.CharField(required=False, max_length=120)
     call_id = serializers.CharField(required=False, max_length=64)
-    contact_id = serializers.IntegerField(required=False, min_value=1)
+    contact_id = fields.IdField(required=False)
 
 
 class QueryResultSentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = fields.IntegerField()
     channel = serializers.CharField()
     to = serializers.CharField()
     status = serializers.CharField()

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kefu.core.api import fields
 from kefu.remote import services
 
 PROBLEM = OpenApiResponse(description="problem+json with a stable `code`")
@@ -39,7 +40,7 @@ class RemoteComplaintRequestSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=11)
     home = serializers.CharField(max_length=20, help_text="the subscriber's home province code, e.g. ZJ")
     verified_by = serializers.ChoiceField(choices=list(services.VERIFIED_BY))
-    category = serializers.IntegerField(help_text="complaint category node id")
+    category = fields.IdField(help_text="complaint category node id")
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
     contact_method = serializers.CharField(max_length=10, required=False, allow_blank=True)
@@ -71,7 +72,7 @@ class RemoteRequestSerializer(RemoteComplaintRequestSerializer):
         choices=list(services.REQUEST_KINDS),
         help_text="complaint, suggestion, or business_handling (only the categories KEFU_REMOTE_BUSINESS allows)",
     )
-    category = serializers.IntegerField(help_text="category node id of the kind's request type")
+    category = fields.IdField(help_text="category node id of the kind's request type")
 
 
 class RemoteRequestView(APIView):

@@ -6,6 +6,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kefu.core.api import fields
 from kefu.telephony import services
 from kefu.telephony.choices import CallEventKind, CallState
 
@@ -22,7 +23,7 @@ class CtiEventSerializer(serializers.Serializer):
 class CallSerializer(serializers.Serializer):
     call_id = serializers.CharField()
     state = serializers.ChoiceField(choices=CallState.CHOICES)
-    contact_id = serializers.IntegerField(allow_null=True)
+    contact_id = fields.IntegerField(allow_null=True)
 
 
 class MayReportCalls(permissions.BasePermission):

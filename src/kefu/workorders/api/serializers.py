@@ -10,6 +10,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.settings import api_settings
 
+from kefu.core.api import fields
+from kefu.core.api.base import ModelSerializer
 from kefu.workorders.choices import (
     BroadbandFaultClass,
     ContactMethod,
@@ -50,7 +52,7 @@ class HolderField(serializers.Field):
         return {"kind": holder.kind, "ref": holder.ref, "name": getattr(obj, "name", str(obj))}
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
     uploaded_by = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
 
@@ -72,7 +74,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return f"/api/v1/work-order-attachments/{obj.pk}"
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     actor = serializers.CharField(source="actor_job_number", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
@@ -93,14 +95,14 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
-class WorkOrderStateSerializer(serializers.ModelSerializer):
+class WorkOrderStateSerializer(ModelSerializer):
     """The answer of creating an order and of every action: where the order stands now (cheap to
     render: no related row beyond the holder). ``seq`` is the number of its last event."""
 
     holder = HolderField()
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     paused = serializers.BooleanField(source="is_paused", read_only=True)
-    seq = serializers.IntegerField(source="event_seq", read_only=True)
+    seq = fields.IntegerField(source="event_seq", read_only=True)
 
     class Meta:
         model = WorkOrder
@@ -141,11 +143,11 @@ class CoordinationDetailSerializer(serializers.Serializer):
     period_start = serializers.DateField(allow_null=True)
     period_end = serializers.DateField(allow_null=True)
     line_state_after = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    amount = fields.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     approval = serializers.CharField()
     decided_by = serializers.CharField(source="decided_by.job_number", default=None, allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
-    balance_after = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    balance_after = fields.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     topic = serializers.CharField()
     affected_area = serializers.CharField()
     valid_until = serializers.DateField(allow_null=True)
@@ -153,7 +155,7 @@ class CoordinationDetailSerializer(serializers.Serializer):
     applied_at = serializers.DateTimeField(allow_null=True)
 
 
-class WorkOrderSerializer(serializers.ModelSerializer):
+class WorkOrderSerializer(ModelSerializer):
     """An order in lists. The list reads only :attr:`COLUMNS` (``QuerySet.only``) with the related
     rows of :func:`kefu.workorders.selectors.for_list`: no query per row, and no description, flow
     definition or staff row it does not show."""
@@ -313,7 +315,7 @@ class SuspensionInput(serializers.Serializer):
 class BillingAdjustmentInput(serializers.Serializer):
     """Billing adjustment (调账): a credit (positive) or a charge (negative), and why."""
 
-    amount = serializers.DecimalField(
+    amount = fields.DecimalField(
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("-99999.99"),
@@ -350,13 +352,13 @@ class WorkOrderCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=20, help_text="subscriber number"
     )
     contact_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    category = serializers.IntegerField(required=False, allow_null=True, help_text="request-category node id")
+    category = fields.IdField(required=False, allow_null=True, help_text="request-category node id")
     title = serializers.CharField(required=False, allow_blank=True, max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, max_length=8000)
     flow = serializers.CharField(
         required=False, allow_blank=True, max_length=40, help_text="flow code (WO-9)"
     )
-    service_request = serializers.IntegerField(required=False, allow_null=True)
+    service_request = fields.IdField(required=False, allow_null=True)
     contact_method = serializers.ChoiceField(choices=ContactMethod.CHOICES, required=False, allow_blank=True)
     contact_address = serializers.CharField(required=False, allow_blank=True, max_length=100)
     fault_product = serializers.ChoiceField(choices=FaultProduct.CHOICES, required=False, allow_blank=True)
@@ -458,7 +460,7 @@ class AttachInput(serializers.Serializer):
 
 
 class CategoriseInput(serializers.Serializer):
-    category = serializers.IntegerField(
+    category = fields.IntegerField(
         required=False,
         allow_null=True,
         min_value=1,
@@ -476,7 +478,7 @@ class OaLinkInput(serializers.Serializer):
     oa_url = serializers.URLField(required=False, allow_blank=True, max_length=300)
 
 
-class FlowSerializer(serializers.ModelSerializer):
+class FlowSerializer(ModelSerializer):
     class Meta:
         model = FlowDefinition
         fields = [

@@ -13,14 +13,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.catalog import nodes
 from kefu.core import audit, compiled, scope
-from kefu.core.api.base import ReadOnlyOrAdministrator, ScopedQuerysetMixin
+from kefu.core.api.base import KeysetPagination, ReadOnlyOrAdministrator, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Subscriber
@@ -66,7 +65,7 @@ def _filtered_orders(request) -> selectors.OrderSearch:
     )
 
 
-class WorkOrderPagination(CursorPagination):
+class WorkOrderPagination(KeysetPagination):
     """Keyset pagination on id, newest first: the first page is one index range scan."""
 
     page_size = 50
