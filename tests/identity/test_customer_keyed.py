@@ -283,3 +283,23 @@ def test_demo_pin_pads_paired_with_hall_staff_and_vip_managers(db):
     assert all(pad.check_password(DEMO_PASSWORD) for pad, _holder in pairs)
     seed_demo_pin_pads(password=DEMO_PASSWORD)
     assert PinPad.objects.count() == 4
+
+
+def test_pin_pad_screen_is_a_kiosk_and_receives_no_notices(make_staff, pin_pad_for, client):
+    """AUTH-3, SYS-1: the pad's screen faces the customer: it shows no navigation, no customer search,
+    no call bar and no notice badge; and a notice to everyone reaches the staff, not the pad."""
+    from kefu.bulletins.models import NoticeReceipt
+    from kefu.bulletins.services import notice_publish
+
+    hall = make_staff("hall_staff", "JS", city="3201")
+    pad = pin_pad_for(hall)
+    notice = notice_publish(
+        actor=make_staff("supervisor", "JS"), title="系统升级", body="今晚升级", audience="all"
+    )
+    readers = set(NoticeReceipt.objects.filter(notice=notice).values_list("staff__job_number", flat=True))
+    assert hall.job_number in readers and pad.job_number not in readers
+    client.force_login(pad)
+    page = client.get("/desk/pin-pad/").content.decode()
+    assert 'data-testid="pin-pad-screen"' in page and 'data-testid="pin-pad"' in page
+    for part in ('class="sidenav"', 'data-testid="top-search"', 'data-testid="notice-badge"', "callbar"):
+        assert part not in page, part

@@ -23,7 +23,7 @@ from kefu.telephony.services import agent_channel  # the desk stream's channel o
 # Who writes notices: supervisors and administrators (SYS-1).
 AUTHORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 # System accounts have no desk to read a notice on.
-NOT_RECIPIENTS = (Role.IVR_SYSTEM,)
+NOT_RECIPIENTS = (Role.IVR_SYSTEM, Role.PIN_PAD)  # devices, not people
 MAX_TITLE = 120
 MAX_BODY = 4000
 MAX_PERSONS = 50

@@ -96,6 +96,6 @@ def new(request):
             "values": values,
             "kinds": NoticeKind.CHOICES,
             "audiences": Audience.CHOICES,
-            "roles": [(v, label) for v, label in Role.CHOICES if v != Role.IVR_SYSTEM],
+            "roles": [(v, label) for v, label in Role.CHOICES if v not in services.NOT_RECIPIENTS],
         },
     )
