@@ -88,7 +88,8 @@ def queue(request):
     rows = rows[:PAGE_SIZE]
     params = {"queue": current, **{k: str(v) for k, v in filters.items()}}
     next_url = f"?{urlencode(params | {'after': queues.queue_cursor(rows[-1], current)})}" if more else ""
-    export = reverse("api:work-order-oa-export") + "?" + urlencode({**filters, "format": "csv"})
+    listed = {k: v for k, v in filters.items() if k not in queues.QUEUE_FILTERS}  # the API's filters
+    export = reverse("api:work-order-oa-export") + "?" + urlencode({**listed, "format": "csv"})
     now = timezone.now()
     return render(
         request,
