@@ -131,7 +131,7 @@ OPENINGS = ["客户来电反映", "客户投诉", "用户称", "客户表示", "
 DEMANDS = ["要求尽快处理", "要求给个说法", "要求退还费用", "希望尽快回复", "请相关部门核实", "非常不满"]
 
 # A ticket as a TMF621 client opens it: description, severity and type, no category of kefu's tree.
-TRIAGE_TICKET = "交了欠费已经三个小时了手机还是打不出去，也收不到短信，要求马上开机"
+TRIAGE_TICKET = "缴费已经三个小时了还没有复机，手机打不出去也收不到短信，要求马上开机"
 
 AGENT, BACK, CITY = "js1001", "js1004", "js1005"  # kefu.core.demo's JS hotline, back office, Nanjing
 CITY_CODE = "3201"
