@@ -126,15 +126,23 @@ class Command(BaseCommand):
     def _orders_and_suggestions(self) -> None:
         """SR-3, WO-4: archived complaints to learn from and a ticket in triage, then the category
         suggestion model trained on them, so the triage screen (待分拣) suggests a category."""
+        started = time.monotonic()
         archived, ticket = seed_demo_orders()
         if ticket is not None:
-            self.stdout.write(f"archived {archived} demo complaints; ticket {ticket.number} waits in triage")
+            self.stdout.write(
+                f"archived {archived} demo complaints; ticket {ticket.number} waits in triage "
+                f"({time.monotonic() - started:.1f} s)"
+            )
+        started = time.monotonic()
         try:
             result = classify.train()
         except ValueError:  # fewer than two categories archived (a catalog without them)
             self.stdout.write("no category suggestions: too few archived orders to train on")
             return
-        self.stdout.write(f"category suggestions trained on {result.documents} archived orders")
+        self.stdout.write(
+            f"category suggestions trained on {result.documents} archived orders "
+            f"({time.monotonic() - started:.1f} s)"
+        )
 
     @staticmethod
     def _first_notices() -> None:
