@@ -173,3 +173,27 @@ def test_the_order_page_shows_the_resume_or_the_refusal(suspended, subscriber, s
     resumed = client.get(f"/workorders/{order.number}/").content.decode()
     shown = resumed.split('data-testid="period-end-resume"', 1)[1][:400]
     assert "line_state_conflict" not in shown and "2026" in shown
+
+
+def test_billing_out_of_reach_loses_nothing(suspended, subscriber, monkeypatch):
+    """WO-9: when the billing adapter cannot be reached (an error that is no refusal) the pass
+    counts a failure, writes nothing on the order and leaves the line suspended; the next pass
+    resumes it."""
+    order = suspended()
+    billing = type(get_billing())
+
+    def unreachable(self, *args, **kwargs):
+        raise ConnectionError("billing down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(billing, "set_line_state", unreachable)
+        down = sla.sla_sweep(now=at(END + timedelta(days=1)))
+
+    assert (down.resumed, down.resume_refused, down.failed) == (0, 0, 1)
+    assert line_status(subscriber.number) == "suspended"
+    assert resume_events(order) == []
+    assert CoordinationDetail.objects.get(order=order).resume_attempts == 0
+
+    back = sla.sla_sweep(now=at(END + timedelta(days=1), 11))
+    assert (back.resumed, back.failed) == (1, 0)
+    assert line_status(subscriber.number) == "active"

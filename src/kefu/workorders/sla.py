@@ -84,11 +84,11 @@ def sla_sweep(*, now: datetime | None = None, batch: int = 1000) -> SweepResult:
 def _resume_lines(now: datetime, result: SweepResult, batch: int) -> None:
     """WO-9: resume the lines whose suspension period has ended, oldest period first."""
     ended = services.suspensions_ended(timezone.localdate(now)).order_by("period_end", "id")
-    for detail_id in list(ended.values_list("id", flat=True)[:batch]):
+    for order_id in list(ended.values_list("order_id", flat=True)[:batch]):
         try:
-            outcome = services.order_line_resume(detail_id=detail_id, now=now)
+            outcome = services.order_line_resume(order_id=order_id, now=now)
         except Exception:  # one broken order must not stop the sweep of the others
-            logger.exception("line resume failed", extra={"detail_id": detail_id})
+            logger.exception("line resume failed", extra={"order_id": order_id})
             result.failed += 1
             continue
         if outcome == "resumed":

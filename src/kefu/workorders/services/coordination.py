@@ -268,7 +268,8 @@ def order_acknowledge_urge(*, actor, order, comment: str = "", now=None) -> Work
 
 
 def suspensions_ended(today) -> models.QuerySet:
-    """Suspensions applied whose period ended before ``today`` and whose line is not resumed yet."""
+    """Suspensions applied whose period ended before ``today`` and whose line is not resumed yet
+    (their coordination details)."""
     return CoordinationDetail.objects.filter(
         kind=CoordinationKind.SUSPENSION,
         line_action=LineAction.SUSPEND,
@@ -279,21 +280,24 @@ def suspensions_ended(today) -> models.QuerySet:
 
 
 @transaction.atomic
-def order_line_resume(*, detail_id: int, now) -> str:
+def order_line_resume(*, order_id: int, now) -> str:
     """Resume a suspended line whose suspension period has ended (WO-9), through the billing port,
     once: the detail row is locked and ``resumed_at`` marks it done. A line billing already reports
     active (resumed by other means) is marked done without a change. Recorded as a ``line_resume``
     event on the order, audited. A refusal by billing changes no line and is kept on the detail
     (attempts, reason) and retried at the next sweep; the event records the first refusal and each
-    new reason, not every retry. Answers ``resumed``, ``refused`` or ``""`` (nothing to do)."""
+    new reason, not every retry. Answers ``resumed``, ``refused`` or ``""`` (nothing to do).
+    Another failure of the billing adapter (unreachable) rolls back, is logged by the sweep and
+    retried the same way."""
+    # the order first, then its detail: the order of locks every action on the order takes
+    order = lock(WorkOrder.objects.only("number").get(pk=order_id).number)
     detail = (
         CoordinationDetail.objects.select_for_update()
-        .filter(pk=detail_id, resumed_at__isnull=True, applied_at__isnull=False)
+        .filter(order=order, resumed_at__isnull=True, applied_at__isnull=False)
         .first()
     )
     if detail is None or detail.period_end is None or detail.period_end >= timezone.localdate(now):
         return ""
-    order = lock(WorkOrder.objects.only("number").get(pk=detail.order_id).number)
     number = order.subscriber.number
     reference = f"{order.number}:resume"
     reason = str(_("停机期满自动复机（%(d)s）") % {"d": detail.period_end.isoformat()})
