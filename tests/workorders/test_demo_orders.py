@@ -15,13 +15,14 @@ def test_demo_history_is_archived_through_the_services_and_suggests_for_the_tick
     make_subscriber, settings, tmp_path
 ):
     """SR-3, WO-4: the demo archives complaints of each category with each step's event (accept,
-    dispatch, receive, reply, feedback, archive), in varied wording; the ticket waits in triage with
-    no category; a model trained on the history ranks the category the ticket describes (复机不及时)
-    first; a second start adds nothing."""
+    dispatch, receive, reply, feedback, archive) by whoever's turn it is — Nanjing's city handler,
+    or the supervisor for a city without a demo handler —, in varied wording; the ticket waits in
+    triage with no category; a model trained on the history ranks the category the ticket describes
+    (复机不及时) first; a second start adds nothing."""
     settings.DATA_DIR = tmp_path
     seed_demo_staff()
-    for _ in range(3):
-        make_subscriber("3201")
+    for city in ("3201", "3205", "3201"):  # Suzhou has no demo city handler: the supervisor acts
+        make_subscriber(city)
 
     archived, ticket = seed_demo_orders(per_category=3)  # the demo makes six: three keep the test short
 
@@ -32,8 +33,18 @@ def test_demo_history_is_archived_through_the_services_and_suggests_for_the_tick
         path.rsplit(" > ", 1)[1]: 3 for path, *_rest in HISTORY
     }
     assert history.values("description").distinct().count() == archived  # the wording varies
-    steps = list(history.first().events.order_by("seq").values_list("action", flat=True))
-    assert steps == ["accept", "dispatch", "receive", "reply", "feedback", "archive"]
+    for order in (history.filter(city__code="3201").first(), history.filter(city__code="3205").first()):
+        steps = list(order.events.order_by("seq").values_list("action", "actor_job_number"))
+        assert [action for action, _who in steps] == [
+            "accept",
+            "dispatch",
+            "receive",
+            "reply",
+            "feedback",
+            "archive",
+        ]
+        city_handler = "js1005" if order.city.code == "3201" else "js1006"
+        assert [who for action, who in steps if action in ("receive", "reply")] == [city_handler] * 2
     ticket.refresh_from_db()
     assert (ticket.state, ticket.category_id, ticket.description) == ("triage", None, TRIAGE_TICKET)
 

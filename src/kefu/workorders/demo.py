@@ -133,8 +133,8 @@ DEMANDS = ["要求尽快处理", "要求给个说法", "要求退还费用", "�
 # A ticket as a TMF621 client opens it: description, severity and type, no category of kefu's tree.
 TRIAGE_TICKET = "缴费已经三个小时了还没有复机，手机打不出去也收不到短信，要求马上开机"
 
-AGENT, BACK, CITY = "js1001", "js1004", "js1005"  # kefu.core.demo's JS hotline, back office, Nanjing
-CITY_CODE = "3201"
+# kefu.core.demo's JS hotline agent, back office, Nanjing city handler and supervisor
+AGENT, BACK, CITY, SUPERVISOR = "js1001", "js1004", "js1005", "js1006"
 
 
 def _categories() -> dict[str, CategoryNode]:
@@ -145,21 +145,25 @@ def _categories() -> dict[str, CategoryNode]:
 
 
 def _actor(order: WorkOrder, staff: dict[str, Staff]) -> Staff:
-    """Whose turn it is: the city handler while the city holds the order, the back office else."""
-    return staff[CITY] if order.holder_kind == HolderKind.CITY_TEAM else staff[BACK]
+    """Whose turn it is: the city handler while the city holds the order (the supervisor, who may
+    act for any holder of the province, for a city the demo has no handler in), the back office
+    else."""
+    if order.holder_kind != HolderKind.CITY_TEAM:
+        return staff[BACK]
+    return staff[CITY] if order.city_id == staff[CITY].city_id else staff[SUPERVISOR]
 
 
 def seed_demo_orders(*, per_category: int = 6, random_seed: int = 11) -> tuple[int, WorkOrder | None]:
-    """Archive ``per_category`` complaints of each category of :data:`HISTORY` for Nanjing's
+    """Archive ``per_category`` complaints of each category of :data:`HISTORY` for Jiangsu's
     subscribers and open one TMF621-style ticket in triage; nothing when the demo already has orders.
     Returns (archived orders made, the triage ticket)."""
     if WorkOrder.objects.exists():
         return 0, None
-    staff = {s.job_number: s for s in Staff.objects.filter(job_number__in=(AGENT, BACK, CITY))}
+    staff = {s.job_number: s for s in Staff.objects.filter(job_number__in=(AGENT, BACK, CITY, SUPERVISOR))}
     subscribers = list(
-        Subscriber.objects.filter(home_city__code=CITY_CODE, status="active").order_by("id")[:40]
+        Subscriber.objects.filter(home_province__code="JS", status="active").order_by("id")[:40]
     )
-    if len(staff) < 3 or not subscribers:
+    if len(staff) < 4 or not subscribers:
         return 0, None
     categories = _categories()
     pick = random.Random(random_seed)
