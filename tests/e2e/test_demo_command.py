@@ -1,14 +1,18 @@
 """`kefu demo` (what `make demo` runs) on a fresh data directory: it migrates, seeds, serves the Chinese
-login page and stops every process on Ctrl-C."""
+login page, has a ticket in triage with a category suggestion, and stops every process on Ctrl-C."""
 
 from __future__ import annotations
 
+import html
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -29,8 +33,32 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+def _signed_in(base: str, job_number: str, password: str) -> urllib.request.OpenerDirector:
+    """An opener with the desk session of ``job_number`` (the login form, CSRF token and all)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(base + "login/", timeout=10) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": job_number, "password": password}
+    )
+    request = urllib.request.Request(
+        base + "login/", data=form.encode(), headers={"Referer": base + "login/"}
+    )
+    with opener.open(request, timeout=10) as response:
+        assert "/login/" not in response.url, "the demo login was refused"
+    return opener
+
+
+def _page(opener, url: str) -> str:
+    with opener.open(url, timeout=10) as response:
+        assert response.status == 200
+        return html.unescape(response.read().decode())
+
+
 def test_demo_serves_chinese_login_and_stops_on_ctrl_c(tmp_path):
-    """SYS-1: the embedded demo needs no server, prints the logins and serves the Chinese login page."""
+    """SYS-1: the embedded demo needs no server, prints the logins and serves the Chinese login page.
+    SR-3, WO-4: its triage queue holds a TMF621-style ticket whose page suggests the category the
+    description names (复机不及时), learnt at start-up from the demo's archived complaints."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("KEFU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["KEFU_DATA_DIR"] = str(tmp_path / "var")
@@ -61,6 +89,18 @@ def test_demo_serves_chinese_login_and_stops_on_ctrl_c(tmp_path):
         status, page = _get(f"http://127.0.0.1:{port}/login/")
         assert status == 200
         assert "工号" in page
+
+        # SR-3, WO-4: a ticket waits in the back office's triage queue and its page suggests a
+        # category learnt from the demo's archived complaints, with a confidence
+        ticket = re.search(r"ticket (\S+) waits in triage", text)
+        assert ticket, text[-3000:]
+        assert re.search(r"category suggestions trained on [1-9]\d* archived orders", text)
+        back = _signed_in(f"http://127.0.0.1:{port}/", "js1004", "kefu-demo")
+        queue = _page(back, f"http://127.0.0.1:{port}/workorders/?queue=triage")
+        assert ticket.group(1) in queue
+        detail = _page(back, f"http://127.0.0.1:{port}/workorders/{ticket.group(1)}/")
+        suggestion = detail.split('data-testid="category-suggestion"', 1)[1][:1500]
+        assert "复机不及时" in suggestion and "%" in suggestion, suggestion
     finally:
         os.killpg(process.pid, signal.SIGINT) if process.poll() is None else None
         try:

@@ -182,7 +182,14 @@ def test_overdue_order_is_urged_and_escalated(late_order, staff, django_capture_
     supervisor; each write goes to the outbox; the holder and the supervisor are told after commit."""
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = sla.sla_sweep()
-    assert result.as_dict() == {"warned": 0, "step_overdue": 1, "overdue": 1, "failed": 0}
+    assert result.as_dict() == {
+        "warned": 0,
+        "step_overdue": 1,
+        "overdue": 1,
+        "resumed": 0,
+        "resume_refused": 0,
+        "failed": 0,
+    }
     order = WorkOrder.objects.get(pk=late_order.pk)
     assert order.overdue_at is not None and order.step_overdue_at is not None
     assert (order.sla, order.escalated_to, order.urge_count) == ("overdue", staff.supervisor, 2)
@@ -205,7 +212,14 @@ def test_the_sweep_is_idempotent(late_order):
     sla.sla_sweep()
     events = WorkOrderEvent.objects.count()
     outbox = OutboxMessage.objects.count()
-    assert sla.sla_sweep().as_dict() == {"warned": 0, "step_overdue": 0, "overdue": 0, "failed": 0}
+    assert sla.sla_sweep().as_dict() == {
+        "warned": 0,
+        "step_overdue": 0,
+        "overdue": 0,
+        "resumed": 0,
+        "resume_refused": 0,
+        "failed": 0,
+    }
     assert (WorkOrderEvent.objects.count(), OutboxMessage.objects.count()) == (events, outbox)
 
 
@@ -257,7 +271,14 @@ def test_paused_orders_are_left_alone(late_order, staff):
     """WO-5: while the clock is paused the sweep does not count the order late."""
     order = services.order_receive(actor=staff.city, order=late_order)
     services.order_pause(actor=staff.city, order=order, reason="等待客户")
-    assert sla.sla_sweep().as_dict() == {"warned": 0, "step_overdue": 0, "overdue": 0, "failed": 0}
+    assert sla.sla_sweep().as_dict() == {
+        "warned": 0,
+        "step_overdue": 0,
+        "overdue": 0,
+        "resumed": 0,
+        "resume_refused": 0,
+        "failed": 0,
+    }
 
 
 def test_the_sweep_runs_under_celery_beat(late_order, settings):
@@ -267,4 +288,11 @@ def test_the_sweep_runs_under_celery_beat(late_order, settings):
     entry = settings.CELERY_BEAT_SCHEDULE["workorders-sla-sweep"]
     assert (entry["task"], entry["schedule"]) == ("workorders.sla_sweep", 60.0)
     assert tasks.sla_sweep.name == "workorders.sla_sweep"
-    assert tasks.sla_sweep.run() == {"warned": 0, "step_overdue": 1, "overdue": 1, "failed": 0}
+    assert tasks.sla_sweep.run() == {
+        "warned": 0,
+        "step_overdue": 1,
+        "overdue": 1,
+        "resumed": 0,
+        "resume_refused": 0,
+        "failed": 0,
+    }

@@ -4,6 +4,7 @@ supervisor decide a billing adjustment — each effect checked, and refusals sho
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from kefu.core.models import Department
@@ -110,3 +111,36 @@ def test_a_city_feeds_information_to_the_centre_from_the_form(client, staff):
     )
     page = _page(client, staff.back, f"/workorders/{order.number}/")
     assert "营业网点变更" in page and "鼓楼区" in page
+
+
+def test_the_form_refills_the_coordination_inputs_after_a_refusal(client, staff, subscriber):
+    """WO-9: a refused new order (an installation without its window's end, a suspension without
+    the line action, information sync from the hotline) shows the form again with the flow's inputs
+    as they were typed — text, dates and choices — and no order is made."""
+    typed = {
+        "install_move-address": "南京市鼓楼区中山北路8号",
+        "install_move-appointment_start": "2027-01-05T09:00",
+        "suspension-reason": "客户出国半年",
+        "suspension-period_start": "2027-02-01",
+        "suspension-period_end": "2027-08-01",
+        "billing_adjustment-amount": "-12.50",
+        "info_sync-topic": "network_notice",
+        "info_sync-affected_area": "玄武区",
+    }
+
+    for flow in ("install_move", "suspension", "info_sync"):
+        page = _new(client, staff.agent, subscriber, flow, **typed)
+        assert [str(m) for m in page.context["messages"]], flow  # refused, with a readable message
+        html = page.content.decode()
+        for name, value in typed.items():
+            if name == "info_sync-topic":
+                assert f'<option value="{value}" selected>' in html, flow
+            else:
+                assert re.search(rf'name="{name}"[^>]*value="{re.escape(value)}"', html), (flow, name)
+        assert re.search(rf'<option value="{flow}" selected>', html)
+    assert WorkOrder.objects.count() == 0
+
+    page = _new(
+        client, staff.agent, subscriber, "suspension", **typed, **{"suspension-line_action": "suspend"}
+    )
+    assert WorkOrder.objects.count() == 1  # the same inputs with the line action are accepted

@@ -143,6 +143,8 @@ class SystemEvent(ChoiceSet):
     # WO-9: the holder acknowledges an urge; a supervisor decides a billing adjustment
     URGE_ACK = "urge_ack"
     APPROVAL = "approval"
+    # WO-9: the sweep resumes a suspended line when its period has ended (or records billing's refusal)
+    LINE_RESUME = "line_resume"
 
     LABELS = {
         WARN: _("临近超时预警"),
@@ -150,6 +152,7 @@ class SystemEvent(ChoiceSet):
         OA_LINK: _("关联OA"),
         URGE_ACK: _("催办签收"),
         APPROVAL: _("调账审批"),
+        LINE_RESUME: _("期满复机"),
     }
     PAST = {
         WARN: "warned",
@@ -157,6 +160,7 @@ class SystemEvent(ChoiceSet):
         OA_LINK: "oa_linked",
         URGE_ACK: "urge_acknowledged",
         APPROVAL: "approval_decided",
+        LINE_RESUME: "line_resumed",
     }
 
 

@@ -42,6 +42,10 @@ class FilterForm(forms.Form):
     city = forms.CharField(label=_("地市代码"), required=False, max_length=4)
     holder = forms.CharField(label=_("持有方"), required=False, max_length=60)
     subscriber = forms.CharField(label=_("号码"), required=False, max_length=20)
+    # WO-9: the holder finds the urges they have not acknowledged yet
+    urge = forms.ChoiceField(
+        label=_("催办"), required=False, choices=[("", _("全部")), ("pending", _("待签收"))]
+    )
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -601,6 +601,11 @@ class CoordinationDetail(models.Model):
     period_start = models.DateField(_("起始日期"), null=True, blank=True)
     period_end = models.DateField(_("截止日期"), null=True, blank=True)
     line_state_after = models.CharField(_("办理后号码状态"), max_length=16, blank=True)
+    # the end of a suspension period: the sweep resumes the line once (resumed_at); a billing refusal
+    # is kept here and retried at the next sweep
+    resumed_at = models.DateTimeField(_("期满复机时间"), null=True, blank=True)
+    resume_attempts = models.PositiveSmallIntegerField(_("期满复机尝试次数"), default=0)
+    resume_error = models.CharField(_("期满复机失败原因"), max_length=200, blank=True)
     # billing adjustment
     amount = models.DecimalField(_("调整金额"), max_digits=12, decimal_places=2, null=True, blank=True)
     approval = models.CharField(_("审批"), max_length=10, choices=Approval, blank=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from kefu.core.choices import DepartmentKind, Role
@@ -16,6 +16,13 @@ from kefu.core.numbers import INT32_MAX, as_id, is_digits
 from kefu.workorders import selectors, transitions
 from kefu.workorders.choices import Action, WorkOrderState
 from kefu.workorders.models import WorkOrder
+
+# WO-9: an urge the holder has not acknowledged yet (``WorkOrder.urge_pending`` as a condition)
+URGE_PENDING = Q(last_urged_at__isnull=False) & (
+    Q(urge_acknowledged_at__isnull=True) | Q(urge_acknowledged_at__lt=F("last_urged_at"))
+)
+# the queue's own filters, beside the list filters of ``selectors.order_search``
+QUEUE_FILTERS = ("urge",)
 
 # who sees the triage queue: whoever may categorise (the transition table's rule)
 TRIAGE_ROLES = transitions.TRANSITIONS[(WorkOrderState.TRIAGE, Action.CATEGORISE)].roles
@@ -119,7 +126,11 @@ def after_cursor(search: selectors.OrderSearch, queue: str, cursor: str) -> sele
 
 def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:
     """The orders of one queue with the list filters of :func:`selectors.order_search`, in the
-    queue's order (:func:`queue_ordering`), read by pages (``after_cursor(search, …)[:n]``)."""
+    queue's order (:func:`queue_ordering`), read by pages (``after_cursor(search, …)[:n]``).
+    ``urge="pending"`` keeps the orders with an urge not acknowledged yet (WO-9): a condition on the
+    order's own columns, so the page stays one query."""
+    filters = dict(filters)
+    urge = filters.pop("urge", "")
     if queue == "mine":  # open orders only: the filters' states are narrowed to the open ones
         search = selectors.order_search(user=user, **{**filters, "open_only": True})
         search = search.any_of(*mine_conditions(user))
@@ -131,6 +142,8 @@ def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:
             search = search.filter(state=WorkOrderState.TRIAGE)
         elif queue != "all":
             search = search.any_of(*selectors._holder_conditions(queue, user))
+    if urge == "pending":
+        search = search.filter(URGE_PENDING)
     return search.select_related("subscriber", "escalated_to").order_by(*queue_ordering(queue))
 
 

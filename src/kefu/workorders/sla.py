@@ -6,6 +6,10 @@ embedded default alike — or ``kefu wo_sweep`` by hand). It is idempotent and s
 at once: every write claims its flag (``warned_at``, ``step_overdue_at``, ``overdue_at``) with a
 conditional UPDATE, so only one worker acts on an order, and a second run finds nothing to do.
 Orders whose clock is paused are left alone.
+
+The same pass resumes the lines whose suspension period has ended (WO-9,
+``services.order_line_resume``): once per order (``resumed_at``), a billing refusal recorded and
+retried at the next pass.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ class SweepResult:
     warned: int = 0
     step_overdue: int = 0
     overdue: int = 0
+    resumed: int = 0
+    resume_refused: int = 0
     failed: int = 0
 
     def as_dict(self) -> dict:
@@ -71,4 +77,21 @@ def sla_sweep(*, now: datetime | None = None, batch: int = 1000) -> SweepResult:
         warned_at__isnull=True, overdue_at__isnull=True, order_due_at__lte=now + warn_window()
     ).order_by("order_due_at")
     _run(list(near.values_list("id", flat=True)[:batch]), services.order_sla_warn, now, result, "warned")
+    _resume_lines(now, result, batch)
     return result
+
+
+def _resume_lines(now: datetime, result: SweepResult, batch: int) -> None:
+    """WO-9: resume the lines whose suspension period has ended, oldest period first."""
+    ended = services.suspensions_ended(timezone.localdate(now)).order_by("period_end", "id")
+    for order_id in list(ended.values_list("order_id", flat=True)[:batch]):
+        try:
+            outcome = services.order_line_resume(order_id=order_id, now=now)
+        except Exception:  # one broken order must not stop the sweep of the others
+            logger.exception("line resume failed", extra={"order_id": order_id})
+            result.failed += 1
+            continue
+        if outcome == "resumed":
+            result.resumed += 1
+        elif outcome == "refused":
+            result.resume_refused += 1

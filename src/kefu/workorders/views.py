@@ -88,7 +88,8 @@ def queue(request):
     rows = rows[:PAGE_SIZE]
     params = {"queue": current, **{k: str(v) for k, v in filters.items()}}
     next_url = f"?{urlencode(params | {'after': queues.queue_cursor(rows[-1], current)})}" if more else ""
-    export = reverse("api:work-order-oa-export") + "?" + urlencode({**filters, "format": "csv"})
+    listed = {k: v for k, v in filters.items() if k not in queues.QUEUE_FILTERS}  # the API's filters
+    export = reverse("api:work-order-oa-export") + "?" + urlencode({**listed, "format": "csv"})
     now = timezone.now()
     return render(
         request,
@@ -394,10 +395,23 @@ def new(request):
             "selected": int(selected) if is_digits(str(selected or "")) else None,
             "flows": selectors.flow_list().order_by("kind", "code"),
             "flow": source.get("flow", ""),
+            # after a refusal the coordination inputs come back as they were typed
+            "refill": _coordination_refill(request.POST) if request.method == "POST" else {},
             "line_actions": LINE_ACTIONS,
             "info_topics": INFO_TOPICS,
         },
     )
+
+
+def _coordination_refill(post) -> dict[str, dict[str, str]]:
+    """WO-9: every coordination flow's ``<flow>-<field>`` inputs of a posted form, by flow and field,
+    to put back into the form the page shows again after a refusal."""
+    refill: dict[str, dict[str, str]] = {kind: {} for kind in CoordinationKind.values()}
+    for key, value in post.items():
+        kind, dash, field = key.partition("-")
+        if dash and kind in refill:
+            refill[kind][field] = value
+    return refill
 
 
 def _coordination_input(post, flow: str) -> dict | None:

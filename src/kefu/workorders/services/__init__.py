@@ -34,7 +34,12 @@ from kefu.workorders.services.accept import (
     order_accept,
     triage_hours,
 )
-from kefu.workorders.services.coordination import order_acknowledge_urge, order_decide_adjustment
+from kefu.workorders.services.coordination import (
+    order_acknowledge_urge,
+    order_decide_adjustment,
+    order_line_resume,
+    suspensions_ended,
+)
 from kefu.workorders.services.engine import Change, check_action
 from kefu.workorders.services.events import order_event_record
 from kefu.workorders.services.holders import (
@@ -69,6 +74,7 @@ from kefu.workorders.services.sweep import order_sla_overdue, order_sla_step_ove
 from kefu.workorders.services.triage import order_categorise
 
 __all__ = [
+    "suspensions_ended",
     "NOBODY",
     "AcceptResult",
     "Change",
@@ -86,6 +92,7 @@ __all__ = [
     "order_accept",
     "order_acknowledge_urge",
     "order_decide_adjustment",
+    "order_line_resume",
     "order_archive",
     "order_attach",
     "order_cancel",

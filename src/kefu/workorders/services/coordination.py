@@ -12,6 +12,8 @@
 * **information sync** (``info_sync``): a city feeds information (topic, area, validity) to the
   centre, never the reverse: only a city handler accepts it (``accept_from_city_only``), the centre
   holds it, takes it in and archives it.
+  When a suspension's period has ended, the periodic sweep resumes the line through billing once
+  (:func:`order_line_resume`); a refusal is recorded and retried at the next sweep.
 * **urge** (催单): no order of its own — the urge action on the existing order, which its holder
   acknowledges (:func:`order_acknowledge_urge`); an urge not yet acknowledged is pending.
 
@@ -21,13 +23,13 @@ event; each effect is recorded on the order's event (data) and audited with it.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from kefu.core.choices import Role
-from kefu.core.errors import ErrorCode, flatten_detail
+from kefu.core.errors import DomainError, ErrorCode, flatten_detail
 from kefu.customers.choices import SubscriberStatus
 from kefu.customers.errors import CustomerErrorCode
 from kefu.ports.billing import get_billing
@@ -263,3 +265,88 @@ def order_acknowledge_urge(*, actor, order, comment: str = "", now=None) -> Work
         channels=[notify_channel(peer)] if peer.kind else (),
     )
     return locked
+
+
+def suspensions_ended(today) -> models.QuerySet:
+    """Suspensions applied whose period ended before ``today`` and whose line is not resumed yet
+    (their coordination details)."""
+    return CoordinationDetail.objects.filter(
+        kind=CoordinationKind.SUSPENSION,
+        line_action=LineAction.SUSPEND,
+        applied_at__isnull=False,
+        resumed_at__isnull=True,
+        period_end__lt=today,
+    )
+
+
+@transaction.atomic
+def order_line_resume(*, order_id: int, now) -> str:
+    """Resume a suspended line whose suspension period has ended (WO-9), through the billing port,
+    once: the detail row is locked and ``resumed_at`` marks it done. A line billing already reports
+    active (resumed by other means) is marked done without a change. Recorded as a ``line_resume``
+    event on the order, audited. A refusal by billing changes no line and is kept on the detail
+    (attempts, reason) and retried at the next sweep; the event records the first refusal and each
+    new reason, not every retry. Answers ``resumed``, ``refused`` or ``""`` (nothing to do).
+    Another failure of the billing adapter (unreachable) rolls back, is logged by the sweep and
+    retried the same way."""
+    # the order first, then its detail: the order of locks every action on the order takes
+    order = lock(WorkOrder.objects.only("number").get(pk=order_id).number)
+    detail = (
+        CoordinationDetail.objects.select_for_update()
+        .filter(order=order, resumed_at__isnull=True, applied_at__isnull=False)
+        .first()
+    )
+    if detail is None or detail.period_end is None or detail.period_end >= timezone.localdate(now):
+        return ""
+    number = order.subscriber.number
+    reference = f"{order.number}:resume"
+    reason = str(_("停机期满自动复机（%(d)s）") % {"d": detail.period_end.isoformat()})
+    data: dict = {"period_end": detail.period_end.isoformat()}
+    detail.resume_attempts += 1
+    fields = ["resume_attempts", "resume_error"]
+    try:
+        with transaction.atomic():  # a refusal rolls back what billing wrote, not the record of it
+            record = get_billing().subscriber(number)
+            if record is not None and record.status == SubscriberStatus.ACTIVE:
+                before = after = SubscriberStatus.ACTIVE
+            else:
+                change = get_billing().set_line_state(
+                    number, state=SubscriberStatus.ACTIVE, reason=reason, reference=reference, actor=None
+                )
+                before, after = change.state_before, change.state_after
+    except DomainError as exc:
+        error = f"{exc.code}: {exc.message}"[:200]
+        first_or_new = error != detail.resume_error
+        detail.resume_error = error
+        detail.save(update_fields=fields)
+        if first_or_new:
+            data |= {"refused": exc.code, "attempt": detail.resume_attempts}
+            _record_resume(
+                order,
+                now,
+                comment=str(_("期满复机被计费系统拒绝，下次巡检重试：%(m)s") % {"m": exc.message}),
+                data=data,
+            )
+        return "refused"
+    detail.resume_error = ""
+    detail.resumed_at = now
+    detail.line_state_after = after
+    detail.save(update_fields=[*fields, "resumed_at", "line_state_after"])
+    data |= {"line_state": [before, after], "attempt": detail.resume_attempts}
+    _record_resume(order, now, comment=str(_("停机期满，号码已复机")), data=data)
+    return "resumed"
+
+
+def _record_resume(order: WorkOrder, now, *, comment: str, data: dict) -> None:
+    holder = holder_of(order).ref
+    order_event_record(
+        order,
+        action=SystemEvent.LINE_RESUME,
+        actor=None,
+        now=now,
+        comment=comment,
+        before_state=order.state,
+        before_holder=holder,
+        data=data,
+        changes=data,
+    )

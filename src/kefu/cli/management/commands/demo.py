@@ -19,6 +19,8 @@ from kefu.core.models import Staff
 from kefu.customers.models import Subscriber
 from kefu.federation import demo as federation_demo
 from kefu.identity.demo import seed_demo_pin_pads
+from kefu.workorders import classify
+from kefu.workorders.demo import seed_demo_orders
 
 
 class Command(BaseCommand):
@@ -66,6 +68,7 @@ class Command(BaseCommand):
         call_command("assignmanagers", actor="admin", verbosity=0)
         pads = seed_demo_pin_pads(password=DEMO_PASSWORD)  # AUTH-3: the counter's customer keypad
         self._first_notices()
+        self._orders_and_suggestions()
 
         kefu = [sys.executable, "-m", "kefu.cli"]
         children = [
@@ -119,6 +122,27 @@ class Command(BaseCommand):
             )
             sample = list(numbers.order_by("id").values_list("number", flat=True)[:3])
             self.stdout.write(f"  {code}: {', '.join(sample)}")
+
+    def _orders_and_suggestions(self) -> None:
+        """SR-3, WO-4: archived complaints to learn from and a ticket in triage, then the category
+        suggestion model trained on them, so the triage screen (待分拣) suggests a category."""
+        started = time.monotonic()
+        archived, ticket = seed_demo_orders()
+        if ticket is not None:
+            self.stdout.write(
+                f"archived {archived} demo complaints; ticket {ticket.number} waits in triage "
+                f"({time.monotonic() - started:.1f} s)"
+            )
+        started = time.monotonic()
+        try:
+            result = classify.train()
+        except ValueError:  # fewer than two categories archived (a catalog without them)
+            self.stdout.write("no category suggestions: too few archived orders to train on")
+            return
+        self.stdout.write(
+            f"category suggestions trained on {result.documents} archived orders "
+            f"({time.monotonic() - started:.1f} s)"
+        )
 
     @staticmethod
     def _first_notices() -> None:
