@@ -47,13 +47,22 @@ def everyone(make_staff, pin_pad_for):
     return accounts
 
 
+def _refusal(staff, collection: str = "") -> str:
+    """The code a refused secret gets: a PIN pad's account is fenced off before the secret is read,
+    except on a pad's collection, where the policy refuses a pad that was not asked."""
+    if staff.role == Role.PIN_PAD and collection != "pad":
+        return "permission_denied"
+    return "password_not_from_customer"
+
+
 def test_every_role_through_every_endpoint(line, everyone, api_client_for, answered_call):
     """AUTH-3: every staff role posts a service password or SMS code to every endpoint that takes one
     — authenticate (each method with a secret), the service-password change, the IVR's collection and
     the PIN pad's collection. Only the IVR's system account (directly and on the call's collection) and
     the pad paired with the staff member who asked (on that collection) are accepted; everyone else,
     administrators included, gets 403 password_not_from_customer and nothing changes (no attempt, no
-    grant, no try counted, the collection still waiting, the password as it was)."""
+    grant, no try counted, the collection still waiting, the password as it was). A PIN pad is refused
+    one step earlier: its account opens only its screen's endpoints (403 permission_denied)."""
     type(line).objects.filter(pk=line.pk).update(broadband_account="025000000123")
     hotline, hall = everyone[Role.HOTLINE_AGENT], everyone[Role.HALL_STAFF]
     call = answered_call(hotline, line.number)
@@ -76,7 +85,7 @@ def test_every_role_through_every_endpoint(line, everyone, api_client_for, answe
             before = _state(line)
             response = client.post(f"/api/v1/subscribers/{line.number}/{path}", body, format="json")
             assert response.status_code == 403, (role, path, body["method"] if "method" in body else "")
-            assert response.json()["code"] == "password_not_from_customer"
+            assert response.json()["code"] == _refusal(staff)
             assert _state(line) == before, (role, path)
             refused += 1
         for name, (path, device_role) in collections.items():
@@ -85,7 +94,7 @@ def test_every_role_through_every_endpoint(line, everyone, api_client_for, answe
             before = _state(line)
             response = client.post(path, {"digits": KNOWN}, format="json")
             assert response.status_code == 403, (role, name)
-            assert response.json()["code"] == "password_not_from_customer"
+            assert response.json()["code"] == _refusal(staff, name)
             assert _state(line) == before, (role, name)
             refused += 1
     assert refused == (len(everyone) - 1) * len(DIRECT) + 2 * (len(everyone) - 1)
@@ -224,16 +233,16 @@ def test_pin_pad_reads_no_ones_data(line, make_staff, pin_pad_for, api_client_fo
     unified view) and cannot authenticate on its own behalf; its home page is the pad's screen."""
     pad = pin_pad_for(make_staff("hall_staff", "JS", city="3201"))
     api = api_client_for(pad)
-    assert api.get("/api/v1/subscribers").json()["results"] == []
-    assert api.get(f"/api/v1/subscribers/{line.number}").status_code == 404
+    assert api.get("/api/v1/subscribers").status_code == 403
+    assert api.get(f"/api/v1/subscribers/{line.number}").status_code == 403
     direct = api.post(
         f"/api/v1/subscribers/{line.number}/authenticate",
         {"method": "password", "password": KNOWN},
         format="json",
     )
-    assert direct.status_code == 403 and direct.json()["code"] == "password_not_from_customer"
+    assert direct.status_code == 403 and direct.json()["code"] == "permission_denied"
     client.force_login(pad)
-    assert client.get(f"/desk/customers/{line.number}/").status_code == 404
+    assert client.get(f"/desk/customers/{line.number}/").status_code == 302
     home = client.get("/")
     assert home.status_code == 302 and home["Location"].endswith("/desk/pin-pad/")
     assert client.get("/desk/pin-pad/").status_code == 200
@@ -303,3 +312,26 @@ def test_pin_pad_screen_is_a_kiosk_and_receives_no_notices(make_staff, pin_pad_f
     assert 'data-testid="pin-pad-screen"' in page and 'data-testid="pin-pad"' in page
     for part in ('class="sidenav"', 'data-testid="top-search"', 'data-testid="notice-badge"', "callbar"):
         assert part not in page, part
+
+
+def test_pin_pad_account_opens_only_its_screen(line, make_staff, pin_pad_for, api_client_for, client):
+    """AUTH-3, SYS-1: a PIN pad's account is a device in the customer's hands: by session or by token
+    it reaches its screen and the endpoints that screen calls; any other page sends it back to its
+    screen and any other API endpoint answers 403 problem+json — for people nothing changes."""
+    hall = make_staff("hall_staff", "JS", city="3201")
+    pad = pin_pad_for(hall)
+    client.force_login(pad)
+    for page in ("/desk/contacts/", "/workorders/", "/bulletins/", f"/desk/customers/{line.number}/"):
+        response = client.get(page)
+        assert response.status_code == 302 and response["Location"].endswith("/desk/pin-pad/"), page
+    assert client.get("/desk/pin-pad/").status_code == 200
+    assert client.get("/api/v1/pin-pad/pending").status_code == 200
+    refused = client.get("/api/v1/contacts")
+    assert refused.status_code == 403 and refused["Content-Type"].startswith("application/problem+json")
+    api = api_client_for(pad)
+    assert api.get("/api/v1/pin-pad/pending").status_code == 200
+    for path in ("/api/v1/contacts", "/api/v1/subscribers", "/api/v1/work-orders", "/api/v1/notices"):
+        response = api.get(path)
+        assert response.status_code == 403 and response.json()["code"] == "permission_denied", path
+    staff = api_client_for(hall)
+    assert staff.get("/api/v1/contacts").status_code == 200

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import PermissionDenied
 
 from kefu.core import audit
+from kefu.core.devices import device_may_open
 from kefu.core.errors import DomainError, LoginFailed, LoginLocked
 from kefu.core.models import Staff
 
@@ -97,6 +99,16 @@ class BearerTokenAuthentication(TokenAuthentication):
     keyword = "Bearer"
     _cache: dict[str, tuple[float, Staff]] = {}
     _lock = threading.Lock()
+
+    def authenticate(self, request):
+        """The token's staff member; a device's token (a PIN pad) opens only its screen's endpoints
+        (``core/devices.py``): anything else is 403."""
+        result = super().authenticate(request)
+        if result is not None:
+            match = getattr(request._request, "resolver_match", None)
+            if not device_may_open(result[0], match.view_name if match else None):
+                raise PermissionDenied(_("密码键盘账号只能用于客户输入密码"))
+        return result
 
     def authenticate_credentials(self, key):
         ttl = settings.KEFU_TOKEN_CACHE_SECONDS

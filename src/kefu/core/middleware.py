@@ -7,8 +7,9 @@ import time
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
 
-from kefu.core import metrics, numbers
+from kefu.core import devices, metrics, numbers
 from kefu.core.context import RequestContext, current
 from kefu.core.errors import PROBLEM_CONTENT_TYPE, DomainError, ErrorCode, problem, problem_response
 
@@ -124,3 +125,30 @@ class ChineseByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class DeviceAccountMiddleware:
+    """A device's session (a PIN pad, ``core/devices.py``) opens only its screen's views: another page
+    sends it back to its screen, another API endpoint answers 403 problem+json."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not devices.is_device(user):
+            return None
+        match = request.resolver_match
+        if devices.device_may_open(user, match.view_name if match else None):
+            return None
+        if request.path.startswith(API_PREFIXES):
+            return problem_response(
+                403,
+                ErrorCode.PERMISSION_DENIED,
+                "A PIN pad account is only for the customer to key a password.",
+                instance=request.get_full_path(),
+            )
+        return redirect(devices.DEVICE_HOME[user.role])
