@@ -51,20 +51,25 @@ class RemoteComplaintView(APIView):
         operation_id="remote_complaint",
         summary="Accept a complaint of another province's subscriber, for its home province (SVC-1)",
         request=RemoteComplaintRequestSerializer,
-        responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description="number, state, home, crosslevel"),
+        responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description="number, kind, state, home, crosslevel"),
                    400: PROBLEM, 403: PROBLEM, 503: PROBLEM},
         tags=["remote"],
     )  # fmt: skip
     def post(self, request):
-        data = RemoteComplaintRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        order = services.remote_complaint(actor=request.user, **v)
-        return Response(
-            {"number": order.number, "state": order.state, "home": v["home"].strip().upper(),
-             "crosslevel": f"/api/v1/crosslevel/{order.number}"},
-            status=201,
-        )  # fmt: skip
+        return _relay(request, RemoteComplaintRequestSerializer, services.remote_complaint)
+
+
+def _relay(request, serializer_class, relay):
+    """Validate the body, relay the request to the home province, answer 201 with the local order."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    v = dict(data.validated_data)
+    order = relay(actor=request.user, **v)
+    return Response(
+        {"number": order.number, "kind": order.kind, "state": order.state, "home": v["home"].strip().upper(),
+         "crosslevel": f"/api/v1/crosslevel/{order.number}"},
+        status=201,
+    )  # fmt: skip
 
 
 class RemoteRequestSerializer(RemoteComplaintRequestSerializer):
@@ -85,12 +90,4 @@ class RemoteRequestView(APIView):
         tags=["remote"],
     )  # fmt: skip
     def post(self, request):
-        data = RemoteRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        order = services.remote_request(actor=request.user, **v)
-        return Response(
-            {"number": order.number, "kind": order.kind, "state": order.state, "home": v["home"].strip().upper(),
-             "crosslevel": f"/api/v1/crosslevel/{order.number}"},
-            status=201,
-        )  # fmt: skip
+        return _relay(request, RemoteRequestSerializer, services.remote_request)
