@@ -98,9 +98,9 @@ def test_the_api_and_the_panel_accept_a_remote_complaint(hub_peers, people, cate
         {"number": ZJ_NUMBER, "home": "zj", "verified_by": "id_document", "category": category.id},
         format="json",
     )
+    assert response.status_code == 201, response.content
     assert response.json()["home"] == "ZJ" and response.json()["state"] == "accepted"
     assert response.json()["kind"] == "complaint"
-    assert response.json()["home"] == "ZJ" and response.json()["state"] == "accepted"
     bad = api_client_for(people["agent"]).post(
         "/api/v1/remote/complaints", {"number": ZJ_NUMBER}, format="json"
     )
