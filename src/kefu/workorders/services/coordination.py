@@ -50,7 +50,7 @@ from kefu.workorders.errors import (
 from kefu.workorders.models import CoordinationDetail, FlowDefinition, WorkOrder
 from kefu.workorders.services.engine import check_scope, require
 from kefu.workorders.services.events import order_event_record
-from kefu.workorders.services.holders import holder_of, notify_channel, peer_of
+from kefu.workorders.services.holders import notify_channel, peer_of
 from kefu.workorders.services.rows import lock
 
 # Kinds whose effect needs the subscriber's line (billing acts on a number).
@@ -213,15 +213,12 @@ def order_decide_adjustment(*, actor, order, approved: bool, comment: str = "", 
         fields += ["balance_after", "applied_at"]
         data["balance_after"] = str(record.balance_after)
     detail.save(update_fields=fields)
-    holder = holder_of(locked).ref
     order_event_record(
         locked,
         action=SystemEvent.APPROVAL,
         actor=actor,
         now=now,
         comment=comment,
-        before_state=locked.state,
-        before_holder=holder,
         data=data,
         changes={"approval": detail.approval, "amount": str(detail.amount)},
         notify=True,
@@ -251,15 +248,12 @@ def order_acknowledge_urge(*, actor, order, comment: str = "", now=None) -> Work
         raise WorkOrderError(_("没有待签收的催办"), code=WorkOrderErrorCode.NO_URGE_PENDING, status=409)
     locked.urge_acknowledged_at = now
     peer = peer_of(locked)
-    holder = holder_of(locked).ref
     order_event_record(
         locked,
         action=SystemEvent.URGE_ACK,
         actor=actor,
         now=now,
         comment=comment,
-        before_state=locked.state,
-        before_holder=holder,
         data={"urge_count": locked.urge_count, "urged_at": urged.isoformat()},
         changes={"urge_acknowledged_at": now.isoformat(), "urge_count": locked.urge_count},
         channels=[notify_channel(peer)] if peer.kind else (),
@@ -338,15 +332,12 @@ def order_line_resume(*, order_id: int, now) -> str:
 
 
 def _record_resume(order: WorkOrder, now, *, comment: str, data: dict) -> None:
-    holder = holder_of(order).ref
     order_event_record(
         order,
         action=SystemEvent.LINE_RESUME,
         actor=None,
         now=now,
         comment=comment,
-        before_state=order.state,
-        before_holder=holder,
         data=data,
         changes=data,
     )

@@ -32,8 +32,8 @@ def order_event_record(
     action: str,
     actor,
     now: datetime,
-    before_state: str,
-    before_holder: str,
+    before_state: str | None = None,
+    before_holder: str | None = None,
     comment: str = "",
     data: dict | None = None,
     changes: dict | None = None,
@@ -47,7 +47,13 @@ def order_event_record(
     event, store ``files`` on it, write the outbox message and the audit row (``workorders.<action>``;
     ``changes`` default to state, holder and sequence) and the other ``rows`` of the step that
     belong to the order (their ``order`` is set here: a new order has no key before), and after
-    commit tell the order's holder (``notify``) and/or the given bus ``channels``."""
+    commit tell the order's holder (``notify``) and/or the given bus ``channels``. A step that moves
+    neither the state nor the holder (a warning, the OA link, an urge's acknowledgement, an approval)
+    leaves ``before_state``/``before_holder`` out: they are the order's own."""
+    if before_state is None:
+        before_state = order.state
+    if before_holder is None:
+        before_holder = holder_of(order).ref
     adding = order._state.adding
     order.event_seq += 1
     if adding:

@@ -387,8 +387,6 @@ def order_link_oa(*, actor, order, oa_reference: str, oa_url: str = "", now=None
         action=SystemEvent.OA_LINK,
         actor=actor,
         now=now,
-        before_state=locked.state,
-        before_holder=holder_of(locked).ref,
         data={"oa_reference": oa_reference, "oa_url": oa_url},
         changes={"before": before},
     )

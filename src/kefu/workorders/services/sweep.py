@@ -15,7 +15,6 @@ from kefu.workorders import transitions
 from kefu.workorders.choices import Action, SlaLevel, SystemEvent
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.services.events import order_event_record
-from kefu.workorders.services.holders import holder_of
 from kefu.workorders.services.order_actions import order_urge
 from kefu.workorders.services.rows import lock
 
@@ -41,8 +40,6 @@ def order_sla_warn(*, order_id: int, now: datetime) -> bool:
         action=SystemEvent.WARN,
         actor=None,
         now=now,
-        before_state=order.state,
-        before_holder=holder_of(order).ref,
         data={"order_due_at": due},
         changes={"sla": [before_sla, order.sla], "order_due_at": due},
         notify=True,
@@ -91,8 +88,6 @@ def order_sla_overdue(*, order_id: int, now: datetime) -> bool:
         actor=None,
         now=now,
         comment=str(_("工单超时, 升级至班长")),
-        before_state=order.state,
-        before_holder=holder_of(order).ref,
         data={"to": to},
         changes={"to": to},
         channels=[f"agent:{job_number}" for job_number in to],
