@@ -360,12 +360,42 @@ def test_dispatch_notifies_the_new_holder_after_commit(accept, staff, django_cap
                 "state": "dispatched",
                 "holder": "department:CITY-3201",
                 "title": order.title,
+                "actor": staff.back.job_number,
             },
         )
     ]
     assert (
         OutboxMessage.objects.filter(topic="workorder.dispatched", payload__number=order.number).count() == 1
     )
+
+
+def test_an_urge_reaches_the_desk_stream_of_the_orders_holder(
+    accept, drive, staff, django_capture_on_commit_callbacks
+):
+    """WO-4, WO-6: an urge (催办) on an order the city team is processing is pushed once, after
+    commit, as a ``workorder`` event with ``event: urge`` and the urging actor, on a channel the city
+    handler's desk stream listens to (the team's queue or their own desktop)."""
+    from kefu.core import bus
+    from kefu.telephony.services import agent_channel
+    from kefu.workorders.queues import queue_channels
+
+    order = drive(accept(), "dispatch", "receive")
+    sent = []
+    original = bus.get_bus
+    bus.get_bus = lambda: type("B", (), {"publish": lambda self, c, m: sent.append((c, m))})()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.order_urge(actor=staff.back, order=order.number, comment="客户再次来电")
+    finally:
+        bus.get_bus = original
+    assert len(sent) == 1
+    channel, message = sent[0]
+    assert channel in [agent_channel(staff.city.job_number), *queue_channels(staff.city)]
+    assert channel not in queue_channels(staff.other_city)
+    assert message["type"] == "workorder"
+    assert message["event"] == "urge"
+    assert message["number"] == order.number
+    assert message["actor"] == staff.back.job_number
 
 
 def test_a_refused_action_tells_nobody(accept, staff, django_capture_on_commit_callbacks):

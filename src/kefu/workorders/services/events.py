@@ -144,5 +144,7 @@ def _notify(order: WorkOrder, event: WorkOrderEvent, *, channel: str | None = No
             "state": order.state,
             "holder": holder.ref,
             "title": order.title,
+            # who acted ("system" for the sweep): a desk does not alert its user to their own step
+            "actor": event.actor_job_number,
         },
     )
