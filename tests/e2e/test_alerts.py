@@ -218,8 +218,8 @@ def test_shortcuts_open_the_help_search_and_a_new_order_for_the_customer_on_scre
 ):
     """VIEW-1, WO-1, issue 12 item 7: "?" opens the help overlay listing every shortcut (Esc closes
     it), but typing "?" in the search box only types; "/" and Alt+S go to the search box; Alt+N
-    opens the new work order page, for the customer on screen when there is one; Alt+A with no
-    ringing call says so."""
+    opens the new work order page, for the customer on screen when there is one; Alt+F opens the
+    customer finder; Alt+A with no ringing call says so."""
     make_staff("hotline_agent", "JS", job_number="js3001", name="王晓梅")
     line = SubscriberFactory(home="3201")
     page = _desk(browser, live_server, "js3001")
@@ -232,7 +232,7 @@ def test_shortcuts_open_the_help_search_and_a_new_order_for_the_customer_on_scre
         table = page.get_by_test_id("shortcuts-table")
         for action in (
             "接听振铃中的来电",
-            "挂机",
+            "挂断当前通话",
             "定位到顶部搜索框",
             "打开客户查找",
             "新建工单",
@@ -267,6 +267,11 @@ def test_shortcuts_open_the_help_search_and_a_new_order_for_the_customer_on_scre
         page.keyboard.press("Alt+N")
         expect(page).to_have_url(f"{live_server.url}/workorders/new/?number={line.number}")
         expect(page.get_by_test_id("subscriber-facts")).to_contain_text(line.number)
+
+        page.evaluate("document.activeElement.blur()")
+        page.keyboard.press("Alt+F")
+        expect(page).to_have_url(f"{live_server.url}/desk/customers/")
+        expect(page.get_by_test_id("customer-query")).to_be_focused()
     finally:
         page.context.close()
 

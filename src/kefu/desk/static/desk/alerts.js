@@ -190,6 +190,7 @@
     desktop.disabled = state !== "granted";
     desktop.checked = desktopOn();
     sound.checked = soundOn();
+    test.disabled = !desktopOn() && !soundOn();
     bell.classList.toggle("alerts-on", desktopOn() || soundOn());
   }
 
