@@ -1,4 +1,5 @@
-"""The desk home page (工作台): layout, navigation and real figures within the user's scope."""
+"""The desk home page (工作台): layout, navigation and the administrators' system overview with real
+figures within the user's scope (the other roles' homes: ``homes/test_homes.py``)."""
 
 from __future__ import annotations
 
@@ -48,9 +49,9 @@ def test_administrator_sees_the_admin_link(client, js_admin):
     assert "管理" in html
 
 
-def test_staff_figure_follows_the_database(client, js_agent, make_staff):
+def test_staff_figure_follows_the_database(client, js_admin, make_staff):
     """SYS-1: the staff figure counts active staff in scope, and moves when staff are added."""
-    client.force_login(js_agent)
+    client.force_login(js_admin)
     before = _figure(client.get(reverse("desk:home")), "staff").value
     make_staff("hall_staff", "JS")
     after = client.get(reverse("desk:home"))
@@ -58,19 +59,19 @@ def test_staff_figure_follows_the_database(client, js_agent, make_staff):
     assert ("营业厅人员", 1) in _figure(after, "staff").breakdown
 
 
-def test_staff_figure_stays_within_scope(client, js_agent, make_staff):
+def test_staff_figure_stays_within_scope(client, js_admin, make_staff):
     """SYS-1: staff of another province are not counted for a JS agent."""
-    client.force_login(js_agent)
+    client.force_login(js_admin)
     before = _figure(client.get(reverse("desk:home")), "staff").value
     make_staff("hotline_agent", "ZJ")
     make_staff("hotline_agent", "JS", is_active=False)
     assert _figure(client.get(reverse("desk:home")), "staff").value == before
 
 
-def test_staff_figure_is_rendered_in_chinese(client, js_agent, make_staff):
+def test_staff_figure_is_rendered_in_chinese(client, js_admin, make_staff):
     """SYS-1: the figures are labelled in Chinese, with the roles of the staff counted."""
     make_staff("quality_inspector", "JS")
-    client.force_login(js_agent)
+    client.force_login(js_admin)
     response = client.get(reverse("desk:home"))
     html = response.content.decode()
     assert "在岗员工" in html
@@ -80,22 +81,22 @@ def test_staff_figure_is_rendered_in_chinese(client, js_agent, make_staff):
     assert f'<p class="card-value">{_figure(response, "staff").value}</p>' in html
 
 
-def test_audit_figure_counts_recent_events_in_scope(client, js_agent, zj_agent):
+def test_audit_figure_counts_recent_events_in_scope(client, js_admin, zj_agent):
     """SYS-2: the operations figure counts audit events of the user's scope only."""
     from kefu.core import audit
 
-    client.force_login(js_agent)
+    client.force_login(js_admin)
     before = _figure(client.get(reverse("desk:home")), "audit").value
-    audit.record(actor=js_agent, action="test.js", obj=js_agent)
+    audit.record(actor=js_admin, action="test.js", obj=js_admin)
     audit.record(actor=zj_agent, action="test.zj", obj=zj_agent)
     assert _figure(client.get(reverse("desk:home")), "audit").value == before + 1
     assert AuditEvent.objects.filter(action="test.zj").exists()
 
 
-def test_subscriber_and_business_figures_come_from_their_apps(client, js_agent):
+def test_subscriber_and_business_figures_come_from_their_apps(client, js_admin):
     """SYS-1: subscribers (scope-limited) and businesses by status come from the customers and catalog
     selectors when those apps provide them."""
-    client.force_login(js_agent)
+    client.force_login(js_admin)
     response = client.get(reverse("desk:home"))
     subscribers = _figure(response, "subscribers").value
     businesses = _figure(response, "businesses")
@@ -104,7 +105,7 @@ def test_subscriber_and_business_figures_come_from_their_apps(client, js_agent):
     except ImportError:
         assert subscribers is None
     else:
-        assert subscribers == subscriber_count(js_agent)
+        assert subscribers == subscriber_count(js_admin)
     try:
         from kefu.catalog.selectors import business_counts_by_status
     except ImportError:
@@ -125,9 +126,9 @@ def test_refresh_returns_the_figures_only(client, js_agent):
     assert "<html" not in html
 
 
-def test_home_in_english(client, js_agent):
+def test_home_in_english(client, js_admin):
     """SYS-1: after the language switch the desk is in English, place names included."""
-    client.force_login(js_agent)
+    client.force_login(js_admin)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("desk:home")).content.decode()
     assert "Desk" in html

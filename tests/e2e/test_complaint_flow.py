@@ -144,7 +144,7 @@ def test_overdue_order_is_urged_and_escalated_on_the_desk(browser, live_server, 
     row = supervisor.locator(f"tr[data-number='{order.number}']")
     expect(row.get_by_test_id("escalated")).to_have_text("已升级")
     expect(row.get_by_test_id("urged")).to_contain_text("催办")
-    expect(row.locator(".tag-overdue")).to_have_text("超时")
+    expect(row.locator("[data-time-left=red]")).to_have_text("已超时")
     row.get_by_role("link", name=order.number).click()
     expect(supervisor.get_by_test_id("overdue")).to_have_text("已超时")
     expect(supervisor.get_by_test_id("escalation")).to_contain_text("赵敏 (js3006)")

@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 
 def test_login_with_job_number_then_switch_to_english(page, live_server, make_staff):
-    """SYS-1: a hotline agent signs in with a job number, sees the desk in Chinese with the staff
-    figure from the database, switches to English and sees the desk in English."""
+    """SYS-1: a hotline agent signs in with a job number, sees their home in Chinese with today's
+    contacts from the database, switches to English and sees the desk in English."""
     make_staff("hotline_agent", "JS", city="3201", job_number="js1001", name="王芳")
     make_staff("hall_staff", "JS", city="3201", job_number="js1002")
 
@@ -29,16 +29,16 @@ def test_login_with_job_number_then_switch_to_english(page, live_server, make_st
     expect(page.locator("h1")).to_have_text("工作台")
     expect(page.get_by_test_id("who")).to_contain_text("王芳")
     expect(page.get_by_test_id("who")).to_contain_text("江苏 / 南京")
-    staff_card = page.locator("[data-figure=staff]")
-    expect(staff_card).to_contain_text("在岗员工")
-    expect(staff_card.locator(".card-value")).to_have_text("2")
+    staff_card = page.locator("[data-figure=contacts_today]")
+    expect(staff_card).to_contain_text("今日接触")
+    expect(staff_card.locator(".card-value")).to_have_text("0")
     expect(page.locator(".nav-item.disabled").first).to_contain_text("即将上线")
 
     page.get_by_role("button", name="English").click()
 
     expect(page.locator("h1")).to_have_text("Desk")
-    expect(staff_card).to_contain_text("Staff on duty")
-    expect(staff_card.locator(".card-value")).to_have_text("2")
+    expect(staff_card).to_contain_text("Contacts today")
+    expect(staff_card.locator(".card-value")).to_have_text("0")
     expect(page.get_by_test_id("who")).to_contain_text("Hotline agent position")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 

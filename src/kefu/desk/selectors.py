@@ -16,12 +16,14 @@ from kefu.core.models import AuditEvent, Staff
 
 @dataclass(frozen=True)
 class Figure:
-    """One labelled number on the home page; ``value`` None means the area is not built yet."""
+    """One labelled number on the home page; ``value`` None means the area is not built yet (or, with
+    a ``text``, that there is nothing to show yet); ``text`` shows instead of the number (a duration)."""
 
     key: str
     label: str
     value: int | None
     breakdown: list[tuple[str, int]] = field(default_factory=list)
+    text: str = ""
 
 
 def subscriber_count(user) -> int | None:

@@ -19,7 +19,8 @@ from kefu.core.errors import DomainError
 from kefu.customers import services as customer_services
 from kefu.desk import labels
 from kefu.desk.forms import StaffAuthenticationForm
-from kefu.desk.selectors import customer_search, home_figures, is_walk_in_number, knowledge_search
+from kefu.desk.homes import home_for
+from kefu.desk.selectors import customer_search, is_walk_in_number, knowledge_search
 from kefu.desk.view import customer_view_open
 
 
@@ -33,16 +34,19 @@ class StaffLoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    """The home page with figures from the database, within the user's scope.
+    """The home page of the user's role (``kefu.desk.homes``), within the user's scope: the agent's
+    call and contacts, the counters' customers, the handlers' queues with time left, the
+    supervisors' figures and team queues; the system overview for the other roles.
 
     An htmx request (the refresh button) gets the figures only.
     """
     if request.user.role == Role.PIN_PAD:
         return redirect("desk:pin_pad")  # a PIN pad account has one screen
-    context = {"figures": home_figures(request.user)}
+    found = home_for(request.user)
+    context = {"figures": found.figures, "home": found, **found.blocks}
     if request.headers.get("HX-Request"):
         return render(request, "desk/_figures.html", context)
-    return render(request, "desk/home.html", context)
+    return render(request, f"desk/home/{found.kind}.html", context)
 
 
 # --------------------------------------------------------------------------------------------------

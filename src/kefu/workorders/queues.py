@@ -5,11 +5,15 @@ and the progress query (Q-3). Writes stay in :mod:`kefu.workorders.services`.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
+from kefu.core import scope
 from kefu.core.choices import DepartmentKind, Role
 from kefu.core.models import AgentGroup, Department, Staff
 from kefu.core.numbers import INT32_MAX, as_id, is_digits
@@ -65,14 +69,15 @@ def queue_channels(user) -> list[str]:
     return [f"workorders:{ref}" for ref, _label in member_holders(user)]
 
 
-def queues_for(user) -> list[Queue]:
+def queues_for(user, holders: list[tuple[str, str]] | None = None) -> list[Queue]:
     """The queue tabs of ``user``: mine (every holder they belong to), triage (orders accepted without
     a category, for those who categorise), each holder they belong to, the orders they accepted
-    (front line), and everything in their scope."""
+    (front line), and everything in their scope. ``holders`` as for :func:`mine_conditions`."""
     queues = [Queue("mine", _("我的待办"))]
     if user.role in TRIAGE_ROLES:
         queues.append(Queue("triage", _("待分拣")))
-    queues += [Queue(ref, label) for ref, label in member_holders(user)]
+    holders = member_holders(user) if holders is None else holders
+    queues += [Queue(ref, label) for ref, label in holders]
     if user.role in (Role.HOTLINE_AGENT, Role.HALL_STAFF, Role.VIP_MANAGER, Role.BACK_OFFICE):
         queues.append(Queue("created", _("我受理的")))
     queues.append(Queue("all", _("全部工单")))
@@ -83,11 +88,12 @@ def default_queue(user) -> str:
     return "all" if user.role in (Role.SUPERVISOR, Role.QUALITY_INSPECTOR, Role.ADMINISTRATOR) else "mine"
 
 
-def mine_conditions(user) -> list[Q]:
+def mine_conditions(user, holders: list[tuple[str, str]] | None = None) -> list[Q]:
     """The ways ``user`` holds an order: in person, as its handler, through each holder they belong
-    to (one condition each, so each is its own index range scan)."""
+    to (one condition each, so each is its own index range scan). ``holders``: their
+    :func:`member_holders`, when the caller has read them already."""
     conditions = [Q(holder_staff=user), Q(handler=user)]
-    for ref, _label in member_holders(user):
+    for ref, _label in member_holders(user) if holders is None else holders:
         conditions += selectors._holder_conditions(ref, user)
     return conditions
 
@@ -124,16 +130,49 @@ def after_cursor(search: selectors.OrderSearch, queue: str, cursor: str) -> sele
     return search.filter(Q(priority__lt=int(rank)) | Q(priority=int(rank), pk__lt=pk))
 
 
-def queue_orders(*, user, queue: str, filters: dict) -> selectors.OrderSearch:
+# the open orders past their deadline: flagged by the sweep, or late and not flagged yet
+LATE = Q(overdue_at__isnull=False) | Q(order_due_at__lt=Now(), paused_at__isnull=True)
+
+
+def queue_counts(
+    *, user, keys: list[str], holders: list[tuple[str, str]] | None = None
+) -> dict[str, tuple[int, int]]:
+    """The open orders of each of ``user``'s queues ``keys`` ("mine", "triage", a holder ref) as
+    (open, late) — one query for them all (the home pages' counts). ``holders`` as for
+    :func:`mine_conditions`."""
+    holders = member_holders(user) if holders is None else holders
+    conditions: dict[str, Q] = {}
+    for key in keys:
+        if key == "mine":
+            conditions[key] = reduce(operator.or_, mine_conditions(user, holders))
+        elif key == "triage":
+            conditions[key] = Q(state=WorkOrderState.TRIAGE)
+        elif ":" in key:
+            conditions[key] = selectors._holder_condition(key, user)
+    if not conditions:
+        return {}
+    counts = {}
+    for i, condition in enumerate(conditions.values()):
+        counts[f"n{i}"] = Count("pk", filter=condition)
+        counts[f"l{i}"] = Count("pk", filter=condition & LATE)
+    row = scope.restrict(WorkOrder.objects.filter(state__in=list(WorkOrderState.OPEN)), user).aggregate(
+        **counts
+    )
+    return {key: (row[f"n{i}"], row[f"l{i}"]) for i, key in enumerate(conditions)}
+
+
+def queue_orders(
+    *, user, queue: str, filters: dict, holders: list[tuple[str, str]] | None = None
+) -> selectors.OrderSearch:
     """The orders of one queue with the list filters of :func:`selectors.order_search`, in the
     queue's order (:func:`queue_ordering`), read by pages (``after_cursor(search, …)[:n]``).
     ``urge="pending"`` keeps the orders with an urge not acknowledged yet (WO-9): a condition on the
-    order's own columns, so the page stays one query."""
+    order's own columns, so the page stays one query. ``holders`` as for :func:`mine_conditions`."""
     filters = dict(filters)
     urge = filters.pop("urge", "")
     if queue == "mine":  # open orders only: the filters' states are narrowed to the open ones
         search = selectors.order_search(user=user, **{**filters, "open_only": True})
-        search = search.any_of(*mine_conditions(user))
+        search = search.any_of(*mine_conditions(user, holders))
     else:
         search = selectors.order_search(user=user, **filters)
         if queue == "created":

@@ -109,3 +109,19 @@ def notice_badge(context) -> dict | None:
     from kefu.bulletins.selectors import unread_count
 
     return {"url": url, "unread": unread_count(user)}
+
+
+@register.simple_tag
+def time_left(order) -> str:
+    """An order's time left to its deadline in its colour (WO-5): the one markup every queue uses,
+    with the thresholds of :mod:`kefu.workorders.timeleft`."""
+    from django.utils.html import format_html
+
+    from kefu.workorders.timeleft import time_left as left
+
+    found = left(order)
+    if found.level == "none":
+        return "—"
+    return format_html(
+        '<span class="tl {}" data-time-left="{}">{}</span>', found.css_class, found.level, found.label
+    )
