@@ -94,8 +94,10 @@ def _fresh_process_caches():
     from kefu.catalog.nodes import forget_nodes
     from kefu.core.auth import BearerTokenAuthentication
     from kefu.workorders.flows import forget_flow_versions
+    from kefu.workorders.pickers import forget_categories
 
     forget_flow_versions()
+    forget_categories()
     forget_nodes()
     BearerTokenAuthentication.forget()
     yield

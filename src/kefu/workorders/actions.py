@@ -25,7 +25,7 @@ from kefu.core.errors import ErrorCode, flatten_detail
 from kefu.core.models import Department
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Subscriber
-from kefu.workorders import services, transitions
+from kefu.workorders import pickers, services, transitions
 from kefu.workorders.api import serializers as inputs
 from kefu.workorders.choices import Action, SystemEvent
 from kefu.workorders.errors import WorkOrderError
@@ -44,6 +44,9 @@ class OrderAction:
     files: bool = False  # the service stores uploaded files on the action's event
     path: str = ""  # the API's path segment under /api/v1/work-orders/{number}/ (default: the name)
     resolve: Callable[[dict], dict] | None = None  # codes in the input → what the service takes
+    # input fields that may carry a name instead of a code, and the picker that resolves it (a
+    # supervisor types 南京 as the dispatch target: kefu.workorders.pickers.resolve)
+    names: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -66,9 +69,11 @@ class OrderAction:
     def url_path(self) -> str:
         return self.path or self.name
 
-    def parse(self, data) -> dict:
+    def parse(self, data, *, actor=None) -> dict:
         """Check ``data`` (a dict or a QueryDict) with the action's input and return the service's
-        keyword arguments; bad input is ``validation_failed`` (400) with the fields' ``errors``."""
+        keyword arguments; bad input is ``validation_failed`` (400) with the fields' ``errors``.
+        With ``actor``, a name in a field of :attr:`names` becomes its code within the actor's scope
+        (several or no matches: ``name_ambiguous`` / ``name_unknown`` with the candidates)."""
         try:
             arguments = dict(inputs.validated(self.input, data))
         except serializers.ValidationError as exc:
@@ -79,6 +84,10 @@ class OrderAction:
                 errors=exc.detail,
             ) from None
         arguments.pop("files", None)
+        if actor is not None:
+            for field, kind in self.names:
+                if arguments.get(field):
+                    arguments[field] = pickers.resolve(kind, str(arguments[field]), user=actor)
         return self.resolve(arguments) if self.resolve else arguments
 
     def call(self, *, actor, order: WorkOrder | str, arguments: dict, files: Sequence = ()) -> WorkOrder:
@@ -89,7 +98,7 @@ class OrderAction:
 
     def perform(self, *, actor, order: WorkOrder | str, data, files: Sequence = ()) -> WorkOrder:
         """:meth:`parse` then :meth:`call`."""
-        return self.call(actor=actor, order=order, arguments=self.parse(data), files=files)
+        return self.call(actor=actor, order=order, arguments=self.parse(data, actor=actor), files=files)
 
     def text_input(self, text: str, **fields) -> dict:
         """Input made of a free text (in the field this action takes it) and other fields."""
@@ -153,7 +162,12 @@ ACTIONS: dict[str, OrderAction] = _rows(
         Action.CATEGORISE, services.order_categorise, inputs.CategoriseInput, resolve=_categorise_data
     ),
     OrderAction(
-        Action.DISPATCH, services.order_dispatch, inputs.DispatchInput, files=True, resolve=_dispatch_target
+        Action.DISPATCH,
+        services.order_dispatch,
+        inputs.DispatchInput,
+        files=True,
+        resolve=_dispatch_target,
+        names=(("to", "holders"),),
     ),
     OrderAction(Action.RECEIVE, services.order_receive, inputs.CommentInput, files=True),
     OrderAction(Action.PROCESS, services.order_process, inputs.ProcessInput, files=True),

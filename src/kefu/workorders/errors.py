@@ -61,3 +61,11 @@ class InvalidTransition(ConflictError):
 class ActionNotPermitted(WorkOrderError):
     status = 403
     code = WorkOrderErrorCode.ACTION_NOT_PERMITTED
+
+
+class PickerErrorCode(StrEnum):
+    """Pickers and names typed where a code is expected (issue 12)."""
+
+    UNKNOWN_PICKER = "unknown_picker"  # GET /api/v1/pickers/{kind} with a kind there is none of
+    NAME_UNKNOWN = "name_unknown"  # a name that names nothing of its kind
+    NAME_AMBIGUOUS = "name_ambiguous"  # a name several rows carry or match: the candidates come along

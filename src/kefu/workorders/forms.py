@@ -28,6 +28,10 @@ def _blank(choices, label=ALL):
     return [("", label), *choices]
 
 
+def _picker(kind: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"data-picker": kind, "data-testid": f"filter-{kind}"})
+
+
 class FilterForm(forms.Form):
     """The queue's filters (WO-6); every field optional."""
 
@@ -37,10 +41,14 @@ class FilterForm(forms.Form):
     )
     level = forms.ChoiceField(label=_("客户级别"), required=False, choices=_blank(CustomerLevel.CHOICES))
     kind = forms.ChoiceField(label=_("工单类型"), required=False, choices=_blank(WorkOrderKind.CHOICES))
-    business = forms.CharField(label=_("业务代码"), required=False, max_length=32)
-    category = forms.CharField(label=_("分类代码"), required=False, max_length=40)
-    city = forms.CharField(label=_("地市代码"), required=False, max_length=4)
-    holder = forms.CharField(label=_("持有方"), required=False, max_length=60)
+    # a picker each (picker.js): a code chosen from the list, or a name typed, which the queue
+    # resolves by name (kefu.workorders.pickers.resolve_filters)
+    business = forms.CharField(label=_("业务"), required=False, max_length=60, widget=_picker("businesses"))
+    category = forms.CharField(
+        label=_("服务请求分类"), required=False, max_length=80, widget=_picker("categories")
+    )
+    city = forms.CharField(label=_("地市"), required=False, max_length=40, widget=_picker("cities"))
+    holder = forms.CharField(label=_("持有方"), required=False, max_length=80, widget=_picker("holders"))
     subscriber = forms.CharField(label=_("号码"), required=False, max_length=20)
     # WO-9: the holder finds the urges they have not acknowledged yet
     urge = forms.ChoiceField(
@@ -48,8 +56,9 @@ class FilterForm(forms.Form):
     )
 
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
-        return {k: v for k, v in data.items() if v not in ("", None)}
+        """The valid filters given (an invalid one is left out and shown with its error)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 class OrderForm(forms.Form):

@@ -25,7 +25,7 @@ from kefu.core import scope
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.numbers import is_digits
-from kefu.workorders import attachments, classify, flows, queues, selectors, services, transitions
+from kefu.workorders import attachments, classify, flows, pickers, queues, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.choices import (
     Action,
@@ -75,8 +75,12 @@ def queue(request):
         current = queues.default_queue(user)
     form = FilterForm(request.GET)
     filters = form.filters()
+    listed = {k: v for k, v in filters.items() if k not in queues.QUEUE_FILTERS}  # the API's filters
     try:
-        queryset = queues.queue_orders(user=user, queue=current, filters=filters)
+        # names typed instead of codes (南京 for 3201) become codes, or are refused with the candidates
+        resolved = pickers.resolve_filters(filters, user=user)
+        listed = {k: v for k, v in resolved.items() if k not in queues.QUEUE_FILTERS}
+        queryset = queues.queue_orders(user=user, queue=current, filters=resolved)
         after = request.GET.get("after", "")
         if after:
             queryset = queues.after_cursor(queryset, current, after)
@@ -88,7 +92,6 @@ def queue(request):
     rows = rows[:PAGE_SIZE]
     params = {"queue": current, **{k: str(v) for k, v in filters.items()}}
     next_url = f"?{urlencode(params | {'after': queues.queue_cursor(rows[-1], current)})}" if more else ""
-    listed = {k: v for k, v in filters.items() if k not in queues.QUEUE_FILTERS}  # the API's filters
     export = reverse("api:work-order-oa-export") + "?" + urlencode({**listed, "format": "csv"})
     now = timezone.now()
     return render(
@@ -317,7 +320,11 @@ def categories(request):
     return render(
         request,
         "workorders/_category_options.html",
-        {"groups": category_groups(request.GET.get("kind", "")), "selected": None},
+        {
+            "groups": category_groups(request.GET.get("kind", "")),
+            "selected": None,
+            "request_type": WorkOrderKind.REQUEST_TYPE.get(request.GET.get("kind", ""), ""),
+        },
     )
 
 
@@ -392,6 +399,7 @@ def new(request):
             "contact": contact,
             "service_request": service_request,
             "groups": category_groups(kind),
+            "request_type": WorkOrderKind.REQUEST_TYPE.get(kind, ""),
             "selected": int(selected) if is_digits(str(selected or "")) else None,
             "flows": selectors.flow_list().order_by("kind", "code"),
             "flow": source.get("flow", ""),

@@ -428,7 +428,11 @@ class ReasonInput(_Files):
 
 class DispatchInput(CommentInput):
     to = serializers.CharField(
-        required=False, allow_blank=True, help_text="department:<code> | group:<code> | staff:<job number>"
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="department:<code> | group:<code> | staff:<job number>, or a holder's name (南京 → the "
+        "city team); a name several holders match is refused (name_ambiguous) with the candidates",
     )
 
 

@@ -23,7 +23,7 @@ from kefu.core.api.base import KeysetPagination, ReadOnlyOrAdministrator, Scoped
 from kefu.core.errors import ErrorCode, NotFoundError
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Subscriber
-from kefu.workorders import attachments, selectors, services, transitions
+from kefu.workorders import attachments, pickers, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.api import serializers
 from kefu.workorders.choices import Action, CoordinationKind
@@ -34,10 +34,15 @@ LIST_FILTERS = [
     OpenApiParameter("state", str, description="state, or several separated by commas"),
     OpenApiParameter("overdue", bool),
     OpenApiParameter("level", str, description="customer level"),
-    OpenApiParameter("business", str, description="business code"),
-    OpenApiParameter("category", str, description="category node code (any version)"),
-    OpenApiParameter("city", str, description="city code"),
-    OpenApiParameter("holder", str, description="department:<code> | group:<code> | staff:<job number> | me"),
+    OpenApiParameter("business", str, description="business code, or its name (see /api/v1/pickers)"),
+    OpenApiParameter("category", str, description="category node code (any version), or its name"),
+    OpenApiParameter("city", str, description="city code, or its name (南京 → 3201)"),
+    OpenApiParameter(
+        "holder",
+        str,
+        description="department:<code> | group:<code> | staff:<job number> | me, or a holder's name; "
+        "a name several holders match is refused (name_ambiguous) with the candidates",
+    ),
     OpenApiParameter("kind", str),
     OpenApiParameter("subscriber", str, description="subscriber number"),
     OpenApiParameter("flow", str, description="flow code"),
@@ -49,15 +54,19 @@ def _filtered_orders(request) -> selectors.OrderSearch:
     """The order list filters (LIST_FILTERS) as the list and the OA export both take them: a search
     read by pages, one index range scan per branch of a multi-value filter."""
     p = request.query_params
+    # a name where a code is expected (city=南京) is resolved, or refused with the candidates
+    named = pickers.resolve_filters(
+        {k: p.get(k, "") for k in ("business", "category", "city", "holder")}, user=request.user
+    )
     return selectors.order_search(
         user=request.user,
         state=p.get("state", ""),
         overdue=p.get("overdue"),
         level=p.get("level", ""),
-        business=p.get("business", ""),
-        category=p.get("category", ""),
-        city=p.get("city", ""),
-        holder=p.get("holder", ""),
+        business=named["business"],
+        category=named["category"],
+        city=named["city"],
+        holder=named["holder"],
         kind=p.get("kind", ""),
         subscriber=p.get("subscriber", ""),
         flow=p.get("flow", ""),
@@ -203,7 +212,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
         # is reported; good input goes to the service, which locks the order and checks the scope.
         number = self.kwargs["number"]
         try:
-            arguments = order_action.parse(request.data)
+            arguments = order_action.parse(request.data, actor=request.user)
         except Exception:
             if not scope.restrict(WorkOrder.objects.filter(number=number), request.user).exists():
                 raise NotFoundError(_("工单 %(n)s 不存在") % {"n": number}) from None
