@@ -41,7 +41,7 @@ from kefu.customers.models import (
 )
 from kefu.customers.rules import id_check_digit
 from kefu.customers.seeding.people import start_of_month
-from kefu.customers.seeding.products import PRODUCTS, ensure_products
+from kefu.customers.seeding.products import PRODUCTS, RULES, ensure_products
 from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
 
 SERVICE_PASSWORD = "802413"
@@ -171,7 +171,14 @@ class ProductFactory(DjangoModelFactory):
 def product(code: str) -> Product:
     """The billing catalog's product ``code`` (created on first use)."""
     code, name, kind, fee, business, _brand = _CATALOG[code]
-    return ProductFactory(code=code, name=name, kind=kind, monthly_fee=Decimal(fee), business_code=business)
+    return ProductFactory(
+        code=code,
+        name=name,
+        kind=kind,
+        monthly_fee=Decimal(fee),
+        business_code=business,
+        **RULES.get(code, {}),
+    )
 
 
 def billing_catalog() -> None:

@@ -10,6 +10,7 @@ from kefu.acceptance.models import Acceptance
 from kefu.contacts.models import ContactRecord, ServiceRequest
 from kefu.core.models import AuditEvent
 from kefu.customers.models import Product, Subscription
+from kefu.customers.seeding.products import RESTRICTED, RULES
 from tests.identity.fixtures import KNOWN, authenticate, change_service_password
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,15 @@ def _counts():
 
 
 def _new_vas(line):
+    """A VAS the line does not hold and whose rules any mobile line meets."""
     held = set(line.subscriptions.filter(status="active").values_list("product__code", flat=True))
-    return Product.objects.filter(kind="vas").exclude(code__in=held).order_by("code").first()
+    return (
+        Product.objects.filter(kind="vas").exclude(code__in=held | set(RESTRICTED)).order_by("code").first()
+    )
+
+
+def _plans_of(brand):
+    return [code for code, rules in RULES.items() if rules.get("brands") == [brand]]
 
 
 def _post(client, number, **body):
@@ -61,7 +69,7 @@ def test_order_vas_by_telephone(line, agent, js_agent):
 def test_change_plan_ends_old_starts_new(line, agent):
     """BA-1: a plan change ends the old subscription and starts the new one."""
     old = line.subscriptions.get(status="active", product__kind="plan").product
-    new = Product.objects.filter(kind="plan").exclude(pk=old.pk).first()
+    new = Product.objects.filter(kind="plan", code__in=_plans_of(line.brand)).exclude(pk=old.pk).first()
     response = _post(agent, line.number, action="change", product=new.code, replaces=old.code, channel="hall")
     assert response.status_code == 201, response.content
     ended = Subscription.objects.get(subscriber=line, product=old)

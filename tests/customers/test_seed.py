@@ -107,6 +107,22 @@ def test_history_is_there_and_consistent(seeded):
     assert PointsEntry.objects.filter(kind=PointsKind.EARNED).count() == 120 * 6
 
 
+def test_seeded_lines_hold_only_products_that_fit_them(seeded):
+    """BA-1: the seed gives no line a product the eligibility rule would refuse it (a broadband plan on
+    a mobile line, a 5G pack on a 4G line...): each held product fits the line with the others held."""
+    from kefu.customers.eligibility import Line, eligibility
+
+    held: dict[int, list[Product]] = {}
+    for sub in Subscription.objects.filter(status="active").select_related("product"):
+        held.setdefault(sub.subscriber_id, []).append(sub.product)
+    for line in seeded.select_related("account"):
+        products = held.get(line.pk, [])
+        for product in products:
+            others = [p for p in products if p.code != product.code]
+            verdict = eligibility(product, Line.of(line, pay_method=line.account.pay_method, held=others))
+            assert verdict.eligible, (line.number, product.code, verdict.message)
+
+
 def test_seeded_points_never_go_negative(seeded):
     """Q-2: the ledger the seed writes keeps every pool non-negative."""
     for sub in seeded[:40]:

@@ -9,6 +9,8 @@ class AcceptanceErrorCode(StrEnum):
     RECORDING_REQUIRED = "recording_ref_required"
     UNKNOWN_PRODUCT = "unknown_product"
     ALREADY_SUBSCRIBED = "already_subscribed"
+    # the product does not fit the line (customers.eligibility; ``reason`` says which rule)
+    NOT_ELIGIBLE = "offer_not_eligible"
     NOT_SUBSCRIBED = "not_subscribed"
     KIND_MISMATCH = "product_kind_mismatch"
     PLAN_CHANGE_ONLY = "plan_change_only"

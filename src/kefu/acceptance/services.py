@@ -7,10 +7,11 @@ Guards, in the order the desk meets them: the number must be in the agent's scop
 subscriber must be local to this centre (422 ``not_local_subscriber`` — roaming customers are told to
 use their home centre); a full grant (403 ``auth_required``; a calling-number grant is not enough);
 no initial password (403 ``password_change_required``, AUTH-6); a recording reference for telephone
-acceptance (422 ``recording_ref_required``, CH-6). The subscription rows change through the local
-billing tables: the billing port has no write for subscriptions yet (a real BOSS adapter would take
-the order here). Customer data changes go through the billing port's writes, with the acceptance's
-order number as their reference.
+acceptance (422 ``recording_ref_required``, CH-6); then the product must fit the line
+(:func:`require_eligible`, the rule the offer lists use too: 422/409 ``offer_not_eligible`` or 409
+``already_subscribed``, with a ``reason``) — before anything is written. Subscriptions change
+through the billing port's ``change_subscriptions``, customer data through its other writes, each
+with the acceptance's order number as their reference.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.acceptance import selectors
 from kefu.acceptance.choices import AcceptanceAction, DataChange
 from kefu.acceptance.errors import AcceptanceErrorCode
 from kefu.acceptance.models import Acceptance
@@ -30,9 +32,10 @@ from kefu.contacts.choices import Channel
 from kefu.contacts.models import ContactRecord
 from kefu.core import audit, scope
 from kefu.core.choices import RequestType
-from kefu.core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
-from kefu.customers.choices import ProductKind, SubscriberStatus, SubscriptionStatus
-from kefu.customers.models import Product, Subscriber, Subscription
+from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.customers.choices import ProductKind, SubscriberStatus
+from kefu.customers.eligibility import Ineligible, Line, eligibility
+from kefu.customers.models import Product, Subscriber
 from kefu.customers.rules import mask_id_number
 from kefu.customers.services import mask_iccid
 from kefu.identity import services as identity
@@ -57,12 +60,6 @@ def _order_number(subscriber: Subscriber) -> str:
     )
 
 
-def _active(subscriber: Subscriber, product: Product):
-    return Subscription.objects.select_for_update().filter(
-        subscriber=subscriber, product=product, status=SubscriptionStatus.ACTIVE
-    )
-
-
 def _product(code: str | None, *, field: str) -> Product:
     product = Product.objects.filter(code=code).first() if code else None
     if product is None:
@@ -72,21 +69,44 @@ def _product(code: str | None, *, field: str) -> Product:
     return product
 
 
-def _apply(subscriber: Subscriber, action: str, product: Product, replaces: Product | None) -> str:
-    """Change the subscription rows; returns the summary line for the contact record."""
-    today = timezone.localdate()
+def require_eligible(
+    subscriber: Subscriber, product: Product, *, line: Line | None = None, replaces: Product | None = None
+) -> None:
+    """Refuse a product that does not fit the line (:mod:`kefu.customers.eligibility`): 409 when it
+    conflicts with what the line holds (``already_subscribed`` for the product or plan it has,
+    ``offer_not_eligible`` for an exclusive one), 422 ``offer_not_eligible`` otherwise; ``reason``
+    names the rule. Nothing is written before this check."""
+    names = dict(Product.objects.filter(code__in=product.requires or ()).values_list("code", "name"))
+    verdict = eligibility(
+        product, selectors.line_of(subscriber), replaces=replaces.code if replaces else None, names=names
+    )
+    if verdict.eligible:
+        return
+    held = verdict.reason == Ineligible.HELD
+    raise DomainError(
+        verdict.message,
+        code=AcceptanceErrorCode.ALREADY_SUBSCRIBED if held else AcceptanceErrorCode.NOT_ELIGIBLE,
+        status=409 if verdict.conflict else 422,
+        reason=verdict.reason,
+        product=product.code,
+        **verdict.detail,
+    )
+
+
+def _apply(
+    subscriber: Subscriber, action: str, product: Product, replaces: Product | None, *, reference: str, actor
+) -> str:
+    """Check the change against the line, then hand it to billing (``change_subscriptions``); returns
+    the summary line for the contact record. Every refusal comes before billing is called."""
+    line = selectors.line_of(subscriber)
+    held = {p.code for p in line.held}
+    billing = get_billing()
     if action == AcceptanceAction.ORDER:
-        if _active(subscriber, product).exists():
-            raise ConflictError(_("已订购该产品"), code=AcceptanceErrorCode.ALREADY_SUBSCRIBED)
-        if (
-            product.kind == ProductKind.PLAN
-            and Subscription.objects.filter(
-                subscriber=subscriber, product__kind=ProductKind.PLAN, status=SubscriptionStatus.ACTIVE
-            ).exists()
-        ):
+        require_eligible(subscriber, product, line=line)
+        if product.kind == ProductKind.PLAN and line.plan is not None:
             raise DomainError(_("已有套餐，请办理套餐变更"), code=AcceptanceErrorCode.PLAN_CHANGE_ONLY)
-        Subscription.objects.create(
-            subscriber=subscriber, product=product, start_date=today, status=SubscriptionStatus.ACTIVE
+        billing.change_subscriptions(
+            subscriber.number, start=[product.code], reference=reference, actor=actor
         )
         return _("订购 %(p)s") % {"p": product.name}
     if action == AcceptanceAction.CHANGE:
@@ -94,31 +114,23 @@ def _apply(subscriber: Subscriber, action: str, product: Product, replaces: Prod
             raise DomainError(
                 _("变更须指明被替换的产品"), code=ErrorCode.VALIDATION_FAILED, status=400, field="replaces"
             )
-        old = list(_active(subscriber, replaces))
-        if not old:
+        if replaces.code not in held:
             raise DomainError(
                 _("未订购被替换的产品"), code=AcceptanceErrorCode.NOT_SUBSCRIBED, field="replaces"
             )
         if replaces.kind != product.kind:
             raise DomainError(_("只能变更为同类产品"), code=AcceptanceErrorCode.KIND_MISMATCH)
-        if _active(subscriber, product).exists():
-            raise ConflictError(_("已订购该产品"), code=AcceptanceErrorCode.ALREADY_SUBSCRIBED)
-        for row in old:
-            row.end_date, row.status = today, SubscriptionStatus.ENDED
-            row.save(update_fields=["end_date", "status"])
-        Subscription.objects.create(
-            subscriber=subscriber, product=product, start_date=today, status=SubscriptionStatus.ACTIVE
+        require_eligible(subscriber, product, line=line, replaces=replaces)
+        billing.change_subscriptions(
+            subscriber.number, start=[product.code], end=[replaces.code], reference=reference, actor=actor
         )
         return _("%(old)s 变更为 %(new)s") % {"old": replaces.name, "new": product.name}
     # cancel
-    rows = list(_active(subscriber, product))
-    if not rows:
+    if product.code not in held:
         raise DomainError(_("未订购该产品"), code=AcceptanceErrorCode.NOT_SUBSCRIBED)
     if product.kind == ProductKind.PLAN:
         raise DomainError(_("套餐不能直接退订，请办理套餐变更"), code=AcceptanceErrorCode.PLAN_CHANGE_ONLY)
-    for row in rows:
-        row.end_date, row.status = today, SubscriptionStatus.ENDED
-        row.save(update_fields=["end_date", "status"])
+    billing.change_subscriptions(subscriber.number, end=[product.code], reference=reference, actor=actor)
     return _("退订 %(p)s") % {"p": product.name}
 
 
@@ -255,14 +267,15 @@ def subscription_change(
     )
     new_product = _product(product, field="product")
     old_product = _product(replaces, field="replaces") if replaces else None
-    summary = _apply(subscriber, action, new_product, old_product)
+    order_number = _order_number(subscriber)
+    summary = _apply(subscriber, action, new_product, old_product, reference=order_number, actor=actor)
     return _record(
         actor=actor,
         subscriber=subscriber,
         contact=contact,
         channel=channel,
         recording_ref=recording_ref,
-        order_number=_order_number(subscriber),
+        order_number=order_number,
         summary=summary,
         action=action,
         product=new_product,

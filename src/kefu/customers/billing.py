@@ -298,6 +298,13 @@ class LocalBilling:
 
     # ---- writes: business acceptance (BA-1) and the coordination flows (WO-9)
 
+    def change_subscriptions(
+        self, number: str, *, start: Sequence[str] = (), end: Sequence[str] = (), reference: str, actor=None
+    ) -> None:
+        services.subscriber_change_subscriptions(
+            actor=actor, number=number, start=list(start), end=list(end), reference=reference
+        )
+
     def set_line_state(
         self, number: str, *, state: str, reason: str, reference: str, actor=None
     ) -> LineStateChange:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.choices import ChoiceSet
+from kefu.core.choices import ChoiceSet, NetworkType
 
 # CustomerType lives in core beside CustomerLevel (the catalog's time limits name it too, SVC-2);
 # re-exported here where the three-party model's code looks for it.
@@ -54,6 +54,23 @@ class Brand(ChoiceSet):
     }
     MOBILE = (GOTONE, MZONE, EASYOWN)
     WIRELINE = (FIXED, BROADBAND)
+
+
+class LineType(ChoiceSet):
+    """What kind of line a subscriber is (the first thing a product must fit): a mobile line (any
+    2G..5G network), a fixed line or a broadband line. Derived from the network type, never entered."""
+
+    MOBILE = "mobile"
+    FIXED = "fixed"
+    BROADBAND = "broadband"
+
+    LABELS = {MOBILE: _("移动电话"), FIXED: _("固定电话"), BROADBAND: _("宽带")}
+
+    @classmethod
+    def of_network(cls, network_type: str) -> str:
+        if network_type in (NetworkType.FIXED, NetworkType.BROADBAND):
+            return network_type
+        return cls.MOBILE
 
 
 class SubscriberStatus(ChoiceSet):

@@ -20,3 +20,7 @@ class CustomerErrorCode(StrEnum):
     SAME_SIM = "same_sim"
     SAME_OWNER = "same_owner"
     INVALID_AMOUNT = "invalid_adjustment_amount"
+    # BA-1: subscription writes (the same codes business acceptance answers)
+    UNKNOWN_PRODUCT = "unknown_product"
+    NOT_SUBSCRIBED = "not_subscribed"
+    ALREADY_SUBSCRIBED = "already_subscribed"

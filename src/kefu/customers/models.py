@@ -172,6 +172,18 @@ class Product(models.Model):
     kind = models.CharField(_("产品类别"), max_length=12, choices=ProductKind)
     monthly_fee = _money(_("月功能费"))
     business_code = models.CharField(_("业务编码"), max_length=40, blank=True)
+    # What a line must be for the product to fit it (kefu.customers.eligibility decides, for the offer
+    # lists and for acceptance alike). An empty list means "any".
+    line_types = models.JSONField(
+        _("适用线路类型"), default=list, blank=True, help_text=_("移动电话、固定电话、宽带")
+    )
+    brands = models.JSONField(_("适用品牌"), default=list, blank=True)
+    network_types = models.JSONField(_("适用网络"), default=list, blank=True)
+    pay_methods = models.JSONField(_("适用付费方式"), default=list, blank=True)
+    requires = models.JSONField(_("前置产品"), default=list, blank=True, help_text=_("须已订购的产品编码"))
+    exclusive_group = models.CharField(
+        _("互斥组"), max_length=40, blank=True, help_text=_("同组产品不能同时订购")
+    )
 
     scope_fields = None  # reference data
 

@@ -18,9 +18,9 @@ from kefu.core.choices import CustomerLevel, CustomerType, Role
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
 from kefu.core.models import Staff
 from kefu.core.numbers import is_digits
-from kefu.customers.choices import IdType, SubscriberStatus
+from kefu.customers.choices import IdType, SubscriberStatus, SubscriptionStatus
 from kefu.customers.errors import CustomerErrorCode
-from kefu.customers.models import Account, BillingAdjustment, Customer, Subscriber
+from kefu.customers.models import Account, BillingAdjustment, Customer, Product, Subscriber, Subscription
 from kefu.customers.rules import mask_id_number
 
 SERVICE_PASSWORD_LENGTH = 6
@@ -373,6 +373,46 @@ def subscriber_replace_sim(*, actor, number: str, iccid: str, reference: str) ->
         changes={"sim_iccid": [mask_iccid(before), mask_iccid(iccid)], "reference": reference},
     )
     return before
+
+
+@transaction.atomic
+def subscriber_change_subscriptions(
+    *, actor, number: str, start: list[str], end: list[str], reference: str
+) -> None:
+    """The local billing's subscription write (BA-1): the active subscriptions of ``end`` end today,
+    new ones of ``start`` begin today. Whether a product fits the line is business acceptance's rule
+    (kefu.customers.eligibility), decided before this write; here only the records are checked."""
+    subscriber = _line(number)
+    products = {p.code: p for p in Product.objects.filter(code__in=[*start, *end])}
+    unknown = sorted({*start, *end} - set(products))
+    if unknown:
+        raise DomainError(
+            _("产品不存在：%(c)s") % {"c": "、".join(unknown)}, code=CustomerErrorCode.UNKNOWN_PRODUCT
+        )
+    active = Subscription.objects.select_for_update().filter(
+        subscriber=subscriber, status=SubscriptionStatus.ACTIVE
+    )
+    ending = list(active.filter(product__code__in=end))
+    if {row.product_id for row in ending} != {products[code].pk for code in end}:
+        raise DomainError(_("未订购被替换的产品"), code=CustomerErrorCode.NOT_SUBSCRIBED)
+    if active.filter(product__code__in=start).exists():
+        raise DomainError(_("已订购该产品"), code=CustomerErrorCode.ALREADY_SUBSCRIBED, status=409)
+    today = timezone.localdate()
+    for row in ending:
+        row.end_date, row.status = today, SubscriptionStatus.ENDED
+        row.save(update_fields=["end_date", "status"])
+    Subscription.objects.bulk_create(
+        Subscription(
+            subscriber=subscriber, product=products[code], start_date=today, status=SubscriptionStatus.ACTIVE
+        )
+        for code in start
+    )
+    audit.record(
+        actor=actor,
+        action="customers.subscriber.change_subscriptions",
+        obj=subscriber,
+        changes={"start": list(start), "end": list(end), "reference": reference},
+    )
 
 
 @transaction.atomic

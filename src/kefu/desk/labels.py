@@ -77,6 +77,7 @@ def query_labels() -> dict:
         "security_notice_done": _("安全提示已播放"),
         "sent": _("已发送"),
         "done": _("办理成功"),
+        "not_eligible": _("不可办理"),
         "failed": _("操作失败"),
         "empty": _("无记录"),
         "loading": _("查询中…"),

@@ -19,8 +19,10 @@ until the customer has authenticated (:func:`customer_view` returns a ``walk_in`
 Queries (pinned exactly by ``tests/desk/test_customer_view.py``): subscriber (scoped) 1, the viewer's
 grant 1 (and, without one, the viewer's answered call from this line 1), billing's line overview 6
 (line with account, products, bills, call details, payments, points), recent contacts and the
-three-month window together 1, retention 1, marketing 1, offers 1, work orders 1 (only when
-the work-order app is installed). Python time, not PostgreSQL, is most of this view's cost: each query
+three-month window together 1, retention 1, marketing 1, offers with their products 1 (an offer of a
+product shows only where the product fits the line; only an offered product in an exclusive group
+costs one more query, for the groups of the products held), work orders 1 (only when the work-order
+app is installed). Python time, not PostgreSQL, is most of this view's cost: each query
 selects only the columns it shows (docs/benchmarks.md has the profile).
 """
 
@@ -51,7 +53,8 @@ from kefu.customers.choices import (
     SubscriptionStatus,
     UserType,
 )
-from kefu.customers.models import Subscriber
+from kefu.customers.eligibility import HeldProduct, Line, eligibility
+from kefu.customers.models import Product, Subscriber
 from kefu.customers.rules import mask_id_number, mask_phone_number
 from kefu.identity import services as identity
 from kefu.identity.choices import AuthMethod
@@ -230,10 +233,40 @@ def churn_prediction(
     return {"score": score, "level": level, "level_label": label, "reasons": reasons}
 
 
-def matching_offers(offers, *, level: str, brand: str, monthly_spend: Decimal) -> dict[str, list[dict]]:
-    """The active offers this subscriber qualifies for, split into sale and retention offers."""
+def _offer_line(subscriber, subscriptions, balance, offers) -> Line | None:
+    """The line as the eligibility rule sees it, for the offers that sell a product (None when none
+    does). Billing's subscriptions say what the line holds; the exclusive groups of those products are
+    read (one query) only when an offered product has a group, the one rule that needs them."""
+    products = [o.product for o in offers if o.product_id]
+    if not products:
+        return None
+    active = [s for s in subscriptions if s.status == SubscriptionStatus.ACTIVE]
+    pay_method = balance.pay_method if balance else ""
+    if any(p.exclusive_group for p in products) and active:
+        held = Product.objects.filter(code__in=[s.product_code for s in active]).only(
+            "code", "name", "kind", "exclusive_group"
+        )
+        return Line.of(subscriber, pay_method=pay_method, held=held)
+    held = [HeldProduct(code=s.product_code, name=s.product_name, kind=s.product_kind) for s in active]
+    return Line(
+        network_type=subscriber.network_type, brand=subscriber.brand, pay_method=pay_method, held=tuple(held)
+    )
+
+
+def matching_offers(
+    offers, *, level: str, brand: str, monthly_spend: Decimal, line: Line | None = None
+) -> dict[str, list[dict]]:
+    """The active offers this subscriber qualifies for, split into sale and retention offers. An offer
+    of a product is shown only when the product fits ``line`` (BA-1: the rule business acceptance
+    applies, so the view never suggests what acceptance would refuse; a plan as a change of the
+    current one)."""
     matched: dict[str, list[dict]] = {OfferKind.SALE: [], OfferKind.RETENTION: []}
     for offer in offers:
+        product = offer.product if offer.product_id else None
+        if product is not None and line is not None:
+            plan = line.plan if product.kind == ProductKind.PLAN else None
+            if not eligibility(product, line, replaces=plan.code if plan else None).eligible:
+                continue
         if offer.matches(level=level, brand=brand, monthly_spend=monthly_spend):
             matched.setdefault(offer.kind, []).append(
                 {"code": offer.code, "name": offer.name, "description": offer.description}
@@ -393,7 +426,7 @@ def view_of(*, user, subscriber: Subscriber) -> dict:
         .order_by("-at", "-id")
         .values("at", "channel", "result", "product__name")[:MARKETING_ROWS]
     )
-    offers = list(Offer.objects.filter(active=True))
+    offers = list(Offer.objects.filter(active=True).select_related("product"))
     orders = work_orders_of(subscriber.pk)
 
     # ---- derived figures
@@ -639,7 +672,11 @@ def view_of(*, user, subscriber: Subscriber) -> dict:
             ],
             "average_monthly_spend": _money(avg3) if fees_open else None,
             "offers": matching_offers(
-                offers, level=subscriber.level, brand=subscriber.brand, monthly_spend=avg3
+                offers,
+                level=subscriber.level,
+                brand=subscriber.brand,
+                monthly_spend=avg3,
+                line=_offer_line(subscriber, subscriptions, balance, offers),
             ),
         },
         "last_work_order": last_order,

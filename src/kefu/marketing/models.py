@@ -75,7 +75,8 @@ class Offer(models.Model):
     """An offer for sale or retention and the conditions a subscriber must meet for it to match.
 
     Empty ``levels``/``brands`` mean any level/brand; ``min_monthly_spend`` compares with the average
-    bill of the last three months. Reference data: the same in every scope.
+    bill of the last three months; an offer of a ``product`` also needs the product to fit the line.
+    Reference data: the same in every scope.
     """
 
     code = models.CharField(_("优惠编码"), max_length=20, unique=True)
@@ -85,6 +86,16 @@ class Offer(models.Model):
     levels = models.JSONField(_("适用级别"), default=list, blank=True)
     brands = models.JSONField(_("适用品牌"), default=list, blank=True)
     min_monthly_spend = models.DecimalField(_("月均消费下限"), max_digits=10, decimal_places=2, default=0)
+    # the product the offer sells, if any: then it is offered only where the product fits the line
+    # (kefu.customers.eligibility, the rule business acceptance applies)
+    product = models.ForeignKey(
+        "customers.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("产品"),
+    )
     active = models.BooleanField(_("有效"), default=True)
 
     scope_fields = None  # reference data

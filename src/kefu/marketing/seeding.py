@@ -30,6 +30,7 @@ from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
 
 # (code, name, kind, description, levels, brands, min monthly spend)
 OFFERS = [
+    ("S-5G", "5G加速包体验", OfferKind.SALE, "5G用户首月半价", [], list(Brand.MOBILE), "0"),
     ("S-DATA10", "10元加油包（1GB）", OfferKind.SALE, "流量不够用的用户", [], list(Brand.MOBILE), "0"),
     ("S-FAMILY", "亲情网优惠", OfferKind.SALE, "家庭共享，每月立减5元", [], list(Brand.MOBILE), "30"),
     ("S-GT-UP", "全球通套餐升档", OfferKind.SALE, "月均消费100元以上推荐升档", [], [Brand.GOTONE], "100"),
@@ -57,9 +58,14 @@ class MarketingSeedResult:
     marketing_records: int
 
 
+# the product an offer sells (offered only where it fits the line)
+OFFER_PRODUCTS = {"S-BB-200": "P-BB-200", "S-VIDEO": "V-VIDEO", "S-5G": "V-5G-BOOST"}
+
+
 def ensure_offers() -> int:
     """Create the offers that do not exist yet; answer how many offers there are."""
     existing = set(Offer.objects.values_list("code", flat=True))
+    products = dict(Product.objects.filter(code__in=OFFER_PRODUCTS.values()).values_list("code", "id"))
     Offer.objects.bulk_create(
         [
             Offer(
@@ -70,6 +76,7 @@ def ensure_offers() -> int:
                 levels=levels,
                 brands=brands,
                 min_monthly_spend=Decimal(spend),
+                product_id=products.get(OFFER_PRODUCTS.get(code, "")),
             )
             for code, name, kind, description, levels, brands, spend in OFFERS
             if code not in existing

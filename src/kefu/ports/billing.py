@@ -223,6 +223,16 @@ class BillingPort(Protocol):
         """Replace the service password; the new one is no longer an initial password (AUTH-6)."""
         ...
 
+    def change_subscriptions(
+        self, number: str, *, start: Sequence[str] = (), end: Sequence[str] = (), reference: str, actor=None
+    ) -> None:
+        """Business acceptance of products (BA-1), effective today and in one step: end the products
+        ``end`` and start the products ``start`` (an order starts one, a cancellation ends one, a plan
+        change does both). kefu has already decided that the products fit the line
+        (``kefu.customers.eligibility``); billing refuses only what its own records contradict:
+        ``not_subscribed`` (a product to end is not active), ``already_subscribed`` (one to start is)."""
+        ...
+
     def set_line_state(
         self, number: str, *, state: str, reason: str, reference: str, actor=None
     ) -> LineStateChange:

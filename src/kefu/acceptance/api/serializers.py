@@ -16,8 +16,30 @@ class ProductSerializer(ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["code", "name", "kind", "kind_display", "monthly_fee", "business_code"]
+        fields = [
+            "code", "name", "kind", "kind_display", "monthly_fee", "business_code",
+            # which lines it fits (empty: any), as kefu.customers.eligibility reads them
+            "line_types", "brands", "network_types", "pay_methods", "requires", "exclusive_group",
+        ]  # fmt: skip
         read_only_fields = fields
+
+
+class LineProductSerializer(serializers.Serializer):
+    """One catalog product as one line sees it (``selectors.LineProduct``)."""
+
+    code = serializers.CharField(source="product.code")
+    name = serializers.CharField(source="product.name")
+    kind = serializers.CharField(source="product.kind")
+    kind_display = serializers.CharField(source="product.get_kind_display")
+    monthly_fee = fields.DecimalField(source="product.monthly_fee", max_digits=12, decimal_places=2)
+    business_code = serializers.CharField(source="product.business_code")
+    action = serializers.ChoiceField(choices=AcceptanceAction.CHOICES, help_text="how it would be accepted")
+    replaces = serializers.CharField(allow_null=True, help_text="for a plan change: the current plan's code")
+    eligible = serializers.BooleanField(source="verdict.eligible")
+    reason = serializers.CharField(
+        source="verdict.reason", help_text="why not (offer_not_eligible's reason); empty when eligible"
+    )
+    reason_text = serializers.CharField(source="verdict.message", help_text="the reason, readable")
 
 
 class SubscriptionSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ urlpatterns = [
         views.SubscriptionsView.as_view(),
         name="subscriber-subscriptions",
     ),
+    path("subscribers/<str:number>/products", views.LineProductsView.as_view(), name="subscriber-products"),
     path(
         "subscribers/<str:number>/data-changes",
         views.DataChangeView.as_view(),

@@ -35,6 +35,28 @@ class ProductListView(generics.ListAPIView):
         return selectors.products(kind=kind if kind in ProductKind else None)
 
 
+@extend_schema(
+    summary="The catalog as one line sees it: each product with whether it fits the line, and why not",
+    description=(
+        "The rule the acceptance applies (a product refused here is refused by `POST .../subscriptions` with "
+        "`offer_not_eligible` or `already_subscribed`): the kind of line, brand, network and pay method the "
+        "product needs, the product or plan the line already has, exclusive products, prerequisites. "
+        "Eligible products come first; a plan is offered as a change of the current plan (`action`, `replaces`)."
+    ),
+    parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=ProductKind.values())],
+    responses={200: serializers.LineProductSerializer(many=True), 404: PROBLEM},
+    tags=TAGS,
+)
+class LineProductsView(APIView):
+    def get(self, request, number: str):
+        subscriber = identity.subscriber_in_scope(request.user, number)
+        kind = request.query_params.get("kind")
+        rows = selectors.line_products(
+            line=selectors.line_of(subscriber), kind=kind if kind in ProductKind else None
+        )
+        return Response(serializers.LineProductSerializer(rows, many=True).data)
+
+
 class SubscriptionsView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -53,6 +75,8 @@ class SubscriptionsView(APIView):
     @extend_schema(
         summary="Order, change or cancel a product (BA-1)",
         description=(
+            "The product must fit the line (see `GET .../products`): 422 `offer_not_eligible` (409 when it is "
+            "exclusive with a product held) or 409 `already_subscribed`, each with a `reason`; nothing is written. "
             "Needs a full authentication grant (403 `auth_required`), a changed initial password (403 "
             "`password_change_required`), a local subscriber (422 `not_local_subscriber`) and, by telephone, a "
             "recording reference (422 `recording_ref_required`; taken from the contact record when it has one). "

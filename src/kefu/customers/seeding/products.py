@@ -1,4 +1,5 @@
-"""The product catalog that seeded subscribers subscribe to: plans per brand, VAS and Monternet.
+"""The product catalog that seeded subscribers subscribe to: plans per brand, VAS and Monternet, with
+the rules that say which lines each fits (``RULES``, read by ``kefu.customers.eligibility``).
 
 ``business_code`` names a catalog business by code (kefu.catalog), without importing the catalog.
 """
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kefu.customers.choices import Brand, ProductKind
+from kefu.core.choices import NetworkType
+from kefu.customers.choices import Brand, LineType, PayMethod, ProductKind
 from kefu.customers.models import Product
 
 # (code, name, kind, monthly fee, business code, brand the plan belongs to or "" for VAS)
@@ -42,23 +44,57 @@ PRODUCTS = [
     ("M-MMS-PIC", "彩信图片包", ProductKind.MONTERNET, "5", "monternet_mms", ""),
     ("M-WAP-NOVEL", "WAP小说包月", ProductKind.MONTERNET, "5", "wap", ""),
     ("M-IVR-FUN", "语音笑话IVR", ProductKind.MONTERNET, "4", "monternet_ivr", ""),
+    # orderable only where their rules fit, so the seeded history never gives them to a line (RESTRICTED)
+    ("V-CRBT-HITS", "彩铃曲库包", ProductKind.VAS, "3", "crbt", ""),
+    ("V-READ-VIP", "手机阅读VIP包月", ProductKind.VAS, "10", "mobile_reading", ""),
+    ("V-5G-BOOST", "5G加速包", ProductKind.VAS, "10", "", ""),
+    ("V-IROAM", "国际及港澳台漫游", ProductKind.VAS, "0", "", ""),
+    ("B-IPTV", "魔百和电视", ProductKind.VAS, "20", "", ""),
 ]
+
+_MOBILE = {"line_types": [LineType.MOBILE]}
+_POSTPAID = [PayMethod.POSTPAID_CASH, PayMethod.BANK_COLLECTION]
+
+
+def _plan(brand: str) -> dict:
+    line_type = {Brand.FIXED: LineType.FIXED, Brand.BROADBAND: LineType.BROADBAND}.get(brand, LineType.MOBILE)
+    return {"line_types": [line_type], "brands": [brand]}
+
+
+# Which lines each product fits (empty: any). A plan fits its own brand's lines only: moving to another
+# brand is a brand change, not a plan change. VAS and Monternet need a mobile line.
+RULES: dict[str, dict] = {
+    **{code: _plan(brand) for code, _n, kind, _f, _b, brand in PRODUCTS if kind == ProductKind.PLAN},
+    **{code: dict(_MOBILE) for code, _n, kind, _f, _b, _br in PRODUCTS if kind != ProductKind.PLAN},
+    "V-READ": {**_MOBILE, "exclusive_group": "mobile_reading"},
+    "V-READ-VIP": {**_MOBILE, "exclusive_group": "mobile_reading"},
+    "V-CRBT-HITS": {**_MOBILE, "requires": ["V-CRBT"]},
+    "V-5G-BOOST": {**_MOBILE, "network_types": [NetworkType.G5]},
+    "V-IROAM": {**_MOBILE, "pay_methods": _POSTPAID},
+    "B-IPTV": {"line_types": [LineType.BROADBAND]},
+}
+RESTRICTED = ("V-CRBT-HITS", "V-READ-VIP", "V-5G-BOOST", "V-IROAM", "B-IPTV")
 
 
 def ensure_products() -> dict[str, list[int]]:
-    """Create missing products; return product ids grouped: one list per brand, and ``"extras"``
-    (VAS and Monternet) that any mobile line may add."""
+    """Create missing products (with their ``RULES``); return product ids grouped: one list per brand,
+    and ``"extras"`` (VAS and Monternet) that any mobile line may add — the ``RESTRICTED`` products
+    are in no group, so no seeded line holds one its rules refuse."""
     existing = dict(Product.objects.values_list("code", "id"))
     missing = [
-        Product(code=code, name=name, kind=kind, monthly_fee=Decimal(fee), business_code=business)
+        Product(
+            code=code, name=name, kind=kind, monthly_fee=Decimal(fee), business_code=business,
+            **RULES.get(code, {}),
+        )
         for code, name, kind, fee, business, _brand in PRODUCTS
         if code not in existing
-    ]
+    ]  # fmt: skip
     if missing:
         Product.objects.bulk_create(missing)
         existing = dict(Product.objects.values_list("code", "id"))
     groups: dict[str, list[int]] = {brand: [] for brand in Brand.values()}
     groups["extras"] = []
     for code, _name, _kind, _fee, _business, brand in PRODUCTS:
-        groups[brand or "extras"].append(existing[code])
+        if code not in RESTRICTED:
+            groups[brand or "extras"].append(existing[code])
     return groups

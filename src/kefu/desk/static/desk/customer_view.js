@@ -375,17 +375,62 @@
       });
   }
 
+  // BA-1: the line's own product list — what fits it first, the rest disabled with the reason the
+  // server would give (the same rule refuses them on submit)
+  let lineProducts = [];
   async function fillProducts() {
     const select = form.elements.product;
-    const result = await kefu.api("GET", "/api/v1/products?kind=" + encodeURIComponent(form.elements.kind.value));
+    const refused = $("ba-refused");
+    const result = await kefu.api("GET", base + "/products?kind=" + encodeURIComponent(form.elements.kind.value));
     select.replaceChildren();
-    const rows = result.ok ? (Array.isArray(result.body) ? result.body : result.body.results || []) : [];
-    rows.forEach((p) => {
+    lineProducts = result.ok && Array.isArray(result.body) ? result.body : [];
+    const fits = lineProducts.filter((p) => p.eligible);
+    const rest = lineProducts.filter((p) => !p.eligible);
+    fits.forEach((p) => {
       const option = document.createElement("option");
       option.value = p.code;
       option.textContent = p.name + " · " + p.monthly_fee;
       select.append(option);
     });
+    if (rest.length) {
+      const group = document.createElement("optgroup");
+      group.label = L.not_eligible;
+      rest.forEach((p) => {
+        const option = document.createElement("option");
+        option.value = p.code;
+        option.disabled = true;
+        option.title = p.reason_text;
+        option.dataset.reason = p.reason;
+        option.textContent = p.name + " — " + p.reason_text;
+        group.append(option);
+      });
+      select.append(group);
+    }
+    if (!fits.length) select.value = "";
+    if (refused) {
+      const list = refused.querySelector("ul");
+      list.replaceChildren();
+      rest.forEach((p) => {
+        const li = document.createElement("li");
+        li.dataset.product = p.code;
+        const strong = document.createElement("strong");
+        strong.textContent = p.name;
+        li.append(strong, " " + p.reason_text);
+        list.append(li);
+      });
+      kefu.text(refused.querySelector("summary"), L.not_eligible + " (" + rest.length + ")");
+    }
+    toggleAction();
+    productChosen();
+  }
+
+  // a plan is changed, not ordered, when the line has one: the list says which it replaces
+  function productChosen() {
+    const row = lineProducts.find((p) => p.code === form.elements.product.value);
+    if (!row || !row.replaces || form.elements.action.value === "cancel") return;
+    form.elements.action.value = "change";
+    toggleAction();
+    form.elements.replaces.value = row.replaces;
   }
 
   function toggleAction() {
@@ -393,6 +438,8 @@
     form.querySelectorAll("[data-ba]").forEach((label) => {
       label.hidden = !label.dataset.ba.split(" ").includes(action);
     });
+    const refused = $("ba-refused");
+    if (refused) refused.hidden = action === "cancel" || !lineProducts.some((p) => !p.eligible);
   }
 
   async function fillRecording() {
@@ -417,6 +464,7 @@
     const hallDesk = $("panel-auth") && $("panel-auth").dataset.hall === "1";
     form.elements.action.addEventListener("change", toggleAction);
     form.elements.kind.addEventListener("change", fillProducts);
+    form.elements.product.addEventListener("change", productChosen);
     document.addEventListener("kefu:call", fillRecording);
     toggleAction();
     fillReplaces();
@@ -449,6 +497,7 @@
         status: { value: row.status },
       }));
       fillReplaces();
+      fillProducts();
       refreshProducts();
     });
   }
