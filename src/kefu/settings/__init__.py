@@ -283,6 +283,9 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
 }
 
+# Build the OpenAPI document in the background when a web process starts (kefu.api.schema), so the
+# first /api/docs/ reader does not wait for it.
+KEFU_SCHEMA_WARM = env_bool("KEFU_SCHEMA_WARM", True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "kefu API",
     "DESCRIPTION": "Customer-service system for telecom operators: native API under /api/v1/.",
