@@ -91,6 +91,7 @@ def _password_hash() -> str:
 def _fresh_process_caches():
     """Rolled-back rows may come back under the same id in the next test (SQLite), so the caches a
     process keeps between requests start empty in every test."""
+    from kefu.api.schema import forget_schema
     from kefu.catalog.nodes import forget_nodes
     from kefu.core.auth import BearerTokenAuthentication
     from kefu.workorders.flows import forget_flow_versions
@@ -100,6 +101,7 @@ def _fresh_process_caches():
     forget_categories()
     forget_nodes()
     BearerTokenAuthentication.forget()
+    forget_schema()
     yield
 
 

@@ -121,6 +121,24 @@ def test_manual_entry_creates_a_closed_contact(js_agent, js_line, zj_line, clien
     assert (contact.channel, contact.status, contact.summary) == ("letter", "closed", "来信")
 
 
+@pytest.mark.parametrize(
+    ("role", "channel", "label"),
+    [
+        ("hotline_agent", "hotline", "热线"),
+        ("hall_staff", "hall", "营业厅"),
+        ("vip_manager", "vip_manager", "客户经理"),
+        ("back_office", "hotline", "热线"),
+    ],
+    ids=["agent", "hall", "vip", "back-office"],
+)
+def test_manual_entry_starts_with_the_staffs_own_channel(make_staff, js_line, client, role, channel, label):
+    """CON-2: a contact entered by hand starts with the channel the member of staff serves in."""
+    client.force_login(make_staff(role, "JS"))
+    html = client.get("/desk/contacts/new/", {"number": js_line.number}).content.decode()
+    assert f'<option value="{channel}" selected>{label}</option>' in html
+    assert html.count(" selected>") == 2  # the channel and the direction, nothing else pre-chosen
+
+
 def test_bad_import_file_changes_nothing_and_lists_rows_and_reasons(js_agent, js_line, client):
     """CON-2 (Done when): a bad file imports nothing and says which rows are wrong and why; a good file
     imports every row."""

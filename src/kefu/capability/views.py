@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from kefu.capability import services
+from kefu.core.access import admits
 
 
-@login_required
+@admits(services.MAY_ASK)
 def query_page(request):
-    if request.user.role not in services.MAY_ASK:
-        raise PermissionDenied
     return render(request, "capability/query.html", {"number": (request.GET.get("number") or "")[:11]})

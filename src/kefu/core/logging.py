@@ -23,3 +23,16 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+
+class ClientErrorWithoutTraceback(logging.Filter):
+    """A 4xx response is logged as one line: the client's mistake (403, 404, 400, a refused problem)
+    needs no traceback, and a traceback on every 403 drowned the log. Django's request logger passes
+    the response's ``status_code``; records with a 5xx status, or none, keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

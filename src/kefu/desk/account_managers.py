@@ -9,15 +9,16 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.contacts.choices import ContactStatus
 from kefu.contacts.models import ServiceRequest
 from kefu.core import scope
+from kefu.core.access import admits
 from kefu.core.choices import CustomerLevel, CustomerType, Role
 from kefu.core.errors import DomainError
 from kefu.core.models import Staff
@@ -101,7 +102,11 @@ def managers_of(user) -> list[Staff]:
     )
 
 
-@login_required
+def opens_account_managers(user) -> bool:
+    return user.role == Role.VIP_MANAGER or may_assign(user)
+
+
+@admits(opens_account_managers, message=gettext_lazy("只有客户经理、班长和系统管理员可以打开此页"))
 def account_managers(request):
     """客户经理: a VIP manager sees their customers' open requests and orders; a supervisor or an
     administrator assigns VIP and enterprise customers to account managers."""
@@ -109,11 +114,9 @@ def account_managers(request):
     context: dict = {"may_assign": may_assign(user)}
     if user.role == Role.VIP_MANAGER:
         context["book"] = manager_book(user)
-    elif context["may_assign"]:
+    else:
         context["managers"] = managers_of(user)
         context["unassigned"] = unassigned_customers(user)
-    else:
-        raise PermissionDenied(_("只有客户经理、班长和系统管理员可以打开此页"))
     return render(request, "desk/account_managers.html", context)
 
 

@@ -277,11 +277,12 @@ def contact_link(request, contact_id: int):
 
 @login_required
 def contact_new(request):
-    """CON-2: enter a contact by hand (e.g. a letter, a fax, a hall visit)."""
+    """CON-2: enter a contact by hand (e.g. a letter, a fax, a hall visit); the channel starts as the
+    one the member of staff serves in (hall staff the hall, a hotline agent the hotline)."""
     from kefu.customers.models import Subscriber
 
     values = {
-        "channel": request.POST.get("channel", Channel.HALL),
+        "channel": request.POST.get("channel", contacts.staff_channel(request.user)),
         "direction": request.POST.get("direction", Direction.INBOUND),
         "number": request.POST.get("number", request.GET.get("number", "")).strip(),
         "request_type": request.POST.get("request_type", ""),

@@ -1,15 +1,18 @@
 """The desk's navigation: every area of kefu, built or still to come.
 
 Areas not built yet are listed with ``url_name=None`` and shown disabled as "coming soon", so the
-navigation never holds a dead link. When an area lands, give it its URL name here.
+navigation never holds a dead link. When an area lands, give it its URL name here. Who sees an area is
+not repeated here: an area shows only if its view would admit the user (``kefu.core.access``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
+
+from kefu.core.access import view_admits
 
 
 @dataclass(frozen=True)
@@ -18,8 +21,6 @@ class Area:
     label: str
     url_name: str | None = None
     administrators_only: bool = False
-    # when set, only these roles see the area
-    roles: tuple[str, ...] = ()
     # other views of the area: the area is marked active on them too
     also: tuple[str, ...] = ()
 
@@ -36,12 +37,7 @@ AREAS: tuple[Area, ...] = (
     # live once the work-order app routes its queue (kefu.workorders.urls)
     Area("workorders", _("工单"), "workorders:queue", also=("workorders:detail", "workorders:new")),
     # SVC-2: a VIP manager's customers; supervisors and administrators assign them
-    Area(
-        "account_managers",
-        _("客户经理"),
-        "desk:account_managers",
-        roles=("vip_manager", "supervisor", "administrator"),
-    ),
+    Area("account_managers", _("客户经理"), "desk:account_managers"),
     # SYS-1: notices and internal messages to agents
     Area("bulletins", _("公告"), "bulletins:inbox", also=("bulletins:detail", "bulletins:new")),
     Area("knowledge", _("知识库")),
@@ -81,6 +77,14 @@ def _url(name: str | None) -> str | None:
         return None
 
 
+def _admits(url: str, user) -> bool:
+    try:
+        view = resolve(url).func
+    except Resolver404:
+        return False
+    return view_admits(view, user)
+
+
 def navigation_for(request) -> list[NavItem]:
     """The navigation items ``request.user`` sees; the one matching the current page is active."""
     user = request.user
@@ -90,9 +94,9 @@ def navigation_for(request) -> list[NavItem]:
         # Only those who can get into the admin site see it: no link that ends on a login page.
         if area.administrators_only and not (user.is_active and user.is_staff):
             continue
-        if area.roles and getattr(user, "role", "") not in area.roles:
-            continue
         url = _url(area.url_name)
+        if url is not None and not _admits(url, user):
+            continue
         active = url is not None and (current == area.url_name or current in area.also)
         items.append(NavItem(area.key, area.label, url, active=active))
     return items

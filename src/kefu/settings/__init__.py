@@ -283,6 +283,9 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
 }
 
+# Build the OpenAPI document in the background when a web process starts (kefu.api.schema), so the
+# first /api/docs/ reader does not wait for it.
+KEFU_SCHEMA_WARM = env_bool("KEFU_SCHEMA_WARM", True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "kefu API",
     "DESCRIPTION": "Customer-service system for telecom operators: native API under /api/v1/.",
@@ -349,9 +352,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "kefu.core.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # 4xx responses (403s above all) as one line without traceback; 500s keep theirs
+    "filters": {"client_errors": {"()": "kefu.core.logging.ClientErrorWithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["client_errors"]}
+    },
     "root": {"handlers": ["console"], "level": env("KEFU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors"]},
+        "django.security": {"filters": ["client_errors"]},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -4,12 +4,11 @@ national figures (SP staff see their own SP)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kefu.core import scope
+from kefu.core.access import admits
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError
 from kefu.spquality import selectors, services
@@ -18,10 +17,8 @@ from kefu.spquality.models import NationalFigure, ProvinceFile, SpFigure
 PROVINCE_ROLES = {Role.SUPERVISOR, Role.ADMINISTRATOR, Role.BACK_OFFICE}
 
 
-@login_required
+@admits(PROVINCE_ROLES)
 def province_page(request):
-    if request.user.role not in PROVINCE_ROLES:
-        raise PermissionDenied
     month = services.previous_month()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -47,18 +44,14 @@ def province_page(request):
                                                        "due": services.due_date(month)})  # fmt: skip
 
 
-@login_required
+@admits({Role.HUB_OPERATOR, Role.ADMINISTRATOR})
 def hub_page(request):
-    if request.user.role not in {Role.HUB_OPERATOR, Role.ADMINISTRATOR}:
-        raise PermissionDenied
     month = services.month_of(request.GET["month"]) if request.GET.get("month") else services.previous_month()
     return render(request, "spquality/hub.html", {**selectors.hub_report_status(month),
                                                   "national": services.national_rows(month)})  # fmt: skip
 
 
-@login_required
+@admits({Role.SP_STAFF, Role.ADMINISTRATOR})
 def sims_page(request):
-    if request.user.role not in {Role.SP_STAFF, Role.ADMINISTRATOR}:
-        raise PermissionDenied
     figures = scope.restrict(NationalFigure.objects.all(), request.user)[:500]
     return render(request, "spquality/sims.html", {"figures": figures})

@@ -1,8 +1,9 @@
 """URL conf of a ``province`` node: UI, admin, the native API, OpenAPI, TMF, health and metrics."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
+from kefu.api.schema import CachedSchemaView
 from kefu.crosslevel.urls import api_urlpatterns as crosslevel_api
 from kefu.desk.stream import stream_urlpatterns
 from kefu.desk.urls import login_patterns
@@ -12,7 +13,7 @@ urlpatterns = [
     *every_node_urlpatterns(),
     path("api/v1/", include("kefu.api.urls")),
     path("tmf-api/", include("kefu.tmf.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", CachedSchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("telephony/", include(stream_urlpatterns)),
     path("notify/", include("kefu.notify.urls")),
