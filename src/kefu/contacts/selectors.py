@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kefu.contacts.models import CallbackTask, ContactRecord
+from kefu.contacts.models import CallbackTask, ContactRecord, WrapUpReason
 from kefu.core import scope
 from kefu.core.choices import DepartmentKind, Role
 
@@ -106,3 +106,8 @@ def callback_tasks_for(*, user, mine: bool = False, state: str = ""):
             )
         queryset = queryset.filter(assigned)
     return queryset.order_by("-id")
+
+
+def wrap_up_reasons():
+    """The wrap-up reasons an agent may choose now, in their order (the admin keeps the list)."""
+    return WrapUpReason.objects.filter(active=True).order_by("position", "id")
