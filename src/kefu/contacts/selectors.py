@@ -65,7 +65,15 @@ def contact_served(*, user, contact_id) -> ContactRecord | None:
     otherwise, and for an id that is not a number."""
     if not (str(contact_id).isascii() and str(contact_id).isdigit()):
         return None
-    related = ("staff", "province", "city", "category__version", "subscriber")
+    related = (
+        "staff",
+        "province",
+        "city",
+        "category__version",
+        "subscriber",
+        "wrap_up_reason",
+        "wrapped_up_by",
+    )
     prefetched = ("requests__category__version", "links_out")
     own = (
         scope.restrict(ContactRecord.objects.all(), user)

@@ -311,8 +311,10 @@ def service_request_add(
     category=None,
     description: str = "",
     reference: str = "",
+    module: str = "",
 ) -> ServiceRequest:
-    """Record what the customer asked for; the type decides the module it leads to (SR-1)."""
+    """Record what the customer asked for; the type decides the module it leads to (SR-1), unless
+    the caller names it (a consultation the agent turned into a work order)."""
     if request_type not in RequestType:
         raise ContactError(_("未知请求类型：%(v)s") % {"v": request_type}, code=ErrorCode.VALIDATION_FAILED)
     request = ServiceRequest.objects.create(
@@ -320,7 +322,7 @@ def service_request_add(
         request_type=request_type,
         category=category,
         description=description,
-        module=MODULE_OF[request_type],
+        module=module or MODULE_OF[request_type],
         reference=reference,
     )
     if not contact.request_type:

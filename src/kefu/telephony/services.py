@@ -16,6 +16,7 @@ Events are idempotent per (call, kind): a PBX that repeats an event changes noth
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models, transaction
@@ -120,6 +121,10 @@ def _pop(agent: Staff, call: Call, subscriber, *, resumed: bool = False) -> None
             "known": subscriber is not None,
             "contact_id": call.contact_id,
             "view_url": f"/desk/customers/{call.calling_number}/" if subscriber is not None else "",
+            # an unknown caller: the finder with the number, so the previous customer's view closes
+            "find_url": ""
+            if subscriber is not None
+            else f"/desk/customers/?{urlencode({'q': call.calling_number})}",
             "held": _held_list(agent, besides=call),
             "resumed": resumed,
         },

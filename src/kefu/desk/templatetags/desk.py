@@ -109,3 +109,12 @@ def notice_badge(context) -> dict | None:
     from kefu.bulletins.selectors import unread_count
 
     return {"url": url, "unread": unread_count(user)}
+
+
+@register.simple_tag
+def wrap_up_form() -> dict:
+    """The call bar's after-call form: the active wrap-up reasons and the summary's length limit."""
+    from kefu.contacts import selectors
+    from kefu.contacts.services import wrap_up_summary_max
+
+    return {"reasons": list(selectors.wrap_up_reasons()), "summary_max": wrap_up_summary_max()}
