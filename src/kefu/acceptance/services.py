@@ -40,6 +40,7 @@ from kefu.customers.rules import mask_id_number
 from kefu.customers.services import mask_iccid
 from kefu.identity import services as identity
 from kefu.ports.billing import ContactDetails, NewOwner, get_billing
+from kefu.telephony.selectors import current_contact
 
 # Channels where acceptance happens by telephone and must be recorded (CH-6).
 RECORDED_CHANNELS = (Channel.HOTLINE, Channel.OUTBOUND, Channel.IVR)
@@ -161,6 +162,8 @@ def _admit(
         contact = scope.restrict(ContactRecord.objects.all(), actor).filter(pk=contact_id).first()
         if contact is None:
             raise NotFoundError(_("接触记录不存在"), code=AcceptanceErrorCode.UNKNOWN_CONTACT)
+        # CON-1: filed under the agent's call in progress (or own open contact), never another one
+        contact = current_contact(actor, contact_id=contact.pk)
     identity.require_grant(actor=actor, subscriber=subscriber, full=True)
     record = get_billing().subscriber(number)
     if record.password_initial if record is not None else subscriber.password_initial:

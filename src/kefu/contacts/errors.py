@@ -20,6 +20,10 @@ class ContactErrorCode(StrEnum):
     CALLBACK_NOT_OPEN = "callback_not_open"
     CALLBACK_NO_ASSIGNEE = "callback_no_assignee"
     CALLBACK_NUMBER_REQUIRED = "callback_number_required"
+    WRAP_UP_REASON_REQUIRED = "wrap_up_reason_required"  # no reason, or one not in the active list
+    WRAP_UP_SUMMARY_TOO_LONG = "wrap_up_summary_too_long"
+    WRAP_UP_FORBIDDEN = "wrap_up_forbidden"  # only the contact's own agent, or a supervisor
+    ALREADY_WRAPPED_UP = "contact_already_wrapped_up"  # afterwards: a correction, with history
 
 
 class ContactError(DomainError):

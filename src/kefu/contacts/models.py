@@ -65,6 +65,21 @@ class ContactRecord(models.Model):
     call_id = models.CharField(_("呼叫标识"), max_length=64, blank=True, db_index=True)
     external_ref = models.CharField(_("外部编号"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # a call's time on hold while the agent took another call (KEFU_CALLS_PER_SEAT >= 2)
+    held_seconds = models.PositiveIntegerField(_("保持时长(秒)"), default=0)
+    # after-call work (话后处理): why the contact ended, written with the summary by its agent
+    wrap_up_reason = models.ForeignKey(
+        "contacts.WrapUpReason",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("话后处理原因"),
+    )
+    wrapped_up_at = models.DateTimeField(_("话后处理时间"), null=True, blank=True)
+    wrapped_up_by = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("话后处理人")
+    )
 
     scope_fields = {"province": "province_id", "city": "city_id"}
 
@@ -85,6 +100,34 @@ class ContactRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.number} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class WrapUpReason(models.Model):
+    """One reason an agent may give when wrapping up a contact (话后处理原因, CON-1): a list the
+    administrator keeps in the admin; a reason in use is retired (``active``), never deleted."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("话后处理原因")
+        verbose_name_plural = _("话后处理原因")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the user's language (the English name when there is one)."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
 
 class ServiceRequest(models.Model):

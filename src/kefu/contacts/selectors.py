@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kefu.contacts.models import CallbackTask, ContactRecord
+from kefu.contacts.models import CallbackTask, ContactRecord, WrapUpReason
 from kefu.core import scope
 from kefu.core.choices import DepartmentKind, Role
 
@@ -65,7 +65,15 @@ def contact_served(*, user, contact_id) -> ContactRecord | None:
     otherwise, and for an id that is not a number."""
     if not (str(contact_id).isascii() and str(contact_id).isdigit()):
         return None
-    related = ("staff", "province", "city", "category__version", "subscriber")
+    related = (
+        "staff",
+        "province",
+        "city",
+        "category__version",
+        "subscriber",
+        "wrap_up_reason",
+        "wrapped_up_by",
+    )
     prefetched = ("requests__category__version", "links_out")
     own = (
         scope.restrict(ContactRecord.objects.all(), user)
@@ -106,3 +114,8 @@ def callback_tasks_for(*, user, mine: bool = False, state: str = ""):
             )
         queryset = queryset.filter(assigned)
     return queryset.order_by("-id")
+
+
+def wrap_up_reasons():
+    """The wrap-up reasons an agent may choose now, in their order (the admin keeps the list)."""
+    return WrapUpReason.objects.filter(active=True).order_by("position", "id")

@@ -19,10 +19,14 @@ from kefu.contacts.models import (
     ContactLink,
     ContactRecord,
     ServiceRequest,
+    WrapUpReason,
 )
 from kefu.core import audit, scope
 from kefu.core.choices import RequestType, Role
 from kefu.core.errors import ErrorCode, ScopeError
+
+# Roles that may wrap up a contact another member of staff had (their team's; CON-1 after-call work).
+WRAP_UP_ROLES = (Role.SUPERVISOR,)
 
 # Roles allowed to correct a contact record afterwards (CON-6).
 CORRECTING_ROLES = (Role.SUPERVISOR, Role.QUALITY_INSPECTOR, Role.BACK_OFFICE, Role.ADMINISTRATOR)
@@ -179,6 +183,58 @@ def contact_close(
     return contact
 
 
+def wrap_up_summary_max() -> int:
+    return int(getattr(settings, "KEFU_WRAP_UP_SUMMARY_MAX", 2000))
+
+
+@transaction.atomic
+def contact_wrap_up(*, actor, contact: ContactRecord, reason: str, summary: str = "") -> ContactRecord:
+    """After-call work (话后处理): the contact's own agent — or a supervisor of its scope — writes the
+    contact summary (接触摘要) and the wrap-up reason, once; changing them later is a correction with
+    history (CON-6). ``reason`` is the code of an active :class:`WrapUpReason`. A blank summary keeps
+    what the record already says. Refused (nothing written): 422 ``wrap_up_reason_required``,
+    422 ``wrap_up_summary_too_long``, 403 ``wrap_up_forbidden``, 409 ``contact_already_wrapped_up``."""
+    own = contact.staff_id is not None and contact.staff_id == getattr(actor, "pk", None)
+    if not own and not (actor.role in WRAP_UP_ROLES and scope.in_scope(contact, actor)):
+        raise ContactError(
+            _("只有该接触的受理人或班长可以填写话后处理"), code=ContactErrorCode.WRAP_UP_FORBIDDEN, status=403
+        )
+    found = WrapUpReason.objects.filter(code=(reason or "").strip(), active=True).first()
+    if found is None:
+        raise ContactError(
+            _("请选择话后处理原因"), code=ContactErrorCode.WRAP_UP_REASON_REQUIRED, field="reason"
+        )
+    summary = (summary or "").strip()
+    if len(summary) > wrap_up_summary_max():
+        raise ContactError(
+            _("接触摘要不能超过 %(n)s 字") % {"n": wrap_up_summary_max()},
+            code=ContactErrorCode.WRAP_UP_SUMMARY_TOO_LONG,
+            field="summary",
+        )
+    contact = ContactRecord.objects.select_for_update().get(pk=contact.pk)
+    if contact.wrapped_up_at is not None:
+        raise ContactError(
+            _("该接触已完成话后处理；如需修改请更正接触记录"),
+            code=ContactErrorCode.ALREADY_WRAPPED_UP,
+            status=409,
+        )
+    contact.wrap_up_reason = found
+    contact.wrapped_up_at = timezone.now()
+    contact.wrapped_up_by = actor
+    fields = ["wrap_up_reason", "wrapped_up_at", "wrapped_up_by"]
+    if summary:
+        contact.summary = summary
+        fields.append("summary")
+    contact.save(update_fields=fields)
+    audit.record(
+        actor=actor,
+        action="contact.wrap_up",
+        obj=contact,
+        changes={"reason": found.code, "summary_length": len(summary)},
+    )
+    return contact
+
+
 @transaction.atomic
 def contact_correct(*, actor, contact: ContactRecord, changes: dict, reason: str) -> list[ContactCorrection]:
     """Correct permitted fields of a contact record, keeping each old value as history (CON-6)."""
@@ -255,8 +311,10 @@ def service_request_add(
     category=None,
     description: str = "",
     reference: str = "",
+    module: str = "",
 ) -> ServiceRequest:
-    """Record what the customer asked for; the type decides the module it leads to (SR-1)."""
+    """Record what the customer asked for; the type decides the module it leads to (SR-1), unless
+    the caller names it (a consultation the agent turned into a work order)."""
     if request_type not in RequestType:
         raise ContactError(_("未知请求类型：%(v)s") % {"v": request_type}, code=ErrorCode.VALIDATION_FAILED)
     request = ServiceRequest.objects.create(
@@ -264,7 +322,7 @@ def service_request_add(
         request_type=request_type,
         category=category,
         description=description,
-        module=MODULE_OF[request_type],
+        module=module or MODULE_OF[request_type],
         reference=reference,
     )
     if not contact.request_type:

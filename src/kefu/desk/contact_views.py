@@ -71,7 +71,7 @@ def contact_list(request):
         until=_day(params["until"], end=True),
         staff=params["staff"],
         text=params["text"],
-    ).select_related("staff", "category__version")
+    ).select_related("staff", "category__version", "wrap_up_reason")
     cursor = request.GET.get("after", "")
     if cursor:
         queryset = _after(queryset, cursor)
@@ -189,6 +189,11 @@ def _detail_context(request, contact: ContactRecord) -> dict:
         "links_in": links_in,
         "corrections": corrections,
         "may_correct": request.user.role in contacts.CORRECTING_ROLES,
+        # after-call work not yet done: its own agent (or a supervisor) may still write it here
+        "may_wrap_up": contact.wrapped_up_at is None
+        and (contact.staff_id == request.user.pk or request.user.role in contacts.WRAP_UP_ROLES),
+        "wrap_up_reasons": selectors.wrap_up_reasons() if contact.wrapped_up_at is None else (),
+        "summary_max": contacts.wrap_up_summary_max(),
         "correctable": CORRECTABLE_FIELDS,
         "request_types": RequestType.CHOICES,
     }
@@ -215,6 +220,25 @@ def contact_print(request, contact_id: int):
     except DomainError as exc:
         return _refused(request, exc)
     return render(request, "desk/contacts/print.html", context)
+
+
+@require_POST
+@login_required
+def contact_wrap_up(request, contact_id: int):
+    """After-call work from the contact page: summary and wrap-up reason (the call bar posts the API)."""
+    contact = _contact_or_404(request, contact_id)
+    try:
+        contacts.contact_wrap_up(
+            actor=request.user,
+            contact=contact,
+            reason=request.POST.get("reason", ""),
+            summary=request.POST.get("summary", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("话后处理已保存"))
+    return redirect("desk:contact", contact_id=contact.pk)
 
 
 @require_POST

@@ -18,6 +18,7 @@ urlpatterns = [
     path("desk/contacts/<int:contact_id>/", contact_views.contact_detail, name="contact"),
     path("desk/contacts/<int:contact_id>/print/", contact_views.contact_print, name="contact_print"),
     path("desk/contacts/<int:contact_id>/correct", contact_views.contact_correct, name="contact_correct"),
+    path("desk/contacts/<int:contact_id>/wrap-up", contact_views.contact_wrap_up, name="contact_wrap_up"),
     path(
         "desk/contacts/<int:contact_id>/requests", contact_views.contact_add_request, name="contact_request"
     ),

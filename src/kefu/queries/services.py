@@ -30,6 +30,7 @@ from kefu.ports.billing import get_billing
 from kefu.queries import orders, texts
 from kefu.queries.choices import QueryKind, SendMethod
 from kefu.queries.errors import QueryErrorCode
+from kefu.telephony.selectors import current_contact
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,15 @@ class QueryContext:
     contact_id: int | None = None
 
 
-def _contact(actor, contact_id) -> ContactRecord | None:
-    if not contact_id:
-        return None
-    contact = scope.restrict(ContactRecord.objects.all(), actor).filter(pk=contact_id).first()
-    if contact is None:
+def _contact(actor, context: QueryContext) -> ContactRecord | None:
+    """The contact the query is done in: the actor's call in progress (or own open contact) that the
+    context names (``telephony.selectors.current_contact``: 409 ``contact_not_in_call`` for any
+    other); 404 for a contact id outside the actor's scope, as before."""
+    if context.contact_id and not (
+        scope.restrict(ContactRecord.objects.all(), actor).filter(pk=context.contact_id).exists()
+    ):
         raise NotFoundError(_("接触记录不存在"), code=QueryErrorCode.UNKNOWN_CONTACT)
-    return contact
+    return current_contact(actor, call_id=context.call_id, contact_id=context.contact_id)
 
 
 @transaction.atomic
@@ -54,13 +57,11 @@ def _authorize(
     *, actor, number: str, what: str, context: QueryContext, shown: dict | None = None
 ) -> Subscriber:
     subscriber = identity.subscriber_in_scope(actor, number)
-    contact = _contact(actor, context.contact_id)
+    contact = _contact(actor, context)
     identity.require_grant(
         actor=actor, subscriber=subscriber, full=False, call_id=context.call_id, contact_id=context.contact_id
     )
     description = _("查询：%(what)s（%(number)s）") % {"what": QueryKind.label(what), "number": number}
-    if contact is None and context.call_id:
-        contact = scope.restrict(ContactRecord.objects.all(), actor).filter(call_id=context.call_id).first()
     if contact is None:
         contact = contacts.contact_for_service(actor=actor, subscriber=subscriber, summary=description)
     audit.record(

@@ -134,6 +134,11 @@ KEFU_BILLING_ADAPTER = env("KEFU_BILLING_ADAPTER", "kefu.customers.billing.Local
 KEFU_REPEAT_CONTACT_DAYS = int(env("KEFU_REPEAT_CONTACT_DAYS", "7"))
 # CON-1: a query without a call joins the contact the same staff member had with the customer this recently
 KEFU_QUERY_CONTACT_MINUTES = int(env("KEFU_QUERY_CONTACT_MINUTES", "30"))
+# Calls one seat may hold at once (answered + on hold). 1: a ring or answer on a busy seat is refused
+# (409 seat_busy); 2 or more: answering puts the call in progress on hold.
+KEFU_CALLS_PER_SEAT = max(1, int(env("KEFU_CALLS_PER_SEAT", "1")))
+# CON-6: the longest after-call summary an agent may write at wrap-up (characters)
+KEFU_WRAP_UP_SUMMARY_MAX = int(env("KEFU_WRAP_UP_SUMMARY_MAX", "2000"))
 # Customer authentication (AUTH-5): consecutive failures before the lock, and how long it stays closed;
 # how long a successful authentication lets an agent act on the number; SMS one-time password lifetime.
 KEFU_AUTH_MAX_FAILURES = int(env("KEFU_AUTH_MAX_FAILURES", "3"))

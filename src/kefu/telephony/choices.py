@@ -6,14 +6,19 @@ from kefu.core.choices import ChoiceSet
 class CallState(ChoiceSet):
     RINGING = "ringing"
     ANSWERED = "answered"
+    HELD = "held"
     ENDED = "ended"
 
-    LABELS = {RINGING: _("振铃"), ANSWERED: _("通话中"), ENDED: _("已挂机")}
+    # a seat's calls: the one being talked on and the ones it put on hold (KEFU_CALLS_PER_SEAT)
+    ON_SEAT = (ANSWERED, HELD)
+
+    LABELS = {RINGING: _("振铃"), ANSWERED: _("通话中"), HELD: _("保持中"), ENDED: _("已挂机")}
 
 
 class CallEventKind(ChoiceSet):
     RING = "ring"
     ANSWER = "answer"
     HANGUP = "hangup"
+    RESUME = "resume"  # take a held call back (the call in progress, if any, goes on hold)
 
-    LABELS = {RING: _("振铃"), ANSWER: _("应答"), HANGUP: _("挂机")}
+    LABELS = {RING: _("振铃"), ANSWER: _("应答"), HANGUP: _("挂机"), RESUME: _("恢复通话")}

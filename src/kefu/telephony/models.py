@@ -18,6 +18,9 @@ class Call(models.Model):
     rang_at = models.DateTimeField(_("振铃时间"), null=True, blank=True)
     answered_at = models.DateTimeField(_("应答时间"), null=True, blank=True)
     ended_at = models.DateTimeField(_("挂机时间"), null=True, blank=True)
+    # on hold since (while HELD) and the seconds spent on hold so far (KEFU_CALLS_PER_SEAT >= 2)
+    held_at = models.DateTimeField(_("保持开始时间"), null=True, blank=True)
+    held_seconds = models.PositiveIntegerField(_("保持时长(秒)"), default=0)
     contact = models.ForeignKey(
         "contacts.ContactRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -27,6 +30,10 @@ class Call(models.Model):
     scope_fields = {"province": "province_id", "city": "city_id"}
 
     class Meta:
+        indexes = [
+            # "the calls on this seat": one agent's answered and held calls, read on every answer
+            models.Index(fields=["agent", "state"], name="call_agent_state"),
+        ]
         verbose_name = _("呼叫")
         verbose_name_plural = _("呼叫")
 

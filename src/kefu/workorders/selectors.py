@@ -331,6 +331,7 @@ def order_detail(*, user, number: str) -> WorkOrder:
             "peer_department",
             "peer_group",
             "peer_staff",
+            "service_request",  # the contact the order was accepted in (CON-1)
         ),
         user,
     )

@@ -25,6 +25,7 @@ from kefu.core import scope
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.numbers import is_digits
+from kefu.telephony.api.headers import call_contact_of
 from kefu.workorders import attachments, classify, flows, pickers, queues, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.choices import (
@@ -436,6 +437,13 @@ def _accept(request, data: dict, subscriber, service_request):
     if data["number"] and subscriber is None:
         messages.error(request, _("号码 %(n)s 不存在或不在您的数据权限范围内") % {"n": data["number"]})
         return None
+    try:
+        # CON-1: accepted during a call, the order is filed under the call's contact (hidden fields
+        # desk.js fills at submit); a contact that is not the agent's call in progress is refused
+        contact = call_contact_of(request) if service_request is None else None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
     category = None
     if data.get("category"):
         category = (
@@ -460,6 +468,7 @@ def _accept(request, data: dict, subscriber, service_request):
                 title=data.get("title", ""),
                 description=data["description"],
                 service_request=service_request,
+                contact=contact,
                 contact_method=data.get("contact_method", ""),
                 contact_address=data.get("contact_address", ""),
                 fault_product=data.get("fault_product", ""),

@@ -40,6 +40,8 @@ class ContactRecordSerializer(ModelSerializer):
     category_path = serializers.CharField(source="category.full_path", default="", read_only=True)
     requests = ServiceRequestSerializer(many=True, read_only=True)
     repeat_of = serializers.SerializerMethodField()
+    wrap_up_reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    wrapped_up_by = serializers.SlugRelatedField(slug_field="job_number", read_only=True)
 
     class Meta:
         model = ContactRecord
@@ -63,6 +65,10 @@ class ContactRecordSerializer(ModelSerializer):
             "call_id",
             "requests",
             "repeat_of",
+            "held_seconds",
+            "wrap_up_reason",
+            "wrapped_up_at",
+            "wrapped_up_by",
         ]
 
     def get_repeat_of(self, obj) -> list[int]:
@@ -150,3 +156,15 @@ class CallbackTaskSerializer(ModelSerializer):
 
 class CallbackCompleteSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=2000, help_text="what the customer was told, what they said")
+
+
+class WrapUpReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(source="label")
+
+
+class WrapUpSerializer(serializers.Serializer):
+    """After-call work: the reason's code (one of ``GET /api/v1/wrap-up-reasons``) and the summary."""
+
+    reason = serializers.CharField(max_length=32, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)

@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from kefu.contacts import exporting, importing, selectors, services
 from kefu.contacts.api import serializers
@@ -20,6 +21,8 @@ from kefu.core import audit, scope
 from kefu.core.api.base import KeysetPagination, ScopedQuerysetMixin
 from kefu.core.errors import ErrorCode, NotFoundError
 from kefu.core.numbers import lookup_id
+
+PROBLEM = OpenApiResponse(description="problem+json")
 
 
 class ContactPagination(KeysetPagination):
@@ -212,6 +215,31 @@ class ContactViewSet(
         )
 
     @extend_schema(
+        summary="After-call work: summary and wrap-up reason (CON-1)",
+        description=(
+            "The contact's own agent (or a supervisor of its scope) writes the contact summary (接触摘要) and "
+            "the wrap-up reason (话后处理原因), once. `reason` is a code from `GET /api/v1/wrap-up-reasons`; "
+            "a blank `summary` keeps the record's. Refused, nothing written: 422 `wrap_up_reason_required`, "
+            "422 `wrap_up_summary_too_long` (over `KEFU_WRAP_UP_SUMMARY_MAX`, 2000 characters), 403 "
+            "`wrap_up_forbidden`, 409 `contact_already_wrapped_up` (change it afterwards as a correction)."
+        ),
+        request=serializers.WrapUpSerializer,
+        responses={200: serializers.ContactRecordSerializer, 403: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+    )
+    @action(detail=True, methods=["post"], url_path="wrap-up")
+    def wrap_up(self, request, pk=None):
+        contact = self.get_object()
+        data = serializers.WrapUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.contact_wrap_up(
+            actor=request.user,
+            contact=contact,
+            reason=data.validated_data["reason"],
+            summary=data.validated_data.get("summary", ""),
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
         request=serializers.LinkRequestSerializer, responses={201: serializers.ContactLinkSerializer}
     )
     @action(detail=True, methods=["post"])
@@ -356,3 +384,12 @@ class CallbackTaskViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
             actor=request.user, task=task, outcome=data.validated_data["outcome"]
         )
         return Response(self.get_serializer(task).data)
+
+
+@extend_schema(tags=["contacts"])
+class WrapUpReasonsView(APIView):
+    """The wrap-up reasons an agent may choose (话后处理原因), in order; kept by administrators."""
+
+    @extend_schema(responses={200: serializers.WrapUpReasonSerializer(many=True)})
+    def get(self, request):
+        return Response(serializers.WrapUpReasonSerializer(selectors.wrap_up_reasons(), many=True).data)

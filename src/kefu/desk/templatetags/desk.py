@@ -125,3 +125,12 @@ def time_left(order) -> str:
     return format_html(
         '<span class="tl {}" data-time-left="{}">{}</span>', found.css_class, found.level, found.label
     )
+
+
+@register.simple_tag
+def wrap_up_form() -> dict:
+    """The call bar's after-call form: the active wrap-up reasons and the summary's length limit."""
+    from kefu.contacts import selectors
+    from kefu.contacts.services import wrap_up_summary_max
+
+    return {"reasons": list(selectors.wrap_up_reasons()), "summary_max": wrap_up_summary_max()}

@@ -222,12 +222,15 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
     attachments = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     coordination = serializers.SerializerMethodField()
+    # CON-1: the contact record the order was accepted in (through its service request)
+    contact = fields.IntegerField(source="service_request.contact_id", default=None, read_only=True)
 
     class Meta(WorkOrderSerializer.Meta):
         fields = WorkOrderSerializer.Meta.fields + [
             "description",
             "subscriber",
             "service_request",
+            "contact",
             "peer",
             "handler",
             "created_by",

@@ -23,6 +23,7 @@ from kefu.core.api.base import KeysetPagination, ReadOnlyOrAdministrator, Scoped
 from kefu.core.errors import ErrorCode, NotFoundError
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Subscriber
+from kefu.telephony.api.headers import call_contact_of
 from kefu.workorders import attachments, pickers, selectors, services, transitions
 from kefu.workorders.actions import ACTIONS, OrderAction
 from kefu.workorders.api import serializers
@@ -126,11 +127,29 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
 
     @extend_schema(
         request=serializers.WorkOrderCreateSerializer,
-        parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER),
+            OpenApiParameter(
+                "X-Call-Id",
+                str,
+                location=OpenApiParameter.HEADER,
+                description="the agent's call in progress: the order is filed under its contact (CON-1)",
+            ),
+            OpenApiParameter(
+                "X-Contact-Id",
+                int,
+                location=OpenApiParameter.HEADER,
+                description=(
+                    "the contact of the agent's call in progress (or own open contact); any other: "
+                    "409 `contact_not_in_call`, nothing created"
+                ),
+            ),
+        ],
         responses={201: serializers.WorkOrderStateSerializer, 200: serializers.WorkOrderStateSerializer},
     )
     def create(self, request):
         v = serializers.create_input(request.data)
+        contact = call_contact_of(request)
         result = services.order_accept(
             actor=request.user,
             data=services.OrderInput(
@@ -142,6 +161,7 @@ class WorkOrderViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.Gene
                 description=v.get("description", ""),
                 flow_code=v.get("flow", ""),
                 service_request=self._service_request(v.get("service_request")),
+                contact=contact,
                 contact_method=v.get("contact_method", ""),
                 contact_address=v.get("contact_address", ""),
                 fault_product=v.get("fault_product", ""),

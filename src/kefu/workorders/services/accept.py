@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.catalog.selectors import time_limit_for
+from kefu.contacts import services as contacts
+from kefu.contacts.choices import RequestModule
 from kefu.core import compiled, scope
 from kefu.core.errors import ErrorCode, ScopeError
 from kefu.customers.models import Customer
@@ -49,6 +51,10 @@ class OrderInput:
     description: str = ""
     flow_code: str = ""
     service_request: object | None = None
+    # CON-1: the contact the order is accepted in (the agent's call in progress, checked by the caller
+    # with ``telephony.selectors.current_contact``): without a service request of its own, the order
+    # gets one on this contact, so the contact lists the order and the order names its contact
+    contact: object | None = None
     contact_method: str = ""
     contact_address: str = ""
     fault_product: str = ""
@@ -319,6 +325,18 @@ def _accept(*, actor, data: OrderInput, files, now, key: IdempotencyKey | None =
     coordination.check_accept_role(actor, flow)
     _validate_input(data, flow)
     detail = coordination.detail_for(flow=flow, data=data.coordination, subscriber=data.subscriber)
+    if data.service_request is None and data.contact is not None:
+        data = replace(
+            data,
+            service_request=contacts.service_request_add(
+                actor=actor,
+                contact=data.contact,
+                request_type=WorkOrderKind.REQUEST_TYPE[data.kind],
+                category=data.category,
+                description=data.title or data.description[:200],
+                module=RequestModule.WORK_ORDER,
+            ),
+        )
     order = _build(actor, data, flow, now)
     order.number = next_number(now)
     order_event_record(

@@ -75,6 +75,50 @@
   const bar = document.getElementById("callbar");
   let timer = null;
 
+  /* The contact whose after-call work (summary + wrap-up reason, CON-1) is still to be written; kept
+     apart from the call so that answering or resuming another call does not lose it. */
+  const WRAP_KEY = "kefu.wrapup";
+  kefu.wrapup = function () {
+    try {
+      return JSON.parse(sessionStorage.getItem(WRAP_KEY) || "null");
+    } catch (error) {
+      return null;
+    }
+  };
+  kefu.setWrapup = function (pending) {
+    if (pending) sessionStorage.setItem(WRAP_KEY, JSON.stringify(pending));
+    else sessionStorage.removeItem(WRAP_KEY);
+    renderWrapup();
+  };
+
+  /* A short message in the call bar (a refused answer, a held call that hung up…). */
+  function callNotice(text) {
+    kefu.text(document.getElementById("call-notice"), text || "");
+  }
+  kefu.callNotice = callNotice;
+
+  function renderHeld(call) {
+    const held = document.getElementById("call-held");
+    if (!held) return;
+    held.textContent = "";
+    const rows = (call && call.held) || [];
+    held.hidden = rows.length === 0;
+    rows.forEach((row) => {
+      const item = document.createElement("span");
+      item.className = "held-call";
+      item.dataset.testid = "held-call";
+      item.textContent = (L.held || "") + " " + row.number + " ";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn";
+      button.dataset.testid = "resume-call";
+      button.textContent = L.resume || "";
+      button.addEventListener("click", () => kefu.resumeCall(row));
+      item.appendChild(button);
+      held.appendChild(item);
+    });
+  }
+
   function renderCallbar() {
     if (!bar) return;
     const call = kefu.call();
@@ -82,28 +126,30 @@
     const number = document.getElementById("call-number");
     const contact = document.getElementById("call-contact");
     const clock = document.getElementById("call-timer");
-    const notice = document.getElementById("call-notice");
     if (timer) {
       clearInterval(timer);
       timer = null;
     }
+    renderHeld(call);
+    fillCallFields();
     if (!call) {
       bar.dataset.state = "idle";
       kefu.text(state, state ? state.dataset.idle || state.textContent : "");
       kefu.text(number, "");
       kefu.text(clock, "");
-      kefu.text(notice, "");
       if (contact) contact.hidden = true;
       return;
     }
     bar.dataset.state = call.state;
     kefu.text(number, call.number);
-    if (contact && call.contact_id) {
-      contact.hidden = false;
-      contact.href = "/desk/contacts/" + call.contact_id + "/";
-      contact.textContent = (L.contact || "") + " #" + call.contact_id;
+    if (contact) {
+      contact.hidden = !call.contact_id;
+      if (call.contact_id) {
+        contact.href = "/desk/contacts/" + call.contact_id + "/";
+        contact.textContent = (L.contact || "") + " #" + call.contact_id;
+      }
     }
-    kefu.text(notice, call.known === false ? L.unknown_caller : "");
+    if (call.notice != null) callNotice(call.notice);
     if (call.state === "ringing") {
       kefu.text(state, L.ringing);
       kefu.text(clock, "");
@@ -119,8 +165,71 @@
     }
   }
 
+  /* Forms posted during a call name it (hidden fields of includes/call_fields.html, CON-1). */
+  function fillCallFields() {
+    const call = kefu.call();
+    const active = call && call.state === "active" ? call : null;
+    document.querySelectorAll("[data-call-field]").forEach((node) => {
+      const value = active && active[node.dataset.callField] != null ? String(active[node.dataset.callField]) : "";
+      if (node.tagName === "INPUT") node.value = value;
+      else node.textContent = value ? "#" + value : "";
+    });
+    document.querySelectorAll("[data-call-note]").forEach((node) => {
+      node.hidden = !(active && active.contact_id);
+    });
+  }
+  document.addEventListener("submit", fillCallFields, true);
+
+  const wrapForm = document.getElementById("wrapup-form");
+  function renderWrapup() {
+    if (!wrapForm) return;
+    const pending = kefu.wrapup();
+    wrapForm.hidden = !pending;
+    if (!pending) return;
+    const link = document.getElementById("wrapup-contact");
+    if (link) {
+      link.href = "/desk/contacts/" + pending.contact_id + "/";
+      link.textContent = pending.number + " · " + (L.contact || "") + " #" + pending.contact_id;
+    }
+    if (wrapForm.dataset.contact !== String(pending.contact_id)) {
+      wrapForm.dataset.contact = String(pending.contact_id);
+      wrapForm.reset();
+      const message = document.getElementById("wrapup-msg");
+      kefu.text(message, "");
+    }
+  }
+  if (wrapForm) {
+    wrapForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const pending = kefu.wrapup();
+      const message = document.getElementById("wrapup-msg");
+      if (!pending) return;
+      const reason = wrapForm.elements.reason.value;
+      message.classList.remove("error");
+      if (!reason) {
+        message.classList.add("error");
+        kefu.text(message, L.wrap_up_reason_required);
+        return;
+      }
+      const result = await kefu.api("POST", "/api/v1/contacts/" + pending.contact_id + "/wrap-up", {
+        reason: reason,
+        summary: wrapForm.elements.summary.value,
+      });
+      if (!result.ok) {
+        message.classList.add("error");
+        kefu.text(message, (result.body && result.body.detail) || L.failed);
+        return;
+      }
+      kefu.setWrapup(null);
+      callNotice(L.wrap_up_saved + " · " + (L.contact || "") + " #" + pending.contact_id);
+      document.dispatchEvent(new CustomEvent("kefu:wrapup", { detail: result.body }));
+    });
+    document.getElementById("wrapup-later").addEventListener("click", () => kefu.setWrapup(null));
+  }
+
   /* ---- screen pop over Server-Sent Events ---- */
   function onScreenPop(data) {
+    // a new caller (or a held one taken back): the call bar and the page show this caller only
     kefu.setCall({
       call_id: data.call_id,
       number: data.number,
@@ -128,18 +237,35 @@
       known: data.known,
       state: "active",
       started: Date.now(),
+      held: data.held || [],
+      notice: data.known === false ? L.unknown_caller : "",
     });
-    if (data.view_url) {
-      if (window.location.pathname !== data.view_url) window.location.assign(data.view_url);
+    const target = data.view_url || data.find_url;
+    if (target) {
+      const here = window.location.pathname + window.location.search;
+      if (here !== target && window.location.pathname !== target) window.location.assign(target);
     }
   }
 
   async function onHangup(data) {
     const call = kefu.call();
-    if (!call || call.call_id !== data.call_id) return;
+    if (!call) return;
+    if (call.call_id !== data.call_id) {
+      // a call on hold hung up: drop it from the list; its contact is closed on the server
+      const before = (call.held || []).length;
+      call.held = (call.held || []).filter((row) => row.call_id !== data.call_id);
+      if (call.held.length !== before) {
+        call.notice = L.held_hung_up;
+        kefu.setCall(call);
+      }
+      return;
+    }
     call.state = "ended";
     call.ended = Date.now();
+    call.held = data.held || [];
+    call.notice = "";
     if (data.contact_id) {
+      kefu.setWrapup({ contact_id: data.contact_id, number: call.number, call_id: call.call_id });
       const result = await kefu.api("GET", "/api/v1/contacts/" + data.contact_id);
       if (result.ok && result.body && result.body.duration_seconds != null) {
         call.duration = result.body.duration_seconds;
@@ -147,6 +273,10 @@
     }
     kefu.setCall(call);
   }
+
+  /* Handlers of the live stream's events, for whoever wires the stream (desk.js below, or live.js). */
+  kefu.onScreenPop = onScreenPop;
+  kefu.onHangup = onHangup;
 
   if (body.dataset.eventsUrl && window.EventSource) {
     const source = new EventSource(body.dataset.eventsUrl);
@@ -203,32 +333,41 @@
     window.addEventListener("beforeunload", () => source.close());
   }
 
-  /* ---- 模拟来电: ring + answer (and later hangup) posted to the CTI endpoint as this agent ---- */
+  /* ---- 模拟来电: ring + answer (and later hangup / resume) posted to the CTI endpoint as this agent ---- */
+  const postCti = (event, call) =>
+    kefu.api("POST", body.dataset.ctiUrl, {
+      event: event,
+      call_id: call.call_id,
+      calling_number: call.number,
+      agent_job_number: body.dataset.jobNumber,
+    });
+  const refused = (result) => (result.body && result.body.detail) || L.failed;
+  /* Take a held call back (the call in progress, if any, goes on hold); the server pops its view. */
+  kefu.resumeCall = async function (held) {
+    if (!body.dataset.ctiUrl) return;
+    const result = await postCti("resume", held);
+    if (!result.ok) callNotice(refused(result));
+  };
   const simForm = document.getElementById("simcall-form");
   if (simForm && body.dataset.ctiUrl) {
-    const post = (event, call) =>
-      kefu.api("POST", body.dataset.ctiUrl, {
-        event: event,
-        call_id: call.call_id,
-        calling_number: call.number,
-        agent_job_number: body.dataset.jobNumber,
-      });
     simForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       const number = simForm.elements.number.value.trim();
       const call = { call_id: "SIM-" + Date.now(), number: number };
-      const ring = await post("ring", call);
+      // a busy seat refuses the ring (409 seat_busy): say so, and leave the current call and view alone
+      const ring = await postCti("ring", call);
       if (!ring.ok) {
-        alert((ring.body && ring.body.detail) || L.failed);
+        callNotice(refused(ring));
         return;
       }
-      const answer = await post("answer", call);
-      if (!answer.ok) alert((answer.body && answer.body.detail) || L.failed);
+      const answer = await postCti("answer", call);
+      if (!answer.ok) callNotice(refused(answer));
     });
     document.getElementById("simcall-hangup").addEventListener("click", async () => {
       const call = kefu.call();
       if (!call || call.state === "ended") return;
-      await post("hangup", call);
+      const result = await postCti("hangup", call);
+      if (!result.ok) callNotice(refused(result));
     });
   }
 
@@ -252,4 +391,5 @@
   const state = document.getElementById("call-state");
   if (state) state.dataset.idle = state.textContent;
   renderCallbar();
+  renderWrapup();
 })();
