@@ -42,6 +42,7 @@ class Subscription:
     channels: frozenset[str]
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     since: int = 0  # table bus: rows up to this id were published before the stream subscribed
+    claimed: bool = False  # the stream's response has started reading it (see Hub.subscribe)
 
 
 class Hub:
@@ -61,13 +62,28 @@ class Hub:
         """How many streams are open on this process (each subscription once)."""
         return len({sub for subs in self._by_channel.values() for sub in subs})
 
+    CLAIM_SECONDS = 30.0
+
     async def subscribe(self, channels: list[str]) -> Subscription:
-        """Register a stream; once this returns, every message published to ``channels`` reaches it."""
+        """Register a stream; once this returns, every message published to ``channels`` reaches it.
+
+        The view subscribes before it answers, so that the browser's "open" (the response's headers)
+        means "listening". A response Django never starts to send (the browser left while the view
+        ran) never reads it: unless :meth:`claim`-ed within ``CLAIM_SECONDS`` it is dropped."""
         await self.start()
         sub = Subscription(channels=frozenset(channels), since=self._cursor)
         for channel in sub.channels:
             self._by_channel.setdefault(channel, set()).add(sub)
+        asyncio.get_running_loop().call_later(self.CLAIM_SECONDS, self._drop_unclaimed, sub)
         return sub
+
+    @staticmethod
+    def claim(sub: Subscription) -> None:
+        sub.claimed = True
+
+    def _drop_unclaimed(self, sub: Subscription) -> None:
+        if not sub.claimed:
+            self.unsubscribe(sub)
 
     def unsubscribe(self, sub: Subscription) -> None:
         for channel in sub.channels:

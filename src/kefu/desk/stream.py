@@ -18,18 +18,21 @@ Two ways to serve it, chosen by the request:
 from __future__ import annotations
 
 import json
+import logging
 
 from asgiref.sync import SyncToAsync, sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
 
 from kefu.core import live
 from kefu.core.bus import get_bus
 from kefu.telephony.services import agent_channel
 from kefu.workorders.queues import queue_channels
+
+logger = logging.getLogger("kefu.live")
 
 KEEPALIVE_SECONDS = 15
 HELLO = "retry: 2000\n\n"  # the first line: sent once the stream listens
@@ -70,14 +73,13 @@ def _release_request_thread() -> None:
         executor.shutdown(wait=False)
 
 
-async def _astream(channels: list[str]):
-    # the request's sync thread is done (middleware ran, the view answered): close its database
-    # connection there, then let the thread go; the stream itself only awaits its queue
-    await sync_to_async(_close_thread_connections)()
-    _release_request_thread()
-    hub = live.get_hub()
-    sub = await hub.subscribe(channels)
+async def _astream(hub: live.Hub, sub: live.Subscription):
+    hub.claim(sub)
     try:
+        # the request's sync thread is done (middleware ran, the view answered): close its database
+        # connection there, then let the thread go; the stream itself only awaits its queue
+        await sync_to_async(_close_thread_connections)()
+        _release_request_thread()
         yield HELLO
         while True:
             message = await live.next_message(sub, timeout=KEEPALIVE_SECONDS)
@@ -109,7 +111,14 @@ async def agent_events(request):
     user = await request.auser()
     channels = await sync_to_async(_channels)(user)
     if isinstance(request, ASGIRequest):
-        return _response(_astream(channels))
+        hub = live.get_hub()
+        try:
+            # subscribed before the headers go out: the browser's "open" means "listening"
+            sub = await hub.subscribe(channels)
+        except Exception:  # noqa: BLE001 - the bus is unreachable, whatever the error
+            logger.warning("the live hub could not start; the stream is refused", exc_info=True)
+            return HttpResponse(status=503, headers={"Retry-After": "5"})
+        return _response(_astream(hub, sub))
     return _response(_stream(channels))
 
 
