@@ -20,6 +20,7 @@ DEVICE_VIEWS: dict[str, frozenset[str]] = {
             "api:pin-pad-pending",  # what the paired member of staff asked it to collect
             "api:password-collection",  # the digits the customer keyed
             "telephony:events",  # the desk script's live stream (the pad's own channel)
+            "api:desk-live",  # the stream's snapshot on reconnection (no call, no queue of a pad's)
             "login",
             "logout",
             "set_language",

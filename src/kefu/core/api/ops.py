@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from kefu.core import metrics
+from kefu.core import live, metrics
 from kefu.core.errors import ErrorCode, problem_response
 
 
@@ -38,6 +40,10 @@ def _gauges() -> dict:
     gauges["kefu_outbox_pending"] = (
         "Outbox messages not yet delivered.",
         [({}, Outbox.objects.filter(delivered_at__isnull=True, dead=False).count())],
+    )
+    gauges["kefu_live_streams"] = (
+        "Desk event streams open on this process (one per browser, whatever its tabs).",
+        [({"process": str(os.getpid())}, live.open_streams())],
     )
     for hook in metrics_hooks:
         gauges.update(hook())

@@ -227,7 +227,7 @@
     document.getElementById("wrapup-later").addEventListener("click", () => kefu.setWrapup(null));
   }
 
-  /* ---- screen pop over Server-Sent Events ---- */
+  /* ---- screen pop from the live stream (live.js) ---- */
   function onScreenPop(data) {
     // a new caller (or a held one taken back): the call bar and the page show this caller only
     kefu.setCall({
@@ -241,7 +241,8 @@
       notice: data.known === false ? L.unknown_caller : "",
     });
     const target = data.view_url || data.find_url;
-    if (target) {
+    // every tab shows the call; only the tab the agent last focused (or the leader) opens the view
+    if (target && (!kefu.live || kefu.live.handlesNavigation())) {
       const here = window.location.pathname + window.location.search;
       if (here !== target && window.location.pathname !== target) window.location.assign(target);
     }
@@ -274,32 +275,50 @@
     kefu.setCall(call);
   }
 
-  /* Handlers of the live stream's events, for whoever wires the stream (desk.js below, or live.js). */
+  /* Handlers of the live stream's events (also for other scripts). */
   kefu.onScreenPop = onScreenPop;
   kefu.onHangup = onHangup;
 
-  if (body.dataset.eventsUrl && window.EventSource) {
-    const source = new EventSource(body.dataset.eventsUrl);
-    kefu.events = source;
-    const parse = (event) => {
-      try {
-        return JSON.parse(event.data);
-      } catch (error) {
-        return {};
+  /* The live events, from the one stream this browser shares between its tabs (live.js). */
+  function onSnapshot(data) {
+    // the stream was down or just (re)connected: catch up with what it may have missed
+    const call = kefu.call();
+    const live = data.call;
+    if (live) {
+      if (!call || call.call_id !== live.call_id || call.state !== live.state) {
+        kefu.setCall({
+          call_id: live.call_id,
+          number: live.number,
+          contact_id: live.contact_id,
+          known: live.known,
+          state: live.state,
+          started: Date.parse(live.started_at) || Date.now(),
+        });
       }
-    };
-    source.addEventListener("screen_pop", (event) => onScreenPop(parse(event)));
-    source.addEventListener("hangup", (event) => onHangup(parse(event)));
-    source.addEventListener("ringing", (event) => {
-      const data = parse(event);
+    } else if (call && call.state !== "ended") {
+      // its hangup came while the stream was down
+      call.state = "ended";
+      call.ended = Date.now();
+      kefu.setCall(call);
+    }
+    const unread = document.getElementById("notice-unread");
+    if (unread && typeof data.notices_unread === "number") {
+      unread.textContent = String(data.notices_unread);
+      unread.classList.toggle("badge-zero", data.notices_unread === 0);
+    }
+  }
+
+  if (kefu.live) {
+    kefu.live.on("screen_pop", onScreenPop);
+    kefu.live.on("hangup", onHangup);
+    kefu.live.on("ringing", (data) => {
       const call = kefu.call();
       if (!call || call.state === "ended") {
         kefu.setCall({ call_id: data.call_id, number: data.number, state: "ringing", started: Date.now() });
       }
     });
-    source.addEventListener("workorder", (event) => {
+    kefu.live.on("workorder", (data) => {
       // an order arrived at one of this agent's queues (dispatched, replied, returned…)
-      const data = parse(event);
       const notice = document.getElementById("wo-notice");
       if (notice && data.number) {
         const state = (L.wo_states && L.wo_states[data.state]) || data.state || "";
@@ -311,9 +330,8 @@
       const refresh = document.getElementById("queue-refresh");
       if (refresh) refresh.hidden = false; // on a queue page: offer to reload the list
     });
-    source.addEventListener("notice", (event) => {
+    kefu.live.on("notice", (data) => {
       // SYS-1: a notice or internal message arrived: count it in the top bar and name it
-      const data = parse(event);
       const unread = document.getElementById("notice-unread");
       if (unread) {
         unread.textContent = String((parseInt(unread.textContent, 10) || 0) + 1);
@@ -326,11 +344,10 @@
       }
       document.dispatchEvent(new CustomEvent("kefu:notice", { detail: data }));
     });
-        source.addEventListener("ivr_auth", (event) => {
-      document.dispatchEvent(new CustomEvent("kefu:ivr_auth", { detail: parse(event) }));
+    kefu.live.on("ivr_auth", (data) => {
+      document.dispatchEvent(new CustomEvent("kefu:ivr_auth", { detail: data }));
     });
-    source.addEventListener("open", () => body.setAttribute("data-events", "open"));
-    window.addEventListener("beforeunload", () => source.close());
+    kefu.live.on("snapshot", onSnapshot);
   }
 
   /* ---- 模拟来电: ring + answer (and later hangup / resume) posted to the CTI endpoint as this agent ---- */
