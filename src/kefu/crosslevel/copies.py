@@ -100,6 +100,8 @@ class OrderCopy(models.Model):
     event_seq = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # the origin's deadline for the whole order (the dispatch's snapshot): the desks colour time left
+    due_at = models.DateTimeField(_("工单到期"), null=True, blank=True)
 
     scope_fields = {"sp": "sp_code"}  # an SP sees its own orders only
 
@@ -143,10 +145,15 @@ class OrderCopyEvent(models.Model):
 Copy = TypeVar("Copy", bound=OrderCopy)
 
 
-def event_rows(copy: OrderCopy, *, last: int | None = None) -> list[dict]:
-    """The copy's events, oldest first, as plain data (``last``: only that many of the newest)."""
-    rows = copy.events.order_by("-seq")
-    rows = list(rows[:last] if last else rows)
+def event_rows(copy: OrderCopy, *, last: int | None = None, events=None) -> list[dict]:
+    """The copy's events, oldest first, as plain data (``last``: only that many of the newest;
+    ``events``: these events, oldest first, instead of all). A dispatch names the SP it went to
+    (``sp_code``), so a reader can tell one SP's part of the history from another's."""
+    if events is not None:
+        rows = list(reversed(events))
+    else:
+        rows = copy.events.order_by("-seq")
+        rows = list(rows[:last] if last else rows)
     return [
         {
             "seq": e.seq,
@@ -156,6 +163,7 @@ def event_rows(copy: OrderCopy, *, last: int | None = None) -> list[dict]:
             "at": e.at.isoformat(),
             "comment": e.comment,
             "state_after": e.state_after,
+            "sp_code": (e.data or {}).get("sp_code", "") if e.action == messages.DISPATCH else "",
         }  # fmt: skip
         for e in reversed(rows)
     ]
@@ -188,6 +196,9 @@ def copy_for(model: type[Copy], message: Message, **fields) -> Copy | None:
         business_name=(snapshot.get("business_name") or "")[:60],
         category_name=(snapshot.get("category_name") or "")[:80],
         urgent=bool(snapshot.get("urgent")),
+        due_at=parse_datetime(snapshot["order_due_at"])
+        if isinstance(snapshot.get("order_due_at"), str)
+        else None,
         **fields,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from kefu.core.api import fields
 from kefu.core.errors import DomainError, NotFoundError
-from kefu.crosslevel import services
+from kefu.crosslevel import labels, services
 from kefu.crosslevel.errors import CrossLevelError, CrossLevelErrorCode
 from kefu.crosslevel.models import CrossLink
 from kefu.crosslevel.pages import act_and_redirect
@@ -34,7 +35,7 @@ def order_page(request, order_number):
         return act_and_redirect(request, lambda: services.order_send_to_hub(
             actor=request.user, number=order.number, target=request.POST.get("target", ""),
             sp_code=request.POST.get("sp_code", ""), comment=request.POST.get("comment", ""),
-        ), "crosslevel:order", order_number=order.number)  # fmt: skip
+        ), "crosslevel:order", order_number=order.number, done=lambda _order: _sent(order.number))  # fmt: skip
     hub_state = hub_error = None
     if request.GET.get("query") and link is not None:
         try:
@@ -45,6 +46,15 @@ def order_page(request, order_number):
         "order": order, "link": link, "targets": services.targets(), "hub_state": hub_state,
         "hub_error": hub_error,
     })  # fmt: skip
+
+
+def _sent(number: str) -> str:
+    """What the province sent to whom: "已派发至一级客服枢纽 HUB，处理方：SIMS(梦网SP投诉) · SP901234"."""
+    link = CrossLink.objects.get(order__number=number)
+    target = labels.node_label(link.target) + (f" · {link.sp_code}" if link.sp_code else "")
+    return gettext("已派发至%(hub)s，处理方：%(target)s（工单 %(number)s）") % {
+        "hub": labels.node_label(link.peer), "target": target, "number": number,
+    }  # fmt: skip
 
 
 class SendInput(serializers.Serializer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,8 @@ class Area:
     label: str
     url_name: str | None = None
     administrators_only: bool = False
+    # on the hub, SIMS and platform nodes: only these roles see the area (their views check the same)
+    roles: tuple[str, ...] = ()
     # other views of the area: the area is marked active on them too
     also: tuple[str, ...] = ()
 
@@ -54,6 +57,40 @@ AREAS: tuple[Area, ...] = (
     Area("spquality", _("SP服务质量"), "spquality:home"),
     Area("admin", _("管理"), "admin:index", administrators_only=True),
 )
+
+
+# The areas of the hub, SIMS and platform nodes (WO-3, SP-1, ORG-3): each role's own pages, shown only to
+# the roles that may open them (the views refuse the others). The province's are AREAS above.
+_HUB = ("hub_operator", "administrator")
+_SP = ("sp_staff", "administrator")
+_PLATFORM = ("platform_staff", "administrator")
+NODE_AREAS: dict[str, tuple[Area, ...]] = {
+    "hub": (
+        Area("home", _("工作台"), "desk:home"),
+        Area("hub_orders", _("跨级工单"), "hub:orders", roles=_HUB, also=("hub:order",)),
+        Area("spquality", _("SP服务质量"), "spquality:home", roles=_HUB),
+        Area("node", _("节点状态"), "desk:node", roles=_HUB),
+        Area("admin", _("管理"), "admin:index", administrators_only=True),
+    ),
+    "sims": (
+        Area("home", _("工作台"), "desk:home"),
+        Area("sp_orders", _("SP投诉工单"), "sims:orders", roles=_SP, also=("sims:order",)),
+        Area("sp_points", _("SP扣分"), "sims:points", roles=_SP),
+        Area("sp_profiles", _("SP服务信息"), "sims:profiles", roles=_SP, also=("sims:profile",)),
+        Area("spquality", _("SP服务质量"), "spquality:home", roles=_SP),
+        Area("node", _("节点状态"), "desk:node", roles=("administrator",)),
+        Area("admin", _("管理"), "admin:index", administrators_only=True),
+    ),
+    "platform": (
+        Area("home", _("工作台"), "desk:home"),
+        Area(
+            "platform_orders", _("平台投诉工单"), "platform:orders", roles=_PLATFORM, also=("platform:order",)
+        ),
+        Area("platform_requests", _("平台收到的请求"), "platform:requests", roles=("administrator",)),
+        Area("node", _("节点状态"), "desk:node", roles=("administrator",)),
+        Area("admin", _("管理"), "admin:index", administrators_only=True),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -90,9 +127,11 @@ def navigation_for(request) -> list[NavItem]:
     user = request.user
     current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
     items = []
-    for area in AREAS:
+    for area in NODE_AREAS.get(settings.KEFU_ROLE, AREAS):
         # Only those who can get into the admin site see it: no link that ends on a login page.
         if area.administrators_only and not (user.is_active and user.is_staff):
+            continue
+        if area.roles and getattr(user, "role", "") not in area.roles:
             continue
         url = _url(area.url_name)
         if url is not None and not _admits(url, user):

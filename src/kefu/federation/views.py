@@ -1,12 +1,11 @@
-"""The inbound endpoint ``POST /federation/v1/messages`` and the role desks of hub, SIMS, platform."""
+"""The inbound endpoint ``POST /federation/v1/messages`` and the error pages of hub, SIMS and platform nodes
+(their homes and node status page are :mod:`kefu.crosslevel.pages`)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,9 +14,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.choices import Role
 from kefu.core.errors import DomainError
-from kefu.federation import selectors, services
+from kefu.federation import services
 from kefu.federation.envelope import SENDER_HEADER, SIGNATURE_HEADER
 from kefu.federation.errors import FederationError
 from kefu.federation.errors import FederationErrorCode as Code
@@ -94,31 +92,3 @@ def role_page_not_found(request, exception=None):
 
         return problem_response(404, ErrorCode.NOT_FOUND, "No such resource.", instance=request.path)
     return render(request, "federation/error.html", {"status": 404}, status=404)
-
-
-# Who may open the desk of each role.
-DESK_ROLES = {
-    "hub": {Role.HUB_OPERATOR, Role.ADMINISTRATOR},
-    "sims": {Role.SP_STAFF, Role.ADMINISTRATOR},
-    "platform": {Role.PLATFORM_STAFF, Role.ADMINISTRATOR},
-}
-
-
-@login_required
-def node_desk(request):
-    """The desk of a hub, SIMS or platform node: the federation's state as this node sees it.
-
-    The hub's desk lists the messages and orders it received; SIMS and platform show the same until
-    their own screens land.
-    """
-    role = settings.KEFU_ROLE
-    if request.user.role not in DESK_ROLES.get(role, set()):
-        raise PermissionDenied
-    context = {
-        "role": role,
-        "peers": selectors.peer_status(),
-        "inbox": selectors.inbox_recent(limit=50),
-        "dead": selectors.outbox_recent(limit=20, dead=True),
-        "orders": selectors.inbox_orders(limit=50),
-    }
-    return render(request, "federation/desk.html", context)

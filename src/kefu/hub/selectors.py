@@ -7,9 +7,9 @@ from kefu.core.errors import NotFoundError
 from kefu.hub.models import HubOrder
 
 
-def order_list(*, user, state: str = "", target: str = "", origin: str = "", before: int | None = None,
-               limit: int = 100):  # fmt: skip
-    """Newest first, keyset on id (``before``), filtered by state(s), target and origin."""
+def order_list(*, user, state: str = "", target: str = "", origin: str = "", number: str = "",
+               before: int | None = None, limit: int = 100):  # fmt: skip
+    """Newest first, keyset on id (``before``), filtered by state(s), target, origin and number."""
     rows = scope.restrict(HubOrder.objects.all(), user)
     if state:
         rows = rows.filter(state__in=[s for s in state.split(",") if s])
@@ -17,6 +17,8 @@ def order_list(*, user, state: str = "", target: str = "", origin: str = "", bef
         rows = rows.filter(target=target)
     if origin:
         rows = rows.filter(origin=origin)
+    if number:
+        rows = rows.filter(number=number.strip().upper())
     if before:
         rows = rows.filter(id__lt=before)
     return list(rows.order_by("-id")[:limit])
@@ -34,3 +36,11 @@ def counts(*, user) -> dict[str, int]:
 
     rows = scope.restrict(HubOrder.objects.all(), user).values("state").annotate(n=Count("id"))
     return {r["state"]: r["n"] for r in rows}
+
+
+def parties(*, user) -> tuple[list[str], list[str]]:
+    """The handling parties and the origin provinces the operator's orders have (the list's filters)."""
+    rows = scope.restrict(HubOrder.objects.all(), user)
+    targets = rows.exclude(target="").values_list("target", flat=True).distinct().order_by("target")
+    origins = rows.values_list("origin", flat=True).distinct().order_by("origin")
+    return list(targets), list(origins)

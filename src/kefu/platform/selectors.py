@@ -9,10 +9,11 @@ from kefu.crosslevel.selectors import copy_page
 from kefu.platform.models import PlatformOrder
 
 
-def order_list(*, user, state: str = "", business: str = "", before: int | None = None,
+def order_list(*, user, state: str = "", business: str = "", number: str = "", before: int | None = None,
                limit: int = 100) -> list[PlatformOrder]:  # fmt: skip
-    """Newest first, keyset on id (``before``), filtered by state(s) and business."""
-    return copy_page(PlatformOrder, user=user, state=state, before=before, limit=limit, business=business)
+    """Newest first, keyset on id (``before``), filtered by state(s), business and number."""
+    return copy_page(PlatformOrder, user=user, state=state, before=before, limit=limit, business=business,
+                     number=number)  # fmt: skip
 
 
 def counts(*, user) -> dict[str, int]:

@@ -8,15 +8,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from kefu.capability import definitions as defs
 from kefu.core.choices import Role
 from kefu.crosslevel.api.desk import desk_api
-from kefu.crosslevel.pages import PAGE, list_context, second_line_order_page
+from kefu.crosslevel.pages import PAGE, desk_home, left_of, list_context, second_line_order_page
 from kefu.crosslevel.serializers import OrderCopySerializer, int_or_none
 from kefu.platform import complaints, selectors
-from kefu.platform.models import BlacklistEntry, PlatformRequest
+from kefu.platform.models import BlacklistEntry, PlatformOrder, PlatformRequest
 
 
 @login_required
@@ -49,16 +50,30 @@ def _desk(request) -> None:
 
 
 @login_required
+def home(request):
+    """A platform's second line's home: its orders per state, the nearest deadlines in colour, the
+    latest changed."""
+    return desk_home(
+        request, model=PlatformOrder, roles=complaints.DESK_ROLES, title=_("平台工作台"),
+        list_url="platform:orders", order_url="platform:order", start="dispatched_at", due="due_at",
+        party_title=_("业务"), party=lambda o: complaints.BUSINESSES.get(o.business, o.business_name or o.business),
+    )  # fmt: skip
+
+
+@login_required
 def order_list(request):
     _desk(request)
     state, business = request.GET.get("state", ""), request.GET.get("business", "")
+    number = request.GET.get("number", "").strip().upper()
     orders = selectors.order_list(
-        user=request.user, state=state, business=business, before=int_or_none(request.GET.get("before")),
-        limit=PAGE,
+        user=request.user, state=state, business=business, number=number,
+        before=int_or_none(request.GET.get("before")), limit=PAGE,
     )  # fmt: skip
+    for order in orders:
+        order.left = left_of(order, start=order.dispatched_at, due=order.due_at)
     return render(request, "platform/orders.html", list_context(orders, state=state) | {
-        "counts": selectors.counts(user=request.user), "business": business,
-        "businesses": list(complaints.BUSINESSES.items()),
+        "counts": selectors.counts(user=request.user), "business": business, "number": number,
+        "businesses": list(complaints.BUSINESSES.items()), "businesses_map": complaints.BUSINESSES,
     })  # fmt: skip
 
 
@@ -68,6 +83,7 @@ def order_detail(request, number):
         request, number, desk=complaints.DESK, template="platform/order.html", url_name="platform:order",
         extra=lambda order: {
             "business_label": complaints.BUSINESSES.get(order.business, order.business_name or order.business),
+            "left": left_of(order, start=order.dispatched_at, due=order.due_at),
         },
     )  # fmt: skip
 

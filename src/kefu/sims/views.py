@@ -12,13 +12,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from kefu.crosslevel.api.desk import desk_api
-from kefu.crosslevel.pages import PAGE, act_and_redirect, list_context, second_line_order_page
+from kefu.crosslevel.selectors import copy_counts
+from kefu.crosslevel.pages import (
+    PAGE,
+    act_and_redirect,
+    desk_home,
+    left_of,
+    list_context,
+    second_line_order_page,
+)
 from kefu.crosslevel.serializers import OrderCopySerializer, int_or_none
 from kefu.sims import selectors, services
-from kefu.sims.models import PointEvent, SpPointRule
+from kefu.sims.models import AWAITING_REPLY, PointEvent, SpOrder, SpPointRule
 
 
 def _desk(request) -> None:
@@ -27,20 +36,51 @@ def _desk(request) -> None:
 
 
 @login_required
+def home(request):
+    """An SP's home: its orders per state, the replies due soonest in colour, the latest changed."""
+    names: dict[str, str] = {}
+
+    def sp(order) -> str:
+        if order.sp_code not in names:
+            names.update(selectors.sp_names([order.sp_code]))
+        return names.get(order.sp_code) or order.sp_code
+
+    return desk_home(
+        request, model=SpOrder, roles=services.DESK_ROLES, title=_("SIMS工作台"), list_url="sims:orders",
+        order_url="sims:order", start="dispatched_at", due="reply_due_at", states=AWAITING_REPLY,
+        party_title=_("SP"), party=sp,
+    )  # fmt: skip
+
+
+@login_required
 def order_list(request):
     _desk(request)
     state = request.GET.get("state", "")
+    number = request.GET.get("number", "").strip().upper()
     orders = selectors.order_list(
-        user=request.user, state=state, before=int_or_none(request.GET.get("before")), limit=PAGE
+        user=request.user,
+        state=state,
+        number=number,
+        before=int_or_none(request.GET.get("before")),
+        limit=PAGE,
     )
-    return render(request, "sims/orders.html", list_context(orders, state=state))
+    for order in orders:
+        order.left = left_of(order, start=order.dispatched_at, due=order.reply_due_at, states=AWAITING_REPLY)
+    return render(request, "sims/orders.html", list_context(orders, state=state) | {
+        "number": number, "counts": copy_counts(SpOrder, user=request.user),
+        "sp_names": selectors.sp_names({o.sp_code for o in orders}),
+    })  # fmt: skip
 
 
 @login_required
 def order_detail(request, number):
     return second_line_order_page(
         request, number, desk=services.DESK, act=services.order_act, template="sims/order.html",
-        url_name="sims:order",
+        url_name="sims:order", extra=lambda order: {
+            "sp_name": selectors.sp_names([order.sp_code]).get(order.sp_code, ""),
+            "sp_names": selectors.sp_names([order.sp_code]),
+            "left": left_of(order, start=order.dispatched_at, due=order.reply_due_at, states=AWAITING_REPLY),
+        },
     )  # fmt: skip
 
 
@@ -83,7 +123,7 @@ def profile(request, code):
         return act_and_redirect(request, lambda: services.sp_profile_update(actor=request.user, code=sp.code, **{
             field: request.POST.get(field, getattr(sp, field))
             for field in ("hotline", "service_mobile", "contact_name", "contact_phone")
-        }), "sims:profile", code=sp.code)  # fmt: skip
+        }), "sims:profile", code=sp.code, done=_("SP %(name)s 的服务信息已保存") % {"name": sp.name})  # fmt: skip
     return render(request, "sims/profile.html", {
         "sp": sp, "history": selectors.contact_history(user=request.user, sp=sp),
         "under_contract": sp.under_contract(timezone.localdate()),

@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kefu.core.api import ops
+from kefu.crosslevel.pages import node_status
 from kefu.desk.urls import login_patterns
-from kefu.federation import views as federation_views
 
 
 def every_node_urlpatterns() -> list:
@@ -23,7 +23,8 @@ def every_node_urlpatterns() -> list:
     ]
 
 
-def role_urlpatterns() -> list:
-    """A hub, SIMS or platform node: the common routes plus the node desk as its home page."""
-    desk = ([path("", federation_views.node_desk, name="home")], "desk")  # the role's desk is its home page
+def role_urlpatterns(home) -> list:
+    """A hub, SIMS or platform node: the common routes, the role's ``home`` (its staff's orders) and
+    the node's federation status."""
+    desk = ([path("", home, name="home"), path("node/", node_status, name="node")], "desk")
     return [*every_node_urlpatterns(), path("", include(desk)), *login_patterns]

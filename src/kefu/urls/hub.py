@@ -2,12 +2,13 @@
 
 from django.urls import include, path
 
+from kefu.hub import views as hub_views
 from kefu.hub.urls import api_urlpatterns as hub_api
 from kefu.spquality.urls import hub_urlpatterns
 from kefu.urls.common import role_urlpatterns
 
 urlpatterns = [
-    *role_urlpatterns(),
+    *role_urlpatterns(home=hub_views.home),
     path("spquality/", include(hub_urlpatterns)),
     path("orders/", include("kefu.hub.urls")),
     path("api/v1/", include(hub_api)),

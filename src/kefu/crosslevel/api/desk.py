@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.crosslevel import copies
+from kefu.crosslevel import copies, selectors
 from kefu.crosslevel.desk import SecondLineDesk
 from kefu.crosslevel.serializers import CommentInput, OrderCopySerializer, page_params
 
@@ -72,7 +72,11 @@ def desk_api(
         def get(self, request, number):
             check(request)
             order = desk.order_for(actor=request.user, number=number)
-            return Response(serializer(order).data | {"events": copies.event_rows(order)})
+            events = selectors.copy_events(order, user=request.user)  # an SP reads its own part only
+            data = serializer(order).data | {"events": copies.event_rows(order, events=events)}
+            if "return_reason" in data:
+                data["return_reason"] = selectors.return_reason_shown(order, events)
+            return Response(data)
 
     class OrderActionApi(APIView):
         @extend_schema(request=CommentInput, responses=serializer, tags=[tag])
@@ -92,6 +96,7 @@ def desk_api(
         )
         def get(self, request, number):
             check(request)
-            return Response(desk.query_hub(desk.order_for(actor=request.user, number=number)))
+            answer = desk.query_hub(desk.order_for(actor=request.user, number=number))
+            return Response(selectors.hub_answer_for(answer, user=request.user))
 
     return DeskApi(OrdersApi, OrderApi, OrderActionApi, OrderQueryApi)
