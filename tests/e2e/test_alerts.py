@@ -276,28 +276,49 @@ def test_shortcuts_open_the_help_search_and_a_new_order_for_the_customer_on_scre
         page.context.close()
 
 
-def test_alt_a_answers_the_ringing_call_and_alt_h_hangs_it_up(
+def test_call_keys_answer_the_ringing_call_and_hang_it_up(
     browser, live_server, make_staff, api_client_for, db_bus
 ):
     """VIEW-1, CON-1: a call rings at the agent's seat (pushed by the CTI); Alt+A answers it as the call
-    bar would (the caller's view pops) and Alt+H hangs it up (the call bar shows it ended)."""
+    bar would (the caller's view pops) and Alt+H hangs it up (the call bar shows it ended, and a
+    second Alt+H says there is no call); a second call is answered with F8 and hung up with F9 while
+    the agent types in a field, where the Alt keys do nothing."""
     agent = make_staff("hotline_agent", "JS", job_number="js3001", name="王晓梅")
     line = SubscriberFactory(home="3201")
     page = _desk(browser, live_server, "js3001")
-    try:
-        cti = api_client_for(agent)
-        ring = {
+    cti = api_client_for(agent)
+
+    def ring(call_id):
+        event = {
             "event": "ring",
-            "call_id": "E2E-KEYS-1",
+            "call_id": call_id,
             "calling_number": line.number,
             "agent_job_number": "js3001",
         }
-        assert cti.post("/api/v1/cti/events", ring, format="json").status_code < 300
+        assert cti.post("/api/v1/cti/events", event, format="json").status_code < 300
         expect(page.get_by_test_id("call-state")).to_have_text("振铃")
+
+    try:
+        ring("E2E-KEYS-1")
         page.keyboard.press("Alt+A")
         expect(page).to_have_url(re.compile(rf"/desk/customers/{line.number}/$"))
         expect(page.get_by_test_id("call-state")).to_have_text("通话中")
         page.keyboard.press("Alt+H")
+        expect(page.get_by_test_id("call-state")).to_have_text("已挂机")
+        page.keyboard.press("Alt+H")
+        expect(page.get_by_test_id("shortcut-status")).to_have_text("当前没有通话")
+
+        ring("E2E-KEYS-2")
+        search = page.get_by_test_id("top-search")
+        search.click()
+        search.press("Alt+A")  # typing: the Alt keys do nothing
+        page.wait_for_timeout(500)
+        expect(page.get_by_test_id("call-state")).to_have_text("振铃")
+        search.press("F8")
+        expect(page.get_by_test_id("call-state")).to_have_text("通话中")
+        search = page.get_by_test_id("top-search")  # the pop reloaded the view
+        search.click()
+        search.press("F9")
         expect(page.get_by_test_id("call-state")).to_have_text("已挂机")
     finally:
         page.context.close()

@@ -3,7 +3,8 @@
 
    Alt+letter by physical key (event.code, so a keyboard layout or macOS's Option characters do not
    matter): Alt+A answer the ringing call, Alt+H hang up, Alt+S search, Alt+F the customer finder,
-   Alt+N a new work order (for the current customer if any); "/" search; "?" or F1 the help.
+   Alt+N a new work order (for the current customer if any); "/" search; "?" or F1 the help; F8 and
+   F9 answer and hang up too, and work while typing.
    Nothing fires while the user types in a field or an input method composes, except Esc and the
    F-keys. Answer and hang up post to the CTI endpoint exactly as the call bar's simulated call does;
    they are window.kefu.callAnswer() and window.kefu.callHangup() for whoever else needs them. */
@@ -110,6 +111,8 @@
   if (opener) opener.addEventListener("click", help);
 
   const ALT = { KeyA: kefu.callAnswer, KeyH: kefu.callHangup, KeyS: search, KeyF: finder, KeyN: newOrder };
+  // the call keys also on F-keys, which work while the agent types a note (no browser or IME use)
+  const FKEYS = { F1: help, F8: kefu.callAnswer, F9: kefu.callHangup };
 
   /* typing: a text field, a select or editable content (a checkbox or a button is not typing) */
   const NOT_TEXT = ["button", "checkbox", "radio", "submit", "reset", "file", "color", "range", "image"];
@@ -134,7 +137,10 @@
       }
       return;
     }
-    if (event.key === "F1" || event.key === "?") {
+    if (!event.shiftKey && FKEYS[event.key]) {
+      event.preventDefault();
+      FKEYS[event.key]();
+    } else if (event.key === "?") {
       event.preventDefault();
       help();
     } else if (event.key === "/" && !dialog.open) {
