@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from kefu.crosslevel.api.desk import desk_api
-from kefu.crosslevel.selectors import copy_counts
 from kefu.crosslevel.pages import (
     PAGE,
     act_and_redirect,
@@ -25,6 +24,7 @@ from kefu.crosslevel.pages import (
     list_context,
     second_line_order_page,
 )
+from kefu.crosslevel.selectors import copy_counts
 from kefu.crosslevel.serializers import OrderCopySerializer, int_or_none
 from kefu.sims import selectors, services
 from kefu.sims.models import AWAITING_REPLY, PointEvent, SpOrder, SpPointRule
