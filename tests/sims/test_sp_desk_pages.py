@@ -60,6 +60,8 @@ def test_the_page_and_the_api_hide_the_earlier_part_alike(sims, sp_staff, api_cl
     body = api_client_for(sp_staff).get(f"/api/v1/sp-orders/{NUMBER}").json()
     assert [(e["seq"], e["action"], e["sp_code"]) for e in body["events"]] == [(3, "dispatch", "SP901234")]
     assert body["return_reason"] == ""
+    listed = api_client_for(sp_staff).get("/api/v1/sp-orders").json()["results"]
+    assert [(o["number"], o["return_reason"]) for o in listed] == [(NUMBER, "")]
 
 
 def test_the_hubs_answer_is_cut_to_the_sps_part_too(sims, sp_staff):  # noqa: F811
