@@ -506,7 +506,8 @@ def test_keys_never_appear_in_reprs(node):
 
 @pytest.mark.parametrize("role", ["hub", "sims", "platform"])
 def test_role_desk_shows_only_the_roles_pages(role, db, make_staff, client, peers_file, settings):
-    """ORG-2/ORG-3: a hub/SIMS/platform node serves its own desk at / and no province screen or API."""
+    """ORG-2/ORG-3: a hub/SIMS/platform node serves its own desk at / (the role's home) and its node
+    status at /node/, and no province screen or API."""
     settings.KEFU_ROLE = role
     urlconf = f"kefu.urls.{role}"
     staff = make_staff("administrator", None, is_staff=True)
@@ -514,7 +515,8 @@ def test_role_desk_shows_only_the_roles_pages(role, db, make_staff, client, peer
         client.force_login(staff)
         response = client.get("/")
         assert response.status_code == 200
-        assert response.templates[0].name == "federation/desk.html"
+        assert response.templates[0].name == "crosslevel/home.html"
+        assert client.get("/node/").templates[0].name == "crosslevel/node.html"
         assert client.get("/api/v1/subscribers").status_code == 404
         assert client.get("/healthz").status_code == 200
         other = make_staff("hotline_agent", "JS")

@@ -351,7 +351,8 @@ def test_the_desk_pages_list_show_and_act(plat, second_line, make_staff):
     assert "请填写处理结果或意见" in page and PlatformOrder.objects.get(number=NUMBER).state == "processing"
     assert 'data-testid="act-reply"' in page
     assert client.get("/orders/JS00000000000000/").status_code == 404
-    assert 'data-testid="platform-desk"' in client.get("/").content.decode()
+    home = client.get("/").content.decode()  # the second line's home counts its orders, each a link
+    assert 'data-testid="state-counts"' in home and 'href="/orders/?state=processing"' in home
     agent = Client()
     agent.force_login(make_staff("hotline_agent", None))
     assert agent.get("/orders/").status_code == 403

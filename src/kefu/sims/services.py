@@ -134,7 +134,12 @@ def apply(message: Message) -> dict:
     if order is None:
         return {"applied": False, "skipped": "unknown order"}
     if action == messages.DISPATCH:
-        order.sp_code = (data.get("sp_code") or order.sp_code).upper()
+        sp_code = (data.get("sp_code") or order.sp_code).upper()
+        if order.pk and sp_code != order.sp_code:
+            # dispatched on to another SP: what the last one answered is not the new SP's to read (its
+            # events stay, and the desk shows each SP only its own part: crosslevel.selectors.sp_part)
+            order.return_reason = order.result = ""
+        order.sp_code = sp_code
     if action in (messages.DISPATCH, messages.REPROCESS):  # a new round: the reply limit starts again
         order.dispatched_at = now
         order.reply_due_at = _reply_due(now)
