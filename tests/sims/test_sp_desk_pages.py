@@ -88,15 +88,16 @@ def test_a_send_is_confirmed_with_what_went_to_whom(sims, sp_staff):  # noqa: F8
 
 
 @pytest.mark.parametrize(
-    ("left_hours", "colour"),
-    [(30, "green"), (24.5, "green"), (24, "amber"), (5, "amber"), (4.8, "red"), (1, "red"), (-2, "red")],
+    ("left_hours", "level"),
+    [(30, "ok"), (24.5, "ok"), (24, "amber"), (5, "amber"), (4.8, "red"), (1, "red"), (-2, "red")],
     ids=["most", "just-over-half", "half", "quarter", "tenth", "little", "overdue"],
 )
-def test_time_left_is_coloured_green_amber_red(left_hours, colour):
-    """VIEW-6 colours: more than half left green, half or less amber, a tenth or less or overdue red."""
+def test_time_left_is_coloured_green_amber_red(left_hours, level):
+    """VIEW-6 colours: more than half left green (``ok``), half or less amber, a tenth or less or
+    overdue red: the province queues' rule (kefu.workorders.timeleft) on the copies' own span."""
     now = timezone.now()
     left = labels.time_left(now - timedelta(hours=48 - left_hours), now + timedelta(hours=left_hours), now)
-    assert left.colour == colour
+    assert left.level == level
     assert left.overdue is (left_hours < 0)
 
 
@@ -117,9 +118,9 @@ def test_the_sp_home_counts_its_orders_and_colours_their_time_left(sims, sp_staf
     assert response.status_code == 200
     counts = dict((value, n) for value, _label, n in response.context["counts"])
     assert counts["dispatched"] == 3 and response.context["total"] == 3
-    due = [(o.number, o.left.colour) for o in response.context["due_rows"]]
-    assert due == [("JS20261122000001", "red"), ("JS20261122000002", "amber"), ("JS20261122000003", "green")]
-    assert "left-red" in page and "left-amber" in page and "left-green" in page
+    due = [(o.number, o.left.level) for o in response.context["due_rows"]]
+    assert due == [("JS20261122000001", "red"), ("JS20261122000002", "amber"), ("JS20261122000003", "ok")]
+    assert "tl-red" in page and "tl-amber" in page and "tl-ok" in page
     assert "JS20261122000901" not in page
     nav = [str(item.label) for item in navigation_for(response.wsgi_request)]
     assert nav == ["工作台", "SP投诉工单", "SP扣分", "SP服务信息", "SP服务质量"]

@@ -13,16 +13,16 @@ Templates load them as filters: ``{% load crosslevel %}`` then ``{{ e.action|act
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.crosslevel import messages
+from kefu.workorders import timeleft
 from kefu.workorders.choices import EventAction, Satisfaction, WorkOrderState
+from kefu.workorders.timeleft import TimeLeft
 
 
 def state_label(value: str) -> str:
@@ -99,42 +99,7 @@ def message_type_label(value: str) -> str:
     }.get(group, value)
 
 
-@dataclass(frozen=True)
-class TimeLeft:
-    """How much of an order's time limit is left, as the desks colour it (VIEW-6): more than half left
-    green, half or less amber, a tenth or less — or overdue — red."""
-
-    share: float  # of the whole limit, 0 when overdue
-    seconds: int  # negative when overdue
-    colour: str  # green, amber, red
-
-    @property
-    def overdue(self) -> bool:
-        return self.seconds <= 0
-
-    @property
-    def label(self) -> str:
-        span = _duration(abs(self.seconds))
-        return _("已超时 %(t)s") % {"t": span} if self.overdue else _("剩余 %(t)s") % {"t": span}
-
-
-def _duration(seconds: int) -> str:
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    if days:
-        return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)d小时%(m)d分") % {"h": hours, "m": rest // 60}
-    return _("%(m)d分") % {"m": max(rest // 60, 1 if seconds else 0)}
-
-
 def time_left(start: datetime | None, due: datetime | None, now: datetime | None = None) -> TimeLeft | None:
-    """The time left between ``start`` and ``due`` at ``now``; None without a deadline."""
-    if due is None:
-        return None
-    now = now or timezone.now()
-    left = (due - now).total_seconds()
-    total = (due - start).total_seconds() if start is not None else 0
-    share = max(left, 0) / total if total > 0 else (1.0 if left > 0 else 0.0)
-    colour = "red" if left <= 0 or share <= 0.10 else "amber" if share <= 0.50 else "green"
-    return TimeLeft(share=share, seconds=int(left), colour=colour)
+    """The time left between ``start`` and ``due`` at ``now`` in the province queues' colours
+    (:func:`kefu.workorders.timeleft.between`); None without a deadline."""
+    return timeleft.between(start, due, now) if due is not None else None

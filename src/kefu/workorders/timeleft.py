@@ -80,16 +80,24 @@ def level_for(share: float, *, overdue: bool = False) -> str:
     return OK
 
 
+def between(start: datetime | None, due: datetime, now: datetime | None = None, **state) -> TimeLeft:
+    """The time left from ``now`` to ``due`` on the span that began at ``start`` (no query): the one
+    rule behind every queue's colour, the province's orders and the second lines' copies alike.
+    ``state`` may say the clock is ``paused_at`` a moment, or that the order is flagged ``overdue``."""
+    paused_at = state.get("paused_at")
+    reference = paused_at or now or timezone.now()
+    seconds = int((due - reference).total_seconds())
+    span = (due - start).total_seconds() if start is not None else 0
+    share = max(0.0, min(1.0, seconds / span)) if span > 0 else (1.0 if seconds > 0 else 0.0)
+    overdue = bool(state.get("overdue")) or seconds <= 0
+    return TimeLeft(level_for(share, overdue=overdue), seconds, share, paused_at is not None, overdue)
+
+
 def time_left(order, now: datetime | None = None) -> TimeLeft:
     """The time ``order`` has left to its order deadline, read off its own fields (no query)."""
     due = order.order_due_at
     if due is None or not order.is_open:
         return TimeLeft(NONE)
-    now = now or timezone.now()
-    paused = order.paused_at is not None
-    reference = order.paused_at if paused else now
-    seconds = int((due - reference).total_seconds())
-    span = (due - order.accepted_at).total_seconds()
-    share = max(0.0, min(1.0, seconds / span)) if span > 0 else 0.0
-    overdue = order.overdue_at is not None or seconds <= 0
-    return TimeLeft(level_for(share, overdue=overdue), seconds, share, paused, overdue)
+    return between(
+        order.accepted_at, due, now, paused_at=order.paused_at, overdue=order.overdue_at is not None
+    )
