@@ -21,7 +21,12 @@ HOMES = {
     "js5003": ("vip_manager", "3201", ("home-contacts", "home-customers", "home-orders"), ("customers",)),
     "js5004": ("back_office", None, ("home-queues", "home-orders"), ("queue_open", "triage")),
     "js5005": ("city_handler", "3201", ("home-queues", "home-orders"), ("queue_open", "queue_late")),
-    "js5006": ("supervisor", None, ("home-loads", "home-late"), ("created_today", "handling", "late")),
+    "js5006": (
+        "supervisor",
+        None,
+        ("home-loads", "home-people", "home-late"),
+        ("created_today", "handling", "late"),
+    ),
 }
 
 

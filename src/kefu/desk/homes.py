@@ -228,41 +228,57 @@ def todays_figures(user, *, since: dt.datetime) -> list[Figure]:
     ]
 
 
-def holder_loads(user) -> list[dict]:
-    """The open orders of the user's scope per holder (the team's queues): open, late and urged but
-    not acknowledged, busiest first. One query."""
-    rows = (
-        _open_orders(user)
-        .order_by()
+def _load_counts() -> dict:
+    return {
+        "n": Count("pk"),
+        "late": Count("pk", filter=queues.LATE),
+        "urged": Count("pk", filter=queues.URGE_PENDING),
+    }
+
+
+def _load(name: str, ref: str, row: dict) -> dict:
+    return {"name": name, "ref": ref, "open": row["n"], "late": row["late"], "urged": row["urged"]}
+
+
+def holder_loads(user) -> tuple[list[dict], list[dict]]:
+    """The team's queues: the open orders of the user's scope per queue (the department or agent
+    group holding them) and per person (whoever received them into work, or holds them in person),
+    each with open, late and urged-but-not-acknowledged counts, busiest first. Two queries."""
+    open_orders = _open_orders(user).order_by()
+    by_holder = (
+        open_orders.filter(holder_staff__isnull=True)
         .values(
-            "holder_kind",
-            "holder_department__name",
-            "holder_group__name",
-            "holder_staff__name",
-            "holder_staff__job_number",
-            "holder_department__code",
-            "holder_group__code",
+            "holder_department__code", "holder_department__name", "holder_group__code", "holder_group__name"
         )
-        .annotate(
-            n=Count("pk"),
-            late=Count("pk", filter=queues.LATE),
-            urged=Count("pk", filter=queues.URGE_PENDING),
-        )
-        .order_by("-n", "holder_kind")
+        .annotate(**_load_counts())
+        .order_by("-n", "holder_department__code", "holder_group__code")
     )
-    loads = []
-    for row in rows:
-        if row["holder_staff__job_number"]:
-            name = f"{row['holder_staff__name']} ({row['holder_staff__job_number']})"
-            ref = f"staff:{row['holder_staff__job_number']}"
-        elif row["holder_department__code"]:
-            name, ref = row["holder_department__name"], f"department:{row['holder_department__code']}"
+    team = []
+    for row in by_holder:
+        if row["holder_department__code"]:
+            ref, name = f"department:{row['holder_department__code']}", row["holder_department__name"]
         elif row["holder_group__code"]:
-            name, ref = row["holder_group__name"], f"group:{row['holder_group__code']}"
+            ref, name = f"group:{row['holder_group__code']}", row["holder_group__name"]
         else:
-            name, ref = "—", ""
-        loads.append({"name": name, "ref": ref, "open": row["n"], "late": row["late"], "urged": row["urged"]})
-    return loads
+            continue  # no holder at all: not a queue (none such in the engine's states)
+        team.append(_load(name, ref, row))
+    # a person: the order's handler, or its holder when it is held in person (a VIP manager)
+    by_person = (
+        open_orders.filter(Q(handler__isnull=False) | Q(holder_staff__isnull=False))
+        .values("handler__job_number", "handler__name", "holder_staff__job_number", "holder_staff__name")
+        .annotate(**_load_counts())
+    )
+    merged: dict[str, dict] = {}
+    for row in by_person:
+        who = "handler" if row["handler__job_number"] else "holder_staff"
+        job, name = row[f"{who}__job_number"], row[f"{who}__name"]
+        load = merged.setdefault(
+            job, _load(f"{name} ({job})", f"staff:{job}", {"n": 0, "late": 0, "urged": 0})
+        )
+        for key, column in (("open", "n"), ("late", "late"), ("urged", "urged")):
+            load[key] += row[column]
+    people = sorted(merged.values(), key=lambda load: (-load["open"], load["ref"]))[:LIST_LIMIT]
+    return team, people
 
 
 def late_orders(user) -> list[WorkOrder]:
@@ -278,7 +294,8 @@ def late_orders(user) -> list[WorkOrder]:
 def supervisor_home(user) -> Home:
     """Supervisors: today's figures, the team's queues (open orders per holder), overdue orders."""
     figures = todays_figures(user, since=start_of_today())
-    return Home("supervisor", figures, {"loads": holder_loads(user), "late": late_orders(user)})
+    team, people = holder_loads(user)
+    return Home("supervisor", figures, {"loads": team, "people": people, "late": late_orders(user)})
 
 
 BUILDERS = {

@@ -60,7 +60,7 @@ class TimeLeft:
 
 
 def duration_label(seconds: float) -> str:
-    """A duration for people: 2天4小时, 3小时20分, 12分 (under a minute: 0分)."""
+    """A duration for people: 2天4小时, 3小时20分, 12分, 不足1分."""
     minutes = int(seconds // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
@@ -68,7 +68,7 @@ def duration_label(seconds: float) -> str:
         return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
     if hours:
         return _("%(h)d小时%(m)d分") % {"h": hours, "m": minutes}
-    return _("%(m)d分") % {"m": minutes}
+    return _("%(m)d分") % {"m": minutes} if minutes else _("不足1分")
 
 
 def level_for(share: float, *, overdue: bool = False) -> str:

@@ -96,7 +96,7 @@ def test_time_left_labels_and_special_cases():
     assert (flagged.level, flagged.label) == ("red", "已超时")
     assert time_left(_fake(open_=False)).level == "none"
     assert time_left(_fake(due=False)).label == "—"
-    assert duration_label(59) == "0分"
+    assert (duration_label(59), duration_label(60)) == ("不足1分", "1分")
 
 
 # --- agent ----------------------------------------------------------------------------------------
@@ -286,7 +286,12 @@ def test_supervisor_home_shows_todays_figures_team_queues_and_overdue(
     assert [o.number for o in response.context["late"]] == [late.number]
     loads = response.context["loads"]
     assert sum(h["open"] for h in loads) == 2 and sum(h["late"] for h in loads) == 1
-    assert all(h["name"] != "—" for h in loads)
+    assert {h["ref"]: h["open"] for h in loads} == {"department:CENTRE-JS": 1, "department:CITY-3201": 1}
+    assert response.context["people"] == []  # nobody has received one into work yet
+
+    services.order_receive(actor=staff.city, order=late)  # the city handler takes it into work
+    people = client.get(reverse("desk:home")).context["people"]
+    assert [(h["ref"], h["open"], h["late"]) for h in people] == [(f"staff:{staff.city.job_number}", 1, 1)]
     assert 'data-time-left="red"' in html
 
 
