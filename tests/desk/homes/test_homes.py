@@ -333,3 +333,15 @@ def test_hall_home_queries_do_not_grow_with_contacts(
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse("desk:home"))
     assert len(response.context["customers"]) == 6
+
+
+def test_refresh_returns_the_roles_own_figures(client, staff, accept):
+    """SYS-1, WO-6: the home's refresh button (htmx) answers with the figures of the user's own home
+    — a city handler's queue counts — as a fragment."""
+    services.order_dispatch(actor=staff.back, order=accept())
+    client.force_login(staff.city)
+    response = client.get(reverse("desk:home"), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and 'id="figures"' in html
+    assert 'data-figure="queue_open"' in html and 'data-figure="staff"' not in html
+    assert {f.key: f.value for f in response.context["figures"]}["queue_open"] == 1
