@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import ContactRecord
 from kefu.core import scope
 from kefu.core.choices import Role
-from kefu.desk.account_managers import manager_customers
+from kefu.desk.account_managers import manager_customer_count, manager_customers
 from kefu.desk.selectors import Figure, home_figures
 from kefu.workorders import queues
 from kefu.workorders.choices import WorkOrderState
@@ -69,21 +69,23 @@ def start_of_today(now: dt.datetime | None = None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _listed(queryset) -> tuple[list, int]:
+    """The first ``LIST_LIMIT`` rows of ``queryset`` and how many there are in all: counted by a
+    second query only when the list is full (a figure must not stop at the length of its list)."""
+    limit = LIST_LIMIT
+    rows = list(queryset[:limit])
+    return rows, (len(rows) if len(rows) < limit else queryset.count())
+
+
 def todays_contacts(user, *, since: dt.datetime) -> tuple[list[ContactRecord], int]:
     """The user's own contacts since ``since``, newest first (at most ``LIST_LIMIT``), and how many
     there are (one more query only when the list is full). Walk-ins served in another city of the
     province count too (SVC-1: the serving scope)."""
-    rows = list(
+    return _listed(
         scope.restrict_serving(ContactRecord.objects.filter(staff=user, started_at__gte=since), user)
         .select_related("subscriber", "subscriber__customer", "subscriber__customer__city")
-        .order_by("-started_at", "-id")[:LIST_LIMIT]
+        .order_by("-started_at", "-id")
     )
-    if len(rows) < LIST_LIMIT:
-        return rows, len(rows)
-    total = scope.restrict_serving(
-        ContactRecord.objects.filter(staff=user, started_at__gte=since), user
-    ).count()
-    return rows, total
 
 
 def current_call(user):
@@ -118,15 +120,15 @@ def agent_home(user) -> Home:
     """The hotline agent: the call, today's contacts, own open orders accepted today."""
     since = start_of_today()
     contacts, contact_total = todays_contacts(user, since=since)
-    orders = list(
+    orders, order_total = _listed(
         _open_orders(user)
         .filter(created_by=user, accepted_at__gte=since)
         .select_related(*HOLDER_RELATED)
-        .order_by("-id")[:LIST_LIMIT]
+        .order_by("-id")
     )
     figures = [
         Figure("contacts_today", _("今日接触"), contact_total),
-        Figure("orders_today", _("今日受理在途工单"), len(orders)),
+        Figure("orders_today", _("今日受理在途工单"), order_total),
     ]
     return Home("agent", figures, {"call": current_call(user), "contacts": contacts, "orders": orders})
 
@@ -139,7 +141,9 @@ def counter_home(user) -> Home:
     since = start_of_today()
     contacts, contact_total = todays_contacts(user, since=since)
     if user.role == Role.VIP_MANAGER:
-        customers = manager_customers(user, limit=LIST_LIMIT)
+        customers = manager_customers(user, limit=LIST_LIMIT + 1)
+        customer_total = len(customers) if len(customers) <= LIST_LIMIT else manager_customer_count(user)
+        customers = customers[:LIST_LIMIT]
     else:  # a counter has no customers of its own: those it served today
         seen: dict[int, object] = {}
         for contact in contacts:
@@ -147,25 +151,26 @@ def counter_home(user) -> Home:
             if customer is not None and customer.pk not in seen:
                 seen[customer.pk] = customer
         customers = list(seen.values())
-    waiting = list(
+        customer_total = len(customers)
+    waiting, waiting_total = _listed(
         scope.restrict_serving(
             PasswordCollection.objects.filter(agent=user, state=CollectionState.WAITING), user
         )
         .select_related("subscriber")
-        .order_by("-created_at")[:LIST_LIMIT]
+        .order_by("-created_at")
     )
-    orders = list(
+    orders, order_total = _listed(
         _open_orders(user)
         .filter(created_by=user)
         .select_related(*HOLDER_RELATED, "crosslink")
-        .order_by("-id")[:LIST_LIMIT]
+        .order_by("-id")
     )
     figures = [
         Figure("contacts_today", _("今日接触"), contact_total),
         Figure(
-            "customers", _("我的客户") if user.role == Role.VIP_MANAGER else _("今日服务客户"), len(customers)
+            "customers", _("我的客户") if user.role == Role.VIP_MANAGER else _("今日服务客户"), customer_total
         ),
-        Figure("pending", _("待处理请求"), len(waiting) + len(orders)),
+        Figure("pending", _("待处理请求"), waiting_total + order_total),
     ]
     blocks = {"contacts": contacts, "customers": customers, "waiting": waiting, "orders": orders}
     return Home("counter", figures, blocks)

@@ -345,3 +345,21 @@ def test_refresh_returns_the_roles_own_figures(client, staff, accept):
     assert "<html" not in html and 'id="figures"' in html
     assert 'data-figure="queue_open"' in html and 'data-figure="staff"' not in html
     assert {f.key: f.value for f in response.context["figures"]}["queue_open"] == 1
+
+
+def test_figures_count_beyond_the_lists(client, staff, subscriber, accept, make_subscriber, monkeypatch):
+    """CON-1, SVC-2: a home lists at most ``LIST_LIMIT`` rows, but its figures count them all."""
+    monkeypatch.setattr(homes, "LIST_LIMIT", 2)
+    for _ in range(3):
+        _contact(staff.agent, subscriber)
+        accept()
+        line = make_subscriber("3201", "gold")
+        type(line.customer).objects.filter(pk=line.customer_id).update(account_manager=staff.vip)
+    client.force_login(staff.agent)
+    response = client.get(reverse("desk:home"))
+    assert len(response.context["contacts"]) == 2 and len(response.context["orders"]) == 2
+    assert {f.key: f.value for f in response.context["figures"]} == {"contacts_today": 3, "orders_today": 3}
+    client.force_login(staff.vip)
+    response = client.get(reverse("desk:home"))
+    assert len(response.context["customers"]) == 2
+    assert {f.key: f.value for f in response.context["figures"]}["customers"] == 3
