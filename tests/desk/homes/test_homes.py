@@ -3,7 +3,7 @@ inside its scope, in a handful of queries; queues show the time left in colour."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -36,11 +36,16 @@ def _contact(agent, line, *, channel="hotline", summary="", at=None, number=None
 
 
 def _order_times(order, *, span_hours: float, left_hours: float, **extra) -> WorkOrder:
-    """Set the order's span and time left (acceptance ``span - left`` hours ago)."""
+    """Set the order's limit (7x24, so the share does not depend on the hour the test runs) and time
+    left (acceptance ``span - left`` hours ago)."""
     now = timezone.now()
     due = now + timedelta(hours=left_hours)
     WorkOrder.objects.filter(pk=order.pk).update(
-        accepted_at=due - timedelta(hours=span_hours), order_due_at=due, **extra
+        accepted_at=due - timedelta(hours=span_hours),
+        order_due_at=due,
+        time_limit_hours=span_hours,
+        round_the_clock=True,
+        **extra,
     )
     return WorkOrder.objects.get(pk=order.pk)
 
@@ -57,6 +62,9 @@ def _fake(span_hours=10.0, left_hours=5.0, *, paused_hours_ago=None, flagged=Fal
         paused_at=None if paused_hours_ago is None else now - timedelta(hours=paused_hours_ago),
         overdue_at=now if flagged else None,
         is_open=open_,
+        time_limit_hours=None,  # no limit in hours: the span from acceptance to deadline
+        round_the_clock=False,
+        province_id=None,
     )
 
 
@@ -97,6 +105,36 @@ def test_time_left_labels_and_special_cases():
     assert time_left(_fake(open_=False)).level == "none"
     assert time_left(_fake(due=False)).label == "—"
     assert (duration_label(59), duration_label(60)) == ("不足1分", "1分")
+
+
+def test_time_left_counts_working_hours_for_orders_limited_in_working_hours(js):
+    """WO-5: an order with eight working hours accepted on Friday at 17:00 is green on Monday at 10:00
+    (six of its eight working hours left), though over nine tenths of its wall-clock span has passed:
+    measured on that span, as an order without a limit in hours is, it would be red."""
+    from kefu.workorders import calendar as business_calendar
+
+    tz = timezone.get_current_timezone()
+    accepted = timezone.make_aware(datetime(2026, 3, 6, 17, 0), tz)  # a Friday
+    calendar = business_calendar.calendar_for(js.pk, start=accepted.date())
+    due = business_calendar.add_business_time(accepted, 8 * 3600, calendar)
+    monday = timezone.make_aware(datetime(2026, 3, 9, 10, 0), tz)
+    order = SimpleNamespace(
+        order_due_at=due,
+        accepted_at=accepted,
+        paused_at=None,
+        overdue_at=None,
+        is_open=True,
+        time_limit_hours=8,
+        round_the_clock=False,
+        province_id=js.pk,
+    )
+    working = time_left(order, monday)
+    expected = business_calendar.business_seconds_between(monday, due, calendar)
+    assert (working.level, working.seconds) == ("ok", expected)
+    assert working.share == pytest.approx(expected / (8 * 3600))
+    assert expected == 6 * 3600
+    order.time_limit_hours = None
+    assert time_left(order, monday).level == "red"
 
 
 # --- agent ----------------------------------------------------------------------------------------
@@ -316,6 +354,7 @@ def test_each_home_takes_a_handful_of_queries(
         _contact(staff.agent, subscriber)
         _contact(staff.vip, subscriber, channel="vip_manager")
     client.force_login(getattr(staff, role))
+    client.get(reverse("desk:home"))  # the business calendar is read once a minute per process
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse("desk:home"))
     assert response.status_code == 200
