@@ -285,6 +285,7 @@ def test_queue_page_shows_time_left_with_the_same_helper(client, staff, accept):
     html = client.get(reverse("workorders:queue") + "?queue=mine").content.decode()
     row = html.split(f'<tr data-number="{order.number}">')[1].split("</tr>")[0]
     assert 'data-time-left="amber"' in row and "剩余 2小时59分" in row
+    assert f'title="到期 {timezone.localtime(order.order_due_at):%Y-%m-%d %H:%M}"' in row
 
 
 # --- supervisors ----------------------------------------------------------------------------------
