@@ -51,6 +51,11 @@ def manager_customers(manager: Staff, *, limit: int = LIST_LIMIT) -> list[Custom
     )
 
 
+def manager_customer_count(manager: Staff) -> int:
+    """How many customers are assigned to ``manager`` within the manager's scope."""
+    return scope.restrict(Customer.objects.filter(account_manager=manager), manager).count()
+
+
 def manager_book(manager: Staff) -> ManagerBook:
     """The customers of ``manager`` and their open requests and orders (SVC-2), highest rank first;
     within the manager's scope. Three queries."""

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.contacts.models import ContactRecord
 from kefu.core import scope
 from kefu.core.choices import Role
-from kefu.desk.account_managers import manager_customers
+from kefu.desk.account_managers import manager_customer_count, manager_customers
 from kefu.desk.selectors import Figure, home_figures
 from kefu.workorders import queues
 from kefu.workorders.choices import WorkOrderState
@@ -69,21 +69,23 @@ def start_of_today(now: dt.datetime | None = None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _listed(queryset) -> tuple[list, int]:
+    """The first ``LIST_LIMIT`` rows of ``queryset`` and how many there are in all: counted by a
+    second query only when the list is full (a figure must not stop at the length of its list)."""
+    limit = LIST_LIMIT
+    rows = list(queryset[:limit])
+    return rows, (len(rows) if len(rows) < limit else queryset.count())
+
+
 def todays_contacts(user, *, since: dt.datetime) -> tuple[list[ContactRecord], int]:
     """The user's own contacts since ``since``, newest first (at most ``LIST_LIMIT``), and how many
     there are (one more query only when the list is full). Walk-ins served in another city of the
     province count too (SVC-1: the serving scope)."""
-    rows = list(
+    return _listed(
         scope.restrict_serving(ContactRecord.objects.filter(staff=user, started_at__gte=since), user)
         .select_related("subscriber", "subscriber__customer", "subscriber__customer__city")
-        .order_by("-started_at", "-id")[:LIST_LIMIT]
+        .order_by("-started_at", "-id")
     )
-    if len(rows) < LIST_LIMIT:
-        return rows, len(rows)
-    total = scope.restrict_serving(
-        ContactRecord.objects.filter(staff=user, started_at__gte=since), user
-    ).count()
-    return rows, total
 
 
 def current_call(user):
@@ -118,15 +120,15 @@ def agent_home(user) -> Home:
     """The hotline agent: the call, today's contacts, own open orders accepted today."""
     since = start_of_today()
     contacts, contact_total = todays_contacts(user, since=since)
-    orders = list(
+    orders, order_total = _listed(
         _open_orders(user)
         .filter(created_by=user, accepted_at__gte=since)
         .select_related(*HOLDER_RELATED)
-        .order_by("-id")[:LIST_LIMIT]
+        .order_by("-id")
     )
     figures = [
         Figure("contacts_today", _("今日接触"), contact_total),
-        Figure("orders_today", _("今日受理在途工单"), len(orders)),
+        Figure("orders_today", _("今日受理在途工单"), order_total),
     ]
     return Home("agent", figures, {"call": current_call(user), "contacts": contacts, "orders": orders})
 
@@ -139,7 +141,9 @@ def counter_home(user) -> Home:
     since = start_of_today()
     contacts, contact_total = todays_contacts(user, since=since)
     if user.role == Role.VIP_MANAGER:
-        customers = manager_customers(user, limit=LIST_LIMIT)
+        customers = manager_customers(user, limit=LIST_LIMIT + 1)
+        customer_total = len(customers) if len(customers) <= LIST_LIMIT else manager_customer_count(user)
+        customers = customers[:LIST_LIMIT]
     else:  # a counter has no customers of its own: those it served today
         seen: dict[int, object] = {}
         for contact in contacts:
@@ -147,25 +151,26 @@ def counter_home(user) -> Home:
             if customer is not None and customer.pk not in seen:
                 seen[customer.pk] = customer
         customers = list(seen.values())
-    waiting = list(
+        customer_total = len(customers)
+    waiting, waiting_total = _listed(
         scope.restrict_serving(
             PasswordCollection.objects.filter(agent=user, state=CollectionState.WAITING), user
         )
         .select_related("subscriber")
-        .order_by("-created_at")[:LIST_LIMIT]
+        .order_by("-created_at")
     )
-    orders = list(
+    orders, order_total = _listed(
         _open_orders(user)
         .filter(created_by=user)
         .select_related(*HOLDER_RELATED, "crosslink")
-        .order_by("-id")[:LIST_LIMIT]
+        .order_by("-id")
     )
     figures = [
         Figure("contacts_today", _("今日接触"), contact_total),
         Figure(
-            "customers", _("我的客户") if user.role == Role.VIP_MANAGER else _("今日服务客户"), len(customers)
+            "customers", _("我的客户") if user.role == Role.VIP_MANAGER else _("今日服务客户"), customer_total
         ),
-        Figure("pending", _("待处理请求"), len(waiting) + len(orders)),
+        Figure("pending", _("待处理请求"), waiting_total + order_total),
     ]
     blocks = {"contacts": contacts, "customers": customers, "waiting": waiting, "orders": orders}
     return Home("counter", figures, blocks)
@@ -228,41 +233,57 @@ def todays_figures(user, *, since: dt.datetime) -> list[Figure]:
     ]
 
 
-def holder_loads(user) -> list[dict]:
-    """The open orders of the user's scope per holder (the team's queues): open, late and urged but
-    not acknowledged, busiest first. One query."""
-    rows = (
-        _open_orders(user)
-        .order_by()
+def _load_counts() -> dict:
+    return {
+        "n": Count("pk"),
+        "late": Count("pk", filter=queues.LATE),
+        "urged": Count("pk", filter=queues.URGE_PENDING),
+    }
+
+
+def _load(name: str, ref: str, row: dict) -> dict:
+    return {"name": name, "ref": ref, "open": row["n"], "late": row["late"], "urged": row["urged"]}
+
+
+def holder_loads(user) -> tuple[list[dict], list[dict]]:
+    """The team's queues: the open orders of the user's scope per queue (the department or agent
+    group holding them) and per person (whoever received them into work, or holds them in person),
+    each with open, late and urged-but-not-acknowledged counts, busiest first. Two queries."""
+    open_orders = _open_orders(user).order_by()
+    by_holder = (
+        open_orders.filter(holder_staff__isnull=True)
         .values(
-            "holder_kind",
-            "holder_department__name",
-            "holder_group__name",
-            "holder_staff__name",
-            "holder_staff__job_number",
-            "holder_department__code",
-            "holder_group__code",
+            "holder_department__code", "holder_department__name", "holder_group__code", "holder_group__name"
         )
-        .annotate(
-            n=Count("pk"),
-            late=Count("pk", filter=queues.LATE),
-            urged=Count("pk", filter=queues.URGE_PENDING),
-        )
-        .order_by("-n", "holder_kind")
+        .annotate(**_load_counts())
+        .order_by("-n", "holder_department__code", "holder_group__code")
     )
-    loads = []
-    for row in rows:
-        if row["holder_staff__job_number"]:
-            name = f"{row['holder_staff__name']} ({row['holder_staff__job_number']})"
-            ref = f"staff:{row['holder_staff__job_number']}"
-        elif row["holder_department__code"]:
-            name, ref = row["holder_department__name"], f"department:{row['holder_department__code']}"
+    team = []
+    for row in by_holder:
+        if row["holder_department__code"]:
+            ref, name = f"department:{row['holder_department__code']}", row["holder_department__name"]
         elif row["holder_group__code"]:
-            name, ref = row["holder_group__name"], f"group:{row['holder_group__code']}"
+            ref, name = f"group:{row['holder_group__code']}", row["holder_group__name"]
         else:
-            name, ref = "—", ""
-        loads.append({"name": name, "ref": ref, "open": row["n"], "late": row["late"], "urged": row["urged"]})
-    return loads
+            continue  # no holder at all: not a queue (none such in the engine's states)
+        team.append(_load(name, ref, row))
+    # a person: the order's handler, or its holder when it is held in person (a VIP manager)
+    by_person = (
+        open_orders.filter(Q(handler__isnull=False) | Q(holder_staff__isnull=False))
+        .values("handler__job_number", "handler__name", "holder_staff__job_number", "holder_staff__name")
+        .annotate(**_load_counts())
+    )
+    merged: dict[str, dict] = {}
+    for row in by_person:
+        who = "handler" if row["handler__job_number"] else "holder_staff"
+        job, name = row[f"{who}__job_number"], row[f"{who}__name"]
+        load = merged.setdefault(
+            job, _load(f"{name} ({job})", f"staff:{job}", {"n": 0, "late": 0, "urged": 0})
+        )
+        for key, column in (("open", "n"), ("late", "late"), ("urged", "urged")):
+            load[key] += row[column]
+    people = sorted(merged.values(), key=lambda load: (-load["open"], load["ref"]))[:LIST_LIMIT]
+    return team, people
 
 
 def late_orders(user) -> list[WorkOrder]:
@@ -278,7 +299,8 @@ def late_orders(user) -> list[WorkOrder]:
 def supervisor_home(user) -> Home:
     """Supervisors: today's figures, the team's queues (open orders per holder), overdue orders."""
     figures = todays_figures(user, since=start_of_today())
-    return Home("supervisor", figures, {"loads": holder_loads(user), "late": late_orders(user)})
+    team, people = holder_loads(user)
+    return Home("supervisor", figures, {"loads": team, "people": people, "late": late_orders(user)})
 
 
 BUILDERS = {

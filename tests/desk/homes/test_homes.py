@@ -3,7 +3,7 @@ inside its scope, in a handful of queries; queues show the time left in colour."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -36,11 +36,16 @@ def _contact(agent, line, *, channel="hotline", summary="", at=None, number=None
 
 
 def _order_times(order, *, span_hours: float, left_hours: float, **extra) -> WorkOrder:
-    """Set the order's span and time left (acceptance ``span - left`` hours ago)."""
+    """Set the order's limit (7x24, so the share does not depend on the hour the test runs) and time
+    left (acceptance ``span - left`` hours ago)."""
     now = timezone.now()
     due = now + timedelta(hours=left_hours)
     WorkOrder.objects.filter(pk=order.pk).update(
-        accepted_at=due - timedelta(hours=span_hours), order_due_at=due, **extra
+        accepted_at=due - timedelta(hours=span_hours),
+        order_due_at=due,
+        time_limit_hours=span_hours,
+        round_the_clock=True,
+        **extra,
     )
     return WorkOrder.objects.get(pk=order.pk)
 
@@ -57,6 +62,9 @@ def _fake(span_hours=10.0, left_hours=5.0, *, paused_hours_ago=None, flagged=Fal
         paused_at=None if paused_hours_ago is None else now - timedelta(hours=paused_hours_ago),
         overdue_at=now if flagged else None,
         is_open=open_,
+        time_limit_hours=None,  # no limit in hours: the span from acceptance to deadline
+        round_the_clock=False,
+        province_id=None,
     )
 
 
@@ -96,7 +104,37 @@ def test_time_left_labels_and_special_cases():
     assert (flagged.level, flagged.label) == ("red", "已超时")
     assert time_left(_fake(open_=False)).level == "none"
     assert time_left(_fake(due=False)).label == "—"
-    assert duration_label(59) == "0分"
+    assert (duration_label(59), duration_label(60)) == ("不足1分", "1分")
+
+
+def test_time_left_counts_working_hours_for_orders_limited_in_working_hours(js):
+    """WO-5: an order with eight working hours accepted on Friday at 17:00 is green on Monday at 10:00
+    (six of its eight working hours left), though over nine tenths of its wall-clock span has passed:
+    measured on that span, as an order without a limit in hours is, it would be red."""
+    from kefu.workorders import calendar as business_calendar
+
+    tz = timezone.get_current_timezone()
+    accepted = timezone.make_aware(datetime(2026, 3, 6, 17, 0), tz)  # a Friday
+    calendar = business_calendar.calendar_for(js.pk, start=accepted.date())
+    due = business_calendar.add_business_time(accepted, 8 * 3600, calendar)
+    monday = timezone.make_aware(datetime(2026, 3, 9, 10, 0), tz)
+    order = SimpleNamespace(
+        order_due_at=due,
+        accepted_at=accepted,
+        paused_at=None,
+        overdue_at=None,
+        is_open=True,
+        time_limit_hours=8,
+        round_the_clock=False,
+        province_id=js.pk,
+    )
+    working = time_left(order, monday)
+    expected = business_calendar.business_seconds_between(monday, due, calendar)
+    assert (working.level, working.seconds) == ("ok", expected)
+    assert working.share == pytest.approx(expected / (8 * 3600))
+    assert expected == 6 * 3600
+    order.time_limit_hours = None
+    assert time_left(order, monday).level == "red"
 
 
 # --- agent ----------------------------------------------------------------------------------------
@@ -247,6 +285,7 @@ def test_queue_page_shows_time_left_with_the_same_helper(client, staff, accept):
     html = client.get(reverse("workorders:queue") + "?queue=mine").content.decode()
     row = html.split(f'<tr data-number="{order.number}">')[1].split("</tr>")[0]
     assert 'data-time-left="amber"' in row and "剩余 2小时59分" in row
+    assert f'title="到期 {timezone.localtime(order.order_due_at):%Y-%m-%d %H:%M}"' in row
 
 
 # --- supervisors ----------------------------------------------------------------------------------
@@ -286,7 +325,12 @@ def test_supervisor_home_shows_todays_figures_team_queues_and_overdue(
     assert [o.number for o in response.context["late"]] == [late.number]
     loads = response.context["loads"]
     assert sum(h["open"] for h in loads) == 2 and sum(h["late"] for h in loads) == 1
-    assert all(h["name"] != "—" for h in loads)
+    assert {h["ref"]: h["open"] for h in loads} == {"department:CENTRE-JS": 1, "department:CITY-3201": 1}
+    assert response.context["people"] == []  # nobody has received one into work yet
+
+    services.order_receive(actor=staff.city, order=late)  # the city handler takes it into work
+    people = client.get(reverse("desk:home")).context["people"]
+    assert [(h["ref"], h["open"], h["late"]) for h in people] == [(f"staff:{staff.city.job_number}", 1, 1)]
     assert 'data-time-left="red"' in html
 
 
@@ -311,6 +355,7 @@ def test_each_home_takes_a_handful_of_queries(
         _contact(staff.agent, subscriber)
         _contact(staff.vip, subscriber, channel="vip_manager")
     client.force_login(getattr(staff, role))
+    client.get(reverse("desk:home"))  # the business calendar is read once a minute per process
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse("desk:home"))
     assert response.status_code == 200
@@ -328,3 +373,33 @@ def test_hall_home_queries_do_not_grow_with_contacts(
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse("desk:home"))
     assert len(response.context["customers"]) == 6
+
+
+def test_refresh_returns_the_roles_own_figures(client, staff, accept):
+    """SYS-1, WO-6: the home's refresh button (htmx) answers with the figures of the user's own home
+    — a city handler's queue counts — as a fragment."""
+    services.order_dispatch(actor=staff.back, order=accept())
+    client.force_login(staff.city)
+    response = client.get(reverse("desk:home"), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and 'id="figures"' in html
+    assert 'data-figure="queue_open"' in html and 'data-figure="staff"' not in html
+    assert {f.key: f.value for f in response.context["figures"]}["queue_open"] == 1
+
+
+def test_figures_count_beyond_the_lists(client, staff, subscriber, accept, make_subscriber, monkeypatch):
+    """CON-1, SVC-2: a home lists at most ``LIST_LIMIT`` rows, but its figures count them all."""
+    monkeypatch.setattr(homes, "LIST_LIMIT", 2)
+    for _ in range(3):
+        _contact(staff.agent, subscriber)
+        accept()
+        line = make_subscriber("3201", "gold")
+        type(line.customer).objects.filter(pk=line.customer_id).update(account_manager=staff.vip)
+    client.force_login(staff.agent)
+    response = client.get(reverse("desk:home"))
+    assert len(response.context["contacts"]) == 2 and len(response.context["orders"]) == 2
+    assert {f.key: f.value for f in response.context["figures"]} == {"contacts_today": 3, "orders_today": 3}
+    client.force_login(staff.vip)
+    response = client.get(reverse("desk:home"))
+    assert len(response.context["customers"]) == 2
+    assert {f.key: f.value for f in response.context["figures"]}["customers"] == 3

@@ -123,7 +123,11 @@ def time_left(order) -> str:
     if found.level == "none":
         return "—"
     return format_html(
-        '<span class="tl {}" data-time-left="{}">{}</span>', found.css_class, found.level, found.label
+        '<span class="tl {}" data-time-left="{}" title="{}">{}</span>',
+        found.css_class,
+        found.level,
+        _("到期 %(t)s") % {"t": when(order.order_due_at)},
+        found.label,
     )
 
 
