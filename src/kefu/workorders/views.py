@@ -229,6 +229,9 @@ def detail(request, order_number: str):
         "needs_archive_data": order.kind == WorkOrderKind.COMPLAINT,
         # triage: the category picker and the model's suggestions, shown, never applied (SR-3)
         "category_groups": category_groups(order.kind) if Action.CATEGORISE in actions else [],
+        "request_type": WorkOrderKind.REQUEST_TYPE.get(order.kind, "")
+        if Action.CATEGORISE in actions
+        else "",
         "suggestions": classify.suggest(f"{order.title} {order.description}", kind=order.kind)
         if Action.CATEGORISE in actions
         else [],
