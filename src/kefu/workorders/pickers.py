@@ -376,7 +376,8 @@ def resolve(kind: str, text: str, *, user, what: str = "", **filters: str) -> st
             candidates=[],
         )
     shown = found[:CANDIDATES]
-    listed = "、".join(f"{row.label}({row.code})" for row in shown)
+    # names for people (no raw codes in the message); the codes ride along in ``candidates``
+    listed = "、".join(f"{row.label}（{row.hint}）" if row.hint else row.label for row in shown)
     raise WorkOrderError(
         _("「%(t)s」对应多个%(w)s：%(c)s，请选择其一") % {"t": text, "w": what, "c": listed},
         code=PickerErrorCode.NAME_AMBIGUOUS,
