@@ -294,8 +294,9 @@ _ROWS = {
 def _index(rows: list[Choice]) -> PinyinIndex[Choice]:
     def texts(row: Choice):
         found: list[str | tuple[str, float]] = [row.label, *row.aliases]
-        if row.path:
-            found.append((row.path, PATH_WEIGHT))
+        # the names above a category (its business, its problem) each on its own: they repeat
+        # across the catalog, so each is matched once per query (PinyinIndex.scored)
+        found += [(name, PATH_WEIGHT) for name in row.path.split(PATH_SEPARATOR)[:-1]]
         if row.selectable and not row.path:  # a category's code (wlan-0012) is nothing one types
             found.append(row.code)
         return found
