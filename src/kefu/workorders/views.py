@@ -141,13 +141,20 @@ def bulk(request):
         messages.error(request, _("请选择工单和批量操作"))
         return redirect(back)
     order_action = ACTIONS[action]
+    to = request.POST.get("to", "").strip()
+    if to and action == Action.DISPATCH:
+        try:  # a target typed by name is resolved once, not refused once per order
+            to = pickers.resolve("holders", to, user=request.user)
+        except DomainError as exc:
+            _refused(request, exc)
+            return redirect(back)
     done, refused = 0, []
     for number in numbers:
         try:
             order_action.perform(
                 actor=request.user,
                 order=number,
-                data=order_action.text_input(comment, to=request.POST.get("to", "")),
+                data=order_action.text_input(comment, to=to),
             )
             done += 1
         except DomainError as exc:
