@@ -270,16 +270,25 @@ class PinyinIndex(Generic[T]):
         if not tokens:
             return [(0.0, item) for item, _keys in self._entries]
         sets = [frozenset(token) for token in tokens]
+        # a token's score per name: names repeat across items (a business above its categories, the
+        # same problem under many businesses) and :func:`search_keys` gives a repeated name the same
+        # keys object, so each distinct name is matched once per token
+        seen: list[dict[int, int]] = [{} for _token in tokens]
         found: list[tuple[float, int, T]] = []
         starts = self._starts
+        firsts = [token[0] for token in tokens]
         for position, (item, keyed) in enumerate(self._entries):
-            if any(token[0] not in starts[position] for token in tokens):
+            start = starts[position]
+            if firsts[0] not in start or (len(firsts) > 1 and any(f not in start for f in firsts)):
                 continue
             total = 0.0
-            for token, token_set in zip(tokens, sets, strict=True):
+            for token, token_set, memo in zip(tokens, sets, seen, strict=True):
                 best = 0.0
                 for keys, weight in keyed:
-                    value = _token_score(token, token_set, keys) * weight
+                    raw = memo.get(id(keys))
+                    if raw is None:
+                        raw = memo[id(keys)] = _token_score(token, token_set, keys)
+                    value = raw * weight
                     if value > best:
                         best = value
                         if value >= EXACT * weight:

@@ -294,8 +294,9 @@ _ROWS = {
 def _index(rows: list[Choice]) -> PinyinIndex[Choice]:
     def texts(row: Choice):
         found: list[str | tuple[str, float]] = [row.label, *row.aliases]
-        if row.path:
-            found.append((row.path, PATH_WEIGHT))
+        # the names above a category (its business, its problem) each on its own: they repeat
+        # across the catalog, so each is matched once per query (PinyinIndex.scored)
+        found += [(name, PATH_WEIGHT) for name in row.path.split(PATH_SEPARATOR)[:-1]]
         if row.selectable and not row.path:  # a category's code (wlan-0012) is nothing one types
             found.append(row.code)
         return found
@@ -376,7 +377,8 @@ def resolve(kind: str, text: str, *, user, what: str = "", **filters: str) -> st
             candidates=[],
         )
     shown = found[:CANDIDATES]
-    listed = "、".join(f"{row.label}({row.code})" for row in shown)
+    # names for people (no raw codes in the message); the codes ride along in ``candidates``
+    listed = "、".join(f"{row.label}（{row.hint}）" if row.hint else row.label for row in shown)
     raise WorkOrderError(
         _("「%(t)s」对应多个%(w)s：%(c)s，请选择其一") % {"t": text, "w": what, "c": listed},
         code=PickerErrorCode.NAME_AMBIGUOUS,

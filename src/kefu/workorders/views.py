@@ -142,13 +142,20 @@ def bulk(request):
         messages.error(request, _("请选择工单和批量操作"))
         return redirect(back)
     order_action = ACTIONS[action]
+    to = request.POST.get("to", "").strip()
+    if to and action == Action.DISPATCH:
+        try:  # a target typed by name is resolved once, not refused once per order
+            to = pickers.resolve("holders", to, user=request.user)
+        except DomainError as exc:
+            _refused(request, exc)
+            return redirect(back)
     done, refused = 0, []
     for number in numbers:
         try:
             order_action.perform(
                 actor=request.user,
                 order=number,
-                data=order_action.text_input(comment, to=request.POST.get("to", "")),
+                data=order_action.text_input(comment, to=to),
             )
             done += 1
         except DomainError as exc:
@@ -230,6 +237,9 @@ def detail(request, order_number: str):
         "needs_archive_data": order.kind == WorkOrderKind.COMPLAINT,
         # triage: the category picker and the model's suggestions, shown, never applied (SR-3)
         "category_groups": category_groups(order.kind) if Action.CATEGORISE in actions else [],
+        "request_type": WorkOrderKind.REQUEST_TYPE.get(order.kind, "")
+        if Action.CATEGORISE in actions
+        else "",
         "suggestions": classify.suggest(f"{order.title} {order.description}", kind=order.kind)
         if Action.CATEGORISE in actions
         else [],

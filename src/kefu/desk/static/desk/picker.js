@@ -74,7 +74,7 @@
     var list = document.createElement("ul");
     list.id = id + "-list";
     list.className = "picker-list";
-    list.setAttribute("role", tree ? "tree" : "listbox");
+    list.setAttribute("role", "listbox");
     list.hidden = true;
     el.parentNode.insertBefore(wrap, el);
     wrap.appendChild(input);
@@ -144,18 +144,20 @@
       input.setAttribute("aria-expanded", "true");
     }
 
+    // a level of the tree (level >= 0) or a flat list of results (level -1: each row shows its path)
     function item(row, level) {
+      var nested = tree && level >= 0;
       var li = document.createElement("li");
       li.id = id + "-o" + ++seq;
-      li.setAttribute("role", tree ? "treeitem" : "option");
+      li.setAttribute("role", nested ? "treeitem" : "option");
       li.setAttribute("aria-selected", "false");
       li.className = "picker-option" + (row.selectable === false ? " picker-group" : "");
       li.dataset.code = row.code;
-      if (tree) {
+      if (nested) {
         li.setAttribute("aria-level", String(level + 1));
         li.style.paddingLeft = 0.5 + level * 1.2 + "em";
       }
-      if (tree && row.children) {
+      if (nested && row.children) {
         var toggle = document.createElement("span");
         toggle.className = "picker-toggle";
         toggle.textContent = "▸";
@@ -178,6 +180,7 @@
     }
 
     function render(found, level) {
+      list.setAttribute("role", tree && level >= 0 ? "tree" : "listbox");
       list.textContent = "";
       rows = [];
       active = -1;
