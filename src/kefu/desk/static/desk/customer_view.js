@@ -412,7 +412,7 @@
       .forEach((p) => {
         const option = document.createElement("option");
         option.value = p.product_code;
-        option.textContent = p.product_name + " (" + p.product_code + ")";
+        option.textContent = p.product_name; // no raw product code in the Chinese UI
         select.append(option);
       });
   }
