@@ -96,7 +96,6 @@ def test_refused_plan_change_shows_the_reason(page, live_server, make_staff):
         "动感地带网聊套餐28元 是该号码的当前套餐"
     )
     expect(product_select.locator("option[value='P-MZ-18']")).to_be_enabled()
-    page.screenshot(path="var/e2e-refused-plan.png", full_page=True)
 
 
 def test_locked_line_cannot_be_sent_to_the_ivr(page, live_server, make_staff):
