@@ -240,3 +240,25 @@ def test_offer_list_for_the_line(prepaid_line, js_agent, api_client_for):
 def test_offer_list_out_of_scope_is_404(zj_line, js_agent, api_client_for):
     """SYS-1: another province's line is not found."""
     assert api_client_for(js_agent).get(f"/api/v1/subscribers/{zj_line.number}/products").status_code == 404
+
+
+@pytest.mark.django_db
+def test_list_and_server_agree_on_every_refusal(prepaid_line, agent_on, billing_writes):
+    """BA-1: one rule behind both: every product the line's list marks not eligible is refused by the
+    acceptance with the same reason and wording, and nothing reaches billing."""
+    client = agent_on(prepaid_line)
+    listed = [
+        row
+        for kind in ("plan", "vas", "monternet")
+        for row in client.get(f"/api/v1/subscribers/{prepaid_line.number}/products", {"kind": kind}).json()
+        if not row["eligible"]
+    ]
+    assert len(listed) > 10
+    for row in listed:
+        body = {"action": row["action"], "product": row["code"], "channel": "hall"}
+        if row["replaces"]:
+            body["replaces"] = row["replaces"]
+        answer = client.post(f"/api/v1/subscribers/{prepaid_line.number}/subscriptions", body, format="json")
+        assert answer.status_code in (409, 422), (row["code"], answer.content)
+        assert (answer.json()["reason"], answer.json()["detail"]) == (row["reason"], row["reason_text"])
+    assert billing_writes == []

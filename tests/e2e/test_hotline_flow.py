@@ -35,13 +35,16 @@ def _line():
     """A local, active Nanjing line with six months of history and marketing, its password changed
     (not the initial one), a plan and another plan to change to."""
     from kefu.customers.models import Product
+    from kefu.customers.seeding.products import RULES
 
     billing_catalog()
     ensure_offers()
     line = line_with_history(months=6, home="3201", password_initial=False)
     add_marketing_history(line)
     current = line.subscriptions.filter(product__kind="plan", status="active").get().product
-    other = Product.objects.filter(kind="plan").exclude(pk=current.pk).order_by("code").first()
+    # a plan of the line's own brand: another brand's, or a fixed or broadband plan, is refused (BA-1)
+    own = [code for code, rules in RULES.items() if rules.get("brands") == [line.brand]]
+    other = Product.objects.filter(kind="plan", code__in=own).exclude(pk=current.pk).order_by("code").first()
     return line, current, other
 
 

@@ -56,9 +56,10 @@ def test_pin_pad_password_grants_the_staff_member(line, hall, api_client_for):
     assert not AuthGrant.objects.exclude(staff=hall).exists()  # the pad itself gets nothing
 
 
-def test_wrong_password_counts_down_then_locks(line, hall, api_client_for):
-    """AUTH-5: tries_left counts down; the third failure locks; the fourth attempt is locked even with
-    the right password."""
+def test_wrong_password_counts_down_then_locks(line, hall, ivr, api_client_for):
+    """AUTH-5: tries_left counts down; the third failure locks; while locked the customer is not even
+    sent to the PIN pad for a fourth try (409 password_locked, nothing logged), and the IVR's own
+    attempt with the right password is refused as locked (423), logged."""
     client = api_client_for(hall)
     first = authenticate(client, line.number, password=WRONG)
     assert first.status_code == 401 and first.json()["tries_left"] == 2
@@ -68,7 +69,13 @@ def test_wrong_password_counts_down_then_locks(line, hall, api_client_for):
     assert third.status_code == 423 and third.json()["result"] == "locked"
     assert third.json()["locked_until"]
     fourth = authenticate(client, line.number, password=KNOWN)
-    assert fourth.status_code == 423 and fourth.json()["result"] == "locked"
+    assert fourth.status_code == 409 and fourth.json()["code"] == "password_locked"
+    assert AuthAttempt.objects.filter(number=line.number).count() == 3
+    direct = api_client_for(ivr).post(
+        f"/api/v1/subscribers/{line.number}/authenticate", {"method": "password", "password": KNOWN},
+        format="json",
+    )  # fmt: skip
+    assert direct.status_code == 423 and direct.json()["code"] == "auth_locked"
     assert not AuthGrant.objects.filter(subscriber=line).exists()
     assert AuthAttempt.objects.filter(number=line.number, success=False).count() == 4
     assert AuthAttempt.objects.filter(number=line.number, reason="wrong_password").count() == 3

@@ -3,15 +3,17 @@ is never shown, and ID numbers appear masked in lists."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import scope
 from kefu.core.admin import AdministratorAdminMixin, AuditedModelAdmin
-from kefu.core.choices import Role
+from kefu.core.choices import NetworkType, Role
 from kefu.core.errors import DomainError
 from kefu.core.models import Staff
 from kefu.customers import services
+from kefu.customers.choices import Brand, LineType, PayMethod
 from kefu.customers.models import BillingAdjustment, Customer, Product, Subscriber
 
 
@@ -22,9 +24,52 @@ class ScopedAdmin(AuditedModelAdmin):
         return scope.restrict(super().get_queryset(request), request.user)
 
 
+def _choices(field_label, choices):
+    return forms.MultipleChoiceField(
+        label=field_label, choices=choices.CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选表示不限"),
+    )  # fmt: skip
+
+
+class ProductForm(forms.ModelForm):
+    """Which lines a product fits (BA-1), as checkboxes rather than raw JSON: operations staff change the
+    rules without a release (SYS-3); ``requires`` is a list of existing product codes."""
+
+    line_types = _choices(_("适用线路类型"), LineType)
+    brands = _choices(_("适用品牌"), Brand)
+    network_types = _choices(_("适用网络"), NetworkType)
+    pay_methods = _choices(_("适用付费方式"), PayMethod)
+    requires = forms.CharField(
+        label=_("前置产品"), required=False, help_text=_("须已订购的产品编码，多个用逗号分隔")
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "code", "name", "kind", "monthly_fee", "business_code",
+            "line_types", "brands", "network_types", "pay_methods", "requires", "exclusive_group",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["requires"] = ",".join(self.instance.requires or [])
+
+    def clean_requires(self) -> list[str]:
+        codes = [c.strip() for c in self.cleaned_data["requires"].replace("，", ",").split(",") if c.strip()]
+        unknown = sorted(
+            set(codes) - set(Product.objects.filter(code__in=codes).values_list("code", flat=True))
+        )
+        if unknown:
+            raise forms.ValidationError(_("产品不存在：%(c)s") % {"c": "、".join(unknown)})
+        if self.instance.code and self.instance.code in codes:
+            raise forms.ValidationError(_("产品不能以自己为前置产品"))
+        return codes
+
+
 @admin.register(Product)
 class ProductAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "kind", "monthly_fee", "business_code"]
+    form = ProductForm
+    list_display = ["code", "name", "kind", "monthly_fee", "business_code", "exclusive_group"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
 

@@ -71,6 +71,8 @@ def query_labels() -> dict:
         "auth_required": _("请先完成身份鉴权"),
         "tries_left": _("剩余尝试次数"),
         "locked_until": _("解锁时间"),
+        # AUTH-5: %(t)s is the time the lock ends, in the server's time zone
+        "password_locked": _("服务密码连续输错已锁定，%(t)s 后才能再次验证"),
         "no_call": _("当前没有通话，无法发起IVR密码验证"),
         "password_change_required": _("客户仍在使用初始密码，办理业务前须先修改密码"),
         "security_notice_required": _("首次进入热线业务流程，请播放安全提示"),

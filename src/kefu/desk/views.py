@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from kefu.desk.forms import StaffAuthenticationForm
 from kefu.desk.homes import home_for
 from kefu.desk.selectors import customer_search, is_walk_in_number, knowledge_search
 from kefu.desk.view import customer_view_open
+from kefu.identity import selectors as identity_selectors
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -88,6 +90,10 @@ def _view_context(request, view: dict, *, embedded: bool) -> dict:
         "embedded": embedded,
         "is_hall": request.user.role in ("hall_staff", "vip_manager"),
         "labels": labels.query_labels(),
+        # AUTH-5: while locked, the buttons that send the customer to the IVR / PIN pad are disabled
+        "password_locked_until": identity_selectors.password_locked_until(number=view["number"]),
+        # the page shows times pushed to it in the server's time zone, not the browser's
+        "server_utc_offset": int(timezone.localtime().utcoffset().total_seconds() // 60),
     }
 
 

@@ -26,6 +26,8 @@ class AuthErrorCode(StrEnum):
     PASSWORD_NOT_FROM_CUSTOMER = "password_not_from_customer"
     FIRST_FACTOR_REQUIRED = "first_factor_required"
     NO_PIN_PAD = "no_pin_pad"
+    # AUTH-5: a collection (IVR, PIN pad) asked for while the service password is locked
+    PASSWORD_LOCKED = "password_locked"
     NOT_A_PIN_PAD_HOLDER = "not_a_pin_pad_holder"
 
 

@@ -13,7 +13,7 @@ from kefu.core import scope
 from kefu.core.choices import CustomerLevel, NetworkType
 from kefu.customers.choices import CustomerType, UserType
 from kefu.identity.choices import STATS_DIMENSIONS
-from kefu.identity.models import AuthAttempt
+from kefu.identity.models import AuthAttempt, AuthLock
 
 LABELS = {
     "channel": Channel,
@@ -65,3 +65,17 @@ def auth_stats(user, *, since: date, until: date, by: str) -> dict:
         "attempts": sum(r["attempts"] for r in result),
         "successes": sum(r["successes"] for r in result),
     }
+
+
+def password_locked_until(
+    subscriber_id: int | None = None, *, number: str | None = None, now: datetime | None = None
+) -> datetime | None:
+    """Until when the line (by id, or by ``number``) has its service password locked after repeated
+    wrong tries (AUTH-5), in the server's time zone; None when it is not locked. One query."""
+    line = {"subscriber_id": subscriber_id} if number is None else {"subscriber__number": number}
+    until = (
+        AuthLock.objects.filter(**line, locked_until__gt=now or timezone.now())
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+    return timezone.localtime(until) if until else None

@@ -131,6 +131,11 @@ class ServicePasswordView(APIView):
 class PasswordCollectionRequestView(APIView):
     @extend_schema(
         summary="Ask the IVR to collect the caller's service password for the agent's active call (AUTH-3)",
+        description=(
+            "409 `password_locked` (with `locked_until`, server time zone) while the line's service password "
+            "is locked after repeated wrong tries (AUTH-5): nothing is sent to the IVR. 409 `no_active_call` "
+            "when the call is not answered; 403 `not_your_call`."
+        ),
         request=serializers.CollectionRequestSerializer,
         responses={201: serializers.CollectionSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
         tags=TAGS,
@@ -191,7 +196,8 @@ class PinPadRequestView(APIView):
         description=(
             "Hall staff and VIP managers: the customer keys the secret on the pad; the grant is the staff "
             "member's. The ID number, card or broadband account read from the document goes here (kept "
-            "as a salted HMAC only). 409 `no_pin_pad` without a paired pad."
+            "as a salted HMAC only). 409 `no_pin_pad` without a paired pad; 409 `password_locked` (with "
+            "`locked_until`) while the line's service password is locked (AUTH-5): nothing reaches the pad."
         ),
         request=serializers.PinPadRequestSerializer,
         responses={201: serializers.CollectionSerializer, 400: PROBLEM, 404: PROBLEM, 409: PROBLEM},

@@ -25,6 +25,7 @@ from kefu.identity.choices import (
 )
 from kefu.identity.errors import AuthErrorCode, PasswordNotFromCustomer
 from kefu.identity.models import PasswordCollection, PinPad
+from kefu.identity.selectors import password_locked_until
 from kefu.identity.services.attempt import AuthOutcome, attempt, fact_digest
 from kefu.identity.services.passwords import password_change_checked
 from kefu.identity.services.policy import (
@@ -66,6 +67,25 @@ def _validate_request(method: str, purpose: str, fact: str) -> None:
         )
 
 
+def require_unlocked(subscriber) -> None:
+    """AUTH-5: while the line's service password is locked, nothing is sent to the IVR or the PIN pad
+    for the customer to key (409 ``password_locked``, with until when, in the server's time zone):
+    the try could only fail. Showing an ID document at a counter (``id_shown``) needs no device and
+    stays open."""
+    until = password_locked_until(subscriber.pk)
+    if until is not None:
+        raise DomainError(
+            locked_message(until),
+            code=AuthErrorCode.PASSWORD_LOCKED,
+            status=409,
+            locked_until=until.isoformat(),
+        )
+
+
+def locked_message(until) -> str:
+    return _("服务密码连续输错已锁定，%(t)s 后才能再次验证") % {"t": f"{until:%Y-%m-%d %H:%M}"}
+
+
 def _create(
     *, actor, collector, subscriber, method, purpose, channel, call=None, fact=""
 ) -> PasswordCollection:
@@ -104,6 +124,7 @@ def password_collection_request(
         raise DomainError(_("该呼叫未在通话中"), code=AuthErrorCode.NO_ACTIVE_CALL, status=409)
     _validate_request(method, CollectionPurpose.AUTHENTICATE, fact)
     subscriber = subscriber_in_scope(actor, number or call.calling_number)
+    require_unlocked(subscriber)
     return _create(
         actor=actor, collector=Collector.IVR, subscriber=subscriber, method=method,
         purpose=CollectionPurpose.AUTHENTICATE, channel=Channel.HOTLINE, call=call, fact=fact,
@@ -124,6 +145,7 @@ def pin_pad_request(
     the old and new password for a change. An earlier request still waiting on the pad is withdrawn."""
     subscriber = subscriber_in_scope(actor, number)
     _validate_request(method, purpose, fact)
+    require_unlocked(subscriber)
     if pin_pad_of(actor) is None:
         raise DomainError(
             _("您没有绑定密码键盘，请联系系统管理员"), code=AuthErrorCode.NO_PIN_PAD, status=409

@@ -110,16 +110,50 @@
     const extra = until ? L.grant_expires_at + " " + until.toLocaleTimeString() : "";
     showAuth("pass", L.auth_pass, extra);
     showPrompts(outcome);
+    if (lockedReason) lockOut(""); // a success (an ID shown at the counter) ends the lock
     sessionStorage.setItem(AUTH_KEY, JSON.stringify({ until: outcome.grant_expires_at }));
     // SVC-1: the grant opens the walk-in's full view; load it now rather than asking for a refresh
     // (by the form's answer or the ivr_auth push; reloading shows the stub again only without a grant)
     if (walkIn) window.location.reload();
   }
 
+  /* AUTH-5: while the service password is locked, nothing goes to the IVR or the PIN pad — the
+     buttons that would send it are disabled with the reason (the server refuses with password_locked
+     too). Showing an ID document at the counter needs no device and stays open. Times are the
+     server's (data-utc-offset), not the browser's. */
+  const lockNote = $("auth-locked");
+  let lockedReason = lockNote && !lockNote.hidden ? lockNote.textContent.trim() : "";
+
+  function serverTime(iso) {
+    const panel = $("panel-auth");
+    const offset = Number((panel && panel.dataset.utcOffset) || 0);
+    const shifted = new Date(new Date(iso).getTime() + offset * 60000);
+    return shifted.toISOString().slice(0, 16).replace("T", " ");
+  }
+
+  function applyLock() {
+    document.querySelectorAll("#panel-auth [data-device]").forEach((button) => {
+      const open = button.dataset.testid === "auth-hall-submit" && $("auth-hall").elements.method.value === "id_shown";
+      button.disabled = Boolean(lockedReason) && !open;
+      if (lockedReason && !open) button.title = lockedReason;
+      else if (button.dataset.testid === "auth-ivr") button.removeAttribute("title");
+    });
+    if (lockNote) {
+      lockNote.hidden = !lockedReason;
+      kefu.text(lockNote, lockedReason);
+    }
+  }
+
+  function lockOut(reason) {
+    lockedReason = reason;
+    applyLock();
+  }
+
   function failed(body, locked) {
     if (locked) {
-      const until = body.locked_until ? new Date(body.locked_until).toLocaleString() : "";
+      const until = body.locked_until ? serverTime(body.locked_until) : "";
       showAuth("locked", L.auth_locked, until ? L.locked_until + " " + until : "");
+      if (until) lockOut(L.password_locked.replace("%(t)s", until));
     } else {
       const left = body.tries_left != null ? L.tries_left + " " + body.tries_left : "";
       showAuth("fail", L.auth_fail, left);
@@ -188,7 +222,10 @@
     const result = await kefu.api("POST", url, payload);
     if (!result.ok) {
       if (result.status === 423) failed(result.body || {}, true);
-      else showAuth("error", problem(result));
+      else if (result.body && result.body.code === "password_locked") {
+        showAuth("locked", L.auth_locked, "");
+        lockOut(result.body.detail);
+      } else showAuth("error", problem(result));
       return;
     }
     pending = result.body.id;
@@ -223,7 +260,10 @@
         node.hidden = !node.dataset.for.split(" ").includes(method);
       });
     };
-    hall.elements.method.addEventListener("change", toggle);
+    hall.elements.method.addEventListener("change", () => {
+      toggle();
+      applyLock();
+    });
     toggle();
     hall.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -262,6 +302,8 @@
       collect({ method: "otp" });
     });
   }
+
+  applyLock();
 
   /* ---------------- queries ---------------- */
   const out = $("query-result");
@@ -370,7 +412,7 @@
       .forEach((p) => {
         const option = document.createElement("option");
         option.value = p.product_code;
-        option.textContent = p.product_name + " (" + p.product_code + ")";
+        option.textContent = p.product_name; // no raw product code in the Chinese UI
         select.append(option);
       });
   }
@@ -401,7 +443,7 @@
         option.disabled = true;
         option.title = p.reason_text;
         option.dataset.reason = p.reason;
-        option.textContent = p.name + " — " + p.reason_text;
+        option.textContent = p.reason_text; // the reason names the product
         group.append(option);
       });
       select.append(group);
@@ -413,9 +455,8 @@
       rest.forEach((p) => {
         const li = document.createElement("li");
         li.dataset.product = p.code;
-        const strong = document.createElement("strong");
-        strong.textContent = p.name;
-        li.append(strong, " " + p.reason_text);
+        li.dataset.reason = p.reason;
+        li.textContent = p.reason_text;
         list.append(li);
       });
       kefu.text(refused.querySelector("summary"), L.not_eligible + " (" + rest.length + ")");
