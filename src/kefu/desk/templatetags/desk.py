@@ -137,4 +137,4 @@ def wrap_up_form() -> dict:
     from kefu.contacts import selectors
     from kefu.contacts.services import wrap_up_summary_max
 
-    return {"reasons": list(selectors.wrap_up_reasons()), "summary_max": wrap_up_summary_max()}
+    return {"reasons": selectors.wrap_up_reasons_cached(), "summary_max": wrap_up_summary_max()}
