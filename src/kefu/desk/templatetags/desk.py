@@ -113,8 +113,8 @@ def notice_badge(context) -> dict | None:
 
 @register.simple_tag
 def wrap_up_form() -> dict:
-    """The call bar's after-call form: the active wrap-up reasons and the summary's length limit."""
-    from kefu.contacts import selectors
+    """The call bar's after-call form: the summary's length limit. The reasons are fetched by desk.js
+    when the form first shows (``/api/v1/wrap-up-reasons``), so other pages pay no query for them."""
     from kefu.contacts.services import wrap_up_summary_max
 
-    return {"reasons": list(selectors.wrap_up_reasons()), "summary_max": wrap_up_summary_max()}
+    return {"summary_max": wrap_up_summary_max()}

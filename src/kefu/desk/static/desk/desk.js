@@ -181,11 +181,25 @@
   document.addEventListener("submit", fillCallFields, true);
 
   const wrapForm = document.getElementById("wrapup-form");
+  let reasonsLoaded = false;
+  /* The reasons are read once per page, when the form first shows (no query on other pages). */
+  async function loadReasons() {
+    if (reasonsLoaded) return;
+    reasonsLoaded = true;
+    const result = await kefu.api("GET", "/api/v1/wrap-up-reasons");
+    if (!result.ok || !Array.isArray(result.body)) {
+      reasonsLoaded = false;
+      return;
+    }
+    const select = wrapForm.elements.reason;
+    result.body.forEach((reason) => select.add(new Option(reason.name, reason.code)));
+  }
   function renderWrapup() {
     if (!wrapForm) return;
     const pending = kefu.wrapup();
     wrapForm.hidden = !pending;
     if (!pending) return;
+    loadReasons();
     const link = document.getElementById("wrapup-contact");
     if (link) {
       link.href = "/desk/contacts/" + pending.contact_id + "/";
