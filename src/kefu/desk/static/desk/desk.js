@@ -377,13 +377,15 @@
       const answer = await postCti("answer", call);
       if (!answer.ok) callNotice(refused(answer));
     });
-    document.getElementById("simcall-hangup").addEventListener("click", async () => {
-      const call = kefu.call();
-      if (!call || call.state === "ended") return;
-      const result = await postCti("hangup", call);
-      if (!result.ok) callNotice(refused(result));
-    });
+    document.getElementById("simcall-hangup").addEventListener("click", () => kefu.hangupCall());
   }
+  /* Hang up the call in progress (the simulated CTI's hangup; for keyboard shortcuts too). */
+  kefu.hangupCall = async function () {
+    const call = kefu.call();
+    if (!body.dataset.ctiUrl || !call || call.state === "ended") return;
+    const result = await postCti("hangup", call);
+    if (!result.ok) callNotice(refused(result));
+  };
 
   /* ---- tabs ---- */
   document.querySelectorAll("[data-tabs]").forEach((tabs) => {
