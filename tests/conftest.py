@@ -93,7 +93,6 @@ def _fresh_process_caches():
     process keeps between requests start empty in every test."""
     from kefu.api.schema import forget_schema
     from kefu.catalog.nodes import forget_nodes
-    from kefu.contacts.selectors import forget_wrap_up_reasons
     from kefu.core.auth import BearerTokenAuthentication
     from kefu.workorders.flows import forget_flow_versions
     from kefu.workorders.pickers import forget_categories
@@ -101,7 +100,6 @@ def _fresh_process_caches():
     forget_flow_versions()
     forget_categories()
     forget_nodes()
-    forget_wrap_up_reasons()
     BearerTokenAuthentication.forget()
     forget_schema()
     yield

@@ -129,3 +129,28 @@ def test_the_contact_page_form_wraps_up(js_agent, ended_call, client):
     client.post(url + "wrap-up", {"reason": "transferred", "summary": "转宽带部门"})
     contact = ContactRecord.objects.get(pk=ended_call.contact_id)
     assert contact.wrap_up_reason.code == "transferred" and contact.summary == "转宽带部门"
+
+
+def test_administrators_keep_the_reasons_in_the_admin(client, make_staff):
+    """CON-1, SYS-2: the admin lists the reasons and an added one is audited and offered to agents."""
+    root = make_staff("administrator", province=None, is_staff=True, is_superuser=True)
+    client.force_login(root)
+    listing = client.get("/admin/contacts/wrapupreason/").content.decode()
+    assert "咨询已解答" in listing
+    response = client.post(
+        "/admin/contacts/wrapupreason/add/",
+        {
+            "code": "complaint_escalated",
+            "name": "投诉升级",
+            "name_en": "Complaint escalated",
+            "position": 5,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert WrapUpReason.objects.get(code="complaint_escalated").name == "投诉升级"
+    assert AuditEvent.objects.filter(action="admin.add.wrapupreason").count() == 1
+    assert (
+        WrapUpReason.objects.filter(active=True).order_by("position", "id").first().code
+        == "complaint_escalated"
+    )

@@ -42,8 +42,13 @@ def test_calling_number_must_be_the_agents_answered_call(
     api = api_client_for(agent)
     refused = _query(api, "calling_number")
     assert refused.status_code == 403 and refused.json()["code"] == "not_calling_line"
-    answered_call(agent, "13957100066")  # someone else on the line
+    other_line = answered_call(agent, "13957100066")  # someone else on the line
     assert _query(api, "calling_number").json()["code"] == "not_calling_line"
+    # one call at a time per seat (KEFU_CALLS_PER_SEAT): that call ends before the next is answered
+    from kefu.telephony import services as telephony
+
+    telephony.cti_event(actor=agent, kind="hangup", call_id=other_line.call_id,
+                        calling_number=other_line.calling_number, agent_job_number=agent.job_number)  # fmt: skip
     colleague = make_staff("hotline_agent", "JS")
     answered_call(colleague, ZJ_NUMBER)  # the right number, but a colleague's call
     assert _query(api, "calling_number").json()["code"] == "not_calling_line"

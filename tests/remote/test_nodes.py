@@ -43,8 +43,14 @@ def _ask(fed, token, number, what):
                             body={"event": kind, "call_id": call_id, "calling_number": number,
                                   "agent_job_number": "js1001"})  # fmt: skip
         assert status in (200, 201), body
-    return call(fed["JS"], "POST", "/api/v1/remote/queries", token=token,
-                body={"number": number, "home": "ZJ", "what": what, "verified_by": "calling_number"})  # fmt: skip
+    try:
+        return call(fed["JS"], "POST", "/api/v1/remote/queries", token=token,
+                    body={"number": number, "home": "ZJ", "what": what, "verified_by": "calling_number"})  # fmt: skip
+    finally:
+        # one call at a time per seat (KEFU_CALLS_PER_SEAT): hang up before the next question's call
+        call(fed["JS"], "POST", "/api/v1/cti/events", token=token,
+             body={"event": "hangup", "call_id": call_id, "calling_number": number,
+                   "agent_job_number": "js1001"})  # fmt: skip
 
 
 def test_js_agent_sees_a_zj_subscribers_balance_bills_and_points(fed, zj_number):

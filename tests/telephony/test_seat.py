@@ -166,3 +166,13 @@ def test_an_unknown_caller_pops_the_finder_not_the_previous_view(
     pop = _pops(js_agent)[-1]
     assert pop["known"] is False and pop["view_url"] == ""
     assert pop["find_url"] == "/desk/customers/?q=13999999999"
+
+
+def test_hangup_after_the_contact_was_closed_by_hand_still_ends_the_call(js_agent, callers, api_client_for):
+    """CON-1: a contact closed through the API before the PBX's hangup does not make the hangup fail
+    (it used to answer 409 and leave the call answered for good): the call ends, the seat is free."""
+    api = api_client_for(js_agent)
+    call = _answer(api, js_agent, callers[0].number, "A").json()
+    assert api.post(f"/api/v1/contacts/{call['contact_id']}/close", {}, format="json").status_code == 200
+    assert _event(api, "hangup", js_agent, callers[0].number, "A").json()["state"] == "ended"
+    assert _answer(api, js_agent, callers[1].number, "B").status_code == 200

@@ -140,3 +140,17 @@ def test_a_query_during_another_call_is_not_filed_under_it(
     )
     assert response.status_code == 409 and response.json()["code"] == "contact_not_in_call"
     assert ServiceRequest.objects.filter(contact_id=call.contact_id).count() == before
+
+
+def test_acceptance_names_only_the_agents_call(staff, subscriber, call, make_staff, api_client_for):
+    """CON-1, BA-1: a business acceptance naming another agent's call contact is 409
+    ``contact_not_in_call`` before anything else is checked or written."""
+    other = make_staff("hotline_agent", "JS")
+    before = ServiceRequest.objects.count()
+    response = api_client_for(other).post(
+        f"/api/v1/subscribers/{subscriber.number}/subscriptions",
+        {"action": "order", "product": "NOPE", "contact_id": call.contact_id},
+        format="json",
+    )
+    assert response.status_code == 409 and response.json()["code"] == "contact_not_in_call"
+    assert ServiceRequest.objects.count() == before

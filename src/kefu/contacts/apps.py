@@ -14,11 +14,3 @@ class ContactsConfig(AppConfig):
         from kefu.notify import hooks
 
         hooks.on_message_sent(contact_log_message)
-
-        from django.db.models.signals import post_delete, post_save
-
-        from kefu.contacts.models import WrapUpReason
-        from kefu.contacts.selectors import forget_wrap_up_reasons
-
-        post_save.connect(forget_wrap_up_reasons, sender=WrapUpReason, dispatch_uid="wrap-up-reasons")
-        post_delete.connect(forget_wrap_up_reasons, sender=WrapUpReason, dispatch_uid="wrap-up-reasons-gone")

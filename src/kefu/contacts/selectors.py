@@ -119,22 +119,3 @@ def callback_tasks_for(*, user, mine: bool = False, state: str = ""):
 def wrap_up_reasons():
     """The wrap-up reasons an agent may choose now, in their order (the admin keeps the list)."""
     return WrapUpReason.objects.filter(active=True).order_by("position", "id")
-
-
-WRAP_UP_REASONS_KEY = "kefu:contacts:wrap-up-reasons"
-WRAP_UP_REASONS_SECONDS = 60
-
-
-def wrap_up_reasons_cached() -> list:
-    """The same list for the call bar on every page, kept by the process for a minute: a change in
-    the admin drops it at once in that process (``forget_wrap_up_reasons``), in the others within
-    a minute. Without it every page would pay one more query for a list that rarely changes."""
-    from django.core.cache import cache
-
-    return cache.get_or_set(WRAP_UP_REASONS_KEY, lambda: list(wrap_up_reasons()), WRAP_UP_REASONS_SECONDS)
-
-
-def forget_wrap_up_reasons(**_signal) -> None:
-    from django.core.cache import cache
-
-    cache.delete(WRAP_UP_REASONS_KEY)

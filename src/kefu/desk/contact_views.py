@@ -168,6 +168,11 @@ def module_link(contact: ContactRecord, request_) -> dict:
         return {"url": f"{view}#panel-query" if view else "", "label": _("查询面板")}
     if module == RequestModule.BUSINESS_ACCEPTANCE:
         return {"url": f"{view}#panel-ba" if view else "", "label": _("业务受理")}
+    if module in (RequestModule.WORK_ORDER, RequestModule.FAULT_REPORT) and request_.reference:
+        # the order already made from it (e.g. accepted during the call, CON-1): open it, not a new one
+        url = _reverse_first("workorders:detail", args=[request_.reference])
+        if url:
+            return {"url": url, "label": _("查看工单")}
     # complaint, suggestion and fault report become work orders once the work-order module has a page
     url = _reverse_first("workorders:new", "workorders:create", "desk:workorder_new")
     if url:

@@ -62,7 +62,6 @@ def _on_seat(agent: Staff, *, besides: Call):
         Call.objects.select_for_update()
         .filter(agent=agent, state__in=CallState.ON_SEAT)
         .exclude(pk=besides.pk)
-        .select_related("contact")
         .order_by("answered_at", "id")
     )
 

@@ -101,7 +101,13 @@ class ContactViewSet(
     pagination_class = ContactPagination
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("staff", "province", "city", "category__version")
+        queryset = (
+            super()
+            .get_queryset()
+            .select_related(
+                "staff", "province", "city", "category__version", "wrap_up_reason", "wrapped_up_by"
+            )
+        )
         return queryset.prefetch_related("requests__category__version", "links_out")
 
     def get_object(self):
@@ -124,9 +130,9 @@ class ContactViewSet(
             staff=p.get("staff", ""),
             text=p.get("text", ""),
         )
-        return queryset.select_related("staff", "province", "city", "category__version").prefetch_related(
-            "requests__category__version", "links_out"
-        )
+        return queryset.select_related(
+            "staff", "province", "city", "category__version", "wrap_up_reason", "wrapped_up_by"
+        ).prefetch_related("requests__category__version", "links_out")
 
     @extend_schema(parameters=HISTORY_FILTERS)
     def list(self, request, *args, **kwargs):

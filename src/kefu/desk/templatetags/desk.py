@@ -133,8 +133,8 @@ def time_left(order) -> str:
 
 @register.simple_tag
 def wrap_up_form() -> dict:
-    """The call bar's after-call form: the active wrap-up reasons and the summary's length limit."""
-    from kefu.contacts import selectors
+    """The call bar's after-call form: the summary's length limit. The reasons are fetched by desk.js
+    when the form first shows (``/api/v1/wrap-up-reasons``), so other pages pay no query for them."""
     from kefu.contacts.services import wrap_up_summary_max
 
-    return {"reasons": selectors.wrap_up_reasons_cached(), "summary_max": wrap_up_summary_max()}
+    return {"summary_max": wrap_up_summary_max()}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,6 +9,8 @@ from rest_framework.views import APIView
 from kefu.core.api import fields
 from kefu.telephony import services
 from kefu.telephony.choices import CallEventKind, CallState
+
+PROBLEM = OpenApiResponse(description="problem+json")
 
 
 class CtiEventSerializer(serializers.Serializer):
@@ -47,7 +49,26 @@ class CtiEventView(APIView):
 
     permission_classes = [MayReportCalls]
 
-    @extend_schema(request=CtiEventSerializer, responses={200: CallSerializer})
+    @extend_schema(
+        summary="Report a call event: ring, answer, hangup, resume (VIEW-1)",
+        description=(
+            "A seat holds at most `KEFU_CALLS_PER_SEAT` calls, answered or on hold (default 1).\n\n"
+            "- `ring` / `answer` of a new call on a full seat: **409 `seat_busy`**, nothing recorded; the "
+            "ACD should offer the call to another seat. A ring on a seat with room left is pushed to the "
+            "desk (`ringing`) without touching the call in progress.\n"
+            "- `answer` with room left (`KEFU_CALLS_PER_SEAT` >= 2): the call in progress goes on hold "
+            "(state `held`); the new caller's view pops (`screen_pop`, whose `held` lists the calls on hold).\n"
+            "- `resume` of a held call: it is answered again and its view pops again (`resumed: true`); the "
+            "call in progress, if any, goes on hold. The seconds on hold are added to the call and to its "
+            "contact record (`held_seconds`). 409 `call_not_held` for a call not on hold, 404 "
+            "`unknown_call` for a call never reported.\n"
+            "- `hangup` of any call, on hold or not, ends it and closes its contact record; the `hangup` "
+            "push lists the calls still on hold, which the desk offers to resume.\n\n"
+            "Events are idempotent: a repeated event changes nothing."
+        ),
+        request=CtiEventSerializer,
+        responses={200: CallSerializer, 404: PROBLEM, 409: PROBLEM},
+    )
     def post(self, request):
         data = CtiEventSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -181,11 +181,25 @@
   document.addEventListener("submit", fillCallFields, true);
 
   const wrapForm = document.getElementById("wrapup-form");
+  let reasonsLoaded = false;
+  /* The reasons are read once per page, when the form first shows (no query on other pages). */
+  async function loadReasons() {
+    if (reasonsLoaded) return;
+    reasonsLoaded = true;
+    const result = await kefu.api("GET", "/api/v1/wrap-up-reasons");
+    if (!result.ok || !Array.isArray(result.body)) {
+      reasonsLoaded = false;
+      return;
+    }
+    const select = wrapForm.elements.reason;
+    result.body.forEach((reason) => select.add(new Option(reason.name, reason.code)));
+  }
   function renderWrapup() {
     if (!wrapForm) return;
     const pending = kefu.wrapup();
     wrapForm.hidden = !pending;
     if (!pending) return;
+    loadReasons();
     const link = document.getElementById("wrapup-contact");
     if (link) {
       link.href = "/desk/contacts/" + pending.contact_id + "/";
@@ -380,13 +394,15 @@
       const answer = await postCti("answer", call);
       if (!answer.ok) callNotice(refused(answer));
     });
-    document.getElementById("simcall-hangup").addEventListener("click", async () => {
-      const call = kefu.call();
-      if (!call || call.state === "ended") return;
-      const result = await postCti("hangup", call);
-      if (!result.ok) callNotice(refused(result));
-    });
+    document.getElementById("simcall-hangup").addEventListener("click", () => kefu.hangupCall());
   }
+  /* Hang up the call in progress (the simulated CTI's hangup; for keyboard shortcuts too). */
+  kefu.hangupCall = async function () {
+    const call = kefu.call();
+    if (!body.dataset.ctiUrl || !call || call.state === "ended") return;
+    const result = await postCti("hangup", call);
+    if (!result.ok) callNotice(refused(result));
+  };
 
   /* ---- tabs ---- */
   document.querySelectorAll("[data-tabs]").forEach((tabs) => {
