@@ -80,6 +80,8 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("客户")
         verbose_name_plural = _("客户")
+        # the finder's "张伟 南京": the customers of a city by name prefix, in name order
+        indexes = [models.Index(fields=["city", "name"], name="customer_city_name")]
 
     def __str__(self) -> str:
         return self.name
