@@ -58,7 +58,9 @@ def time_kind(client, pk_once, kind: str, texts: list[str], warmup: int) -> dict
         response = client.get("/desk/customers/", {"q": text})
         server.append(time.perf_counter() - started)
         assert response.status_code in (200, 302), (response.status_code, text)
-        found.append(1 if response.status_code == 302 else len(response.context["lines"]))
+        found.append(
+            1 if response.status_code == 302 else response.content.count(b'<tr><td><a href="/desk/customers/')
+        )
     counts = []
     for text in texts[warmup : warmup + 10]:
         with CaptureQueriesContext(connection) as captured:
