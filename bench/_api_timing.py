@@ -70,7 +70,7 @@ def prepare(args) -> dict:
             env=env,
             cwd=ROOT,
         )
-    if contacts == 0:
+    if contacts == 0 and args.contacts_per_subscriber > 0:  # 0: a bench that reads no contacts
         print(f"seeding {args.contacts_per_subscriber} contacts per subscriber …", flush=True)
         subprocess.run(
             [*KEFU, "seedcontacts", "--per-subscriber", str(args.contacts_per_subscriber)],

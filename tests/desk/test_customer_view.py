@@ -16,7 +16,7 @@ from kefu.contacts import services as contacts
 from kefu.core.models import AuditEvent
 from kefu.desk.view import churn_prediction, customer_view, matching_offers
 from kefu.marketing.models import MarketingRecord, Offer, RetentionRecord
-from tests.factories import start_of_month
+from tests.factories import SubscriberFactory, start_of_month
 
 pytestmark = pytest.mark.django_db
 
@@ -275,10 +275,14 @@ def test_embed_renders_without_navigation_and_may_be_framed(js_agent, js_line, c
 
 
 def test_find_by_id_number_lists_the_customers_lines(js_agent, js_line, client):
-    """VIEW-1: opening by ID number lists that customer's lines; a number opens the view directly."""
+    """VIEW-1: opening by ID number lists that customer's lines (one line opens at once); a number opens
+    the view directly."""
     client.force_login(js_agent)
     response = client.get("/desk/customers/", {"q": js_line.number})
     assert response.status_code == 302 and response.url == f"/desk/customers/{js_line.number}/"
+    response = client.get("/desk/customers/", {"q": js_line.customer.id_number})
+    assert response.status_code == 302 and response.url == f"/desk/customers/{js_line.number}/"
+    SubscriberFactory(customer=js_line.customer, home="3201")
     response = client.get("/desk/customers/", {"q": js_line.customer.id_number})
     assert response.status_code == 200
     assert js_line.number in response.content.decode()

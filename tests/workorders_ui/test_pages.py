@@ -230,3 +230,46 @@ def test_order_page_links_to_its_cross_level_page(client, staff, accept):
     page = _page(client, staff.back, f"/workorders/{order.number}/")
     assert f"{order.number} · SIMS" in page
     assert _page(client, staff.back, f"/crosslevel/{order.number}/")
+
+
+def test_refused_attachment_keeps_the_typed_comment_and_names_the_limit_in_mb(
+    client, staff, accept, settings, tmp_path, api_client_for
+):
+    """WO-6: the page states the limit in MB (and gives the browser the bytes to check before upload);
+    an oversized file is refused with a readable message naming the file and the limit, the order does
+    not change, and the comment the user typed is back in its box (once)."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.KEFU_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    order = accept()
+    page = _page(client, staff.back, f"/workorders/{order.number}/")
+    assert "每个文件不超过 1 MB" in page and 'data-max-bytes="1048576"' in page
+    assert "workorders/attachments.js" in page
+    events = order.events.count()
+    big = SimpleUploadedFile("通话录音.wav", b"x" * (1024 * 1024 + 1), content_type="audio/wav")
+    text = _act(client, staff.back, order, "attach", files=big, comment="客户提供的通话录音，请核实扣费")
+    assert "附件“通话录音.wav”超过大小限制（1 MB）" in text
+    assert ">客户提供的通话录音，请核实扣费</textarea>" in text
+    assert order.attachments.count() == 0 and order.events.count() == events
+    again = _page(client, staff.back, f"/workorders/{order.number}/")
+    assert "客户提供的通话录音，请核实扣费" not in again  # refilled once, not for good
+
+    response = api_client_for(staff.back).post(
+        f"/api/v1/work-orders/{order.number}/attachments",
+        {"files": [SimpleUploadedFile("big.txt", b"x" * (1024 * 1024 + 1), content_type="text/plain")]},
+        format="multipart",
+    )
+    body = response.json()
+    assert response.status_code == 413 and response["Content-Type"] == "application/problem+json"
+    assert body["code"] == "attachment_too_large" and body["max_bytes"] == 1024 * 1024
+    assert "1 MB" in body["detail"] and "字节" not in body["detail"]
+
+
+def test_size_limit_reads_as_people_write_it(settings):
+    """WO-6: 10 MiB reads 10 MB, 2.5 MiB reads 2.5 MB, 512 KiB reads 512 KB."""
+    from kefu.workorders.attachments import max_size_text
+
+    assert max_size_text(10 * 1024 * 1024) == "10 MB"
+    assert max_size_text(5 * 1024 * 1024 // 2) == "2.5 MB"
+    assert max_size_text(512 * 1024) == "512 KB"
+    settings.KEFU_ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024
+    assert max_size_text() == "3 MB"

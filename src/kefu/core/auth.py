@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from kefu.core import audit
 from kefu.core.devices import device_may_open
 from kefu.core.errors import DomainError, LoginFailed, LoginLocked
+from kefu.core.formats import local_datetime
 from kefu.core.models import Staff
 
 
@@ -64,7 +65,7 @@ def staff_login(*, job_number: str, password: str) -> Staff:
 def _locked(staff: Staff) -> LoginLocked:
     until = timezone.localtime(staff.locked_until)
     return LoginLocked(
-        _("登录失败次数过多，工号已锁定至 %(until)s") % {"until": until.strftime("%Y-%m-%d %H:%M")},
+        _("登录失败次数过多，工号已锁定至 %(until)s") % {"until": local_datetime(until)},
         locked_until=until.isoformat(),
     )
 

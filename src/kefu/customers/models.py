@@ -47,7 +47,8 @@ class Customer(models.Model):
     on every output unless a permitted role reveals it, and every reveal is audited.
     """
 
-    name = models.CharField(_("客户名称"), max_length=60)
+    # indexed for the finder's name search (a prefix scan: btree, and varchar_pattern_ops on PostgreSQL)
+    name = models.CharField(_("客户名称"), max_length=60, db_index=True)
     customer_type = models.CharField(_("客户类型"), max_length=12, choices=CustomerType)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType)
     id_number = models.CharField(_("证件号码"), max_length=32, db_index=True)
@@ -79,6 +80,8 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("客户")
         verbose_name_plural = _("客户")
+        # the finder's "张伟 南京": the customers of a city by name prefix, in name order
+        indexes = [models.Index(fields=["city", "name"], name="customer_city_name")]
 
     def __str__(self) -> str:
         return self.name

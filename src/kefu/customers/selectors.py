@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.core import scope
 from kefu.customers.choices import PointsKind
@@ -108,3 +110,98 @@ def points_from_entries(entries: Iterable[tuple[str, date, int, bool]], month: d
         redeemable=figures["pool_yes"],
         not_redeemable=figures["pool_no"],
     )
+
+
+# --- the desk's finder (VIEW-1): by number, by name (narrowed by city or ID prefix), by ID prefix ------
+
+ID_PREFIX_MIN = 6  # an ID-number prefix alone: at least the six digits of the issuing region
+_ID_CHARS = frozenset("0123456789X")
+
+
+@dataclass(frozen=True)
+class FinderQuery:
+    """What the finder's one box was asked, parsed: ``kind`` is ``number``, ``id_prefix`` or ``name``;
+    ``error`` a reason to ask again (too short, unknown city)."""
+
+    kind: str
+    number: str = ""
+    id_prefix: str = ""
+    name: str = ""
+    city_ids: tuple[int, ...] = ()
+    city_names: tuple[str, ...] = ()
+    error: str = ""
+
+    def audit_details(self) -> dict:
+        return {k: v for k, v in (("kind", self.kind), ("name", self.name), ("id_prefix", self.id_prefix),
+                                   ("cities", list(self.city_names))) if v}  # fmt: skip
+
+
+def _id_like(token: str) -> bool:
+    return bool(token) and set(token.upper()) <= _ID_CHARS
+
+
+def finder_parse(query: str) -> FinderQuery:
+    """``13800000000`` a number; ``320102`` (6+ characters) an ID-number prefix (a whole ID number is a
+    prefix of itself); ``张伟`` a name, ``张伟 南京`` narrowed to a city, ``张伟 3201`` to an ID prefix."""
+    from kefu.core.models import City
+
+    tokens = query.split()
+    if not tokens:
+        return FinderQuery(kind="", error=_("请输入号码、证件号码或客户名称"))
+    first = tokens[0]
+    if len(tokens) == 1 and first.isdigit() and len(first) == 11 and first.startswith("1"):
+        return FinderQuery(kind="number", number=first)
+    if len(tokens) == 1 and _id_like(first):
+        if len(first) < ID_PREFIX_MIN:
+            return FinderQuery(kind="id_prefix", error=_("证件号码至少输入6位"))
+        return FinderQuery(kind="id_prefix", id_prefix=first.upper())
+    names = [t for t in tokens if not _id_like(t)]
+    name = names[0] if names else ""
+    if not name:
+        return FinderQuery(kind="name", error=_("请输入客户名称，可再加地市或证件号码前几位"))
+    id_prefix = next((t.upper() for t in tokens if _id_like(t)), "")
+    cities = [t.removesuffix("市") for t in names[1:]]
+    city_ids: tuple[int, ...] = ()
+    if cities:
+        found = City.objects.filter(name__in=[*cities, *(f"{c}市" for c in cities)]).values_list(
+            "pk", flat=True
+        )
+        city_ids = tuple(found)
+        if not city_ids:
+            return FinderQuery(
+                kind="name", name=name, error=_("未知的地市：%(c)s") % {"c": "、".join(cities)}
+            )
+    return FinderQuery(
+        kind="name", name=name, id_prefix=id_prefix, city_ids=city_ids, city_names=tuple(cities)
+    )
+
+
+# A prefix as a range on the column ("张伟" <= name < "张伟" + the last code point) rather than LIKE:
+# the plain btree serves it in index order on every collation PostgreSQL calls non-C (C.UTF-8
+# included, where LIKE would scan), so the scan stops after the first page of matches.
+_LAST = "\U0010ffff"
+
+
+def _prefix(field: str, prefix: str) -> dict:
+    return {f"{field}__gte": prefix, f"{field}__lt": prefix + _LAST}
+
+
+def finder_lines(*, user, parsed: FinderQuery, limit: int = 50) -> list[Subscriber]:
+    """The lines ``parsed`` finds within ``user``'s scope, at most ``limit``, each with its customer and
+    home place. Each kind is one indexed query: the number's unique index; a range scan in order of
+    the customer's ID number or name (migration customers 0005) with the subscribers by customer,
+    stopping at ``limit``."""
+    if parsed.error or not parsed.kind:
+        return []
+    lines = subscriber_list(user)
+    if parsed.kind == "number":
+        return list(lines.filter(number=parsed.number)[:1])
+    if parsed.kind == "id_prefix":
+        rows = lines.filter(**_prefix("customer__id_number", parsed.id_prefix))
+        return list(rows.order_by("customer__id_number")[:limit])
+    rows = lines.filter(**_prefix("customer__name", parsed.name))
+    if parsed.id_prefix:
+        rows = rows.filter(customer__id_number__startswith=parsed.id_prefix)
+    if parsed.city_ids:  # the customer's city (index customer_city_name)
+        rows = rows.filter(customer__city_id__in=parsed.city_ids)
+    return list(rows.order_by("customer__name")[:limit])

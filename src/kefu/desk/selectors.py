@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core import scope
+from kefu.core import audit, scope
 from kefu.core.choices import Role
 from kefu.core.models import AuditEvent, Staff
 
@@ -87,18 +87,26 @@ def home_figures(user) -> list[Figure]:
 
 
 def customer_search(*, user, query: str, limit: int = 50):
-    """Lines matching a phone number, or all lines of the customer with this ID number (VIEW-1),
-    within the user's scope."""
-    from kefu.customers.models import Subscriber
+    """The finder (VIEW-1): a phone number, an ID-number prefix of 6+ characters, or a name narrowed by
+    a city or an ID prefix ("张伟 南京", "张伟 3201"), within the user's scope. One audit row per search
+    (SYS-2): what was searched and the lines listed. Returns ``(parsed, lines)``."""
+    from kefu.customers.selectors import finder_lines, finder_parse
 
-    lines = scope.restrict(Subscriber.objects.select_related("customer", "home_province", "home_city"), user)
-    query = query.strip()
-    if not query:
-        return []
-    by_number = list(lines.filter(number=query)[:1])
-    if by_number:
-        return by_number
-    return list(lines.filter(customer__id_number__iexact=query).order_by("number")[:limit])
+    parsed = finder_parse(query.strip())
+    lines = finder_lines(user=user, parsed=parsed, limit=limit)
+    if parsed.kind and not parsed.error:
+        audit.record_view(
+            actor=user,
+            object_type="customers.search",
+            object_id=query.strip()[:64],
+            sections=["header"],
+            details={
+                "query": query.strip()[:100],
+                **parsed.audit_details(),
+                "numbers": [x.number for x in lines],
+            },
+        )
+    return parsed, lines
 
 
 def is_walk_in_number(*, user, number: str) -> bool:

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
@@ -57,15 +56,17 @@ def home(request):
 
 @login_required
 def customer_find(request):
-    """Open a customer by phone number or ID number (VIEW-1): one line opens its view; an ID number
-    lists the lines of that customer in the user's scope."""
-    query = request.GET.get("q", "").strip()
-    lines = customer_search(user=request.user, query=query) if query else []
-    if query and len(lines) == 1 and lines[0].number == query:
-        return redirect("desk:customer", number=query)
+    """Find a customer (VIEW-1) by phone number, ID-number prefix (6+ characters) or name, narrowed by
+    a city or an ID prefix ("张伟 南京", "张伟 3201"): one line opens its view, several are listed with
+    the ID number masked."""
+    query = request.GET.get("q", "").strip()[:100]
+    parsed, lines = customer_search(user=request.user, query=query) if query else (None, [])
+    if query and len(lines) == 1:
+        return redirect("desk:customer", number=lines[0].number)
     if query and not lines and is_walk_in_number(user=request.user, number=query):
         return redirect("desk:customer", number=query)  # SVC-1: the walk-in authenticates first
-    return render(request, "desk/customer_find.html", {"query": query, "lines": lines})
+    context = {"query": query, "lines": lines, "error": parsed.error if parsed else ""}
+    return render(request, "desk/customer_find.html", context)
 
 
 def _view_or_404(request, number: str, *, fragment: str = "") -> dict:
@@ -93,7 +94,6 @@ def _view_context(request, view: dict, *, embedded: bool) -> dict:
         # AUTH-5: while locked, the buttons that send the customer to the IVR / PIN pad are disabled
         "password_locked_until": identity_selectors.password_locked_until(number=view["number"]),
         # the page shows times pushed to it in the server's time zone, not the browser's
-        "server_utc_offset": int(timezone.localtime().utcoffset().total_seconds() // 60),
     }
 
 

@@ -265,6 +265,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("KEFU_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# dates and times written one way in every language: 2026-12-06 14:05 (kefu.core.formats)
+FORMAT_MODULE_PATH = ["kefu.core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -41,6 +41,15 @@ def max_bytes() -> int:
     return int(getattr(settings, "KEFU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 
+def max_size_text(size: int | None = None) -> str:
+    """A size limit as people read it: ``10 MB``, ``2.5 MB`` (1 MB = 1,048,576 bytes); under one
+    megabyte in KB."""
+    size = max_bytes() if size is None else size
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
 def allowed_types() -> tuple[str, ...]:
     return tuple(getattr(settings, "KEFU_ATTACHMENT_TYPES", DEFAULT_TYPES))
 
@@ -60,9 +69,11 @@ def attachment_store(*, order, event, upload, actor) -> Attachment:
     size = upload.size
     if size > max_bytes():
         raise WorkOrderError(
-            _("附件超过大小限制(%(n)d字节)") % {"n": max_bytes()},
+            _("附件“%(name)s”超过大小限制（%(limit)s）")
+            % {"name": upload.name or "", "limit": max_size_text()},
             code=WorkOrderErrorCode.ATTACHMENT_TOO_LARGE,
             status=413,
+            max_bytes=max_bytes(),
         )
     content_type = _content_type(upload)
     if content_type not in allowed_types():

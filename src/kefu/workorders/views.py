@@ -226,6 +226,9 @@ def detail(request, order_number: str):
         "default_target": default_target,
         "reason_actions": REASON_ACTIONS,
         "file_actions": FILE_ACTIONS,
+        "attachment_limit": attachments.max_size_text(),
+        "attachment_max_bytes": attachments.max_bytes(),
+        "refill": _refill(request, order.number),
         "satisfaction": SATISFACTION,
         "contact_methods": CONTACT_METHODS,
         "repair_statuses": REPAIR_STATUSES,
@@ -263,6 +266,15 @@ def _form_input(order_action: OrderAction, post, files) -> QueryDict:
     return data
 
 
+REFILL_KEY = "workorders.refill"
+
+
+def _refill(request, order_number: str) -> dict:
+    """What the user typed into an action the engine refused, once, for this order's page."""
+    refill = request.session.pop(REFILL_KEY, None)
+    return refill if refill and refill.get("order") == order_number else {}
+
+
 def _refused(request, exc: DomainError, prefix: str = "") -> None:
     """A refusal as a message; its stable code rides along as the message's extra tag."""
     messages.error(request, f"{prefix}{exc.message}", extra_tags=str(exc.code))
@@ -288,6 +300,12 @@ def act(request, order_number: str):
         )
     except DomainError as exc:
         _refused(request, exc)
+        # the page comes back with what was typed (a refused attachment must not cost the comment)
+        request.session[REFILL_KEY] = {
+            "order": order.number,
+            "action": order_action.name,
+            "comment": request.POST.get("comment", "")[:4000],
+        }
         return redirect(url)
     messages.success(request, _("%(a)s成功") % {"a": order_action.label})
     return redirect(url)

@@ -55,11 +55,15 @@ def _place_name(place) -> str:
 
 
 @register.filter
-def when(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """An ISO date/time string (as the customer view carries them) or a datetime, shown locally."""
+def when(value, fmt: str = "") -> str:
+    """An ISO date/time string (as the customer view carries them) or a datetime, shown in the server's
+    time zone in kefu's one format (``kefu.core.formats``); ``fmt`` (strftime) only where a page needs
+    another shape."""
     from datetime import date, datetime
 
     from django.utils import timezone
+
+    from kefu.core.formats import local_date, local_datetime
 
     if not value:
         return ""
@@ -69,10 +73,10 @@ def when(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime(fmt)
-    return value.strftime("%Y-%m-%d")
+        if fmt:
+            return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime(fmt)
+        return local_datetime(value)
+    return local_date(value)
 
 
 @register.filter

@@ -35,6 +35,9 @@ class AuthenticatedSerializer(serializers.Serializer):
     authenticated = serializers.BooleanField()
     method = serializers.CharField()
     grant_expires_at = serializers.DateTimeField(allow_null=True)
+    grant_expires_at_display = serializers.CharField(
+        help_text="the same time as the desk shows it, in the server's time zone"
+    )
     password_change_required = serializers.BooleanField()
     security_notice_required = serializers.BooleanField()
     scope = serializers.ChoiceField(choices=GrantScope.CHOICES, allow_blank=True)

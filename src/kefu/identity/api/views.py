@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, ErrorCode
+from kefu.core.formats import local_datetime
 from kefu.identity import selectors, services
 from kefu.identity.api import serializers
 from kefu.identity.choices import AuthMethod
@@ -69,6 +70,7 @@ class AuthenticateView(APIView):
                 "authenticated": not outcome.second_factor_required,
                 "method": outcome.method,
                 "grant_expires_at": outcome.grant_expires_at,
+                "grant_expires_at_display": local_datetime(outcome.grant_expires_at),
                 "password_change_required": outcome.password_change_required,
                 "security_notice_required": outcome.security_notice_required,
                 "scope": outcome.scope,

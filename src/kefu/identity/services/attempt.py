@@ -15,6 +15,7 @@ from kefu.contacts.choices import Channel
 from kefu.contacts.models import ContactRecord
 from kefu.core import audit, scope
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.core.formats import local_datetime
 from kefu.customers.models import Subscriber
 from kefu.identity.choices import (
     AuthMethod,
@@ -72,6 +73,7 @@ class AuthOutcome:
             raise AuthLocked(
                 _("该号码连续认证失败次数过多，认证已暂时关闭，请稍后再试"),
                 locked_until=self.locked_until.isoformat() if self.locked_until else None,
+                locked_until_display=local_datetime(self.locked_until),  # server's time zone (SYS-1)
                 tries_left=0,
             )
         raise AuthFailed(

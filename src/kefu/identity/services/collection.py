@@ -15,6 +15,7 @@ from kefu.core import audit, scope
 from kefu.core.bus import publish_on_commit
 from kefu.core.choices import Role
 from kefu.core.errors import DomainError, ErrorCode, NotFoundError
+from kefu.core.formats import local_datetime
 from kefu.core.numbers import is_digits
 from kefu.identity.choices import (
     AuthMethod,
@@ -290,8 +291,10 @@ def password_collection_submit(
             "result": result,
             "scope": outcome.scope,
             "grant_expires_at": outcome.grant_expires_at.isoformat() if outcome.grant_expires_at else None,
+            "grant_expires_at_display": local_datetime(outcome.grant_expires_at),
             "tries_left": outcome.tries_left,
             "locked_until": outcome.locked_until.isoformat() if outcome.locked_until else None,
+            "locked_until_display": local_datetime(outcome.locked_until),
             "password_change_required": outcome.password_change_required,
             "security_notice_required": outcome.security_notice_required,
         },

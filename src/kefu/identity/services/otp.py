@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import audit
 from kefu.core.errors import DomainError
+from kefu.core.formats import local_datetime
 from kefu.identity.errors import AuthErrorCode, AuthLocked
 from kefu.identity.models import (
     AuthLock,
@@ -35,6 +36,7 @@ def otp_send(*, actor, number: str) -> OtpChallenge:
         raise AuthLocked(
             _("该号码连续认证失败次数过多，认证已暂时关闭，请稍后再试"),
             locked_until=lock.locked_until.isoformat(),
+            locked_until_display=local_datetime(lock.locked_until),
             tries_left=0,
         )
     now = timezone.now()

@@ -16,6 +16,13 @@
     const node = $(id);
     return node ? JSON.parse(node.textContent) : null;
   };
+  /* An ISO 8601 time from the API as kefu writes times (2026-12-06 14:05): the API gives it in the
+     server's time zone already, so it is cut, never converted to the browser's zone. */
+  const when = (value) => {
+    const text = value == null ? "" : String(value);
+    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(text);
+    return match ? match[1] + " " + match[2] : text;
+  };
   const problem = (result) => (result.body && (result.body.detail || result.body.code)) || L.failed;
 
   /* ---------------- charts ---------------- */
@@ -106,8 +113,9 @@
   }
 
   function passed(outcome) {
-    const until = outcome.grant_expires_at ? new Date(outcome.grant_expires_at) : null;
-    const extra = until ? L.grant_expires_at + " " + until.toLocaleTimeString() : "";
+    // times come written by the server, in its time zone (never the browser's)
+    const until = outcome.grant_expires_at_display || when(outcome.grant_expires_at);
+    const extra = until ? L.grant_expires_at + " " + until : "";
     showAuth("pass", L.auth_pass, extra);
     showPrompts(outcome);
     if (lockedReason) lockOut(""); // a success (an ID shown at the counter) ends the lock
@@ -120,16 +128,9 @@
   /* AUTH-5: while the service password is locked, nothing goes to the IVR or the PIN pad — the
      buttons that would send it are disabled with the reason (the server refuses with password_locked
      too). Showing an ID document at the counter needs no device and stays open. Times are the
-     server's (data-utc-offset), not the browser's. */
+     server's (written by it: *_display), not the browser's. */
   const lockNote = $("auth-locked");
   let lockedReason = lockNote && !lockNote.hidden ? lockNote.textContent.trim() : "";
-
-  function serverTime(iso) {
-    const panel = $("panel-auth");
-    const offset = Number((panel && panel.dataset.utcOffset) || 0);
-    const shifted = new Date(new Date(iso).getTime() + offset * 60000);
-    return shifted.toISOString().slice(0, 16).replace("T", " ");
-  }
 
   function applyLock() {
     document.querySelectorAll("#panel-auth [data-device]").forEach((button) => {
@@ -151,7 +152,7 @@
 
   function failed(body, locked) {
     if (locked) {
-      const until = body.locked_until ? serverTime(body.locked_until) : "";
+      const until = body.locked_until_display || when(body.locked_until);
       showAuth("locked", L.auth_locked, until ? L.locked_until + " " + until : "");
       if (until) lockOut(L.password_locked.replace("%(t)s", until));
     } else {
@@ -312,10 +313,15 @@
 
   function cell(value) {
     if (value && typeof value === "object") return value.label || value.value || JSON.stringify(value);
-    return value == null ? "" : String(value);
+    return when(value);
   }
 
-  function table(rows) {
+  /* A side-panel table keeps to the columns that fit the panel (the 账务 tab holds the whole bill); the
+     columns left out show as the row's tooltip. */
+  const COLUMNS = { bills: ["month", "total_fee", "amount_due", "amount_paid", "due_date"] };
+  const NUMBER = /^-?\d+(\.\d+)?$/;
+
+  function table(rows, what) {
     if (!rows.length) {
       const p = document.createElement("p");
       p.className = "muted";
@@ -323,22 +329,35 @@
       return p;
     }
     // when the API gives both a code and its display text (kind, kind_display), show the text only
-    const all = Object.keys(rows[0]);
-    const keys = all.filter((key) => !all.includes(key + "_display"));
+    const all = Object.keys(rows[0]).filter((key) => !Object.keys(rows[0]).includes(key + "_display"));
+    const keys = COLUMNS[what] ? COLUMNS[what].filter((key) => all.includes(key)) : all;
+    const rest = all.filter((key) => !keys.includes(key));
+    const label = (key) => L[key.replace(/_display$/, "")] || L[key] || key;
     const element = document.createElement("table");
     element.className = "table table-s";
     const head = element.createTHead().insertRow();
     keys.forEach((key) => {
       const th = document.createElement("th");
-      th.textContent = L[key.replace(/_display$/, "")] || L[key] || key;
+      th.textContent = label(key);
+      if (NUMBER.test(cell(rows[0][key]))) th.className = "num";
       head.append(th);
     });
     const tbody = element.createTBody();
     rows.forEach((row) => {
       const tr = tbody.insertRow();
-      keys.forEach((key) => (tr.insertCell().textContent = cell(row[key])));
+      keys.forEach((key) => {
+        const td = tr.insertCell();
+        let text = cell(row[key]);
+        if (what === "bills" && key === "month") text = text.slice(0, 7); // a bill's period: 2026-11
+        td.textContent = text;
+        if (NUMBER.test(text)) td.className = "num";
+      });
+      if (rest.length) tr.title = rest.map((key) => label(key) + " " + cell(row[key])).join(" · ");
     });
-    return element;
+    const wrap = document.createElement("div");
+    wrap.className = "table-scroll";
+    wrap.append(element);
+    return wrap;
   }
 
   function pairs(object) {
@@ -378,7 +397,7 @@
       caption.textContent = button.textContent;
       out.append(caption);
       const body = result.body;
-      out.append(Array.isArray(body) ? table(body) : pairs(body || {}));
+      out.append(Array.isArray(body) ? table(body, what) : pairs(body || {}));
       lastQuery = what.replace("-", "_");
       if (send) send.hidden = false;
     });
