@@ -271,6 +271,20 @@ def test_api_route_keeps_js_user_out_of_zj_data(route, world, api_client_for):
                     assert model._default_manager.count() == before
         return
 
+    if route.route.startswith("api/v1/pickers/"):
+        # pickers take a kind, not an object: every kind answers, and none names ZJ staff or teams
+        from kefu.core.models import Department
+
+        zj_teams = set(Department.objects.filter(province__code="ZJ").values_list("code", flat=True))
+        assert zj_teams, "the world holds no ZJ team"
+        for kind in ("businesses", "categories", "cities", "departments", "holders"):
+            response = client.get(f"/api/v1/pickers/{kind}", {"limit": 500})
+            assert response.status_code == 200, response.content[:300]
+            text = response.content.decode()
+            assert world["zj_staff"].job_number not in text
+            assert not any(f'"{code}"' in text or f":{code}" in text for code in zj_teams), kind
+        return
+
     values = {}
     target = None
     for name in route.params:
