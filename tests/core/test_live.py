@@ -69,7 +69,7 @@ def test_a_stream_that_falls_too_far_behind_is_ended_not_grown():
 
 
 @pytest.mark.committing
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_table_hub_polls_once_for_all_streams_and_skips_what_came_before():
     """VIEW-1: with the embedded table bus one poll per process serves every stream; a stream gets what
     is published on its channels after it subscribed, not what was published before it."""

@@ -15,7 +15,7 @@ from kefu.core.bus import RedisBus
 
 REDIS = "redis://127.0.0.1:6379/15"
 
-pytestmark = [pytest.mark.committing, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.committing, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _scope(session: str) -> dict:

@@ -66,7 +66,9 @@ def database_from_url(url: str | None) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "127.0.0.1",
             "PORT": str(parsed.port or 5432),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
+            # `kefu serve` (ASGI) sets KEFU_CONN_MAX_AGE=0: each request runs in a thread of its own
+            # there, so a kept connection would never be reused, only left for the collector
+            "CONN_MAX_AGE": int(options.pop("conn_max_age", env("KEFU_CONN_MAX_AGE", "60"))),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": _postgres_options(options),
         }

@@ -22,6 +22,8 @@ from kefu.identity.demo import seed_demo_pin_pads
 from kefu.workorders import classify
 from kefu.workorders.demo import seed_demo_orders
 
+STOP_SECONDS = 4  # Ctrl-C: how long the demo's processes get to stop before they are killed
+
 
 class Command(BaseCommand):
     help = (
@@ -100,11 +102,16 @@ class Command(BaseCommand):
             for child in children:
                 if child.poll() is None:
                     child.terminate()
+            # the web server ends its event streams at once (kefu.core.server); the worker's warm
+            # shutdown on the SQLite broker can take ten seconds and more. Its tasks are idempotent
+            # and acknowledged late (ADR 0003), so one cut short runs again at the next start.
+            deadline = time.monotonic() + STOP_SECONDS
             for child in children:
                 try:
-                    child.wait(timeout=10)
+                    child.wait(timeout=max(deadline - time.monotonic(), 0.1))
                 except subprocess.TimeoutExpired:
                     child.kill()
+                    child.wait()
             sys.exit(0)
 
         signal.signal(signal.SIGINT, stop)

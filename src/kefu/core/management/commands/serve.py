@@ -41,6 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         raise_open_files_limit()
+        # under ASGI Django runs each request's sync code in a new thread: a connection kept for the
+        # next request of the same thread would never be reused, so each request closes its own
+        os.environ.setdefault("KEFU_CONN_MAX_AGE", "0")
         argv = [
             sys.executable,
             "-m",

@@ -86,6 +86,7 @@
         stopPolling();
         snapshot(); // once on every (re)connection: whatever was published during the gap
       } else if (state === "down") {
+        snapshot(); // at once, then every ten seconds until the stream is back
         startPolling();
       }
     }
