@@ -30,6 +30,9 @@ def test_the_redis_hub_delivers_each_event_to_the_streams_of_its_channel_only():
             first = await hub.subscribe(["agent:lv1", "workorders:department:CITY-3201"])
             second = await hub.subscribe(["agent:lv1"])
             other = await hub.subscribe(["agent:lv2", "workorders:department:CITY-3201"])
+            assert hub.streams == 0  # subscribed, but no response has started reading yet
+            for sub in (first, second, other):
+                hub.claim(sub)
             assert hub.streams == 3
             bus.publish("agent:lv1", {"type": "screen_pop", "n": 1})
             assert await _next(first) == {"type": "screen_pop", "n": 1}
@@ -52,6 +55,27 @@ def test_the_redis_hub_delivers_each_event_to_the_streams_of_its_channel_only():
     asyncio.run(scenario())
 
 
+def test_a_subscription_whose_response_never_starts_is_dropped():
+    """VIEW-1: a browser that leaves while the stream's view runs (a quick page change) leaves a
+    subscription no response reads; the hub drops it after a few seconds instead of feeding it."""
+
+    async def scenario():
+        hub = live.Hub(REDIS)
+        hub.CLAIM_SECONDS = 0.05
+        try:
+            gone = await hub.subscribe(["agent:gone"])
+            kept = await hub.subscribe(["agent:kept"])
+            hub.claim(kept)
+            await asyncio.sleep(0.2)
+            assert "agent:gone" not in hub._by_channel
+            assert hub._by_channel["agent:kept"] == {kept}
+            assert not gone.claimed and hub.streams == 1
+        finally:
+            await hub.stop()
+
+    asyncio.run(scenario())
+
+
 def test_a_stream_that_falls_too_far_behind_is_ended_not_grown():
     """VIEW-1: a stream whose browser stopped reading is ended once its queue is full (the browser
     reconnects and fetches a snapshot) rather than holding an ever-growing backlog."""
@@ -59,7 +83,7 @@ def test_a_stream_that_falls_too_far_behind_is_ended_not_grown():
     async def scenario():
         hub = live.Hub(REDIS)
         sub = live.Subscription(channels=frozenset({"agent:slow"}))
-        hub._by_channel["agent:slow"] = {sub}
+        hub.claim(sub)
         for n in range(live.QUEUE_SIZE + 1):
             hub.deliver("agent:slow", {"n": n})
         assert hub.streams == 0
