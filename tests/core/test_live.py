@@ -4,6 +4,7 @@ of that process; a stream that ends leaves the hub at once."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -11,6 +12,13 @@ from kefu.core import live
 from kefu.core.bus import DatabaseBus, RedisBus
 
 REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _run(scenario):
+    """Run ``scenario()`` on an event loop of its own, in a thread of its own: a browser test of the same
+    session may have left Playwright's loop running in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, scenario()).result()
 
 
 async def _next(sub: live.Subscription, timeout: float = 2.0):
@@ -52,7 +60,7 @@ def test_the_redis_hub_delivers_each_event_to_the_streams_of_its_channel_only():
         assert hub.streams == 0  # a stopped hub ends its streams: they reconnect elsewhere
         assert await _next(first) is live.CLOSED
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_a_subscription_whose_response_never_starts_is_dropped():
@@ -73,7 +81,7 @@ def test_a_subscription_whose_response_never_starts_is_dropped():
         finally:
             await hub.stop()
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_a_stream_that_falls_too_far_behind_is_ended_not_grown():
@@ -89,7 +97,7 @@ def test_a_stream_that_falls_too_far_behind_is_ended_not_grown():
         assert hub.streams == 0
         assert await _next(sub) is live.CLOSED
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 @pytest.mark.committing
@@ -113,4 +121,4 @@ def test_the_table_hub_polls_once_for_all_streams_and_skips_what_came_before():
         finally:
             await hub.stop()
 
-    asyncio.run(scenario())
+    _run(scenario)
