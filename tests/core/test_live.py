@@ -4,6 +4,7 @@ of that process; a stream that ends leaves the hub at once."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -11,6 +12,13 @@ from kefu.core import live
 from kefu.core.bus import DatabaseBus, RedisBus
 
 REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _run(scenario):
+    """Run ``scenario()`` on an event loop of its own, in a thread of its own: a browser test of the same
+    session may have left Playwright's loop running in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, scenario()).result()
 
 
 async def _next(sub: live.Subscription, timeout: float = 2.0):
@@ -30,6 +38,9 @@ def test_the_redis_hub_delivers_each_event_to_the_streams_of_its_channel_only():
             first = await hub.subscribe(["agent:lv1", "workorders:department:CITY-3201"])
             second = await hub.subscribe(["agent:lv1"])
             other = await hub.subscribe(["agent:lv2", "workorders:department:CITY-3201"])
+            assert hub.streams == 0  # subscribed, but no response has started reading yet
+            for sub in (first, second, other):
+                hub.claim(sub)
             assert hub.streams == 3
             bus.publish("agent:lv1", {"type": "screen_pop", "n": 1})
             assert await _next(first) == {"type": "screen_pop", "n": 1}
@@ -49,7 +60,28 @@ def test_the_redis_hub_delivers_each_event_to_the_streams_of_its_channel_only():
         assert hub.streams == 0  # a stopped hub ends its streams: they reconnect elsewhere
         assert await _next(first) is live.CLOSED
 
-    asyncio.run(scenario())
+    _run(scenario)
+
+
+def test_a_subscription_whose_response_never_starts_is_dropped():
+    """VIEW-1: a browser that leaves while the stream's view runs (a quick page change) leaves a
+    subscription no response reads; the hub drops it after a few seconds instead of feeding it."""
+
+    async def scenario():
+        hub = live.Hub(REDIS)
+        hub.CLAIM_SECONDS = 0.05
+        try:
+            gone = await hub.subscribe(["agent:gone"])
+            kept = await hub.subscribe(["agent:kept"])
+            hub.claim(kept)
+            await asyncio.sleep(0.2)
+            assert "agent:gone" not in hub._by_channel
+            assert hub._by_channel["agent:kept"] == {kept}
+            assert not gone.claimed and hub.streams == 1
+        finally:
+            await hub.stop()
+
+    _run(scenario)
 
 
 def test_a_stream_that_falls_too_far_behind_is_ended_not_grown():
@@ -59,13 +91,13 @@ def test_a_stream_that_falls_too_far_behind_is_ended_not_grown():
     async def scenario():
         hub = live.Hub(REDIS)
         sub = live.Subscription(channels=frozenset({"agent:slow"}))
-        hub._by_channel["agent:slow"] = {sub}
+        hub.claim(sub)
         for n in range(live.QUEUE_SIZE + 1):
             hub.deliver("agent:slow", {"n": n})
         assert hub.streams == 0
         assert await _next(sub) is live.CLOSED
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 @pytest.mark.committing
@@ -89,4 +121,4 @@ def test_the_table_hub_polls_once_for_all_streams_and_skips_what_came_before():
         finally:
             await hub.stop()
 
-    asyncio.run(scenario())
+    _run(scenario)

@@ -5,6 +5,7 @@ live server, is covered in tests/telephony/test_cti.py and tests/bulletins/test_
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.handlers.asgi import ASGIHandler
@@ -14,6 +15,14 @@ from kefu.core import live
 from kefu.core.bus import RedisBus
 
 REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _run(scenario):
+    """Run ``scenario()`` on an event loop of its own, in a thread of its own: a browser test of the same
+    session may have left Playwright's loop running in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, scenario()).result()
+
 
 pytestmark = [pytest.mark.committing, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -89,7 +98,7 @@ def test_the_asgi_stream_delivers_and_leaves_the_hub_when_the_browser_disconnect
         assert hub.streams == 0
         await hub.stop()
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_the_asgi_stream_asks_a_stranger_to_sign_in():
@@ -111,6 +120,6 @@ def test_the_asgi_stream_asks_a_stranger_to_sign_in():
         await asyncio.wait_for(ASGIHandler()(_scope("nobody"), receive, send), 5)
         return sent[0]
 
-    start = asyncio.run(scenario())
+    start = _run(scenario)
     assert start["status"] == 302
     assert any(name.lower() == b"location" and b"/login/" in value for name, value in start["headers"])

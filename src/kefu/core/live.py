@@ -59,17 +59,18 @@ class Hub:
     # ---- subscribers ----
     @property
     def streams(self) -> int:
-        """How many streams are open on this process (each subscription once)."""
-        return len({sub for subs in self._by_channel.values() for sub in subs})
+        """How many streams are open on this process (each subscription once, from its first byte)."""
+        return len({sub for subs in self._by_channel.values() for sub in subs if sub.claimed})
 
-    CLAIM_SECONDS = 30.0
+    CLAIM_SECONDS = 5.0
 
     async def subscribe(self, channels: list[str]) -> Subscription:
         """Register a stream; once this returns, every message published to ``channels`` reaches it.
 
         The view subscribes before it answers, so that the browser's "open" (the response's headers)
         means "listening". A response Django never starts to send (the browser left while the view
-        ran) never reads it: unless :meth:`claim`-ed within ``CLAIM_SECONDS`` it is dropped."""
+        ran, e.g. a quick page change) never reads it: unless :meth:`claim`-ed within
+        ``CLAIM_SECONDS`` it is dropped."""
         await self.start()
         sub = Subscription(channels=frozenset(channels), since=self._cursor)
         for channel in sub.channels:
@@ -77,9 +78,12 @@ class Hub:
         asyncio.get_running_loop().call_later(self.CLAIM_SECONDS, self._drop_unclaimed, sub)
         return sub
 
-    @staticmethod
-    def claim(sub: Subscription) -> None:
+    def claim(self, sub: Subscription) -> None:
+        """The stream's response starts: keep its subscription (registering it again if it was
+        dropped meanwhile, on a server too busy to start the response within ``CLAIM_SECONDS``)."""
         sub.claimed = True
+        for channel in sub.channels:
+            self._by_channel.setdefault(channel, set()).add(sub)
 
     def _drop_unclaimed(self, sub: Subscription) -> None:
         if not sub.claimed:
