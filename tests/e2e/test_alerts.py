@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.browsing import desk_context, sign_in
 from tests.factories import SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -67,20 +67,14 @@ def db_bus(settings):
 
 
 def _desk(browser, live_server, job_number, *, permission="granted", grant=True, init=""):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
+    context = desk_context(browser)
     if grant:
         context.grant_permissions(["notifications"], origin=live_server.url)
     context.add_init_script(NOTIFICATION_STUB % permission)
     if init:
         context.add_init_script(init)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", job_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    expect(page.locator("h1")).to_have_text("工作台")
-    expect(page.locator("body")).to_have_attribute("data-events", "open")
+    sign_in(page, live_server, job_number, stream=True)
     return page
 
 
@@ -168,9 +162,7 @@ def test_the_bell_asks_for_permission_and_one_tab_per_browser_notifies_the_ivr_r
 
     make_staff("hotline_agent", "JS", job_number="js3001", name="王晓梅")
     line = SubscriberFactory(home="3201")
-    # the shared stream's API (window.kefu.live): the first tab leads, the second does not
-    leader = "window.kefu = {live: {isLeader: () => !sessionStorage.getItem('follower')}};"
-    page = _desk(browser, live_server, "js3001", permission="default", grant=False, init=leader)
+    page = _desk(browser, live_server, "js3001", permission="default", grant=False)
     try:
         assert page.evaluate("window.__asked") == 0
         page.get_by_test_id("alerts-bell").click()
@@ -186,13 +178,19 @@ def test_the_bell_asks_for_permission_and_one_tab_per_browser_notifies_the_ivr_r
         page.keyboard.press("Escape")
         expect(page.get_by_test_id("alerts-panel")).to_be_hidden()
 
-        follower = page.context.new_page()
-        follower.add_init_script("sessionStorage.setItem('follower', '1')")
-        follower.goto(f"{live_server.url}/")
-        expect(follower.locator("body")).to_have_attribute("data-events", "open")
+        second = page.context.new_page()
+        second.goto(f"{live_server.url}/")
+        expect(second.locator("body")).to_have_attribute("data-events", "open")
         page.reload()  # counts from zero again (ticking the box played the tone once)
         expect(page.locator("body")).to_have_attribute("data-events", "open")
-        page.locator("h1").click()  # a gesture on the page lets it play sound
+        # the browser's one stream (live.js): exactly one of its two tabs leads
+        tabs = [page, second]
+        leaders = [tab for tab in tabs if tab.evaluate("window.kefu.live.isLeader()")]
+        assert len(leaders) == 1
+        leader = leaders[0]
+        other = second if leader is page else page
+        for tab in tabs:
+            tab.locator("h1").click()  # a gesture on the page lets it play sound
 
         get_bus().publish(
             agent_channel("js3001"),
@@ -204,11 +202,11 @@ def test_the_bell_asks_for_permission_and_one_tab_per_browser_notifies_the_ivr_r
                 "tries_left": 2,
             },
         )
-        notes = _wait_for_notes(page, 1)
+        notes = _wait_for_notes(leader, 1)
         assert notes == [{"title": "IVR密码验证未通过", "body": f"{line.number} · 验证失败 · 剩余尝试次数 2"}]
-        assert page.evaluate("window.__tones") == 1
-        assert follower.evaluate("window.__notes.length") == 0
-        assert follower.evaluate("window.__tones") == 0
+        assert leader.evaluate("window.__tones") == 1
+        assert other.evaluate("window.__notes.length") == 0
+        assert other.evaluate("window.__tones") == 0
     finally:
         page.context.close()
 

@@ -11,20 +11,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.browsing import sign_in as _login
 from tests.factories import SubscriptionFactory, billing_catalog, line_with_history, product
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REASON = "移动宽带100M 仅适用于宽带线路，该号码是移动电话线路"
-
-
-def _login(page, live_server, job_number):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", job_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    expect(page.locator("h1")).to_have_text("工作台")
 
 
 def _prepaid_line():

@@ -11,19 +11,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.browsing import sign_in
 from tests.factories import SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _login(page, live_server, job_number):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", job_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    expect(page.locator("h1")).to_have_text("工作台")
-    expect(page.locator("body")).to_have_attribute("data-events", "open")
+    sign_in(page, live_server, job_number, stream=True)
 
 
 def _cti(api, kind, call_id, number):

@@ -10,22 +10,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.browsing import open_desk as _login
 from tests.factories import SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _login(browser, live_server, job_number):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", job_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    expect(page.locator("h1")).to_have_text("工作台")
-    return page
 
 
 def _line():
@@ -106,7 +94,7 @@ def test_complaint_goes_from_hotline_through_city_team_to_archive(browser, live_
     expect(back.get_by_test_id("order-state")).to_have_text("已反馈")
     archive = _open_action(back, "archive")
     archive.get_by_test_id("do-archive").click()
-    expect(back.locator(".msg-error")).to_contain_text("投诉归档须填写责任原因和责任部门")
+    expect(back.locator(".messages .msg-error")).to_contain_text("投诉归档须填写责任原因和责任部门")
     archive = _open_action(back, "archive")
     archive.get_by_test_id("cause").select_option(cause.code)
     archive.get_by_test_id("department").select_option("RESP-NETWORK")

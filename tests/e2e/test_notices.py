@@ -9,17 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.browsing import sign_in as _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _login(page, live_server, job_number):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", job_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    expect(page.locator("h1")).to_have_text("工作台")
 
 
 def test_notice_arrives_live_and_is_acknowledged(browser, live_server, make_staff, settings):

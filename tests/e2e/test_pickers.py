@@ -8,22 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from kefu.workorders.models import WorkOrder
-from tests.conftest import PASSWORD
+from tests.e2e.browsing import open_desk as _login
 from tests.factories import SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _login(browser, live_server, job_number):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", job_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    expect(page.locator("h1")).to_have_text("工作台")
-    return page
 
 
 def test_category_by_pinyin_then_dispatch_by_typing_nanjing(browser, live_server, make_staff):

@@ -7,18 +7,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.browsing import sign_in as _login
 from tests.factories import SERVICE_PASSWORD, billing_catalog, line_with_history
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _login(page, live_server, job_number, heading):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", job_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
-    expect(page.locator("h1")).to_have_text(heading)
 
 
 def test_walk_in_view_opens_after_pin_pad_password_without_refresh(browser, page, live_server, make_staff):
