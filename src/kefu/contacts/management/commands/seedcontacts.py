@@ -214,14 +214,14 @@ class Command(BaseCommand):
         return f"""
             INSERT INTO {TABLE} (channel, direction, subscriber_id, number, staff_id, province_id, city_id,
                 started_at, ended_at, duration_seconds, status, request_type, category_id, summary,
-                recording_ref, call_id, external_ref, created_at)
+                recording_ref, call_id, external_ref, created_at, held_seconds)
             SELECT v.channel,
                    CASE WHEN v.channel = 'outbound' THEN 'outbound' ELSE 'inbound' END,
                    v.sid, v.number, NULL, v.province_id, v.city_id,
                    v.started_at, v.started_at + make_interval(secs => v.duration), v.duration, 'closed',
                    ({types})[v.r + 1], NULL, ({summaries})[v.r + 1],
                    CASE WHEN v.channel = 'hotline' THEN 'R' || v.sid || '-' || v.g ELSE '' END,
-                   '', '', v.started_at
+                   '', '', v.started_at, 0
             FROM (
                 SELECT s.id AS sid, s.number, s.home_province_id AS province_id, s.home_city_id AS city_id,
                        g,
