@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from django.db import connections
@@ -53,3 +54,31 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+    wait_for_requests_to_finish()
+
+
+def wait_for_requests_to_finish(timeout: float = 15.0) -> None:
+    """Let the live server finish what the closed page asked of it before the database is flushed.
+
+    Closing the browser does not stop a request the server is still handling; on PostgreSQL the
+    flush's TRUNCATE and such a request's row locks can deadlock. Wait until no other session of the
+    test database is inside a transaction, and end the ones still there after ``timeout`` seconds.
+    """
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    busy = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+    )
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(busy)
+            pids = [row[0] for row in cursor.fetchall()]
+            if not pids:
+                return
+            if time.monotonic() > deadline:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [pids])
+                return
+            time.sleep(0.05)

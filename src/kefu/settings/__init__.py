@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     "kefu.acceptance",
     "kefu.marketing",
     "kefu.workorders",
+    "kefu.knowledge",
     "kefu.tmf",
     "kefu.federation",
     "kefu.crosslevel",

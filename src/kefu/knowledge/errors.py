@@ -1,0 +1,15 @@
+"""Stable error codes of the knowledge base (rendered as problem+json ``code``). Generic codes
+(``permission_denied``, ``validation_failed``, ``not_found``) come from :class:`kefu.core.errors.ErrorCode`."""
+
+from enum import StrEnum
+
+
+class KnowledgeErrorCode(StrEnum):
+    UNKNOWN_ARTICLE = "unknown_article"  # no article with that code (or not visible to the reader)
+    UNKNOWN_BUSINESS = "unknown_business"  # neither a business code nor any of its names
+    ARTICLE_EXISTS = "article_exists"  # creating with a code that is taken
+    BAD_CURSOR = "bad_cursor"  # the search's ``next`` cursor was altered or belongs to another query
+    INVALID_TRANSITION = "invalid_transition"  # the workflow does not allow this action in this state
+    NOT_AN_EDITOR = "not_an_editor"  # only knowledge editors write articles, wording and synonyms
+    OWN_REVIEW = "own_review"  # the author of a version cannot approve it (four eyes)
+    NATIONAL_READ_ONLY = "national_read_only"  # a province adds an overlay; it never edits national text
