@@ -38,8 +38,16 @@ def fresh_caches():
 def corpus(db):
     crbt = Business.objects.get(code="crbt")
     weibo = Business.objects.get(code="mobile_weibo")
-    publish("K-RING", "彩铃开通与取消", "<p>发送短信开通彩铃功能，每月5元，可以随时取消。</p>", business=crbt, kind="usage")
-    publish("K-BILL", "话费查询方法", "<p>拨打10086或登录手机营业厅查询实时话费和余额。</p>", kind="procedure")
+    publish(
+        "K-RING",
+        "彩铃开通与取消",
+        "<p>发送短信开通彩铃功能，每月5元，可以随时取消。</p>",
+        business=crbt,
+        kind="usage",
+    )
+    publish(
+        "K-BILL", "话费查询方法", "<p>拨打10086或登录手机营业厅查询实时话费和余额。</p>", kind="procedure"
+    )
     publish(
         "K-NET",
         "上网慢的处理办法",
@@ -49,7 +57,13 @@ def corpus(db):
     )
     publish("K-VOLTE", "VoLTE高清通话设置", "<p>在设置中打开VoLTE开关，需要4G或5G网络。</p>", kind="usage")
     publish("K-APN", "APN参数配置", "<p>手机无法上网时，请检查APN设置是否为cmnet。</p>", kind="usage")
-    publish("K-WEIBO", "移动微博账号找回", "<p>忘记密码时通过短信验证找回账号。</p>", business=weibo, kind="procedure")
+    publish(
+        "K-WEIBO",
+        "移动微博账号找回",
+        "<p>忘记密码时通过短信验证找回账号。</p>",
+        business=weibo,
+        kind="procedure",
+    )
     publish("K-CARD", "补卡须知", "<p>补办SIM卡需要携带本人有效证件到营业厅办理。</p>", kind="procedure")
     publish(
         "K-AGENT",

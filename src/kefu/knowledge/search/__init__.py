@@ -78,7 +78,9 @@ def _business_names(ids) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     for business_id, name in Business.objects.filter(id__in=ids).values_list("id", "name"):
         names.setdefault(business_id, []).append(name)
-    for business_id, name in BusinessName.objects.filter(business_id__in=ids).values_list("business_id", "name"):
+    for business_id, name in BusinessName.objects.filter(business_id__in=ids).values_list(
+        "business_id", "name"
+    ):
         if name not in names.setdefault(business_id, []):
             names[business_id].append(name)
     return names
@@ -238,7 +240,11 @@ def search(
     rows = rows[:limit]
     by_id = Article.objects.select_related("business").in_bulk([r[0] for r in rows])
     hits = [
-        Hit(article=by_id[article_id], snippet=snippet(by_id[article_id].body_text, highlight), score=round(score, 4))
+        Hit(
+            article=by_id[article_id],
+            snippet=snippet(by_id[article_id].body_text, highlight),
+            score=round(score, 4),
+        )
         for article_id, score in rows
         if article_id in by_id
     ]

@@ -67,7 +67,8 @@ class SQLiteBackend:
     def insert(self, rows) -> None:
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {FTS} (rowid, title, body, extra, pinyin) VALUES (%s, %s, %s, %s, %s)", list(rows)
+                f"INSERT INTO {FTS} (rowid, title, body, extra, pinyin) VALUES (%s, %s, %s, %s, %s)",
+                list(rows),
             )
 
     def delete(self, ids) -> None:
@@ -131,7 +132,9 @@ class PostgresBackend:
             "|| setweight(to_tsvector('simple', %s), 'C') AS head) v"
         )
         with self.connection.cursor() as cursor:
-            cursor.executemany(sql, [(i, body, title, extra, pinyin) for i, title, body, extra, pinyin in rows])
+            cursor.executemany(
+                sql, [(i, body, title, extra, pinyin) for i, title, body, extra, pinyin in rows]
+            )
 
     def delete(self, ids) -> None:
         ids = list(ids)
