@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kefu.core.api import fields
 from kefu.core.choices import CustomerLevel
 from kefu.core.models import Staff
 from kefu.knowledge import search
@@ -36,19 +37,24 @@ class SearchQuerySerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.CHOICES, required=False)
     level = serializers.ChoiceField(choices=CustomerLevel.CHOICES, required=False)
     cursor = serializers.CharField(required=False, max_length=500, help_text="`next` of the previous page")
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+    limit = fields.IntegerField(required=False, min_value=1, max_value=100, default=20)
 
 
 class SearchHitSerializer(serializers.Serializer):
     code = serializers.CharField(source="article.code")
     title = serializers.CharField(source="article.title")
     snippet = serializers.CharField(help_text="escaped text around the best match, matches in <mark>…</mark>")
-    score = serializers.FloatField(help_text="relevance; comparable within one answer only")
+    score = fields.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        coerce_to_string=False,
+        help_text="relevance; comparable within one answer only",
+    )
     business = serializers.CharField(source="article.business.code", default=None, allow_null=True)
     business_name = serializers.CharField(source="article.business.name", default=None, allow_null=True)
     kind = serializers.ChoiceField(source="article.kind", choices=ArticleKind.CHOICES)
     audience = serializers.ChoiceField(source="article.audience", choices=Audience.CHOICES)
-    version = serializers.IntegerField(source="article.published_version")
+    version = fields.IntegerField(source="article.published_version")
     url = serializers.SerializerMethodField()
 
     def get_url(self, hit) -> str:
