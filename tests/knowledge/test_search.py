@@ -118,10 +118,11 @@ def test_ascii_terms_are_case_insensitive(corpus):
 
 def test_synonyms_expand_the_query(corpus):
     """KB-1: an editor's synonym group (网速慢 ↔ 上网慢 ↔ 网络卡) makes one word find the others."""
-    assert codes(search.search("网络卡"))[0] != "K-NET"
+    # without the group nothing has both 网络 and 卡: any word may match, 补卡 comes too
+    assert "K-CARD" in codes(search.search("网络卡"))
     Synonym.objects.create(terms=["网速慢", "上网慢", "网络卡"])
     search_query.invalidate()
-    assert codes(search.search("网络卡"))[0] == "K-NET"
+    assert codes(search.search("网络卡")) == ["K-NET"]
 
 
 def test_old_business_name_finds_the_business_articles(corpus):

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kefu.core import audit
@@ -157,6 +157,42 @@ def validate(lines) -> Checked:
     return checked
 
 
+def _write_versions(rows, codes: dict[int, str], actor, now) -> None:
+    """The versions of a batch in one ``executemany`` (the ORM's bulk insert spends more time preparing
+    values than the database spends writing them); the same columns :func:`services._snapshot` writes."""
+    ops = connection.ops
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    table = ArticleVersion._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (article_id, number, title, body, kind, audience, business_code, levels, tags, "
+        f"valid_from, valid_until, note, author_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s{json_cast}, "
+        f"%s{json_cast}, %s, %s, %s, %s, %s)"
+    )
+    at = ops.adapt_datetimefield_value(now)
+    author = actor.pk if actor is not None else None
+    values = [
+        (
+            a.pk,
+            a.version,
+            a.title,
+            a.body,
+            a.kind,
+            a.audience,
+            codes.get(a.business_id, ""),
+            json.dumps(list(a.levels), ensure_ascii=False),
+            json.dumps(list(a.tags), ensure_ascii=False),
+            ops.adapt_datefield_value(a.valid_from),
+            ops.adapt_datefield_value(a.valid_until),
+            note,
+            author,
+            at,
+        )
+        for a, note in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
 @dataclass(frozen=True)
 class Imported:
     created: int
@@ -214,29 +250,7 @@ def import_articles(items: list[dict], *, actor=None, batch: int = BATCH) -> Imp
                 ],
                 batch_size=500,
             )
-        ArticleVersion.objects.bulk_create(
-            [
-                ArticleVersion(
-                    article=a,
-                    number=a.version,
-                    title=a.title,
-                    body=a.body,
-                    kind=a.kind,
-                    audience=a.audience,
-                    business_code=codes.get(a.business_id, ""),
-                    levels=list(a.levels),
-                    tags=list(a.tags),
-                    valid_from=a.valid_from,
-                    valid_until=a.valid_until,
-                    note=item["note"] or "导入",
-                    author=actor,
-                    created_at=now,
-                )
-                for item in chunk
-                for a in (item.pop("_article"),)
-            ],
-            batch_size=batch,
-        )
+        _write_versions([(item.pop("_article"), item["note"] or "导入") for item in chunk], codes, actor, now)
         indexed += search.index_articles([*new, *changed])
         created += len(new)
         revised += len(changed)

@@ -1,7 +1,7 @@
 """The knowledge search index (ADR 0004), different per engine and invisible to the ORM.
 
 SQLite: an FTS5 table of segmented words (``unicode61`` splits them at the spaces), rowid = article
-id. PostgreSQL: weighted ``tsvector`` columns (``simple`` configuration) with GIN indexes. Filled by
+id, and a compact table of each indexed article's scope (audience, kind, business, levels, validity). PostgreSQL: weighted ``tsvector`` columns (``simple`` configuration) with GIN indexes. Filled by
 ``kefu knowledge reindex`` (and by every save of a published article).
 """
 
@@ -11,8 +11,12 @@ SQLITE = {
     "create": [
         "CREATE VIRTUAL TABLE knowledge_search_fts USING fts5("
         "title, body, extra, pinyin, tokenize = 'unicode61 remove_diacritics 2')",
+        # the scope of each indexed article, compact: the article row's body would be read through
+        "CREATE TABLE knowledge_search_scope (article_id integer PRIMARY KEY, audience text NOT NULL, "
+        "kind text NOT NULL, business_id integer NULL, levels text NOT NULL, valid_from text NULL, "
+        "valid_until text NULL)",
     ],
-    "drop": ["DROP TABLE IF EXISTS knowledge_search_fts"],
+    "drop": ["DROP TABLE IF EXISTS knowledge_search_fts", "DROP TABLE IF EXISTS knowledge_search_scope"],
 }
 POSTGRES = {
     "create": [

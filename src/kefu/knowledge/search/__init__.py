@@ -86,9 +86,10 @@ def _business_names(ids) -> dict[int, list[str]]:
     return names
 
 
-def documents(articles) -> list[tuple[int, str, str, str, str]]:
-    """The index rows of ``articles``: (id, title words, body words, extra words, pinyin keys), each
-    a space-separated string. Segments the batch at once."""
+def documents(articles) -> list[tuple]:
+    """The index rows of ``articles``: (id, title words, body words, extra words, pinyin keys, scope),
+    the words space-separated, the scope (audience, kind, business id, levels as JSON, valid from,
+    valid until) for the engines that keep it beside the words. Segments the batch at once."""
     articles = list(articles)
     names = _business_names({a.business_id for a in articles if a.business_id})
     tags = [t for a in articles for t in (a.tags or ()) if isinstance(t, str)]
@@ -108,7 +109,8 @@ def documents(articles) -> list[tuple[int, str, str, str, str]]:
         if article.business_id:
             extra.append(business_token(article.business_id))
         keys: list[str] = []
-        for text in (article.title, *short):
+        keys.extend(segment.pinyin_words(article.title, whole=False))
+        for text in short:
             keys.extend(segment.pinyin_words(text))
         rows.append(
             (
@@ -117,6 +119,14 @@ def documents(articles) -> list[tuple[int, str, str, str, str]]:
                 " ".join(body_words),
                 " ".join(extra),
                 " ".join(dict.fromkeys(keys)),
+                (
+                    article.audience,
+                    article.kind,
+                    article.business_id,
+                    json.dumps(list(article.levels or [])),
+                    article.valid_from.isoformat() if article.valid_from else None,
+                    article.valid_until.isoformat() if article.valid_until else None,
+                ),
             )
         )
     return rows
@@ -155,7 +165,8 @@ def reindex(*, batch: int = 2000) -> int:
     backend.clear()
     count = 0
     ids = list(Article.objects.filter(status=Status.PUBLISHED).order_by("id").values_list("id", flat=True))
-    fields = ("id", "title", "body_text", "tags", "business_id", "status")
+    fields = ("id", "title", "body_text", "tags", "business_id", "status", "audience", "kind", "levels")
+    fields += ("valid_from", "valid_until")
     for start in range(0, len(ids), batch):
         chunk = Article.objects.filter(id__in=ids[start : start + batch]).only(*fields).order_by("id")
         rows = documents(chunk)

@@ -8,13 +8,18 @@ hold published articles only, keyed by the article id. Scope (status, validity, 
 filters are checked on the article row in the same statement.
 
 * :class:`SQLiteBackend` — an FTS5 table (``unicode61`` splits the words at the spaces), bm25 with
-  column weights over every match.
+  column weights.
 * :class:`PostgresBackend` — ``tsvector`` columns built with the ``simple`` configuration (weights A
   title, B extra, C pinyin, D body) with GIN indexes: ``document`` (everything) and ``head`` (all but
   the body). Ranking every match of a common word with ``ts_rank`` is slow (``research/cjk.md``:
-  168 ms at 12,500 matches), so it ranks a bounded candidate set: up to :data:`HEAD_CANDIDATES`
-  articles matching in title, tags or business names, plus up to :data:`BODY_CANDIDATES` others.
-  A query with fewer matches than that is ranked in full.
+  168 ms at 12,500 matches), and so is bm25 over 60,000 matches.
+
+Both engines therefore rank a bounded candidate set in two tiers: up to :data:`HEAD_CANDIDATES`
+articles matching in title, tags or business names ("head", ranked first, by their head score), then
+up to :data:`BODY_CANDIDATES` articles matching anywhere (SQLite takes the newest first, by rowid;
+PostgreSQL the first its GIN bitmap yields). A query with fewer matches than that is ranked in full;
+for a word in tens of thousands of articles the answer is the best of the head matches, then the
+best of a recent slice of the rest — and paging ends after the candidate set.
 """
 
 from __future__ import annotations
@@ -23,24 +28,30 @@ from kefu.knowledge.choices import Status
 
 TABLE = "knowledge_search"
 FTS = "knowledge_search_fts"
+SCOPE = "knowledge_search_scope"  # SQLite: audience, kind, business, levels, validity per indexed article
 HEAD_CANDIDATES = 1000
 BODY_CANDIDATES = 1000
+SQLITE_BODY_CANDIDATES = 1000
+HEAD_BOOST = 1000  # a match in title, tags or business names ranks above any match in the body only
 # column weights: title, body, extra, pinyin
 SQLITE_WEIGHTS = (10.0, 1.0, 4.0, 2.0)
 
 
 def _filters(filters: dict, vendor: str) -> tuple[str, list]:
-    """The scope and filters as SQL on the article ``a``."""
+    """The scope and filters as SQL on ``a``: the article row on PostgreSQL, the compact scope row
+    beside the words on SQLite (reading the article row there walks the overflow pages of its body)."""
     today = filters["today"]
     audiences = list(filters["audiences"])
     sql = [
-        "a.status = %s",
         f"a.audience IN ({', '.join(['%s'] * len(audiences))})",
         "(a.valid_from IS NULL OR a.valid_from <= %s)",
         "(a.valid_until IS NULL OR a.valid_until >= %s)",
     ]
     day = today if vendor == "postgresql" else today.isoformat()
-    params: list = [Status.PUBLISHED, *audiences, day, day]
+    params: list = [*audiences, day, day]
+    if vendor == "postgresql":
+        sql.insert(0, "a.status = %s")
+        params.insert(0, Status.PUBLISHED)
     if filters.get("business"):
         sql.append("a.business_id IN (SELECT id FROM catalog_business WHERE code = %s)")
         params.append(filters["business"])
@@ -65,10 +76,16 @@ class SQLiteBackend:
         self.connection = connection
 
     def insert(self, rows) -> None:
+        rows = list(rows)
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {FTS} (rowid, title, body, extra, pinyin) VALUES (%s, %s, %s, %s, %s)",
-                list(rows),
+                [row[:5] for row in rows],
+            )
+            cursor.executemany(
+                f"INSERT INTO {SCOPE} (article_id, audience, kind, business_id, levels, valid_from, valid_until) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(row[0], *row[5]) for row in rows],
             )
 
     def delete(self, ids) -> None:
@@ -76,11 +93,14 @@ class SQLiteBackend:
         with self.connection.cursor() as cursor:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({marks})", chunk)
+                cursor.execute(f"DELETE FROM {SCOPE} WHERE article_id IN ({marks})", chunk)
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS}")
+            cursor.execute(f"DELETE FROM {SCOPE}")
 
     def optimise(self) -> None:
         with self.connection.cursor() as cursor:
@@ -90,30 +110,41 @@ class SQLiteBackend:
     def _term(word: str) -> str:
         return '"' + word.replace('"', "") + '"'
 
-    def _expression(self, groups, strict: bool) -> str:
+    def _expression(self, groups, strict: bool, columns: str) -> str:
         parts = []
         for group in groups:
             alternatives = [" AND ".join(self._term(w) for w in alternative) for alternative in group]
             parts.append("(" + " OR ".join(f"({a})" for a in alternatives) + ")")
-        return "{title body extra} : (" + (" AND " if strict else " OR ").join(parts) + ")"
+        return "{" + columns + "} : (" + (" AND " if strict else " OR ").join(parts) + ")"
 
-    def _run(self, match: str, filters: dict, offset: int, limit: int):
+    def _run(self, head: str, full: str | None, filters: dict, offset: int, limit: int):
         where, params = _filters(filters, self.vendor)
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        tier = (
+            f"SELECT {FTS}.rowid AS id, -bm25({FTS}, {weights}) AS s FROM {FTS} "
+            f"JOIN {SCOPE} a ON a.article_id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND {where} ORDER BY {FTS}.rowid DESC LIMIT %s"
+        )
+        tiers = [f"SELECT id, {HEAD_BOOST} + s AS score FROM ({tier})"]
+        args = [head, *params, HEAD_CANDIDATES]
+        if full:
+            tiers.append(f"SELECT id, s AS score FROM ({tier})")
+            args += [full, *params, SQLITE_BODY_CANDIDATES]
         sql = (
-            f"SELECT {FTS}.rowid, -bm25({FTS}, {weights}) AS score FROM {FTS} "
-            f"JOIN knowledge_article a ON a.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND {where} ORDER BY score DESC, {FTS}.rowid LIMIT %s OFFSET %s"
+            f"SELECT id, max(score) AS score FROM ({' UNION ALL '.join(tiers)}) "
+            "GROUP BY id ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [match, *params, limit, offset])
+            cursor.execute(sql, [*args, limit, offset])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def query(self, groups, filters: dict, offset: int, limit: int, *, strict: bool):
-        return self._run(self._expression(groups, strict), filters, offset, limit)
+        head = self._expression(groups, strict, "title extra")
+        full = self._expression(groups, strict, "title body extra")
+        return self._run(head, full, filters, offset, limit)
 
     def query_pinyin(self, key: str, filters: dict, offset: int, limit: int):
-        return self._run(f'pinyin : "{key}" *', filters, offset, limit)
+        return self._run(f'pinyin : "{key}" *', None, filters, offset, limit)
 
 
 class PostgresBackend:
@@ -133,7 +164,7 @@ class PostgresBackend:
         )
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                sql, [(i, body, title, extra, pinyin) for i, title, body, extra, pinyin in rows]
+                sql, [(i, body, title, extra, pinyin) for i, title, body, extra, pinyin, _scope in rows]
             )
 
     def delete(self, ids) -> None:
@@ -161,26 +192,27 @@ class PostgresBackend:
             parts.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
         return (" & " if strict else " | ").join(parts)
 
-    def _run(self, tsquery: str, filters: dict, offset: int, limit: int):
+    def _run(self, tsquery: str, filters: dict, offset: int, limit: int, *, body: bool = True):
         where, params = _filters(filters, self.vendor)
-        sql = (
-            "WITH q AS MATERIALIZED (SELECT to_tsquery('simple', %s) AS q), c AS ("
-            f"(SELECT s.article_id FROM {TABLE} s JOIN knowledge_article a ON a.id = s.article_id, q "
-            f"WHERE s.head @@ q.q AND {where} LIMIT %s) UNION "
-            f"(SELECT s.article_id FROM {TABLE} s JOIN knowledge_article a ON a.id = s.article_id, q "
-            f"WHERE s.document @@ q.q AND {where} LIMIT %s)) "
-            f"SELECT s.article_id, ts_rank(s.document, q.q) AS score FROM c JOIN {TABLE} s USING (article_id), q "
-            "ORDER BY score DESC, s.article_id LIMIT %s OFFSET %s"
+        tier = (
+            f"SELECT s.article_id AS id, %s + ts_rank(s.{{column}}, q.q) AS score FROM {TABLE} s "
+            f"JOIN knowledge_article a ON a.id = s.article_id, q WHERE s.{{column}} @@ q.q AND {where} LIMIT %s"
         )
+        sql = (
+            "WITH q AS MATERIALIZED (SELECT to_tsquery('simple', %s) AS q) "
+            f"SELECT id, max(score) AS score FROM ({tier.format(column='head')} UNION ALL "
+            f"{tier.format(column='document')}) u GROUP BY id ORDER BY score DESC, id LIMIT %s OFFSET %s"
+        )
+        args = [tsquery, HEAD_BOOST, *params, HEAD_CANDIDATES, 0, *params, BODY_CANDIDATES if body else 0]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [tsquery, *params, HEAD_CANDIDATES, *params, BODY_CANDIDATES, limit, offset])
+            cursor.execute(sql, [*args, limit, offset])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def query(self, groups, filters: dict, offset: int, limit: int, *, strict: bool):
         return self._run(self._tsquery(groups, strict), filters, offset, limit)
 
     def query_pinyin(self, key: str, filters: dict, offset: int, limit: int):
-        return self._run(self._term(key, ":*C"), filters, offset, limit)
+        return self._run(self._term(key, ":*C"), filters, offset, limit, body=False)
 
 
 def for_connection(connection):

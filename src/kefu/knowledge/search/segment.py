@@ -58,10 +58,8 @@ def normalise(text: str) -> str:
 
 
 def _split(tokens) -> list[str]:
-    out: list[str] = []
-    for token in tokens:
-        out.extend(_PARTS.findall(normalise(token)))
-    return out
+    """Tokens of normalised text as index words: one regex pass over them joined by spaces."""
+    return _PARTS.findall(" ".join(tokens))
 
 
 def is_han(text: str) -> bool:
@@ -77,11 +75,9 @@ def _inside(token: str) -> tuple[str, ...]:
 
 
 def _index_words(text: str) -> list[str]:
-    out: list[str] = []
-    for token in _split(_cutter.cut_for_search(normalise(text))):
-        out.append(token)
-        if len(token) >= 3:
-            out.extend(_inside(token))
+    out = _split(_cutter.cut_for_search(normalise(text)))
+    for token in _state["words"].intersection(out):
+        out.extend(_inside(token))
     return out
 
 
@@ -128,14 +124,15 @@ def chars(text: str) -> list[str]:
     return list(dict.fromkeys(_HAN.findall(normalise(text))))
 
 
-def pinyin_words(text: str) -> list[str]:
+def pinyin_words(text: str, *, whole: bool = True) -> list[str]:
     """Pinyin keys of the Han words of a short text: each word's full pinyin and its initials
-    (彩铃 → cailing cl), plus those of the whole text when it is short (a business name)."""
+    (彩铃 → cailing cl), plus with ``whole`` those of the whole text when it is short (a business
+    name, a tag)."""
     keys: list[str] = []
     pieces = [w for w in _split(_cutter.cut(normalise(text))) if is_han(w)]
-    whole = normalise(text).strip()
-    if is_han(whole) and len(whole) <= 12:
-        pieces.append(whole)
+    text = normalise(text).strip()
+    if whole and is_han(text) and len(text) <= 12:
+        pieces.append(text)
     for piece in pieces:
         k = search_keys(piece)
         for key in (k.full, k.initials):
@@ -187,7 +184,7 @@ def add_words(new_words) -> None:
     """Add words to the dictionary of this process at once (an article's tags as it is indexed)."""
     with _lock:
         known = _state["words"]
-        fresh = [w for w in new_words if w and w not in known]
+        fresh = [w for w in (normalise(w).strip() for w in new_words) if w and w not in known]
         for word in fresh:
             _add(word)
         if fresh:
@@ -195,7 +192,6 @@ def add_words(new_words) -> None:
 
 
 def _add(word: str) -> None:
-    word = normalise(word).strip()
     if len(word) >= 2 and " " not in word:
         _cutter.add_word(word, 50_000, None)
 
@@ -220,6 +216,7 @@ def ensure_dictionary(*, force: bool = False) -> None:
         if _state["signature"] is None or force:
             found = sorted(set(found) | _tag_words())
         # rjieba cannot remove a word: a word that left the catalog stays until the process restarts
+        found = [normalise(w).strip() for w in found]
         for word in found:
             if word not in known:
                 _add(word)
