@@ -16,6 +16,7 @@ from kefu.catalog.choices import BusinessKind, BusinessStatus, CategoryLevel
 from kefu.catalog.errors import CatalogErrorCode
 from kefu.catalog.models import PATH_SEPARATOR, Business, BusinessName, CategoryNode, CategoryVersion
 from kefu.catalog.reference import node_code
+from kefu.catalog.signals import business_renamed, business_taken_offline
 from kefu.core import audit
 from kefu.core.choices import RequestType
 from kefu.core.errors import ConflictError, DomainError
@@ -146,6 +147,14 @@ def business_rename(
             "category_version": version.number,
         },
     )
+    business_renamed.send(
+        sender=Business,
+        business=business,
+        actor=actor,
+        old_name=old_name,
+        new_name=new_name,
+        effective_on=effective_on,
+    )
     return business
 
 
@@ -178,6 +187,9 @@ def business_take_offline(
             "effective_on": effective_on.isoformat(),
             "reason": reason,
         },
+    )
+    business_taken_offline.send(
+        sender=Business, business=business, actor=actor, effective_on=effective_on, reason=reason
     )
     return business
 

@@ -52,6 +52,7 @@ class Role(ChoiceSet):
     PLATFORM_STAFF = "platform_staff"  # a business platform's second line (ORG-3), national
     IVR_SYSTEM = "ivr_system"
     PIN_PAD = "pin_pad"
+    KNOWLEDGE_EDITOR = "knowledge_editor"  # writes knowledge articles, wording and synonyms (KB-1, KB-4)
 
     LABELS = {
         HOTLINE_AGENT: _("热线座席"),
@@ -67,6 +68,7 @@ class Role(ChoiceSet):
         PLATFORM_STAFF: _("业务平台二线客服"),
         IVR_SYSTEM: _("IVR系统账号"),
         PIN_PAD: _("密码键盘"),
+        KNOWLEDGE_EDITOR: _("知识管理员"),
     }
 
     # Roles that may see personal data (ID numbers, addresses) unmasked after a deliberate reveal.

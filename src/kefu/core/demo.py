@@ -23,6 +23,7 @@ DEMO_STAFF = [
     ("js1005", Role.CITY_HANDLER, "JS", "3201", "刘洋"),
     ("js1006", Role.SUPERVISOR, "JS", None, "赵敏"),
     ("js1007", Role.QUALITY_INSPECTOR, "JS", None, "孙丽"),
+    ("js1008", Role.KNOWLEDGE_EDITOR, "JS", None, "周文"),
     ("zj-admin", Role.ADMINISTRATOR, "ZJ", None, "浙江管理员"),
     ("zj-ivr", Role.IVR_SYSTEM, "ZJ", None, "浙江IVR"),
     ("zj1001", Role.HOTLINE_AGENT, "ZJ", None, "周杰"),
@@ -32,6 +33,7 @@ DEMO_STAFF = [
     ("zj1005", Role.CITY_HANDLER, "ZJ", "3301", "蒋涛"),
     ("zj1006", Role.SUPERVISOR, "ZJ", None, "韩梅"),
     ("zj1007", Role.QUALITY_INSPECTOR, "ZJ", None, "杨帆"),
+    ("zj1008", Role.KNOWLEDGE_EDITOR, "ZJ", None, "钱程"),
 ]
 
 

@@ -44,6 +44,24 @@ AREAS: tuple[Area, ...] = (
     # SYS-1: notices and internal messages to agents
     Area("bulletins", _("公告"), "bulletins:inbox", also=("bulletins:detail", "bulletins:new")),
     Area("knowledge", _("知识库")),
+    # issue 13: editing, review, versions, synonyms and wording (knowledge editors, supervisors, administrators)
+    Area(
+        "knowledge_manage",
+        _("知识管理"),
+        "desk:knowledge_manage",
+        also=(
+            "desk:knowledge_manage_new",
+            "desk:knowledge_manage_article",
+            "desk:knowledge_manage_versions",
+            "desk:knowledge_manage_review",
+            "desk:knowledge_manage_stale",
+            "desk:knowledge_manage_synonyms",
+            "desk:knowledge_manage_wording",
+            "desk:knowledge_manage_wording_new",
+            "desk:knowledge_manage_wording_edit",
+            "desk:knowledge_manage_wording_versions",
+        ),
+    ),
     Area("outbound", _("外呼")),
     Area("quality", _("质检")),
     Area("reports", _("报表")),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.desk import account_managers, contact_views, views
+from kefu.desk import account_managers, contact_views, knowledge_editor, views
 
 app_name = "desk"
 
@@ -30,6 +30,54 @@ urlpatterns = [
         name="account_manager_assign",
     ),
     path("desk/knowledge/", views.knowledge, name="knowledge"),
+    # issue 13: the knowledge editor (kefu.desk.knowledge_editor)
+    path("desk/knowledge/manage/", knowledge_editor.article_list, name="knowledge_manage"),
+    path("desk/knowledge/manage/new/", knowledge_editor.article_new, name="knowledge_manage_new"),
+    path("desk/knowledge/manage/preview", knowledge_editor.preview, name="knowledge_manage_preview"),
+    path("desk/knowledge/manage/review/", knowledge_editor.review_queue, name="knowledge_manage_review"),
+    path("desk/knowledge/manage/stale/", knowledge_editor.stale_list, name="knowledge_manage_stale"),
+    path("desk/knowledge/manage/synonyms/", knowledge_editor.synonyms, name="knowledge_manage_synonyms"),
+    path("desk/knowledge/manage/wording/", knowledge_editor.wording_list, name="knowledge_manage_wording"),
+    path(
+        "desk/knowledge/manage/wording/new/",
+        knowledge_editor.wording_new,
+        name="knowledge_manage_wording_new",
+    ),
+    path(
+        "desk/knowledge/manage/wording/<str:code>/",
+        knowledge_editor.wording_edit,
+        name="knowledge_manage_wording_edit",
+    ),
+    path(
+        "desk/knowledge/manage/wording/<str:code>/versions/",
+        knowledge_editor.wording_versions,
+        name="knowledge_manage_wording_versions",
+    ),
+    path(
+        "desk/knowledge/manage/wording/<str:code>/<str:action>",
+        knowledge_editor.wording_action,
+        name="knowledge_manage_wording_action",
+    ),
+    path(
+        "desk/knowledge/manage/articles/<str:code>/",
+        knowledge_editor.article_edit,
+        name="knowledge_manage_article",
+    ),
+    path(
+        "desk/knowledge/manage/articles/<str:code>/versions/",
+        knowledge_editor.article_versions,
+        name="knowledge_manage_versions",
+    ),
+    path(
+        "desk/knowledge/manage/articles/<str:code>/attachments",
+        knowledge_editor.article_attach,
+        name="knowledge_manage_attach",
+    ),
+    path(
+        "desk/knowledge/manage/articles/<str:code>/<str:action>",
+        knowledge_editor.article_action,
+        name="knowledge_manage_action",
+    ),
     path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
     path("desk/pin-pad/", views.pin_pad, name="pin_pad"),
 ]

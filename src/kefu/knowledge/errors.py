@@ -13,3 +13,10 @@ class KnowledgeErrorCode(StrEnum):
     NOT_AN_EDITOR = "not_an_editor"  # only knowledge editors write articles, wording and synonyms
     OWN_REVIEW = "own_review"  # the author of a version cannot approve it (four eyes)
     NATIONAL_READ_ONLY = "national_read_only"  # a province adds an overlay; it never edits national text
+    UNKNOWN_VERSION = "unknown_version"  # no version with that number
+    UNKNOWN_WORDING = "unknown_wording"  # no wording with that code
+    WORDING_EXISTS = "wording_exists"  # creating wording with a code that is taken
+    NO_WORDING = "no_wording"  # the lookup found no current wording for that problem, level and channel
+    UNKNOWN_SYNONYM = "unknown_synonym"  # no synonym group with that id
+    ATTACHMENT_TOO_LARGE = "attachment_too_large"  # larger than KEFU_ATTACHMENT_MAX_BYTES (413)
+    ATTACHMENT_TYPE_REFUSED = "attachment_type_refused"  # not one of KEFU_ATTACHMENT_TYPES (415)

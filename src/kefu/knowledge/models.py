@@ -2,11 +2,22 @@
 every version kept; synonyms for the search; overlays a province adds to national articles; and what
 agents used during contacts.
 
-An :class:`Article` row is the article as it stands (the published text while it is published, the
-draft being edited otherwise); every save of its text makes an immutable :class:`ArticleVersion`, so
-who changed what is a query and a restore is a new version copied from an old one. ``version`` is the
-number of the latest version, ``published_version`` the one readers see (0 while never published).
-The search index is kept by the search port (``kefu.knowledge.search``), not here.
+Versions and the draft beside the published text (the workflow is ``kefu.knowledge.workflow``):
+
+- every save of an article's content makes an immutable :class:`ArticleVersion`, so who changed
+  what is a query and a restore is a new version copied from an old one. ``version`` is the number
+  of the latest version, ``published_version`` the one readers see (0 while never published);
+- once an article has been published, its :class:`Article` row holds the *published* content and
+  only that: the search indexes it and readers see it. An edit then writes a version numbered above
+  ``published_version`` and leaves the row's content alone; that pending version (always the latest,
+  ``version``) is the draft, and ``draft_status`` says where it stands (``draft`` or ``review``).
+  Approving it copies its content onto the row. ``status`` stays what readers see (``published`` or
+  ``retired``) throughout;
+- before the first publication nobody reads the row, so it holds the latest draft and ``status``
+  and ``draft_status`` agree (``draft`` or ``review``).
+
+:class:`Wording` works the same way with :class:`WordingVersion` (its versioned content is the
+title and the text). The search index is kept by the search port (``kefu.knowledge.search``).
 """
 
 from __future__ import annotations
@@ -60,6 +71,12 @@ class Article(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
     published_version = models.PositiveIntegerField(_("发布版本"), default=0)
+    # the state of the pending version (number ``version`` > ``published_version``); blank: none
+    draft_status = models.CharField(
+        _("修订状态"), max_length=10, choices=Status, blank=True, default="", db_index=True
+    )
+    # the reviewer's last word on a pending version: why it was sent back
+    review_note = models.CharField(_("审核意见"), max_length=200, blank=True)
     needs_review = models.BooleanField(_("待复核"), default=False)
     needs_review_reason = models.CharField(_("复核原因"), max_length=200, blank=True)
     origin = models.CharField(_("来源"), max_length=8, choices=Origin, default=Origin.LOCAL)
@@ -190,6 +207,11 @@ class Wording(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
     published_version = models.PositiveIntegerField(_("发布版本"), default=0)
+    # the state of the pending version, as on Article
+    draft_status = models.CharField(
+        _("修订状态"), max_length=10, choices=Status, blank=True, default="", db_index=True
+    )
+    review_note = models.CharField(_("审核意见"), max_length=200, blank=True)
     valid_from = models.DateField(_("生效日期"), null=True, blank=True)
     valid_until = models.DateField(_("失效日期"), null=True, blank=True)
     review_by = models.DateField(_("复审日期"), null=True, blank=True)

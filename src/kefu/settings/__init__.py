@@ -341,6 +341,10 @@ SPECTACULAR_SETTINGS = {
         "NoticeKindEnum": "kefu.bulletins.choices.NoticeKind.CHOICES",
         "NoticeAudienceEnum": "kefu.bulletins.choices.Audience.CHOICES",
         "CustomerTypeEnum": "kefu.core.choices.CustomerType.CHOICES",
+        "ArticleKindEnum": "kefu.knowledge.choices.ArticleKind.CHOICES",
+        "KnowledgeAudienceEnum": "kefu.knowledge.choices.Audience.CHOICES",
+        "KnowledgeStatusEnum": "kefu.knowledge.choices.Status.CHOICES",
+        "WordingChannelEnum": "kefu.knowledge.choices.Channel.CHOICES",
     },
 }
 
