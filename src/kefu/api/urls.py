@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("kefu.desk.api_urls")),
     path("", include("kefu.capability.api.urls")),
     path("", include("kefu.remote.api.urls")),
+    path("", include("kefu.knowledge.api.urls")),
 ]

@@ -13,3 +13,11 @@ class KnowledgeErrorCode(StrEnum):
     NOT_AN_EDITOR = "not_an_editor"  # only knowledge editors write articles, wording and synonyms
     OWN_REVIEW = "own_review"  # the author of a version cannot approve it (four eyes)
     NATIONAL_READ_ONLY = "national_read_only"  # a province adds an overlay; it never edits national text
+    # issue 13 kbdesk: using knowledge during a contact
+    UNKNOWN_WORDING = "unknown_wording"  # no published wording with that code
+    CONTACT_CLOSED = (
+        "contact_closed"  # the contact is not the actor's to act on now (another's, or wrapped up)
+    )
+    AGENT_ONLY = "agent_only"  # an agents-only article is never sent to a customer
+    QUESTION_REQUIRED = "question_required"  # an unanswered consultation needs the customer's question
+    NO_NUMBER = "no_number"  # the contact has no number to send an SMS to
