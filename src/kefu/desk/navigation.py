@@ -43,7 +43,8 @@ AREAS: tuple[Area, ...] = (
     Area("account_managers", _("客户经理"), "desk:account_managers"),
     # SYS-1: notices and internal messages to agents
     Area("bulletins", _("公告"), "bulletins:inbox", also=("bulletins:detail", "bulletins:new")),
-    Area("knowledge", _("知识库")),
+    # issue 13: the agent's knowledge area (kefu.desk.knowledge_views)
+    Area("knowledge", _("知识库"), "desk:knowledge", also=("desk:knowledge_article",)),
     Area("outbound", _("外呼")),
     Area("quality", _("质检")),
     Area("reports", _("报表")),
