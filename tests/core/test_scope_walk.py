@@ -132,7 +132,25 @@ PARAM_VALUES = {
     "attachment_id": lambda w: _zj_order().attachments.first().pk,
     "task_id": lambda w: _zj_callback_task().pk,
     "notice_id": _zj_notice,
+    "code": lambda w: _zj_article(),
 }
+
+
+def _zj_article():
+    """A ZJ-local knowledge article still in draft (issue 13): readers never see a draft."""
+    from kefu.core.models import Province
+    from kefu.knowledge import services as knowledge
+
+    article = knowledge.save_article(
+        actor=None, code="WALK-ZJ", title="walk", body="<p>walk</p>", province=Province.objects.get(code="ZJ")
+    )
+    return article.code
+
+
+def _published_article(code: str = "WALK-PUB"):
+    from kefu.knowledge import services as knowledge
+
+    return knowledge.save_article(actor=None, code=code, title="walk", body="<p>walk</p>", status="published")
 
 
 def _zj_callback_task():
@@ -156,6 +174,12 @@ CREATE_PAYLOADS = {
     "tmf-api/troubleTicket/v4/hub": None,  # a listener lives in its registrant's own scope
     "api/v1/contacts": lambda w: {"channel": "hotline", "number": w["zj_subscriber"].number},
     "api/v1/contacts/import": None,
+    # issue 13: a use record on a ZJ contact (the article itself is national reading)
+    "api/v1/knowledge/uses": lambda w: {
+        "contact": w["zj_contact"].pk,
+        "kind": "answered",
+        "article": _published_article().code,
+    },
     # AUTH-3: asking one's PIN pad to collect for a ZJ number (404 before the pad is even looked for)
     "api/v1/pin-pad/collections": lambda w: {"number": w["zj_subscriber"].number},
     # issue 5: asks the hub and writes nothing but an audit row in the asker's scope (CAP-1, SVC-1);

@@ -2,24 +2,25 @@ import pytest
 
 from tests.factories import add_marketing_history, ensure_offers, line_with_history
 from tests.identity.fixtures import answered_call  # noqa: F401 - shared fixture
+from tests.knowledge.fixtures import agent_only, article, contact, crbt, line, make_wording  # noqa: F401
 
 
 @pytest.fixture
 def js_line(db):
     """A Nanjing 全球通 line with six months of bills, payments and points, recent calls and usage,
     a retention and two marketing contacts; the offers catalogue exists."""
-    line = line_with_history(months=6, home="3201")
-    add_marketing_history(line)
+    subscriber = line_with_history(months=6, home="3201")
+    add_marketing_history(subscriber)
     ensure_offers()
-    return line
+    return subscriber
 
 
 @pytest.fixture
 def zj_line(db):
     """A Hangzhou line with the same history (out of a JS agent's scope)."""
-    line = line_with_history(months=6, home="3301")
-    add_marketing_history(line)
-    return line
+    subscriber = line_with_history(months=6, home="3301")
+    add_marketing_history(subscriber)
+    return subscriber
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_detail_print_and_service_request_routing(js_agent, js_line, client):
         )
         assert response.status_code == 302
     html = client.get(f"/desk/contacts/{contact.pk}/").content.decode()
-    assert "/desk/knowledge/?q=" in html
+    assert f"/desk/knowledge/?contact={contact.pk}&amp;request=" in html  # SR-1: consult for this request
     assert f"/desk/customers/{js_line.number}/#panel-query" in html
     assert f"/desk/customers/{js_line.number}/#panel-ba" in html
     printed = client.get(f"/desk/contacts/{contact.pk}/print/").content.decode()
@@ -162,16 +162,6 @@ def test_bad_import_file_changes_nothing_and_lists_rows_and_reasons(js_agent, js
     response = client.post("/desk/contacts/import/", {"file": SimpleUploadedFile("good.csv", good.encode())})
     assert response.status_code == 302
     assert ContactRecord.objects.count() == before + 2
-
-
-def test_knowledge_search_is_labelled_interim(js_agent, client):
-    """SR-1: consultation leads to a plain search over the catalog, labelled as interim."""
-    client.force_login(js_agent)
-    response = client.get("/desk/knowledge/", {"q": "彩铃"})
-    assert "临时" in response.content.decode()
-    results = response.context["results"]
-    assert results["businesses"] or results["categories"]
-    assert all("彩铃" in (b.name + b.description) for b in results["businesses"])
 
 
 def test_ivr_simulator_page_is_labelled(js_agent, client):

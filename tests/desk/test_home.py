@@ -35,6 +35,7 @@ def test_navigation_marks_unbuilt_areas_as_coming_soon(client, js_agent):
         assert label in html
     # the customer view and contact records are live (issue 3); areas still to come are disabled
     assert 'href="/desk/customers/"' in html and 'href="/desk/contacts/"' in html
+    assert 'href="/desk/knowledge/"' in html  # issue 13
     for label in ("外呼", "质检", "报表"):
         assert f'aria-disabled="true" title="即将上线">{label}' in html
     assert "即将上线" in html

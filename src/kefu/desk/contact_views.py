@@ -28,6 +28,8 @@ from kefu.core import audit, scope
 from kefu.core.choices import RequestType
 from kefu.core.errors import DomainError
 from kefu.core.numbers import is_digits
+from kefu.knowledge import reading
+from kefu.knowledge.choices import UseKind
 
 PAGE_SIZE = 20
 FILTERS = ("number", "channel", "direction", "request_type", "since", "until", "staff", "text")
@@ -162,8 +164,10 @@ def module_link(contact: ContactRecord, request_) -> dict:
     view = reverse("desk:customer", args=[number]) if contact.subscriber_id else ""
     module = request_.module
     if module == RequestModule.KNOWLEDGE:
+        # SR-1: consult the knowledge base for this request: what the agent marks goes on it
         words = request_.category.name if request_.category_id else request_.description[:20]
-        return {"url": f"{reverse('desk:knowledge')}?{urlencode({'q': words})}", "label": _("知识检索")}
+        params = {"contact": contact.pk, "request": request_.pk, "q": words}
+        return {"url": f"{reverse('desk:knowledge')}?{urlencode(params)}", "label": _("知识检索")}
     if module == RequestModule.QUERY:
         return {"url": f"{view}#panel-query" if view else "", "label": _("查询面板")}
     if module == RequestModule.BUSINESS_ACCEPTANCE:
@@ -187,9 +191,15 @@ def _detail_context(request, contact: ContactRecord) -> dict:
     links_out = list(contact.links_out.select_related("to_contact"))
     links_in = list(contact.links_in.select_related("from_contact"))
     corrections = list(contact.corrections.select_related("actor"))
+    answered = {}
+    for used in reading.contact_uses(contact, kinds=(UseKind.ANSWERED, UseKind.SENT)):
+        answered.setdefault(used.request_id, []).append(used)
+    for r in requests:
+        r.knowledge_used = answered.get(r.pk, [])
     return {
         "contact": contact,
         "requests": [(r, module_link(contact, r)) for r in requests],
+        "wordings_used": reading.contact_uses(contact, kinds=(UseKind.WORDING,)),
         "links_out": links_out,
         "links_in": links_in,
         "corrections": corrections,

@@ -43,7 +43,8 @@ AREAS: tuple[Area, ...] = (
     Area("account_managers", _("客户经理"), "desk:account_managers"),
     # SYS-1: notices and internal messages to agents
     Area("bulletins", _("公告"), "bulletins:inbox", also=("bulletins:detail", "bulletins:new")),
-    Area("knowledge", _("知识库")),
+    # issue 13: the agent's knowledge area (kefu.desk.knowledge_views)
+    Area("knowledge", _("知识库"), "desk:knowledge", also=("desk:knowledge_article",)),
     # issue 13: editing, review, versions, synonyms and wording (knowledge editors, supervisors, administrators)
     Area(
         "knowledge_manage",

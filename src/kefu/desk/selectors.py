@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,21 +121,3 @@ def is_walk_in_number(*, user, number: str) -> bool:
     return (
         serving.exists() and not scope.restrict(Subscriber.objects.all(), user).filter(number=number).exists()
     )
-
-
-def knowledge_search(query: str, *, limit: int = 30) -> dict:
-    """Interim knowledge search (SR-1 consultation) until the knowledge base lands: businesses of the
-    catalog by name or description, and current request categories by path."""
-    from kefu.catalog.models import Business, CategoryNode
-
-    businesses = list(
-        Business.objects.filter(Q(name__icontains=query) | Q(description__icontains=query)).order_by("name")[
-            :limit
-        ]
-    )
-    categories = list(
-        CategoryNode.objects.filter(version__is_current=True, path_names__icontains=query)
-        .select_related("version")
-        .order_by("request_type", "path_names")[:limit]
-    )
-    return {"businesses": businesses, "categories": categories}

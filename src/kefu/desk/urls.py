@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.desk import account_managers, contact_views, knowledge_editor, views
+from kefu.desk import account_managers, contact_views, knowledge_editor, knowledge_views, views
 
 app_name = "desk"
 
@@ -29,7 +29,8 @@ urlpatterns = [
         account_managers.account_manager_assign,
         name="account_manager_assign",
     ),
-    path("desk/knowledge/", views.knowledge, name="knowledge"),
+    path("desk/knowledge/", knowledge_views.knowledge, name="knowledge"),
+    path("desk/knowledge/unanswered", knowledge_views.knowledge_unanswered, name="knowledge_unanswered"),
     # issue 13: the knowledge editor (kefu.desk.knowledge_editor)
     path("desk/knowledge/manage/", knowledge_editor.article_list, name="knowledge_manage"),
     path("desk/knowledge/manage/new/", knowledge_editor.article_new, name="knowledge_manage_new"),
@@ -80,6 +81,11 @@ urlpatterns = [
     ),
     path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
     path("desk/pin-pad/", views.pin_pad, name="pin_pad"),
+    # last: an article's code is any segment, so the editors' fixed paths (/desk/knowledge/manage/…)
+    # must come before these
+    path("desk/knowledge/<str:code>/", knowledge_views.knowledge_article, name="knowledge_article"),
+    path("desk/knowledge/<str:code>/answered", knowledge_views.knowledge_answered, name="knowledge_answered"),
+    path("desk/knowledge/<str:code>/send", knowledge_views.knowledge_send, name="knowledge_send"),
 ]
 
 # The login and logout views live outside the namespace so that settings.LOGIN_URL = "login" works.

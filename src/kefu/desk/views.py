@@ -1,6 +1,6 @@
-"""Desk views: login, the home page, the unified customer view (VIEW-1..7), contact records (CON-1..6,
-SR-1: see ``contact_views``), the interim knowledge search and the IVR simulator. Views parse, call a selector or service,
-and render; nothing else."""
+"""Desk views: login, the home page, the unified customer view (VIEW-1..7), the PIN pad and the IVR
+simulator (contact records, CON-1..6 and SR-1: ``contact_views``; the knowledge area:
+``knowledge_views``). Views parse, call a selector or service, and render; nothing else."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from kefu.customers import services as customer_services
 from kefu.desk import labels
 from kefu.desk.forms import StaffAuthenticationForm
 from kefu.desk.homes import home_for
-from kefu.desk.selectors import customer_search, is_walk_in_number, knowledge_search
+from kefu.desk.selectors import customer_search, is_walk_in_number
 from kefu.desk.view import customer_view_open
 from kefu.identity import selectors as identity_selectors
 
@@ -166,16 +166,7 @@ def customer_edit(request, number: str):
 
 
 # --------------------------------------------------------------------------------------------------
-# Knowledge (interim) and the IVR simulator
-
-
-@login_required
-def knowledge(request):
-    """Consultation leads here (SR-1): until the knowledge base lands, a plain search over the business
-    catalog's names, descriptions and request categories, labelled as such."""
-    query = request.GET.get("q", "").strip()
-    results = knowledge_search(query) if query else None
-    return render(request, "desk/knowledge.html", {"query": query, "results": results})
+# The PIN pad and the IVR simulator
 
 
 @login_required

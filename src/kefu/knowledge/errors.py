@@ -20,3 +20,10 @@ class KnowledgeErrorCode(StrEnum):
     UNKNOWN_SYNONYM = "unknown_synonym"  # no synonym group with that id
     ATTACHMENT_TOO_LARGE = "attachment_too_large"  # larger than KEFU_ATTACHMENT_MAX_BYTES (413)
     ATTACHMENT_TYPE_REFUSED = "attachment_type_refused"  # not one of KEFU_ATTACHMENT_TYPES (415)
+    # using knowledge during a contact
+    CONTACT_CLOSED = (
+        "contact_closed"  # the contact is not the actor's to act on now (another's, or wrapped up)
+    )
+    AGENT_ONLY = "agent_only"  # an agents-only article is never sent to a customer
+    QUESTION_REQUIRED = "question_required"  # an unanswered consultation needs the customer's question
+    NO_NUMBER = "no_number"  # the contact has no number to send an SMS to

@@ -34,6 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kefu.core import audit
+from kefu.core import uploads as limits  # the same limits as work-order attachments
 from kefu.core.choices import Role
 from kefu.core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from kefu.knowledge import search, services
@@ -384,7 +385,6 @@ def flag_for_review(*, business, reason: str) -> int:
 @transaction.atomic
 def attachment_add(*, actor, code: str, upload) -> ArticleAttachment:
     """Attach a file to an article; the size and type limits are the work orders' (``KEFU_ATTACHMENT_*``)."""
-    from kefu.workorders import attachments as limits  # the same limits as work-order attachments
 
     _check_writer(actor)
     article = article_get(code, lock=True)
@@ -397,7 +397,7 @@ def attachment_add(*, actor, code: str, upload) -> ArticleAttachment:
             status=413,
             max_bytes=limits.max_bytes(),
         )
-    content_type = limits._content_type(upload)
+    content_type = limits.content_type(upload)
     if content_type not in limits.allowed_types():
         raise DomainError(
             _("不支持的附件类型：%(t)s") % {"t": content_type or "?"},

@@ -6,6 +6,7 @@ customer and both articles; a customer (self-service, later) only customer and b
 
 from __future__ import annotations
 
+from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -27,7 +28,12 @@ def reader_is_customer(user) -> bool:
 
 
 def article_url(article) -> str:
-    return f"/api/v1/knowledge/articles/{article.code}"
+    """Where a person reads the article: the desk's article page on nodes that have the desk, else the
+    article's API resource."""
+    try:
+        return reverse("desk:knowledge_article", args=[article.code])
+    except NoReverseMatch:
+        return f"/api/v1/knowledge/articles/{article.code}/"
 
 
 class SearchQuerySerializer(serializers.Serializer):

@@ -31,7 +31,7 @@ from kefu.contacts import services as contacts
 from kefu.contacts.choices import CallbackPurpose, Direction
 from kefu.notify import services as notify
 from kefu.notify.choices import MessagePurpose
-from kefu.workorders.choices import ContactMethod, Satisfaction
+from kefu.workorders.choices import ContactMethod, Satisfaction, WorkOrderState
 from kefu.workorders.errors import WorkOrderError, WorkOrderErrorCode
 from kefu.workorders.models import WorkOrder
 from kefu.workorders.services.holders import holder_of
@@ -65,6 +65,35 @@ def result_text(order: WorkOrder) -> tuple[str, str]:
     return subject, text
 
 
+# KB-4: the wording an order-state message takes its text from, ``order.<state>`` in the order-message
+# channel; these placeholders in its text are filled in (anything else in braces stays as written).
+WORDING_FIELDS = ("number", "kind", "title", "result")
+
+
+def customer_message(order: WorkOrder, *, state: str) -> tuple[str, str, dict | None]:
+    """(subject, text, wording) of the message telling the customer about ``order`` entering
+    ``state``: the current published wording ``order.<state>`` for the order's customer level
+    (KB-4), else the built-in text (:func:`result_text`, wording ``None``). ``wording`` is
+    ``{"code", "version"}`` of the wording used, kept on the step's event."""
+    from kefu.knowledge.choices import Channel
+    from kefu.knowledge.reading import wording_current
+
+    subject, text = result_text(order)
+    wording = wording_current(f"order.{state}", channel=Channel.ORDER_MESSAGE, level=order.customer_level)
+    if wording is None:
+        return subject, text, None
+    values = {
+        "number": order.number,
+        "kind": str(order.get_kind_display()),
+        "title": order.title or str(order.get_kind_display()),
+        "result": order.result or _("详情请咨询客服热线。"),
+    }
+    filled = wording.text
+    for name in WORDING_FIELDS:
+        filled = filled.replace("{" + name + "}", values[name])
+    return subject, filled, {"code": wording.code, "version": wording.published_version}
+
+
 def _customer(order: WorkOrder):
     return order.subscriber.customer if order.subscriber_id else None
 
@@ -88,10 +117,11 @@ def _recipient(order: WorkOrder, method: str) -> str:
     return found
 
 
-def result_send(order: WorkOrder, *, actor, method: str) -> dict:
-    """Send the result by SMS, email or fax through the ports; the outbox keeps what was sent."""
+def result_send(order: WorkOrder, *, actor, method: str, state: str = "") -> dict:
+    """Send the result by SMS, email or fax through the ports; the outbox keeps what was sent. The
+    text is the wording for ``order.<state>`` when one is published (KB-4), else the built-in one."""
     to = _recipient(order, method)
-    subject, text = result_text(order)
+    subject, text, wording = customer_message(order, state=state)
     common = {"actor": actor, "subscriber": order.subscriber, "purpose": MessagePurpose.ORDER_RESULT}
     if method == ContactMethod.SMS:
         message = notify.sms_send(to=to, text=text, **common)
@@ -99,12 +129,15 @@ def result_send(order: WorkOrder, *, actor, method: str) -> dict:
         message = notify.email_send(to=to, subject=subject, text=text, **common)
     else:
         message = notify.fax_send(to=to, subject=subject, text=text, **common)
-    return {
+    sent = {
         "method": method,
         "message": message.pk,
         "status": message.status,
         "contact": contacts.message_contact_id(message.channel, message.pk),
     }
+    if wording is not None:
+        sent["wording"] = wording
+    return sent
 
 
 def _call_number(order: WorkOrder) -> str:
@@ -188,7 +221,7 @@ def on_feedback(order: WorkOrder, *, actor, method: str, satisfaction: str) -> d
         if satisfaction == Satisfaction.UNREACHABLE:
             return {"result": sent}
     else:
-        sent = result_send(order, actor=actor, method=method)
+        sent = result_send(order, actor=actor, method=method, state=WorkOrderState.FEEDBACK)
     contacts.callback_tasks_settle(
         actor=actor,
         reference=order.number,
@@ -205,4 +238,6 @@ def on_archive(order: WorkOrder, *, actor, has_feedback_step: bool) -> dict:
         return {}
     if order.contact_method == ContactMethod.PHONE:
         return {"result": result_callback_owed(order, actor=actor)}
-    return {"result": result_send(order, actor=actor, method=order.contact_method)}
+    return {
+        "result": result_send(order, actor=actor, method=order.contact_method, state=WorkOrderState.ARCHIVED)
+    }
