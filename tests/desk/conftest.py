@@ -30,9 +30,9 @@ def grant_for(api_client_for):
     from kefu.customers.services import subscriber_set_service_password
     from tests.identity.fixtures import KNOWN, authenticate
 
-    def make(staff, line):
-        subscriber_set_service_password(actor=None, number=line.number, password=KNOWN)
-        response = authenticate(api_client_for(staff), line.number, password=KNOWN)
+    def make(staff, subscriber):
+        subscriber_set_service_password(actor=None, number=subscriber.number, password=KNOWN)
+        response = authenticate(api_client_for(staff), subscriber.number, password=KNOWN)
         assert response.status_code == 200, response.content
         return response
 
