@@ -223,8 +223,13 @@ def test_cursor_pages_and_tampered_cursor(db):
 
 
 def test_edits_update_and_retire_removes(corpus):
-    """KB-1: a new version is searched by its new words; retiring takes the article out."""
+    """KB-1: a pending draft is not searched; a published new version is searched by its new words;
+    retiring takes the article out."""
     services.save_article(actor=None, code="K-APN", title="接入点设置", body="<p>接入点名称填写cmwap。</p>")
+    assert "K-APN" in codes(search.search("APN")) and search.search("cmwap").results == []
+    services.save_article(
+        actor=None, code="K-APN", title="接入点设置", body="<p>接入点名称填写cmwap。</p>", status="published"
+    )
     assert "K-APN" not in codes(search.search("APN"))
     assert codes(search.search("cmwap")) == ["K-APN"]
     services.save_article(actor=None, code="K-APN", status="retired")
