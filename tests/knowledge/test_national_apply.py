@@ -132,7 +132,9 @@ def test_a_malformed_message_is_refused_and_writes_nothing(province, change, fie
 
 def test_a_local_article_with_the_same_code_is_not_overwritten(province, js):
     """ORG-2: national text never replaces a province's own article; the message is refused."""
-    save_article(actor=None, code="N-5G-001", title="本省套餐", body="<p>本省</p>", status="published", province=js)
+    save_article(
+        actor=None, code="N-5G-001", title="本省套餐", body="<p>本省</p>", status="published", province=js
+    )
     with pytest.raises(DomainError) as refused:
         services.article_apply(published(1), sender="HUB")
     assert refused.value.code == "local_code_taken"
@@ -160,10 +162,19 @@ def test_a_province_may_not_send_national_knowledge(province, settings, tmp_path
     from kefu.federation.errors import FederationError
 
     path = tmp_path / "zj.toml"
-    path.write_text('[peers.ZJ]\nrole = "province"\nurl = "http://127.0.0.1:9"\nkey = "zj-and-js-key-0123456789"\n')
+    path.write_text(
+        '[peers.ZJ]\nrole = "province"\nurl = "http://127.0.0.1:9"\nkey = "zj-and-js-key-0123456789"\n'
+    )
     settings.KEFU_PEERS_FILE = str(path)
     raw = encode(
-        envelope(type=messages.ARTICLE_PUBLISHED, sender="ZJ", receiver="JS", payload=published(1), order="", seq=None)
+        envelope(
+            type=messages.ARTICLE_PUBLISHED,
+            sender="ZJ",
+            receiver="JS",
+            payload=published(1),
+            order="",
+            seq=None,
+        )
     )
     with pytest.raises(FederationError) as refused:
         message_receive(body=raw, sender="ZJ", signature=sign(b"zj-and-js-key-0123456789", raw))
