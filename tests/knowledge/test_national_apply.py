@@ -105,7 +105,7 @@ def test_a_retirement_that_overtakes_its_publication_wins(province):
     services.article_apply(published(1), sender="HUB")
     article = Article.objects.get(code="N-5G-001")
     assert article.status == Status.RETIRED
-    assert article.title == "5G套餐资费 第1版"
+    assert (article.title, article.published_version) == ("5G套餐资费 第1版", 1)
     assert article.versions.count() == 1
 
 

@@ -212,3 +212,45 @@ def test_ensure_editable_refuses_national_text_at_a_province(settings, js):
     ensure_editable(local, None)
     settings.KEFU_ROLE = "hub"
     ensure_editable(national, None)
+
+
+def test_bulk_publish_is_all_or_nothing(hub, tmp_path):
+    """ORG-2: ``kefu national publish FILE`` — a bad file (missing title, unknown business, malformed
+    line) publishes nothing and names every bad line; a good one publishes each line to every province,
+    a known code as a new version."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"code": "N-B1", "title": "好的", "body": "<p>正文</p>"}\n'
+        '{"code": "N-B2", "body": "<p>没有标题</p>"}\n'
+        '{"code": "N-B3", "title": "未知业务", "body": "<p>x</p>", "business": "no_such"}\n'
+        "{not json\n",
+        encoding="utf-8",
+    )
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("national", "publish", str(bad), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["line 2", "line 3", "line 4"]
+    assert lines[0].startswith("line 2: title:") and lines[1].startswith("line 3: business:")
+    assert not Article.objects.exists() and sent() == []
+
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        '{"code": "N-B1", "title": "国际漫游", "body": "<p>v1</p>", "kind": "product"}\n'
+        '{"code": "N-B2", "title": "携号转网", "body": "<p>v1</p>", "tags": ["转网"]}\n',
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("national", "publish", str(good), stdout=out)
+    assert "published 2" in out.getvalue()
+    call_command("national", "publish", str(good), stdout=out)
+    assert Article.objects.get(code="N-B1").published_version == 2
+    assert sorted((m["to"], m["payload"]["code"], m["payload"]["version"]) for m in sent())[:2] == [
+        ("JS", "N-B1", 1),
+        ("JS", "N-B1", 2),
+    ]
+    assert len(sent(messages.ARTICLE_PUBLISHED)) == 8

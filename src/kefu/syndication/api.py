@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 
 from kefu.core.api import fields
 from kefu.core.choices import CustomerLevel
+from kefu.core.errors import NotFoundError
 from kefu.knowledge import selectors
 from kefu.knowledge.choices import ArticleKind, Audience, Channel, Origin
 from kefu.knowledge.models import Article, Wording
@@ -55,7 +57,7 @@ class NationalArticleInput(serializers.Serializer):
 
     def validate(self, data):
         if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
-            raise serializers.ValidationError({"valid_until": "失效日期早于生效日期"})
+            raise serializers.ValidationError({"valid_until": _("失效日期早于生效日期")})
         return data
 
 
@@ -354,9 +356,7 @@ class OverlayView(APIView):
         article = get_object_or_404(Article, code=code)
         state = selectors.overlay_for(article, _province_of(request))
         if state is None:
-            from kefu.core.errors import NotFoundError
-
-            raise NotFoundError("该知识没有本省补充")
+            raise NotFoundError(_("该知识没有本省补充"))
         return Response(OverlaySerializer(state).data)
 
     @extend_schema(

@@ -347,10 +347,10 @@ def article_apply(payload: dict, *, sender: str) -> dict:
         article.body_text = plain_text(article.body)
         article.version = max(article.version, version)
         article.updated_at = timezone.now()
+        article.published_version = version
+        article.published_at = _when(payload.get("published_at"))
         if newer:
             article.status = Status.PUBLISHED
-            article.published_version = version
-            article.published_at = _when(payload.get("published_at"))
             article.needs_review, article.needs_review_reason = False, ""
         article.save()
     if not had_version:
@@ -428,10 +428,10 @@ def wording_apply(payload: dict, *, sender: str) -> dict:
         wording.business = business
         wording.version = max(wording.version, version)
         wording.updated_at = timezone.now()
+        wording.published_version = version
+        wording.published_at = _when(payload.get("published_at"))
         if newer:
             wording.status = Status.PUBLISHED
-            wording.published_version = version
-            wording.published_at = _when(payload.get("published_at"))
         wording.save()
     if not had_version:
         WordingVersion.objects.create(
