@@ -44,7 +44,7 @@ class NationalArticleInput(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.values(), default=Audience.BOTH)
     business = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     levels = serializers.ListField(
-        child=serializers.ChoiceField(choices=CustomerLevel.values()), required=False, default=list
+        child=serializers.ChoiceField(choices=CustomerLevel.CHOICES), required=False, default=list
     )
     tags = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list, max_length=30
@@ -206,7 +206,9 @@ class NationalWordingInput(serializers.Serializer):
     code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)
     title = serializers.CharField(max_length=200)
     problem = serializers.CharField(max_length=60)
-    level = serializers.ChoiceField(choices=["", *CustomerLevel.values()], required=False, default="")
+    level = serializers.ChoiceField(
+        choices=CustomerLevel.CHOICES, allow_blank=True, required=False, default=""
+    )
     channel = serializers.ChoiceField(choices=Channel.values(), default=Channel.AGENT)
     text = serializers.CharField(max_length=100_000)
     business = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
