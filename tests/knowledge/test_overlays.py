@@ -141,3 +141,21 @@ def test_the_changed_overlays_page_says_so_and_checks(national, editor, client):
     assert "全网知识已更新，请核对本省补充" in page and "N-OUTLET" in page
     client.post("/national/overlays/", {"code": national})
     assert "全网知识已更新，请核对本省补充" not in client.get("/national/overlays/").content.decode()
+
+
+def test_the_overlay_page_shows_national_text_read_only_and_saves_the_overlay(
+    national, editor, make_staff, client
+):
+    """ORG-2: at the province the national article's page shows the national text and the overlay form;
+    saving sanitises it; the national text is unchanged; an agent reads the overlay but has no form."""
+    client.force_login(editor)
+    page = client.get(f"/national/overlays/{national}/").content.decode()
+    assert "全网规则" in page and 'data-testid="overlay-body"' in page
+    body = "<p>南京新街口营业厅</p><script>x()</script>"
+    client.post(f"/national/overlays/{national}/", {"action": "save", "body": body})
+    assert Overlay.objects.get().body == "<p>南京新街口营业厅</p>"
+    assert f"/national/overlays/{national}/" in client.get("/national/overlays/").content.decode()
+    client.force_login(make_staff("hotline_agent", "JS"))
+    seen = client.get(f"/national/overlays/{national}/").content.decode()
+    assert "南京新街口营业厅" in seen and 'data-testid="overlay-body"' not in seen
+    assert "全网规则" in seen

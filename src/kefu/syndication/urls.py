@@ -13,7 +13,10 @@ hub_urlpatterns = [
 ]
 
 # province: /national/…
-province_urlpatterns = [path("overlays/", views.overlays_page, name="overlays")]
+province_urlpatterns = [
+    path("overlays/", views.overlays_page, name="overlays"),
+    path("overlays/<str:code>/", views.overlay_edit, name="overlay"),
+]
 
 # under /api/v1/
 hub_api_urlpatterns = [

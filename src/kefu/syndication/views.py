@@ -163,6 +163,33 @@ def overlays_page(request):
     changed = list(selectors.overlays_changed(request.user.province_id)[:200])
     changed_ids = {o.pk for o in changed}
     others = [o for o in selectors.overlays_of(request.user.province_id)[:200] if o.pk not in changed_ids]
+    national = Article.objects.filter(origin=Origin.NATIONAL, status=Status.PUBLISHED).order_by(
+        "-published_at"
+    )
     return render(request, "syndication/overlays.html", {
         "changed": changed, "others": others, "may_check": request.user.role in services.OVERLAY_EDITORS,
+        "national": national[:200],
+    })  # fmt: skip
+
+
+@admits(lambda user: getattr(user, "province_id", None) is not None)
+def overlay_edit(request, code):
+    """One national article at a province: the national text, read-only, and this province's overlay."""
+    article = Article.objects.filter(code=code, origin=Origin.NATIONAL).first()
+    if article is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "check":
+                services.overlay_check(actor=request.user, code=code)
+                messages.success(request, _("已核对：%(code)s") % {"code": code})
+            else:
+                services.overlay_save(actor=request.user, code=code, body=request.POST.get("body", ""))
+                messages.success(request, _("本省补充已保存"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("syndication:overlay", code=code)
+    return render(request, "syndication/overlay.html", {
+        "article": article, "state": selectors.overlay_for(article, request.user.province_id),
+        "may_edit": request.user.role in services.OVERLAY_EDITORS,
     })  # fmt: skip
