@@ -254,3 +254,20 @@ def test_bulk_publish_is_all_or_nothing(hub, tmp_path):
         ("JS", "N-B1", 2),
     ]
     assert len(sent(messages.ARTICLE_PUBLISHED)) == 8
+
+
+def test_the_demo_publishes_its_national_knowledge_once(hub):
+    """ORG-2 (demo): `kefu national demo-setup` on the hub publishes the demo's national articles and
+    wording to every province; a second run publishes nothing more."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from kefu.syndication.demo import ARTICLES, WORDING
+
+    call_command("national", "demo-setup", stdout=StringIO())
+    call_command("national", "demo-setup", stdout=StringIO())
+    assert Article.objects.filter(origin=Origin.NATIONAL, status=Status.PUBLISHED).count() == len(ARTICLES)
+    assert Wording.objects.filter(origin=Origin.NATIONAL).count() == len(WORDING)
+    assert len(sent()) == 2 * (len(ARTICLES) + len(WORDING))
+    assert {m["to"] for m in sent()} == {"JS", "ZJ"}

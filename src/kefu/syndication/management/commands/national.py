@@ -45,10 +45,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         publish = sub.add_parser("publish", help="publish national articles from JSON Lines (all or nothing)")
         publish.add_argument("file")
+        sub.add_parser(
+            "demo-setup", help="(used by `kefu demo --federation`) publish the demo's national knowledge"
+        )
 
     def handle(self, *args, **options):
         if settings.KEFU_ROLE != "hub":
             raise CommandError("hub_only: national knowledge is published at the hub (KEFU_ROLE=hub)")
+        if options["action"] == "demo-setup":
+            return self.demo_setup()
         path = Path(options["file"])
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -100,3 +105,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"published {len(rows)} national article(s) to {', '.join(provinces) or 'no province'}"
         )
+
+    def demo_setup(self) -> None:
+        """Publish the demo's national articles and wording once (they go out when the delivery workers run)."""
+        from kefu.syndication.demo import ARTICLES, WORDING
+
+        if Article.objects.filter(origin=Origin.NATIONAL).exists():
+            self.stdout.write("national knowledge already published")
+            return
+        with transaction.atomic():
+            for article in ARTICLES:
+                services.national_article_save(actor=None, create=True, publish=True, **article)
+            for wording in WORDING:
+                services.national_wording_save(actor=None, create=True, publish=True, **wording)
+        self.stdout.write(f"published {len(ARTICLES)} national articles and {len(WORDING)} wording")
