@@ -59,6 +59,7 @@ def test_put_writes_a_sanitised_overlay_based_on_the_current_version(national, e
     assert answer.status_code == 200, answer.content
     data = answer.json()
     assert (data["based_on_version"], data["national_version"], data["changed"]) == (1, 1, False)
+    assert data["province"] == "JS"
     assert "新街口营业厅" in data["body"] and "<script" not in data["body"] and "onerror" not in data["body"]
     assert client.get(URL.format(code=national)).json()["body"] == data["body"]
     overlay = Overlay.objects.get()

@@ -20,7 +20,9 @@ def overlay_for(article, province) -> OverlayState | None:
     changed under it (``article.published_version > overlay.based_on_version``); None without one."""
     province_id = getattr(province, "pk", province)
     overlay = (
-        Overlay.objects.filter(article=article, province_id=province_id).select_related("updated_by").first()
+        Overlay.objects.filter(article=article, province_id=province_id)
+        .select_related("updated_by", "province")
+        .first()
     )
     if overlay is None:
         return None
@@ -47,7 +49,7 @@ def overlays_changed(province):
     province_id = getattr(province, "pk", province)
     return (
         Overlay.objects.filter(province_id=province_id, article__published_version__gt=F("based_on_version"))
-        .select_related("article", "updated_by")
+        .select_related("article", "updated_by", "province")
         .order_by("updated_at", "id")
     )
 
@@ -57,6 +59,6 @@ def overlays_of(province):
     province_id = getattr(province, "pk", province)
     return (
         Overlay.objects.filter(province_id=province_id)
-        .select_related("article", "updated_by")
+        .select_related("article", "updated_by", "province")
         .order_by("-updated_at", "-id")
     )

@@ -322,7 +322,7 @@ class OverlayInput(serializers.Serializer):
 class OverlaySerializer(serializers.Serializer):
     article = serializers.CharField(source="overlay.article.code")
     title = serializers.CharField(source="overlay.article.title")
-    province = serializers.CharField(source="overlay.province_id")
+    province = serializers.CharField(source="overlay.province.code")
     body = serializers.CharField(source="overlay.body")
     based_on_version = fields.IntegerField(source="overlay.based_on_version")
     national_version = fields.IntegerField(source="overlay.article.published_version")
