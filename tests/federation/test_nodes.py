@@ -187,3 +187,66 @@ def test_peer_down_then_back_loses_nothing(federation):
         message="every pong back on JS",
     )
     assert js.status()["ZJ"]["dead"] == 0
+
+
+NATIONAL = r"""
+from kefu.knowledge.models import Article
+a = Article.objects.filter(code=%r).first()
+value = a and {"origin": a.origin, "province": a.province_id, "status": a.status, "title": a.title,
+               "published_version": a.published_version,
+               "versions": sorted(a.versions.values_list("number", flat=True))}
+"""
+
+
+def test_national_article_reaches_every_province_and_a_province_down_catches_up(federation):
+    """ORG-2: the hub operator publishes a national article through the hub's API → JS and ZJ both hold
+    it (national, no province, the hub's version); while ZJ is down a new version and the retirement
+    wait in the hub's outbox, and when ZJ is back it gets both, in the end state the hub has."""
+    from tests.capability.harness import call, login
+
+    hub, js, zj = federation["HUB"], federation["JS"], federation["ZJ"]
+    token = login(hub, "hub01")
+    code = f"N-{uuid.uuid4().hex[:8]}"
+    base = "/api/v1/knowledge/national/articles"
+    status, body = call(
+        hub, "POST", base, token=token,
+        body={"code": code, "title": "5G消息开通说明", "body": "<p>发送 KT5G 到 10086</p>", "kind": "usage",
+              "tags": ["5G"], "publish": True},
+    )  # fmt: skip
+    assert status == 201, body
+    for node in (js, zj):
+        got = wait_for(lambda n=node: n.shell_value(NATIONAL % code), message=f"{code} on {node.code}")
+        assert (got["origin"], got["province"], got["status"]) == ("national", None, "published")
+        assert got["published_version"] == 1
+    zj.stop()
+    try:
+        status, body = call(
+            hub, "PATCH", f"{base}/{code}", token=token, body={"title": "5G消息开通说明（新版）"}
+        )
+        assert (status, body["published_version"]) == (200, 2)
+        status, body = call(hub, "POST", f"{base}/{code}/retire", token=token, body={})
+        assert (status, body["status"]) == (200, "retired")
+        wait_for(
+            lambda: (js.shell_value(NATIONAL % code) or {}).get("status") == "retired", message="JS retired"
+        )
+        waiting = hub.shell_value(
+            "from kefu.core.models import OutboxMessage\n"
+            f"value = sorted(m.payload['type'] for m in OutboxMessage.objects.filter(destination='ZJ', "
+            f"delivered_at__isnull=True) if m.payload['payload'].get('code') == {code!r})"
+        )
+        assert waiting == ["knowledge.article.published", "knowledge.article.retired"]
+    finally:
+        zj.start()
+    got = wait_for(
+        # the two messages are independent (no order reference): they may arrive either way round
+        lambda: (
+            (g := zj.shell_value(NATIONAL % code))
+            and g["status"] == "retired"
+            and g["versions"] == [1, 2]
+            and g
+        ),
+        message="ZJ to catch up",
+    )
+    assert (got["title"], got["published_version"]) == ("5G消息开通说明（新版）", 2)
+    wait_for(lambda: hub.status()["ZJ"]["pending"] == 0, message="the hub's queue for ZJ to drain")
+    assert hub.status()["ZJ"]["dead"] == 0 and hub.status()["JS"]["dead"] == 0

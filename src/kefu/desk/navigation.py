@@ -87,6 +87,14 @@ NODE_AREAS: dict[str, tuple[Area, ...]] = {
     "hub": (
         Area("home", _("工作台"), "desk:home"),
         Area("hub_orders", _("跨级工单"), "hub:orders", roles=_HUB, also=("hub:order",)),
+        # issue 13: national knowledge, published from the hub to every province (ORG-2)
+        Area(
+            "national",
+            _("全网知识"),
+            "syndication:national",
+            roles=_HUB,
+            also=("syndication:national-article",),
+        ),
         Area("spquality", _("SP服务质量"), "spquality:home", roles=_HUB),
         Area("node", _("节点状态"), "desk:node", roles=_HUB),
         Area("admin", _("管理"), "admin:index", administrators_only=True),

@@ -137,6 +137,10 @@ def run(*, base: Path, host: str, port: int, subscribers: int, worker: bool, out
             subprocess.run([*KEFU, "spquality", "seed"], env=node.env(), capture_output=True, check=False)
         if node.role == "sims":  # WO-3/SP-1: the demo SPs (sp01 works for SP901234)
             subprocess.run([*KEFU, "sims", "demo-setup"], env=node.env(), capture_output=True, check=False)
+        if node.role == "hub":  # ORG-2: national knowledge, delivered to the provinces once the workers run
+            subprocess.run(
+                [*KEFU, "national", "demo-setup"], env=node.env(), capture_output=True, check=False
+            )
     out.write("every node's database is ready")
 
     procs: list[subprocess.Popen] = []

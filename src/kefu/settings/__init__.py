@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "kefu.hub",
     "kefu.sims",
     "kefu.capability",
+    "kefu.syndication",
     "kefu.platform",
     "kefu.spquality",
     "kefu.remote",

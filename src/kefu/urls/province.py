@@ -7,6 +7,8 @@ from kefu.api.schema import CachedSchemaView
 from kefu.crosslevel.urls import api_urlpatterns as crosslevel_api
 from kefu.desk.stream import stream_urlpatterns
 from kefu.desk.urls import login_patterns
+from kefu.syndication.urls import province_api_urlpatterns as overlay_api
+from kefu.syndication.urls import province_urlpatterns as national_urls
 from kefu.urls.common import every_node_urlpatterns
 
 urlpatterns = [
@@ -26,6 +28,8 @@ urlpatterns = [
     path("spquality/", include("kefu.spquality.urls")),
     path("crosslevel/", include("kefu.crosslevel.urls")),
     path("api/v1/", include(crosslevel_api)),
+    path("api/v1/", include(overlay_api)),
+    path("national/", include((national_urls, "syndication"))),
     path("", include("kefu.desk.urls")),
     *login_patterns,
 ]
