@@ -133,7 +133,7 @@ def test_the_demo_wordings_cover_levels_and_channels_and_order_messages_fit_one_
     )
 
 
-def test_no_synonym_is_a_relevance_query_or_a_word_only_its_answer_lacks():
+def test_no_synonym_term_is_a_query_of_the_relevance_set():
     """Issue 13: the relevance set is held out — no demo synonym group contains a whole query of
     ``bench/knowledge/relevance/queries.jsonl``."""
     queries = {json.loads(line)["q"].lower() for line in (RELEVANCE / "queries.jsonl").open(encoding="utf-8")}
