@@ -19,6 +19,7 @@ from kefu.core.models import Staff
 from kefu.customers.models import Subscriber
 from kefu.federation import demo as federation_demo
 from kefu.identity.demo import seed_demo_pin_pads
+from kefu.knowledge.demo import load_demo as load_demo_knowledge
 from kefu.workorders import classify
 from kefu.workorders.demo import seed_demo_orders
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         # offers, retention and marketing history for the unified customer view (idempotent)
         call_command("seedmarketing", verbosity=0)
         staff = seed_demo_staff()
+        self._knowledge()
         # SVC-2: VIP and enterprise customers of the demo managers' cities get their account manager
         call_command("assignmanagers", actor="admin", verbosity=0)
         pads = seed_demo_pin_pads(password=DEMO_PASSWORD)  # AUTH-3: the counter's customer keypad
@@ -150,6 +152,16 @@ class Command(BaseCommand):
             f"category suggestions trained on {result.documents} archived orders "
             f"({time.monotonic() - started:.1f} s)"
         )
+
+    def _knowledge(self) -> None:
+        """KB-1, KB-4: the demo's articles, explanation wording and synonyms (once; idempotent)."""
+        started = time.monotonic()
+        loaded = load_demo_knowledge(actor=None)
+        if loaded.articles or loaded.wordings or loaded.synonyms:
+            self.stdout.write(
+                f"knowledge base: {loaded.articles} articles, {loaded.wordings} wordings, "
+                f"{loaded.synonyms} synonym groups ({time.monotonic() - started:.1f} s)"
+            )
 
     @staticmethod
     def _first_notices() -> None:

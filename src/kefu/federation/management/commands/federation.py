@@ -201,6 +201,9 @@ class Command(BaseCommand):
                     months=6,
                     verbosity=0,
                 )
+            from kefu.knowledge.demo import load_demo
+
+            load_demo(actor=None)  # KB-1, KB-4: the province's own demo knowledge (idempotent)
         wanted = {j for j in options["staff"].split(",") if j}
         for job_number, role, province, city, name in DEMO_STAFF:
             if job_number in wanted and not Staff.objects.filter(job_number=job_number).exists():
