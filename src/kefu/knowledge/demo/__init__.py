@@ -9,7 +9,7 @@ source of truth:
   search's validity rules have something to hide; a few outlets are past their review date, so the
   stale list has something to show.
 * ``wordings.jsonl`` — ``code``, ``title``, ``problem`` (a request-category code of the shipped
-  catalog, or an order-state key ``order.accepted`` … ``order.returned``), ``level`` (blank: every
+  catalog, or an order-state key ``order.accepted`` … ``order.returned``; ``order.feedback`` is the result message of WO-7), ``level`` (blank: every
   level), ``channel``, ``text``, optional ``business``. Order messages are SMS texts of at most 70
   characters with ``{number}`` where the order number goes.
 * ``synonyms.jsonl`` — ``terms`` and an optional ``note``.
@@ -30,7 +30,14 @@ from django.utils import timezone
 from kefu.core import audit
 
 HERE = Path(__file__).resolve().parent
-ORDER_STATES = ("order.accepted", "order.dispatched", "order.replied", "order.archived", "order.returned")
+ORDER_STATES = (
+    "order.accepted",
+    "order.dispatched",
+    "order.replied",
+    "order.feedback",
+    "order.archived",
+    "order.returned",
+)
 ORDER_MESSAGE_MAX = 70  # one SMS
 
 
