@@ -200,8 +200,8 @@ class PostgresBackend:
         )
         sql = (
             "WITH q AS MATERIALIZED (SELECT to_tsquery('simple', %s) AS q) "
-            f"SELECT id, max(score) AS score FROM ({tier.format(column='head')} UNION ALL "
-            f"{tier.format(column='document')}) u GROUP BY id ORDER BY score DESC, id LIMIT %s OFFSET %s"
+            f"SELECT id, max(score) AS score FROM (({tier.format(column='head')}) UNION ALL "
+            f"({tier.format(column='document')})) u GROUP BY id ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
         args = [tsquery, HEAD_BOOST, *params, HEAD_CANDIDATES, 0, *params, BODY_CANDIDATES if body else 0]
         with self.connection.cursor() as cursor:
