@@ -8,9 +8,9 @@ question, ASCII letters, pinyin and initials — through ``kefu.knowledge.search
 of 20, snippets included), warm, and prints p50/p95 per kind and over all. Goals: p95 <= 50 ms,
 import <= 120 s. Prints figures; never fails on time.
 
-    .venv/bin/python bench/knowledge_search.py [--articles 100000] [--rounds 5] [--keep]
+    flock /tmp/kefu-bench.lock .venv/bin/python bench/knowledge_search.py [--articles 100000] [--rounds 5] [--keep]
     KEFU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kefu_bench_knowledge \\
-        .venv/bin/python bench/knowledge_search.py --database
+        flock /tmp/kefu-bench.lock .venv/bin/python bench/knowledge_search.py --database
 
 SQLite uses a fresh ``var/bench-knowledge/`` (its own KEFU_DATA_DIR); ``--database`` uses
 KEFU_DATABASE_URL, whose database is dropped and created afresh (it must not be a real one).
@@ -170,7 +170,9 @@ def main() -> None:
 
     from kefu.knowledge import search
 
-    print(f"database: {connection.vendor}")
+    print(
+        f"database: {connection.vendor}; machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+    )
     if not args.keep:
         call_command("migrate", verbosity=0)
         rng = random.Random(args.seed)

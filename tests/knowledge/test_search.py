@@ -87,11 +87,8 @@ def test_two_character_terms_find_and_rank_title_first(corpus):
     """KB-1: a two-character word (话费, 彩铃) finds its articles; a title match ranks first."""
     assert codes(search.search("话费"))[0] == "K-BILL"
     assert set(codes(search.search("话费"))) == {"K-BILL", "K-GOLD"}
-    assert codes(search.search("彩铃"))[:2] == ["K-RING", "K-AGENT"] or codes(search.search("彩铃"))[0] in {
-        "K-RING",
-        "K-AGENT",
-    }
-    assert "K-RING" in codes(search.search("彩铃"))
+    # both carry 彩铃 in the title (and belong to the business 彩铃): they come before the others
+    assert set(codes(search.search("彩铃"))[:2]) == {"K-RING", "K-AGENT"}
 
 
 def test_single_character_terms(corpus):
@@ -188,9 +185,7 @@ def test_retired_draft_and_out_of_period_never_show(db):
     services.save_article(actor=None, code="K-RET", status="retired")
     services.save_article(actor=None, code="K-DRAFT", title="流量包草稿", body="<p>流量包</p>")
     assert codes(search.search("流量包")) == ["K-NOW"]
-    assert codes(search.search("流量包", today=today + dt.timedelta(days=1))) == ["K-NOW", "K-SOON"] or set(
-        codes(search.search("流量包", today=today + dt.timedelta(days=1)))
-    ) == {"K-NOW", "K-SOON"}
+    assert set(codes(search.search("流量包", today=today + dt.timedelta(days=1)))) == {"K-NOW", "K-SOON"}
 
 
 def test_filters(corpus):

@@ -254,6 +254,8 @@ def import_articles(items: list[dict], *, actor=None, batch: int = BATCH) -> Imp
         indexed += search.index_articles([*new, *changed])
         created += len(new)
         revised += len(changed)
+    if indexed >= batch:  # a big load: fresh statistics (PostgreSQL), merged segments (FTS5)
+        search.optimise()
     audit.record(
         actor=actor,
         action="knowledge.article.import",

@@ -1,7 +1,8 @@
 """The knowledge search index (ADR 0004), different per engine and invisible to the ORM.
 
 SQLite: an FTS5 table of segmented words (``unicode61`` splits them at the spaces), rowid = article
-id, and a compact table of each indexed article's scope (audience, kind, business, levels, validity). PostgreSQL: weighted ``tsvector`` columns (``simple`` configuration) with GIN indexes. Filled by
+id, and a compact table of each indexed article's scope (audience, kind, business, levels, validity). PostgreSQL: weighted ``tsvector`` columns (``simple`` configuration) with GIN indexes, and the same
+scope columns. Filled by
 ``kefu knowledge reindex`` (and by every save of a published article).
 """
 
@@ -20,8 +21,9 @@ SQLITE = {
 }
 POSTGRES = {
     "create": [
-        "CREATE TABLE knowledge_search ("
-        "article_id integer PRIMARY KEY, head tsvector NOT NULL, document tsvector NOT NULL)",
+        "CREATE TABLE knowledge_search (article_id integer PRIMARY KEY, audience text NOT NULL, "
+        "kind text NOT NULL, business_id integer NULL, levels jsonb NOT NULL, valid_from date NULL, "
+        "valid_until date NULL, head tsvector NOT NULL, document tsvector NOT NULL)",
         "CREATE INDEX knowledge_search_document ON knowledge_search USING gin (document)",
         "CREATE INDEX knowledge_search_head ON knowledge_search USING gin (head)",
     ],

@@ -176,6 +176,11 @@ def reindex(*, batch: int = 2000) -> int:
     return count
 
 
+def optimise() -> None:
+    """After a big load: statistics for the planner (PostgreSQL), merged index segments (SQLite)."""
+    _backend().optimise()
+
+
 # -- reading -----------------------------------------------------------------------------------------
 
 

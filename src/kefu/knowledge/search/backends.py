@@ -4,8 +4,9 @@ Both index the same space-separated words (:mod:`.segment`) in four fields — t
 (tags, business names old and new, the business's token, the single characters of title and tags)
 and pinyin (keys of title, tags and business names) — and rank title over extra over pinyin over
 body. The tables are created by migration ``knowledge.0002_search_index`` (raw SQL per engine, kept there); they
-hold published articles only, keyed by the article id. Scope (status, validity, audience) and the
-filters are checked on the article row in the same statement.
+hold published articles only, keyed by the article id, with each article's scope (audience, kind,
+business, levels, validity) beside the words: the scope and the filters are checked in the same
+statement without reading the article row (the status once more on the page's rows).
 
 * :class:`SQLiteBackend` — an FTS5 table (``unicode61`` splits the words at the spaces), bm25 with
   column weights.
@@ -24,22 +25,19 @@ best of a recent slice of the rest — and paging ends after the candidate set.
 
 from __future__ import annotations
 
-from kefu.knowledge.choices import Status
-
 TABLE = "knowledge_search"
 FTS = "knowledge_search_fts"
 SCOPE = "knowledge_search_scope"  # SQLite: audience, kind, business, levels, validity per indexed article
-HEAD_CANDIDATES = 1000
-BODY_CANDIDATES = 1000
-SQLITE_BODY_CANDIDATES = 1000
+HEAD_CANDIDATES = 500
+BODY_CANDIDATES = 500
 HEAD_BOOST = 1000  # a match in title, tags or business names ranks above any match in the body only
 # column weights: title, body, extra, pinyin
 SQLITE_WEIGHTS = (10.0, 1.0, 4.0, 2.0)
 
 
 def _filters(filters: dict, vendor: str) -> tuple[str, list]:
-    """The scope and filters as SQL on ``a``: the article row on PostgreSQL, the compact scope row
-    beside the words on SQLite (reading the article row there walks the overflow pages of its body)."""
+    """The scope and filters as SQL on ``a``: the scope columns kept beside the words (reading the
+    article row would walk the overflow pages of its body on SQLite, and cost a join on PostgreSQL)."""
     today = filters["today"]
     audiences = list(filters["audiences"])
     sql = [
@@ -49,9 +47,6 @@ def _filters(filters: dict, vendor: str) -> tuple[str, list]:
     ]
     day = today if vendor == "postgresql" else today.isoformat()
     params: list = [*audiences, day, day]
-    if vendor == "postgresql":
-        sql.insert(0, "a.status = %s")
-        params.insert(0, Status.PUBLISHED)
     if filters.get("business"):
         sql.append("a.business_id IN (SELECT id FROM catalog_business WHERE code = %s)")
         params.append(filters["business"])
@@ -129,7 +124,7 @@ class SQLiteBackend:
         args = [head, *params, HEAD_CANDIDATES]
         if full:
             tiers.append(f"SELECT id, s AS score FROM ({tier})")
-            args += [full, *params, SQLITE_BODY_CANDIDATES]
+            args += [full, *params, BODY_CANDIDATES]
         sql = (
             f"SELECT id, max(score) AS score FROM ({' UNION ALL '.join(tiers)}) "
             "GROUP BY id ORDER BY score DESC, id LIMIT %s OFFSET %s"
@@ -156,15 +151,19 @@ class PostgresBackend:
     def insert(self, rows) -> None:
         rows = list(rows)
         sql = (
-            f"INSERT INTO {TABLE} (article_id, head, document) "
-            "SELECT v.id, v.head, v.head || setweight(to_tsvector('simple', v.b), 'D') FROM ("
-            "SELECT %s::integer AS id, %s::text AS b, "
+            f"INSERT INTO {TABLE} (article_id, audience, kind, business_id, levels, valid_from, valid_until, "
+            "head, document) "
+            "SELECT v.id, v.audience, v.kind, v.business_id, v.levels::jsonb, v.valid_from::date, "
+            "v.valid_until::date, v.head, v.head || setweight(to_tsvector('simple', v.b), 'D') FROM ("
+            "SELECT %s::integer AS id, %s::text AS audience, %s::text AS kind, %s::integer AS business_id, "
+            "%s::text AS levels, %s::text AS valid_from, %s::text AS valid_until, %s::text AS b, "
             "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') "
             "|| setweight(to_tsvector('simple', %s), 'C') AS head) v"
         )
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                sql, [(i, body, title, extra, pinyin) for i, title, body, extra, pinyin, _scope in rows]
+                sql,
+                [(i, *scope, body, title, extra, pinyin) for i, title, body, extra, pinyin, scope in rows],
             )
 
     def delete(self, ids) -> None:
@@ -194,16 +193,21 @@ class PostgresBackend:
 
     def _run(self, tsquery: str, filters: dict, offset: int, limit: int, *, body: bool = True):
         where, params = _filters(filters, self.vendor)
+        # the tsquery is written out in each tier (not a CTE) so that the planner sees a constant and
+        # uses the GIN index
         tier = (
-            f"SELECT s.article_id AS id, %s + ts_rank(s.{{column}}, q.q) AS score FROM {TABLE} s "
-            f"JOIN knowledge_article a ON a.id = s.article_id, q WHERE s.{{column}} @@ q.q AND {where} LIMIT %s"
+            f"SELECT a.article_id AS id, %s + ts_rank(a.{{column}}, to_tsquery('simple', %s)) AS score "
+            f"FROM {TABLE} a WHERE a.{{column}} @@ to_tsquery('simple', %s) AND {where} LIMIT %s"
         )
+        tiers = [f"({tier.format(column='head')})"]
+        args = [HEAD_BOOST, tsquery, tsquery, *params, HEAD_CANDIDATES]
+        if body:  # pinyin keys live in the head only
+            tiers.append(f"({tier.format(column='document')})")
+            args += [0, tsquery, tsquery, *params, BODY_CANDIDATES]
         sql = (
-            "WITH q AS MATERIALIZED (SELECT to_tsquery('simple', %s) AS q) "
-            f"SELECT id, max(score) AS score FROM ({tier.format(column='head')} UNION ALL "
-            f"{tier.format(column='document')}) u GROUP BY id ORDER BY score DESC, id LIMIT %s OFFSET %s"
+            f"SELECT id, max(score) AS score FROM ({' UNION ALL '.join(tiers)}) u "
+            "GROUP BY id ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
-        args = [tsquery, HEAD_BOOST, *params, HEAD_CANDIDATES, 0, *params, BODY_CANDIDATES if body else 0]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*args, limit, offset])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
