@@ -270,3 +270,37 @@ def test_business_offline_or_rename_flags_its_articles(people, published, music,
     workflow.article_submit(actor=people.editor, code=article.code)
     article = workflow.article_approve(actor=people.supervisor, code=article.code)
     assert not article.needs_review and article.needs_review_reason == ""
+
+
+def test_national_articles_are_read_only_in_a_province(people):
+    """ORG-2, KB-1: a province never edits national text (403 national_read_only); nothing changes."""
+    from kefu.knowledge import services
+
+    services.save_article(
+        actor=None,
+        code="N-001",
+        title="全网资费",
+        body="<p>全网统一</p>",
+        origin="national",
+        status="published",
+    )
+    for call in (
+        lambda: workflow.article_edit(actor=people.editor, code="N-001", title="本省改写"),
+        lambda: workflow.article_restore(actor=people.editor, code="N-001", number=1),
+        lambda: workflow.article_retire(actor=people.supervisor, code="N-001"),
+    ):
+        assert code_of(call) == (403, "national_read_only")
+    article = Article.objects.get(code="N-001")
+    assert (article.title, article.version, article.status) == ("全网资费", 1, "published")
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "retire"])
+def test_wording_invalid_transitions(people, action):
+    """KB-4: wording follows the same table: nothing to approve, reject or retire in a fresh draft (409)."""
+    workflow.wording_create(actor=people.editor, code="W-1", title="口径", text="您好", problem="net.slow")
+    calls = {
+        "approve": lambda: workflow.wording_approve(actor=people.editor2, code="W-1"),
+        "reject": lambda: workflow.wording_reject(actor=people.editor2, code="W-1", reason="不准确"),
+        "retire": lambda: workflow.wording_retire(actor=people.editor2, code="W-1"),
+    }
+    assert code_of(calls[action]) == (409, "invalid_transition")

@@ -257,7 +257,17 @@ def test_province_pages_show_no_raw_code(settings, tmp_path):
         for n in Subscriber.objects.order_by("id").values_list("number", flat=True)[:2]
     ]
     found, opened = {}, set()
-    for job_number in ("js1001", "js1002", "js1003", "js1004", "js1005", "js1006", "js1007", "js-admin"):
+    for job_number in (
+        "js1001",
+        "js1002",
+        "js1003",
+        "js1004",
+        "js1005",
+        "js1006",
+        "js1007",
+        "js1008",
+        "js-admin",
+    ):
         client = Client()
         client.force_login(Staff.objects.get(job_number=job_number))
         pages, seen = walk(client, [*nav_urls(client), *customer_pages], limit=60)

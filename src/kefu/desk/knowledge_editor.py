@@ -26,7 +26,7 @@ from kefu.knowledge.models import Article, Synonym, Wording
 from kefu.knowledge.text import sanitise
 
 DENIED = gettext_lazy("只有知识管理员、班长和系统管理员可以管理知识库")
-LIST_LIMIT = 200
+LIST_LIMIT = 100  # rows a list page shows; filters narrow it down
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -98,12 +98,19 @@ def _refused(request, exc: DomainError) -> None:
 @admits(workflow.may_manage, message=DENIED)
 def article_list(request):
     """知识管理: every article with its state, filtered by status, kind, business, stale, needs review."""
-    articles = filter_articles(request.GET, manager=True).select_related("business")[:LIST_LIMIT]
-    rows = [(a, workflow.stage(a), workflow.is_stale(a)) for a in articles]
+    articles = list(filter_articles(request.GET, manager=True).select_related("business")[: LIST_LIMIT + 1])
+    rows = [(a, workflow.stage(a), workflow.is_stale(a)) for a in articles[:LIST_LIMIT]]
     return render(
         request,
         "desk/knowledge/editor/list.html",
-        {**_common(), "rows": rows, "params": request.GET, "may_write": workflow.may_write(request.user)},
+        {
+            **_common(),
+            "rows": rows,
+            "truncated": len(articles) > LIST_LIMIT,
+            "limit": LIST_LIMIT,
+            "params": request.GET,
+            "may_write": workflow.may_write(request.user),
+        },
     )
 
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.core import audit
 from kefu.core import uploads as limits  # the same limits as work-order attachments
@@ -438,6 +439,10 @@ class Diff:
     unified: str = ""
 
     @property
+    def changed_labels(self) -> list[str]:
+        return [str(DIFF_LABELS.get(name, name)) for name in self.changed]
+
+    @property
     def html(self) -> SafeString:
         """A side-by-side table; every cell escaped."""
         parts = ['<table class="kb-diff"><tbody>']
@@ -446,7 +451,7 @@ class Diff:
                 format_html(
                     '<tr class="kb-diff-{}"><th>{}</th><td class="kb-diff-old">{}</td><td class="kb-diff-new">{}</td></tr>',
                     row.tag,
-                    row.field,
+                    DIFF_LABELS.get(row.field, row.field),
                     row.old,
                     row.new,
                 )
@@ -454,6 +459,20 @@ class Diff:
         parts.append("</tbody></table>")
         return mark_safe("".join(parts))  # noqa: S308 - every value went through format_html
 
+
+# what the diff calls each field on a page (the API keeps the field names)
+DIFF_LABELS = {
+    "title": gettext_lazy("标题"),
+    "body": gettext_lazy("正文"),
+    "text": gettext_lazy("口径内容"),
+    "kind": gettext_lazy("类别"),
+    "audience": gettext_lazy("适用对象"),
+    "business_code": gettext_lazy("业务"),
+    "levels": gettext_lazy("客户级别"),
+    "tags": gettext_lazy("标签"),
+    "valid_from": gettext_lazy("生效日期"),
+    "valid_until": gettext_lazy("失效日期"),
+}
 
 ARTICLE_DIFF_FIELDS = (
     "title",
