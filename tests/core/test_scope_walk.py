@@ -133,6 +133,8 @@ PARAM_VALUES = {
     "task_id": lambda w: _zj_callback_task().pk,
     "notice_id": _zj_notice,
     "code": lambda w: _zj_article(),
+    # the knowledge editor's POST-only actions: any action name, the article is out of sight first
+    "action": lambda w: "submit",
 }
 
 
@@ -180,6 +182,11 @@ CREATE_PAYLOADS = {
         "kind": "answered",
         "article": _published_article().code,
     },
+    # issue 13: an article or wording is created in its author's own province (never another's), and
+    # synonyms belong to the node's search: tests/knowledge/test_scope.py
+    "api/v1/knowledge/articles/": None,
+    "api/v1/knowledge/wording/": None,
+    "api/v1/knowledge/synonyms/": None,
     # AUTH-3: asking one's PIN pad to collect for a ZJ number (404 before the pad is even looked for)
     "api/v1/pin-pad/collections": lambda w: {"number": w["zj_subscriber"].number},
     # issue 5: asks the hub and writes nothing but an audit row in the asker's scope (CAP-1, SVC-1);

@@ -40,11 +40,11 @@ def order_description(question: str, tried: list) -> str:
     return "\n".join(lines)
 
 
-def tried_articles(codes) -> list:
+def tried_articles(codes, *, actor) -> list:
     """The articles named (codes, in the order given, unknown or unreadable ones left out)."""
     found = []
     for code in dict.fromkeys(c.strip() for c in codes if c and c.strip()):
-        article = reading.article_for_reader(code)
+        article = reading.article_for_reader(code, actor=actor)
         if article is not None:
             found.append(article)
     return found[:20]
@@ -58,7 +58,7 @@ def consultation_unanswered(*, actor, contact, question: str, tried_codes=()) ->
     answers with the first order (an idempotency key of the contact and the question)."""
     contact = usage.contact_check(actor=actor, contact=contact)
     question = usage.question_clean(question)
-    tried = tried_articles(tried_codes)
+    tried = tried_articles(tried_codes, actor=actor)
     key = "kb2-" + hashlib.sha256(f"{contact.pk}|{question}".encode()).hexdigest()[:40]
     with transaction.atomic():
         request = contacts.service_request_add(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,11 +18,12 @@ from kefu.catalog import selectors as catalog_selectors
 from kefu.catalog.models import Business
 from kefu.core.access import admits
 from kefu.core.choices import CustomerLevel
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFoundError
 from kefu.knowledge import workflow
 from kefu.knowledge.api.articles import filter_articles
 from kefu.knowledge.choices import ArticleKind, Audience, Channel, Status
 from kefu.knowledge.models import Article, Synonym, Wording
+from kefu.knowledge.reading import visible_to
 from kefu.knowledge.text import sanitise
 
 DENIED = gettext_lazy("只有知识管理员、班长和系统管理员可以管理知识库")
@@ -61,7 +62,22 @@ def _words(value: str | None) -> list[str]:
     return [word.strip() for word in text.split(",") if word.strip()]
 
 
-def _common() -> dict:
+def _article(code: str, actor):
+    """The article as the editor's pages open it: one out of sight or unknown is a plain 404 page."""
+    try:
+        return workflow.article_get(code, actor=actor)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from None
+
+
+def _wording(code: str, actor):
+    try:
+        return workflow.wording_get(code, actor=actor)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from None
+
+
+def _common(actor) -> dict:
     return {
         "kinds": ArticleKind.CHOICES,
         "audiences": Audience.CHOICES,
@@ -69,8 +85,9 @@ def _common() -> dict:
         "levels": CustomerLevel.CHOICES,
         "channels": Channel.CHOICES,
         "businesses": Business.objects.order_by("name"),
-        "review_count": workflow.review_queue().count() + workflow.wording_review_queue().count(),
-        "stale_count": workflow.stale_articles().count(),
+        "review_count": workflow.review_queue(actor=actor).count()
+        + workflow.wording_review_queue(actor=actor).count(),
+        "stale_count": workflow.stale_articles(actor=actor).count(),
     }
 
 
@@ -98,13 +115,17 @@ def _refused(request, exc: DomainError) -> None:
 @admits(workflow.may_manage, message=DENIED)
 def article_list(request):
     """知识管理: every article with its state, filtered by status, kind, business, stale, needs review."""
-    articles = list(filter_articles(request.GET, manager=True).select_related("business")[: LIST_LIMIT + 1])
+    articles = list(
+        filter_articles(request.GET, manager=True, actor=request.user).select_related("business")[
+            : LIST_LIMIT + 1
+        ]
+    )
     rows = [(a, workflow.stage(a), workflow.is_stale(a)) for a in articles[:LIST_LIMIT]]
     return render(
         request,
         "desk/knowledge/editor/list.html",
         {
-            **_common(),
+            **_common(request.user),
             "rows": rows,
             "truncated": len(articles) > LIST_LIMIT,
             "limit": LIST_LIMIT,
@@ -136,7 +157,7 @@ def article_new(request):
     return render(
         request,
         "desk/knowledge/editor/edit.html",
-        {**_common(), "values": values, "creating": True, "levels_selected": selected},
+        {**_common(request.user), "values": values, "creating": True, "levels_selected": selected},
     )
 
 
@@ -157,7 +178,7 @@ def _article_values(article) -> dict:
 @admits(workflow.may_manage, message=DENIED)
 def article_edit(request, code: str):
     """One article: its state, the edit form (saving is a new version) and the workflow's buttons."""
-    article = workflow.article_get(code)
+    article = _article(code, request.user)
     values = _article_values(article)
     if request.method == "POST":
         values = request.POST
@@ -176,7 +197,7 @@ def article_edit(request, code: str):
         request,
         "desk/knowledge/editor/edit.html",
         {
-            **_common(),
+            **_common(request.user),
             "article": article,
             "values": values,
             "pending": pending,
@@ -270,20 +291,20 @@ def _diff_numbers(request, latest: int) -> tuple[int, int]:
 @admits(workflow.may_manage, message=DENIED)
 def article_versions(request, code: str):
     """Every version (who, when, why), a diff between any two, and restore."""
-    article = workflow.article_get(code)
+    article = _article(code, request.user)
     versions = list(article.versions.select_related("author").order_by("-number"))
     diff = None
     if versions:
         a, b = _diff_numbers(request, article.version)
         try:
-            diff = workflow.article_diff(code, a, b)
+            diff = workflow.article_diff(code, a, b, actor=request.user)
         except DomainError as exc:
             _refused(request, exc)
     return render(
         request,
         "desk/knowledge/editor/versions.html",
         {
-            **_common(),
+            **_common(request.user),
             "obj": article,
             "versions": versions,
             "diff": diff,
@@ -301,9 +322,9 @@ def review_queue(request):
         request,
         "desk/knowledge/editor/review.html",
         {
-            **_common(),
-            "articles": workflow.review_queue().select_related("business"),
-            "wording": workflow.wording_review_queue(),
+            **_common(request.user),
+            "articles": workflow.review_queue(actor=request.user).select_related("business"),
+            "wording": workflow.wording_review_queue(actor=request.user),
             "may_review": workflow.may_review(request.user),
         },
     )
@@ -316,9 +337,11 @@ def stale_list(request):
         request,
         "desk/knowledge/editor/stale.html",
         {
-            **_common(),
-            "stale": workflow.stale_articles().select_related("business"),
-            "flagged": Article.objects.filter(needs_review=True).exclude(status=Status.RETIRED),
+            **_common(request.user),
+            "stale": workflow.stale_articles(actor=request.user).select_related("business"),
+            "flagged": visible_to(Article.objects.filter(needs_review=True), request.user).exclude(
+                status=Status.RETIRED
+            ),
             "may_review": workflow.may_review(request.user),
         },
     )
@@ -351,7 +374,7 @@ def synonyms(request):
         request,
         "desk/knowledge/editor/synonyms.html",
         {
-            **_common(),
+            **_common(request.user),
             "synonyms": Synonym.objects.select_related("updated_by"),
             "may_write": workflow.may_write(request.user),
         },
@@ -379,14 +402,21 @@ def _wording_fields(post, *, creating: bool) -> dict:
 
 @admits(workflow.may_manage, message=DENIED)
 def wording_list(request):
-    wording = Wording.objects.select_related("business").order_by("problem", "channel", "level", "code")
+    wording = visible_to(Wording.objects.select_related("business"), request.user).order_by(
+        "problem", "channel", "level", "code"
+    )
     if request.GET.get("status") in Status:
         wording = wording.filter(status=request.GET["status"])
     rows = [(w, workflow.stage(w), workflow.is_stale(w)) for w in wording[:LIST_LIMIT]]
     return render(
         request,
         "desk/knowledge/editor/wording_list.html",
-        {**_common(), "rows": rows, "params": request.GET, "may_write": workflow.may_write(request.user)},
+        {
+            **_common(request.user),
+            "rows": rows,
+            "params": request.GET,
+            "may_write": workflow.may_write(request.user),
+        },
     )
 
 
@@ -408,13 +438,15 @@ def wording_new(request):
             messages.success(request, _("已保存草稿（第 %(n)s 版）") % {"n": wording.version})
             return redirect("desk:knowledge_manage_wording_edit", code=wording.code)
     return render(
-        request, "desk/knowledge/editor/wording_edit.html", {**_common(), "values": values, "creating": True}
+        request,
+        "desk/knowledge/editor/wording_edit.html",
+        {**_common(request.user), "values": values, "creating": True},
     )
 
 
 @admits(workflow.may_manage, message=DENIED)
 def wording_edit(request, code: str):
-    wording = workflow.wording_get(code)
+    wording = _wording(code, request.user)
     latest = wording.versions.filter(number=wording.version).first()
     values = {
         "title": latest.title if latest else wording.title,
@@ -443,7 +475,7 @@ def wording_edit(request, code: str):
         request,
         "desk/knowledge/editor/wording_edit.html",
         {
-            **_common(),
+            **_common(request.user),
             "wording": wording,
             "values": values,
             "pending": workflow.stage(wording),
@@ -489,20 +521,20 @@ def wording_action(request, code: str, action: str):
 
 @admits(workflow.may_manage, message=DENIED)
 def wording_versions(request, code: str):
-    wording = workflow.wording_get(code)
+    wording = _wording(code, request.user)
     versions = list(wording.versions.select_related("author").order_by("-number"))
     diff = None
     if versions:
         a, b = _diff_numbers(request, wording.version)
         try:
-            diff = workflow.wording_diff(code, a, b)
+            diff = workflow.wording_diff(code, a, b, actor=request.user)
         except DomainError as exc:
             _refused(request, exc)
     return render(
         request,
         "desk/knowledge/editor/versions.html",
         {
-            **_common(),
+            **_common(request.user),
             "obj": wording,
             "versions": versions,
             "diff": diff,

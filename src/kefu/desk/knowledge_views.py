@@ -147,7 +147,7 @@ def knowledge_article(request, code: str):
     the reader's province's overlay under a national article; the explanation wording for its
     problem keys beside it (the customer's level first in a contact). In a contact the opening is
     recorded (OPENED, with the version)."""
-    article = reading.article_for_reader(code)
+    article = reading.article_for_reader(code, actor=request.user)
     if article is None:
         raise Http404(_("知识不存在或未发布"))
     consulting = Consulting(request, request.GET)
@@ -159,7 +159,9 @@ def knowledge_article(request, code: str):
     context = {
         "article": article,
         "overlay": reading.overlay_for(article, request.user.province_id),
-        "wordings": reading.wordings_for_article(article, level=consulting.level, channel=Channel.AGENT),
+        "wordings": reading.wordings_for_article(
+            article, level=consulting.level, channel=Channel.AGENT, actor=request.user
+        ),
         "consulting": consulting,
         "may_send": reading.customer_may_receive(article),
         "sms_text": usage.sms_text(article),
@@ -173,8 +175,8 @@ def _back_to_article(code: str, consulting: Consulting):
     return redirect(reverse("desk:knowledge_article", args=[code]) + "?" + urlencode(params))
 
 
-def _article_or_404(code: str):
-    article = reading.article_for_reader(code)
+def _article_or_404(code: str, actor):
+    article = reading.article_for_reader(code, actor=actor)
     if article is None:
         raise Http404(_("知识不存在或未发布"))
     return article
@@ -184,7 +186,7 @@ def _article_or_404(code: str):
 @login_required
 def knowledge_answered(request, code: str):
     """SR-1: this article answered the customer: recorded on the contact's consultation request."""
-    article = _article_or_404(code)
+    article = _article_or_404(code, request.user)
     consulting = Consulting(request, request.POST)
     if consulting.contact is None:
         messages.error(request, consulting.problem or _("请在接触中标记已解答"))
@@ -207,7 +209,7 @@ def knowledge_answered(request, code: str):
 @login_required
 def knowledge_send(request, code: str):
     """The customer asked for the article by SMS: sent to the contact's line, recorded (SENT)."""
-    article = _article_or_404(code)
+    article = _article_or_404(code, request.user)
     consulting = Consulting(request, request.POST)
     if consulting.contact is None:
         messages.error(request, consulting.problem or _("请在接触中发送短信"))

@@ -173,6 +173,8 @@ class Synonym(models.Model):
     updated_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
+    scope_fields = None  # the node's search vocabulary, like the catalog: no province owns a group
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("同义词")

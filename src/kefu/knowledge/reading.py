@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from kefu.core import scope
 from kefu.knowledge.choices import Audience, Channel, Status, UseKind
 from kefu.knowledge.models import Article, ArticleVersion, KnowledgeUse, Overlay, Wording
 from kefu.knowledge.search import readable_audiences
@@ -24,11 +25,26 @@ def _current(queryset):
     )
 
 
-def article_for_reader(code: str, *, customer: bool = False) -> Article | None:
+def visible_to(queryset, actor):
+    """The one rule of who sees which knowledge (articles and wording): national knowledge (no
+    province) and the reader's own province's; national staff (the hub, a node's administrators with
+    a national scope) and the system (``actor`` None) see all. Knowledge is not personal data, but a
+    province's local tariffs and procedures are wrong answers elsewhere, and only the province that
+    owns them may edit them."""
+    if actor is None:
+        return queryset
+    reader = scope.scope_of(actor)
+    if reader.is_national:
+        return queryset
+    return queryset.filter(Q(province__isnull=True) | Q(province_id=reader.province_id))
+
+
+def article_for_reader(code: str, *, customer: bool = False, actor=None) -> Article | None:
     """The article ``code`` as a reader sees it: published, currently valid and of an audience the
     reader may read (staff: all; a customer: customer articles). ``None`` otherwise — a draft, a
     retired or not-yet-valid article does not exist for readers."""
     articles = _current(Article.objects.filter(audience__in=readable_audiences(customer=customer)))
+    articles = visible_to(articles, actor)
     return (
         articles.select_related("business", "category", "province")
         .prefetch_related("attachments")
@@ -61,7 +77,9 @@ def _level_first(wordings, level: str) -> list[Wording]:
     return sorted(wordings, key=lambda w: (w.level != level, w.level == "", w.code))
 
 
-def wordings_for_article(article: Article, *, level: str = "", channel: str = Channel.AGENT) -> list[Wording]:
+def wordings_for_article(
+    article: Article, *, level: str = "", channel: str = Channel.AGENT, actor=None
+) -> list[Wording]:
     """KB-4: the published explanation wording that goes with ``article`` — for its request category's
     problem key or its business — in ``channel``; with a customer ``level`` only that level's and the
     all-levels wording, the customer's own first."""
@@ -70,20 +88,25 @@ def wordings_for_article(article: Article, *, level: str = "", channel: str = Ch
         keys |= Q(problem=article.category.code)
     if article.business_id:
         keys |= Q(business_id=article.business_id)
-    rows = _current(Wording.objects.filter(keys, channel=channel)).select_related("business")
+    rows = _current(visible_to(Wording.objects.filter(keys, channel=channel), actor)).select_related(
+        "business"
+    )
     return _level_first(list(rows), level)
 
 
-def wording_current(problem: str, *, channel: str, level: str = "") -> Wording | None:
+def wording_current(
+    problem: str, *, channel: str, level: str = "", province_id: int | None = None
+) -> Wording | None:
     """The published wording for ``problem`` in ``channel`` for a customer of ``level`` (that level's
-    own first, then the all-levels one), or ``None``."""
-    rows = list(_current(Wording.objects.filter(problem=problem, channel=channel)))
+    own first, then the all-levels one), national or of ``province_id``, or ``None``."""
+    rows = Wording.objects.filter(problem=problem, channel=channel)
+    rows = list(_current(rows.filter(Q(province__isnull=True) | Q(province_id=province_id))))
     found = _level_first(rows, level)
     return found[0] if found else None
 
 
-def wording_for_reader(code: str) -> Wording | None:
-    return _current(Wording.objects.filter(code=code)).first()
+def wording_for_reader(code: str, *, actor=None) -> Wording | None:
+    return _current(visible_to(Wording.objects.filter(code=code), actor)).first()
 
 
 @dataclass(frozen=True)

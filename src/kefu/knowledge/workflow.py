@@ -42,6 +42,7 @@ from kefu.knowledge import search, services
 from kefu.knowledge.choices import Origin, Status
 from kefu.knowledge.errors import KnowledgeErrorCode
 from kefu.knowledge.models import Article, ArticleAttachment, ArticleVersion, Synonym, Wording, WordingVersion
+from kefu.knowledge.reading import visible_to
 from kefu.knowledge.text import plain_text
 
 WRITERS = frozenset({Role.KNOWLEDGE_EDITOR, Role.ADMINISTRATOR})
@@ -125,23 +126,37 @@ def is_stale(obj, today: date | None = None) -> bool:
     return obj.status == Status.PUBLISHED and obj.review_by is not None and obj.review_by < today
 
 
-def stale_articles(today: date | None = None):
-    """Published articles past their review date, the longest overdue first."""
+def stale_articles(today: date | None = None, *, actor=None):
+    """Published articles past their review date, the longest overdue first (those ``actor`` sees)."""
     today = today or timezone.localdate()
-    return Article.objects.filter(status=Status.PUBLISHED, review_by__lt=today).order_by("review_by", "code")
+    return (
+        visible_to(Article.objects.all(), actor)
+        .filter(status=Status.PUBLISHED, review_by__lt=today)
+        .order_by("review_by", "code")
+    )
 
 
-def review_queue():
-    """Articles with a version waiting for a reviewer."""
-    return Article.objects.filter(
-        Q(published_version=0, status=Status.REVIEW) | Q(published_version__gt=0, draft_status=Status.REVIEW)
-    ).order_by("updated_at", "code")
+def review_queue(*, actor=None):
+    """Articles with a version waiting for a reviewer (those ``actor`` sees)."""
+    return (
+        visible_to(Article.objects.all(), actor)
+        .filter(
+            Q(published_version=0, status=Status.REVIEW)
+            | Q(published_version__gt=0, draft_status=Status.REVIEW)
+        )
+        .order_by("updated_at", "code")
+    )
 
 
-def wording_review_queue():
-    return Wording.objects.filter(
-        Q(published_version=0, status=Status.REVIEW) | Q(published_version__gt=0, draft_status=Status.REVIEW)
-    ).order_by("updated_at", "code")
+def wording_review_queue(*, actor=None):
+    return (
+        visible_to(Wording.objects.all(), actor)
+        .filter(
+            Q(published_version=0, status=Status.REVIEW)
+            | Q(published_version__gt=0, draft_status=Status.REVIEW)
+        )
+        .order_by("updated_at", "code")
+    )
 
 
 def pending_authors(obj) -> set[int]:
@@ -153,9 +168,11 @@ def pending_authors(obj) -> set[int]:
 # -- articles ----------------------------------------------------------------------------------------
 
 
-def article_get(code: str, *, lock: bool = False) -> Article:
-    queryset = Article.objects.select_for_update() if lock else Article.objects
-    article = queryset.filter(code=code).first()
+def article_get(code: str, *, actor, lock: bool = False) -> Article:
+    """The article ``code`` if ``actor`` may see it (:func:`kefu.knowledge.reading.visible_to`);
+    ``actor`` None is the system (imports, the federation)."""
+    queryset = Article.objects.select_for_update() if lock else Article.objects.all()
+    article = visible_to(queryset, actor).filter(code=code).first()
     if article is None:
         raise NotFoundError(
             _("没有编号为 %(code)s 的知识") % {"code": code}, code=KnowledgeErrorCode.UNKNOWN_ARTICLE
@@ -205,7 +222,7 @@ def article_create(*, actor, code: str, note: str = "", **fields) -> Article:
 def article_edit(*, actor, code: str, note: str = "", **fields) -> Article:
     """Save a new draft version. A published article keeps showing its published version."""
     _check_writer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     if stage(article) == Status.REVIEW:
         raise _invalid(_("修改（审核中的版本不能修改，请先驳回）"), article)
@@ -220,7 +237,7 @@ def article_edit(*, actor, code: str, note: str = "", **fields) -> Article:
 def article_submit(*, actor, code: str) -> Article:
     """draft → review."""
     _check_writer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     if stage(article) != Status.DRAFT:
         raise _invalid(_("提交审核"), article)
@@ -239,7 +256,7 @@ def article_submit(*, actor, code: str) -> Article:
 def article_approve(*, actor, code: str, note: str = "") -> Article:
     """review → published: the pending version becomes what readers see and the search finds."""
     _check_reviewer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     if stage(article) != Status.REVIEW:
         raise _invalid(_("审核通过"), article)
@@ -279,7 +296,7 @@ def article_reject(*, actor, code: str, reason: str) -> Article:
     reason = (reason or "").strip()
     if not reason:
         raise _invalid_input(_("请填写驳回原因"), "reason")
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     if stage(article) != Status.REVIEW:
         raise _invalid(_("驳回"), article)
@@ -301,7 +318,7 @@ def article_reject(*, actor, code: str, reason: str) -> Article:
 def article_retire(*, actor, code: str, reason: str = "") -> Article:
     """published → retired: out of the search and of the readers' pages."""
     _check_reviewer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     if article.status != Status.PUBLISHED:
         raise _invalid(_("下线"), article)
@@ -317,7 +334,7 @@ def article_retire(*, actor, code: str, reason: str = "") -> Article:
 def article_restore(*, actor, code: str, number: int) -> Article:
     """Copy version ``number``'s content as a new draft version (the old one stays as it was)."""
     _check_writer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     if stage(article) == Status.REVIEW:
         raise _invalid(_("恢复旧版本（审核中的版本不能修改，请先驳回）"), article)
@@ -331,7 +348,7 @@ def article_restore(*, actor, code: str, number: int) -> Article:
 def article_confirm(*, actor, code: str, review_by: date | None) -> Article:
     """A reviewer checked the published text: clear the needs-review flag and set the next review date."""
     _check_reviewer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     if article.status != Status.PUBLISHED:
         raise _invalid(_("确认复审"), article)
     if review_by is not None and review_by <= timezone.localdate():
@@ -356,7 +373,7 @@ def article_confirm(*, actor, code: str, review_by: date | None) -> Article:
 def article_set_meta(*, actor, code: str, **fields) -> Article:
     """Change what describes an article without a new version: category, review date."""
     _check_writer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     allowed = {"category", "review_by"}
     changes = {}
@@ -388,7 +405,7 @@ def attachment_add(*, actor, code: str, upload) -> ArticleAttachment:
     """Attach a file to an article; the size and type limits are the work orders' (``KEFU_ATTACHMENT_*``)."""
 
     _check_writer(actor)
-    article = article_get(code, lock=True)
+    article = article_get(code, actor=actor, lock=True)
     _check_local(article)
     if upload.size > limits.max_bytes():
         raise DomainError(
@@ -532,8 +549,8 @@ def diff_versions(old, new, fields: tuple[str, ...]) -> Diff:
     return Diff(old.number, new.number, changed, rows, "\n".join(unified))
 
 
-def article_diff(code: str, from_number: int, to_number: int) -> Diff:
-    article = article_get(code)
+def article_diff(code: str, from_number: int, to_number: int, *, actor) -> Diff:
+    article = article_get(code, actor=actor)
     return diff_versions(
         article_version(article, from_number), article_version(article, to_number), ARTICLE_DIFF_FIELDS
     )
@@ -542,9 +559,10 @@ def article_diff(code: str, from_number: int, to_number: int) -> Diff:
 # -- wording -----------------------------------------------------------------------------------------
 
 
-def wording_get(code: str, *, lock: bool = False) -> Wording:
-    queryset = Wording.objects.select_for_update() if lock else Wording.objects
-    wording = queryset.filter(code=code).first()
+def wording_get(code: str, *, actor, lock: bool = False) -> Wording:
+    """The wording ``code`` if ``actor`` may see it (as :func:`article_get`)."""
+    queryset = Wording.objects.select_for_update() if lock else Wording.objects.all()
+    wording = visible_to(queryset, actor).filter(code=code).first()
     if wording is None:
         raise NotFoundError(
             _("没有编号为 %(code)s 的口径") % {"code": code}, code=KnowledgeErrorCode.UNKNOWN_WORDING
@@ -592,7 +610,7 @@ def wording_create(*, actor, code: str, note: str = "", **fields) -> Wording:
 @transaction.atomic
 def wording_edit(*, actor, code: str, note: str = "", **fields) -> Wording:
     _check_writer(actor)
-    wording = wording_get(code, lock=True)
+    wording = wording_get(code, actor=actor, lock=True)
     _check_local(wording)
     if stage(wording) == Status.REVIEW:
         raise _invalid(_("修改（审核中的版本不能修改，请先驳回）"), wording)
@@ -618,7 +636,7 @@ def wording_edit(*, actor, code: str, note: str = "", **fields) -> Wording:
 @transaction.atomic
 def wording_submit(*, actor, code: str) -> Wording:
     _check_writer(actor)
-    wording = wording_get(code, lock=True)
+    wording = wording_get(code, actor=actor, lock=True)
     _check_local(wording)
     if stage(wording) != Status.DRAFT:
         raise _invalid(_("提交审核"), wording)
@@ -636,7 +654,7 @@ def wording_submit(*, actor, code: str) -> Wording:
 @transaction.atomic
 def wording_approve(*, actor, code: str, note: str = "") -> Wording:
     _check_reviewer(actor)
-    wording = wording_get(code, lock=True)
+    wording = wording_get(code, actor=actor, lock=True)
     _check_local(wording)
     if stage(wording) != Status.REVIEW:
         raise _invalid(_("审核通过"), wording)
@@ -672,7 +690,7 @@ def wording_reject(*, actor, code: str, reason: str) -> Wording:
     reason = (reason or "").strip()
     if not reason:
         raise _invalid_input(_("请填写驳回原因"), "reason")
-    wording = wording_get(code, lock=True)
+    wording = wording_get(code, actor=actor, lock=True)
     _check_local(wording)
     if stage(wording) != Status.REVIEW:
         raise _invalid(_("驳回"), wording)
@@ -693,7 +711,7 @@ def wording_reject(*, actor, code: str, reason: str) -> Wording:
 @transaction.atomic
 def wording_retire(*, actor, code: str, reason: str = "") -> Wording:
     _check_reviewer(actor)
-    wording = wording_get(code, lock=True)
+    wording = wording_get(code, actor=actor, lock=True)
     _check_local(wording)
     if wording.status != Status.PUBLISHED:
         raise _invalid(_("下线"), wording)
@@ -707,7 +725,7 @@ def wording_retire(*, actor, code: str, reason: str = "") -> Wording:
 @transaction.atomic
 def wording_restore(*, actor, code: str, number: int) -> Wording:
     _check_writer(actor)
-    wording = wording_get(code, lock=True)
+    wording = wording_get(code, actor=actor, lock=True)
     _check_local(wording)
     if stage(wording) == Status.REVIEW:
         raise _invalid(_("恢复旧版本（审核中的版本不能修改，请先驳回）"), wording)
@@ -717,8 +735,8 @@ def wording_restore(*, actor, code: str, number: int) -> Wording:
     )
 
 
-def wording_diff(code: str, from_number: int, to_number: int) -> Diff:
-    wording = wording_get(code)
+def wording_diff(code: str, from_number: int, to_number: int, *, actor) -> Diff:
+    wording = wording_get(code, actor=actor)
     return diff_versions(
         wording_version(wording, from_number), wording_version(wording, to_number), WORDING_DIFF_FIELDS
     )

@@ -369,6 +369,7 @@ class OverlayView(APIView):
         tags=TAGS,
     )
     def put(self, request, code):
+        services.overlay_target(request.user, code, lock=False)  # 403/404 before the body is read
         data = OverlayInput(data=request.data)
         data.is_valid(raise_exception=True)
         overlay = services.overlay_save(actor=request.user, code=code, body=data.validated_data["body"])

@@ -30,6 +30,7 @@ from kefu.knowledge import services as knowledge
 from kefu.knowledge.choices import Origin, Status
 from kefu.knowledge.errors import KnowledgeErrorCode
 from kefu.knowledge.models import Article, ArticleVersion, Overlay, Wording, WordingVersion
+from kefu.knowledge.reading import visible_to
 from kefu.knowledge.text import plain_text, sanitise
 from kefu.syndication import messages
 from kefu.syndication.errors import SyndicationError
@@ -475,14 +476,16 @@ def wording_retire_apply(payload: dict, *, sender: str) -> dict:
 # --- a province: overlays ------------------------------------------------------------------------------
 
 
-def _overlay_target(actor, code: str) -> Article:
+def overlay_target(actor, code: str, *, lock: bool = True) -> Article:
+    """The national article ``code`` that ``actor`` may add an overlay to (404 when out of sight)."""
     if getattr(actor, "role", None) not in OVERLAY_EDITORS:
         raise DomainError(
             _("只有本省知识编辑可以维护本省补充"), code=KnowledgeErrorCode.NOT_AN_EDITOR, status=403
         )
     if actor.province_id is None:
         raise SyndicationError(_("本省补充需要由所属省份的人员维护"), code=Code.NO_PROVINCE, status=403)
-    article = Article.objects.select_for_update().filter(code=code).first()
+    rows = Article.objects.select_for_update() if lock else Article.objects.all()
+    article = visible_to(rows, actor).filter(code=code).first()
     if article is None:
         raise NotFoundError(
             _("没有编号为 %(code)s 的知识") % {"code": code}, code=KnowledgeErrorCode.UNKNOWN_ARTICLE
@@ -498,7 +501,7 @@ def _overlay_target(actor, code: str) -> Article:
 def overlay_save(*, actor, code: str, body: str) -> Overlay:
     """Write the actor's province's overlay on national article ``code``; the body is sanitised and
     the overlay is based on the national version published now."""
-    article = _overlay_target(actor, code)
+    article = overlay_target(actor, code)
     body = sanitise(body or "")
     text = plain_text(body)
     if not text:
@@ -532,7 +535,7 @@ def overlay_save(*, actor, code: str, body: str) -> Overlay:
 @transaction.atomic
 def overlay_check(*, actor, code: str) -> Overlay:
     """The province has checked its overlay against the current national version (ORG-2)."""
-    article = _overlay_target(actor, code)
+    article = overlay_target(actor, code)
     overlay = (
         Overlay.objects.select_for_update().filter(article=article, province_id=actor.province_id).first()
     )
@@ -553,7 +556,7 @@ def overlay_check(*, actor, code: str) -> Overlay:
 
 @transaction.atomic
 def overlay_delete(*, actor, code: str) -> None:
-    article = _overlay_target(actor, code)
+    article = overlay_target(actor, code)
     deleted, _rows = Overlay.objects.filter(article=article, province_id=actor.province_id).delete()
     if not deleted:
         raise NotFoundError(_("该知识没有本省补充"), code=ErrorCode.NOT_FOUND)

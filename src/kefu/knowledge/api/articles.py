@@ -26,6 +26,7 @@ from kefu.knowledge import workflow
 from kefu.knowledge.choices import ArticleKind, Audience, Status
 from kefu.knowledge.errors import KnowledgeErrorCode
 from kefu.knowledge.models import Article, ArticleAttachment, ArticleVersion
+from kefu.knowledge.reading import visible_to
 
 PROBLEM = OpenApiResponse(description="problem+json")
 TAGS = ["knowledge"]
@@ -262,7 +263,7 @@ def _save(actor, code: str | None, serializer: ArticleWriteSerializer) -> Articl
         workflow.article_set_meta(actor=actor, code=code, **meta)
     if data:
         return workflow.article_edit(actor=actor, code=code, note=note, **data)
-    return workflow.article_get(code)
+    return workflow.article_get(code, actor=actor)
 
 
 def _detail(request, article: Article, status_code: int = 200) -> Response:
@@ -288,7 +289,9 @@ class ArticleListView(APIView):
         tags=TAGS,
     )
     def get(self, request):
-        articles = filter_articles(request.query_params, manager=workflow.may_manage(request.user))
+        articles = filter_articles(
+            request.query_params, manager=workflow.may_manage(request.user), actor=request.user
+        )
         return Response(
             ArticleSummarySerializer(articles.select_related("business")[:LIST_LIMIT], many=True).data
         )
@@ -313,9 +316,9 @@ def _flag(value: str | None) -> bool | None:
     return value.lower() in ("1", "true", "yes", "on")
 
 
-def filter_articles(params, *, manager: bool):
-    """The article list's filters (shared with the editor's page)."""
-    articles = Article.objects.all()
+def filter_articles(params, *, manager: bool, actor):
+    """The article list's filters (shared with the editor's page), over the articles ``actor`` sees."""
+    articles = visible_to(Article.objects.all(), actor)
     if not manager:
         articles = articles.filter(status=Status.PUBLISHED)
     if params.get("status") in Status:
@@ -351,7 +354,7 @@ class ArticleDetailView(APIView):
         tags=TAGS,
     )
     def get(self, request, code: str):
-        article = workflow.article_get(code)
+        article = workflow.article_get(code, actor=request.user)
         if not workflow.may_manage(request.user) and article.status != Status.PUBLISHED:
             raise NotFoundError(  # the same 404 as an unknown code
                 _("没有编号为 %(code)s 的知识") % {"code": code}, code=KnowledgeErrorCode.UNKNOWN_ARTICLE
@@ -370,6 +373,7 @@ class ArticleDetailView(APIView):
         tags=TAGS,
     )
     def patch(self, request, code: str):
+        workflow.article_get(code, actor=request.user)  # out of the reader's sight: 404 before the body
         body = ArticleWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return _detail(request, _save(request.user, code, body))
@@ -386,6 +390,7 @@ def _action_view(name: str, summary: str, description: str, request_serializer, 
             tags=TAGS,
         )
         def post(self, request, code: str):
+            workflow.article_get(code, actor=request.user)  # out of the reader's sight: 404 before the body
             data = {}
             if request_serializer is not None:
                 body = request_serializer(data=request.data)
@@ -449,7 +454,7 @@ class ArticleVersionsView(APIView):
     )
     def get(self, request, code: str):
         require_manager(request.user)
-        article = workflow.article_get(code)
+        article = workflow.article_get(code, actor=request.user)
         versions = article.versions.select_related("author").order_by("-number")
         return Response(ArticleVersionSummarySerializer(versions, many=True).data)
 
@@ -463,7 +468,9 @@ class ArticleVersionView(APIView):
     def get(self, request, code: str, number: int):
         require_manager(request.user)
         return Response(
-            ArticleVersionSerializer(workflow.article_version(workflow.article_get(code), number)).data
+            ArticleVersionSerializer(
+                workflow.article_version(workflow.article_get(code, actor=request.user), number)
+            ).data
         )
 
 
@@ -479,7 +486,10 @@ class ArticleDiffView(APIView):
     )
     def get(self, request, code: str):
         require_manager(request.user)
-        diff = workflow.article_diff(code, int_param(request, "from"), int_param(request, "to"))
+        workflow.article_get(code, actor=request.user)  # out of the reader's sight: 404 before the query
+        diff = workflow.article_diff(
+            code, int_param(request, "from"), int_param(request, "to"), actor=request.user
+        )
         return Response(DiffSerializer(diff).data)
 
 
@@ -492,7 +502,7 @@ class ArticleAttachmentsView(APIView):
         tags=TAGS,
     )
     def get(self, request, code: str):
-        article = workflow.article_get(code)
+        article = workflow.article_get(code, actor=request.user)
         return Response(ArticleAttachmentSerializer(article.attachments.all(), many=True).data)
 
     @extend_schema(
@@ -503,6 +513,7 @@ class ArticleAttachmentsView(APIView):
         tags=TAGS,
     )
     def post(self, request, code: str):
+        workflow.article_get(code, actor=request.user)  # out of the reader's sight: 404 before the body
         body = AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         attachment = workflow.attachment_add(

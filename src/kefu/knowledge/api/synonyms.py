@@ -28,6 +28,8 @@ class SynonymWriteSerializer(serializers.Serializer):
 
 
 class SynonymListView(APIView):
+    queryset = Synonym.objects.all()  # names the model for the scope walk: node-wide vocabulary
+
     @extend_schema(summary="Every synonym group", responses={200: SynonymSerializer(many=True)}, tags=TAGS)
     def get(self, request):
         return Response(SynonymSerializer(Synonym.objects.select_related("updated_by"), many=True).data)
@@ -47,6 +49,8 @@ class SynonymListView(APIView):
 
 
 class SynonymDetailView(APIView):
+    queryset = Synonym.objects.all()
+
     @extend_schema(summary="One synonym group", responses={200: SynonymSerializer, 404: PROBLEM}, tags=TAGS)
     def get(self, request, pk: int):
         return Response(SynonymSerializer(workflow.synonym_get(pk)).data)

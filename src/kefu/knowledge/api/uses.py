@@ -43,15 +43,15 @@ USE_OUTPUT = inline_serializer(
 )
 
 
-def _article(code: str):
-    article = reading.article_for_reader(code or "")
+def _article(code: str, actor):
+    article = reading.article_for_reader(code or "", actor=actor)
     if article is None:
         raise DomainError(_("知识不存在或未发布"), code=KnowledgeErrorCode.UNKNOWN_ARTICLE, status=404)
     return article
 
 
-def _wording(code: str):
-    wording = reading.wording_for_reader(code or "")
+def _wording(code: str, actor):
+    wording = reading.wording_for_reader(code or "", actor=actor)
     if wording is None:
         raise DomainError(_("解释口径不存在或未发布"), code=KnowledgeErrorCode.UNKNOWN_WORDING, status=404)
     return wording
@@ -78,18 +78,22 @@ class KnowledgeUseView(APIView):
         kind = data["kind"]
         if kind == UseKind.WORDING:
             use = usage.wording_used(
-                actor=request.user, contact=data["contact"], wording=_wording(data.get("wording"))
+                actor=request.user,
+                contact=data["contact"],
+                wording=_wording(data.get("wording"), request.user),
             )
         elif kind == UseKind.ANSWERED:
             use = usage.article_answered(
                 actor=request.user,
                 contact=data["contact"],
-                article=_article(data.get("article")),
+                article=_article(data.get("article"), request.user),
                 request_id=data.get("request"),
             )
         else:
             use = usage.article_opened(
-                actor=request.user, contact=data["contact"], article=_article(data.get("article"))
+                actor=request.user,
+                contact=data["contact"],
+                article=_article(data.get("article"), request.user),
             )
         return Response(
             {

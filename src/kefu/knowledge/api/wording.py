@@ -29,6 +29,7 @@ from kefu.knowledge.api.articles import (
 from kefu.knowledge.choices import Channel, Status
 from kefu.knowledge.errors import KnowledgeErrorCode
 from kefu.knowledge.models import Wording, WordingVersion
+from kefu.knowledge.reading import visible_to
 
 
 class WordingVersionSerializer(ModelSerializer):
@@ -137,7 +138,7 @@ class WordingListView(APIView):
         tags=TAGS,
     )
     def get(self, request):
-        wording = Wording.objects.select_related("business").order_by("code")
+        wording = visible_to(Wording.objects.select_related("business"), request.user).order_by("code")
         if not workflow.may_manage(request.user):
             wording = wording.filter(status=Status.PUBLISHED)
         params = request.query_params
@@ -207,7 +208,7 @@ class WordingLookupView(APIView):
 class WordingDetailView(APIView):
     @extend_schema(summary="One wording", responses={200: WordingDetailSerializer, 404: PROBLEM}, tags=TAGS)
     def get(self, request, code: str):
-        wording = workflow.wording_get(code)
+        wording = workflow.wording_get(code, actor=request.user)
         if not workflow.may_manage(request.user) and wording.status != Status.PUBLISHED:
             raise NotFoundError(
                 _("没有编号为 %(code)s 的口径") % {"code": code}, code=KnowledgeErrorCode.UNKNOWN_WORDING
@@ -222,6 +223,7 @@ class WordingDetailView(APIView):
         tags=TAGS,
     )
     def patch(self, request, code: str):
+        workflow.wording_get(code, actor=request.user)  # out of the reader's sight: 404 before the body
         body = WordingWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.fields_for_service()
@@ -239,6 +241,7 @@ def _action_view(name: str, summary: str, request_serializer, call):
             tags=TAGS,
         )
         def post(self, request, code: str):
+            workflow.wording_get(code, actor=request.user)  # out of the reader's sight: 404 before the body
             data = {}
             if request_serializer is not None:
                 body = request_serializer(data=request.data)
@@ -287,7 +290,7 @@ class WordingVersionsView(APIView):
     )
     def get(self, request, code: str):
         require_manager(request.user)
-        wording = workflow.wording_get(code)
+        wording = workflow.wording_get(code, actor=request.user)
         return Response(
             WordingVersionSerializer(
                 wording.versions.select_related("author").order_by("-number"), many=True
@@ -304,7 +307,9 @@ class WordingVersionView(APIView):
     def get(self, request, code: str, number: int):
         require_manager(request.user)
         return Response(
-            WordingVersionSerializer(workflow.wording_version(workflow.wording_get(code), number)).data
+            WordingVersionSerializer(
+                workflow.wording_version(workflow.wording_get(code, actor=request.user), number)
+            ).data
         )
 
 
@@ -320,5 +325,8 @@ class WordingDiffView(APIView):
     )
     def get(self, request, code: str):
         require_manager(request.user)
-        diff = workflow.wording_diff(code, int_param(request, "from"), int_param(request, "to"))
+        workflow.wording_get(code, actor=request.user)  # out of the reader's sight: 404 before the query
+        diff = workflow.wording_diff(
+            code, int_param(request, "from"), int_param(request, "to"), actor=request.user
+        )
         return Response(DiffSerializer(diff).data)

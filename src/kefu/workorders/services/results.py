@@ -79,7 +79,12 @@ def customer_message(order: WorkOrder, *, state: str) -> tuple[str, str, dict | 
     from kefu.knowledge.reading import wording_current
 
     subject, text = result_text(order)
-    wording = wording_current(f"order.{state}", channel=Channel.ORDER_MESSAGE, level=order.customer_level)
+    wording = wording_current(
+        f"order.{state}",
+        channel=Channel.ORDER_MESSAGE,
+        level=order.customer_level,
+        province_id=order.province_id,
+    )
     if wording is None:
         return subject, text, None
     values = {
