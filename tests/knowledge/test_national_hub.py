@@ -199,7 +199,7 @@ def test_the_hub_page_writes_and_publishes(hub, operator, client):
 
 
 def test_ensure_editable_refuses_national_text_at_a_province(settings, js):
-    """ORG-2: at a province national text is read-only (409 ``national_read_only``); local articles and
+    """ORG-2: at a province national text is read-only (403 ``national_read_only``); local articles and
     the hub are free to edit."""
     from kefu.core.errors import DomainError
 
@@ -208,7 +208,7 @@ def test_ensure_editable_refuses_national_text_at_a_province(settings, js):
     settings.KEFU_ROLE = "province"
     with pytest.raises(DomainError) as refused:
         ensure_editable(national, None)
-    assert (refused.value.code, refused.value.status) == ("national_read_only", 409)
+    assert (refused.value.code, refused.value.status) == ("national_read_only", 403)
     ensure_editable(local, None)
     settings.KEFU_ROLE = "hub"
     ensure_editable(national, None)

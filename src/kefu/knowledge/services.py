@@ -237,16 +237,17 @@ def is_current(article: Article, today: date | None = None) -> bool:
 def ensure_editable(article, actor=None) -> None:
     """Refuse to change a national article (or wording) anywhere but at the hub (ORG-2): a province
     adds an overlay under the national text, it never edits it. The editing services call this
-    before any write; raises 409 ``national_read_only``."""
+    before any write; raises 403 ``national_read_only``."""
     from django.conf import settings
     from django.utils.translation import gettext as _
 
-    from kefu.core.errors import ConflictError
+    from kefu.core.errors import DomainError
     from kefu.knowledge.choices import Origin
     from kefu.knowledge.errors import KnowledgeErrorCode
 
     if article is not None and article.origin == Origin.NATIONAL and settings.KEFU_ROLE != "hub":
-        raise ConflictError(
+        raise DomainError(
             _("全网知识由集团在一级客服枢纽发布，本省不能修改；可以添加本省补充"),
             code=KnowledgeErrorCode.NATIONAL_READ_ONLY,
+            status=403,
         )

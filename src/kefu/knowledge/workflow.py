@@ -25,7 +25,6 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,7 +38,7 @@ from kefu.core import uploads as limits  # the same limits as work-order attachm
 from kefu.core.choices import Role
 from kefu.core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from kefu.knowledge import search, services
-from kefu.knowledge.choices import Origin, Status
+from kefu.knowledge.choices import Status
 from kefu.knowledge.errors import KnowledgeErrorCode
 from kefu.knowledge.models import Article, ArticleAttachment, ArticleVersion, Synonym, Wording, WordingVersion
 from kefu.knowledge.reading import visible_to
@@ -80,12 +79,7 @@ def _check_reviewer(actor) -> None:
 
 
 def _check_local(obj) -> None:
-    if obj.origin == Origin.NATIONAL and settings.KEFU_ROLE != "hub":
-        raise DomainError(
-            _("全网知识只能在集团修改；本省可以添加本省补充"),
-            code=KnowledgeErrorCode.NATIONAL_READ_ONLY,
-            status=403,
-        )
+    services.ensure_editable(obj)  # ORG-2: national text is the hub's
 
 
 def _invalid(action: str, obj) -> ConflictError:

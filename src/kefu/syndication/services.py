@@ -122,11 +122,13 @@ def national_article_save(*, actor, code: str, create: bool, publish: bool = Fal
             raise _invalid(_("已下线的全网知识需重新发布后才能修改"))
     if "business" in fields:
         fields["business"] = _business(fields["business"])
+    # the hub has no review step of its own: a published national article's new version goes out at once
+    published = publish or (existing is not None and existing.status == Status.PUBLISHED)
     article = knowledge.save_article(
         actor=actor,
         code=code,
         note=note,
-        status=Status.PUBLISHED if publish else None,
+        status=Status.PUBLISHED if published else None,
         origin=Origin.NATIONAL,
         province=None,
         **fields,
