@@ -85,6 +85,7 @@ def test_answered_from_an_article_and_unanswered_becomes_an_order_with_callback(
     expect(page.get_by_test_id("kb-tried")).to_contain_text("彩铃资费说明")
     _search(page, "卫星电话入网")
     expect(page.get_by_test_id("kb-status")).to_have_text("没有找到相关知识")
+    expect(page.get_by_test_id("kb-question")).to_have_value("卫星电话入网")  # what was searched
     page.get_by_test_id("kb-question").fill("客户问卫星电话能否在本网入网")
     page.get_by_test_id("kb-unanswered").click()
 
