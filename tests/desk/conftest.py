@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import add_marketing_history, ensure_offers, line_with_history
 from tests.identity.fixtures import answered_call  # noqa: F401 - shared fixture
-from tests.knowledge.fixtures import agent_only, article, contact, crbt, line, make_wording  # noqa: F401
+from tests.knowledge.fixtures import agent_only, article, contact, crbt, kb_line, make_wording  # noqa: F401
 
 
 @pytest.fixture

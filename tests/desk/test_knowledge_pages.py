@@ -148,3 +148,21 @@ def test_unanswered_without_question_is_refused_readably(js_agent, client, conta
     )
     assert "请填写客户咨询的问题" in response.content.decode()
     assert not WorkOrder.objects.exists() and not ServiceRequest.objects.exists()
+
+
+def test_a_contact_out_of_scope_is_named_not_shown(zj_agent, client, contact, article):
+    """SR-1: a JS contact named on a ZJ agent's search page: a readable message, no contact shown, no
+    consultation forms, nothing recorded when the article is opened."""
+    client.force_login(zj_agent)
+    html = client.get("/desk/knowledge/", {"contact": contact.pk, "q": "彩铃"}).content.decode()
+    assert "接触记录不存在或不在您的数据权限范围内" in html
+    assert contact.number not in html and 'data-testid="kb-unanswered"' not in html
+    client.get("/desk/knowledge/KB-CRBT-1/", {"contact": contact.pk})
+    assert not KnowledgeUse.objects.exists()
+
+
+def test_the_customer_view_offers_a_knowledge_search(js_agent, js_line, client):
+    """SR-1: the unified view leads to the knowledge area with a search box."""
+    client.force_login(js_agent)
+    html = client.get(f"/desk/customers/{js_line.number}/").content.decode()
+    assert 'data-testid="cv-kb-form"' in html and 'action="/desk/knowledge/"' in html

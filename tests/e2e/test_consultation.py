@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from kefu.catalog.models import Business
 from kefu.contacts.models import CallbackTask
 from kefu.knowledge import services
+from kefu.knowledge.models import KnowledgeUse, Wording
 from kefu.workorders.models import WorkOrder
 from tests.e2e.browsing import desk_context, sign_in
 from tests.factories import SubscriberFactory
@@ -30,6 +31,16 @@ def _articles():
         services.save_article(
             actor=None, code=code, title=title, body=body, business=crbt, audience="both", status="published"
         )
+    Wording.objects.create(
+        code="W-E2E-CRBT",
+        title="彩铃生效时间",
+        problem="crbt",
+        business=crbt,
+        text="您好，彩铃开通后次月生效，请您留意。",
+        status="published",
+        version=2,
+        published_version=2,
+    )
 
 
 def _answer(api, call_id, number):
@@ -70,6 +81,12 @@ def test_answered_from_an_article_and_unanswered_becomes_an_order_with_callback(
     results.get_by_role("link", name="彩铃开通方法").click()
     expect(page.get_by_test_id("kb-article-title")).to_have_text("彩铃开通方法")
     expect(page.get_by_test_id("kb-article-body")).to_contain_text("次月生效")
+    # KB-4: the wording beside it; copying it records its version on the contact
+    wording = page.locator("[data-wording=W-E2E-CRBT]")
+    expect(wording).to_contain_text("彩铃开通后次月生效")
+    wording.get_by_test_id("kb-copy").click()
+    expect(wording.locator("[data-state=recorded]")).to_have_text("已复制 v2")
+    assert KnowledgeUse.objects.filter(contact_id=contact_id, kind="wording", wording_version=2).exists()
     page.get_by_test_id("kb-answered").click()
     expect(page.locator(".msg-success")).to_contain_text("已记录：彩铃开通方法 v1")
 
@@ -85,6 +102,7 @@ def test_answered_from_an_article_and_unanswered_becomes_an_order_with_callback(
     expect(page.get_by_test_id("kb-tried")).to_contain_text("彩铃资费说明")
     _search(page, "卫星电话入网")
     expect(page.get_by_test_id("kb-status")).to_have_text("没有找到相关知识")
+    expect(page.get_by_test_id("kb-question")).to_have_value("卫星电话入网")  # what was searched
     page.get_by_test_id("kb-question").fill("客户问卫星电话能否在本网入网")
     page.get_by_test_id("kb-unanswered").click()
 

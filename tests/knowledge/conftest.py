@@ -4,7 +4,7 @@ import pytest
 
 from kefu.catalog.models import Business
 from kefu.knowledge import workflow
-from tests.knowledge.fixtures import agent_only, article, contact, crbt, line, make_wording  # noqa: F401
+from tests.knowledge.fixtures import agent_only, article, contact, crbt, kb_line, make_wording  # noqa: F401
 
 
 @pytest.fixture

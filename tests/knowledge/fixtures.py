@@ -1,5 +1,5 @@
 """Fixtures of the knowledge tests on the agent's side (imported by tests/knowledge and tests/desk): a
-Nanjing line, the agent's open contact with it, published articles of the 彩铃 business, and published wording."""
+Nanjing line (`kb_line`), the agent's open contact with it, published articles of the 彩铃 business, and published wording."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from tests.factories import SubscriberFactory
 
 
 @pytest.fixture
-def line(db):
+def kb_line(db):
     return SubscriberFactory(home="3201", level="gold")
 
 
 @pytest.fixture
-def contact(js_agent, line):
+def contact(js_agent, kb_line):
     """The JS agent's contact in progress with the line (open, after-call work not written)."""
     return contacts.contact_create(
-        actor=js_agent, data=contacts.ContactInput(channel="hotline", subscriber=line, summary="来电咨询")
+        actor=js_agent, data=contacts.ContactInput(channel="hotline", subscriber=kb_line, summary="来电咨询")
     )
 
 

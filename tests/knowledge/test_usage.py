@@ -62,12 +62,12 @@ def test_answered_goes_on_a_consultation_request_made_once(js_agent, contact, ar
     assert contact.request_type == "consultation"
 
 
-def test_answered_on_a_named_request_of_another_contact_is_refused(js_agent, contact, line, article):
+def test_answered_on_a_named_request_of_another_contact_is_refused(js_agent, contact, kb_line, article):
     """SR-1: a request named must be a consultation of this very contact."""
     from kefu.contacts import services as contacts
 
     other = contacts.contact_create(
-        actor=js_agent, data=contacts.ContactInput(channel="hotline", subscriber=line)
+        actor=js_agent, data=contacts.ContactInput(channel="hotline", subscriber=kb_line)
     )
     foreign = contacts.service_request_add(actor=js_agent, contact=other, request_type="consultation")
     with pytest.raises(DomainError) as caught:
@@ -76,12 +76,12 @@ def test_answered_on_a_named_request_of_another_contact_is_refused(js_agent, con
     assert not KnowledgeUse.objects.filter(contact=contact).exists()
 
 
-def test_sent_by_sms_to_the_line_with_a_bounded_text(js_agent, contact, line, article):
+def test_sent_by_sms_to_the_line_with_a_bounded_text(js_agent, contact, kb_line, article):
     """SR-1: the article goes to the customer's line through the SMS port: its title and the start of
     its text, within the limit; recorded as SENT."""
     use = usage.article_sent(actor=js_agent, contact=contact, article=article)
     message = OutgoingMessage.objects.get(channel="sms")
-    assert message.to == line.number and message.status == "sent"
+    assert message.to == kb_line.number and message.status == "sent"
     assert message.text.startswith("【彩铃开通方法】") and "次月生效" in message.text
     assert len(message.text) <= usage.SMS_MAX_CHARS
     assert (use.kind, use.article_version) == ("sent", 2)

@@ -15,6 +15,10 @@ feedback step may name another. Three moments, each inside the step's own transa
 * **archive** of an order whose flow has no feedback step, with an agreed method: the same sending
   (the phone owes a callback task, as nobody has called).
 
+The text of a message is the published wording ``order.<state>`` of the order-message channel for
+the order's customer level when there is one (KB-4, :func:`customer_message`; the wording's code
+and version go into ``data["result"]["wording"]``), else the built-in text.
+
 What was done goes into the step's event as ``data["result"]``: ``{"method", "message", "status"}``
 for a message (its row in the notify outbox holds the recipient and text), ``{"method", "contact"}``
 for a call made, ``{"method", "callback_task", "assignee"}`` for a call owed. Sending happens last in

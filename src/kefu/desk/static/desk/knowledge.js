@@ -25,6 +25,9 @@
     let timer = null;
     let sequence = 0;
     let active = -1;
+    // the unanswered form's question starts as what the agent searched, until the agent edits it
+    const question = document.querySelector("[data-testid=kb-question]");
+    if (question) question.addEventListener("input", () => (question.dataset.edited = "1"));
 
     function articleUrl(hit, query) {
       const params = new URLSearchParams();
@@ -81,6 +84,7 @@
         return;
       }
       render(answer.body.results || [], query);
+      if (question && !question.dataset.edited) question.value = query;
       const url = new URL(window.location.href);
       url.searchParams.set("q", query);
       window.history.replaceState(null, "", url);
