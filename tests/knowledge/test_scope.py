@@ -71,3 +71,12 @@ def test_the_editor_page_of_another_provinces_article_is_not_found(local_article
     client.force_login(make_staff("knowledge_editor", "JS"))
     assert client.get("/desk/knowledge/manage/articles/ZJ-1/").status_code == 404
     assert client.get("/desk/knowledge/manage/articles/JS-1/").status_code == 200
+
+
+def test_search_leaves_out_another_provinces_local_articles(local_articles, make_staff, api_client_for):
+    """SYS-1, KB-1: the search a JS agent runs finds national and JS articles, never a ZJ one."""
+    found = api_client_for(make_staff("hotline_agent", "JS")).get("/api/v1/knowledge/search", {"q": "彩铃"})
+    assert found.status_code == 200, found.content
+    assert {row["code"] for row in found.json()["results"]} == {"JS-1", "QG-1"}
+    zj = api_client_for(make_staff("hotline_agent", "ZJ")).get("/api/v1/knowledge/search", {"q": "彩铃"})
+    assert {row["code"] for row in zj.json()["results"]} == {"ZJ-1", "QG-1"}

@@ -123,6 +123,7 @@ def knowledge(request):
                 kind=filters["kind"] or None,
                 audience=filters["audience"] or None,
                 level=filters["level"] or None,
+                province_id=reading.reader_province(request.user),
             )
             results = page.results
         except DomainError as exc:

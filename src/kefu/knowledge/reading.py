@@ -39,6 +39,15 @@ def visible_to(queryset, actor):
     return queryset.filter(Q(province__isnull=True) | Q(province_id=reader.province_id))
 
 
+def reader_province(actor) -> int | None:
+    """The province whose local knowledge ``actor`` reads besides national knowledge (the search's
+    ``province_id``); ``None`` when the reader sees all (:func:`visible_to`)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    reader = scope.scope_of(actor)
+    return None if reader.is_national else reader.province_id
+
+
 def article_for_reader(code: str, *, customer: bool = False, actor=None) -> Article | None:
     """The article ``code`` as a reader sees it: published, currently valid and of an audience the
     reader may read (staff: all; a customer: customer articles). ``None`` otherwise — a draft, a

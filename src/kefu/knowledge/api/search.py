@@ -17,6 +17,7 @@ from kefu.core.choices import CustomerLevel
 from kefu.core.models import Staff
 from kefu.knowledge import search
 from kefu.knowledge.choices import ArticleKind, Audience
+from kefu.knowledge.reading import reader_province
 
 PROBLEM = OpenApiResponse(description="problem+json")
 TAGS = ["knowledge"]
@@ -101,5 +102,6 @@ class KnowledgeSearchView(APIView):
             level=data.get("level"),
             cursor=data.get("cursor"),
             limit=data["limit"],
+            province_id=reader_province(request.user),
         )
         return Response(SearchPageSerializer(page).data)
