@@ -146,6 +146,16 @@ def test_pinyin_and_initials_fall_back(corpus):
     assert "K-RING" in codes(search.search("采铃"))
 
 
+def test_pinyin_of_a_title_phrase_typed_without_word_breaks(db):
+    """KB-1: the pinyin of two or three adjacent title words typed as one finds the article
+    (停机 保号 → tingjibaohao, tjbh), and a phrase that is not in the title does not."""
+    publish("K-KEEP", "停机保号办理及资费", "<p>长期不用手机又想保留号码，可以办理。</p>")
+    publish("K-OTHER", "国际漫游资费", "<p>出境前开通。</p>")
+    for query in ("tingjibaohao", "tjbh", "baohaobanli"):
+        assert codes(search.search(query)) == ["K-KEEP"], query
+    assert search.search("tingjimanyou").results == []
+
+
 def test_highlights_are_escaped(db):
     """KB-1: the snippet escapes the text and marks the matches."""
     publish("K-XSS", "彩铃说明", "<p>彩铃 &lt;script&gt;alert(1)&lt;/script&gt; 彩铃功能</p>")

@@ -125,11 +125,19 @@ def chars(text: str) -> list[str]:
 
 
 def pinyin_words(text: str, *, whole: bool = True) -> list[str]:
-    """Pinyin keys of the Han words of a short text: each word's full pinyin and its initials
-    (彩铃 → cailing cl), plus with ``whole`` those of the whole text when it is short (a business
-    name, a tag)."""
+    """Pinyin keys of the Han words of a short text: each word's and each run of two or three adjacent
+    words' full pinyin and initials (彩铃 → cailing cl; 停机 保号 → tingjibaohao tjbh), plus with
+    ``whole`` those of the whole text when it is short (a business name, a tag)."""
     keys: list[str] = []
-    pieces = [w for w in _split(_cutter.cut(normalise(text))) if is_han(w)]
+    words = _split(_cutter.cut(normalise(text)))
+    pieces = [w for w in words if is_han(w)]
+    # two or three adjacent words typed as one (停机保号 → tingjibaohao, tjbh): agents type a phrase's
+    # pinyin without the word breaks the segmenter put in it
+    for size in (2, 3):
+        for at in range(len(words) - size + 1):
+            window = words[at : at + size]
+            if all(is_han(w) for w in window):
+                pieces.append("".join(window))
     text = normalise(text).strip()
     if whole and is_han(text) and len(text) <= 12:
         pieces.append(text)
