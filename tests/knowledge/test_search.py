@@ -115,8 +115,9 @@ def test_ascii_terms_are_case_insensitive(corpus):
 
 def test_synonyms_expand_the_query(corpus):
     """KB-1: an editor's synonym group (网速慢 ↔ 上网慢 ↔ 网络卡) makes one word find the others."""
-    # without the group nothing has both 网络 and 卡: any word may match, 补卡 comes too
-    assert "K-CARD" in codes(search.search("网络卡"))
+    # without the group 网络卡 is not the answer's word: nothing, or any-word matches such as 补卡 (which,
+    # depends on whether this process's dictionary already holds 网络卡 — words are never removed)
+    assert codes(search.search("网络卡")) != ["K-NET"]
     Synonym.objects.create(terms=["网速慢", "上网慢", "网络卡"])
     search_query.invalidate()
     assert codes(search.search("网络卡")) == ["K-NET"]

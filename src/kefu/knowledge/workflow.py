@@ -227,23 +227,44 @@ def article_edit(*, actor, code: str, note: str = "", **fields) -> Article:
     return services.save_article(actor=actor, code=code, note=note, **fields)
 
 
+def _to_review(actor, obj, kind: str):
+    """draft → review, the same for articles and wording (the object is locked and visible)."""
+    _check_local(obj)
+    if stage(obj) != Status.DRAFT:
+        raise _invalid(_("提交审核"), obj)
+    obj.draft_status = Status.REVIEW
+    if obj.published_version == 0:
+        obj.status = Status.REVIEW
+    obj.review_note = ""
+    obj.save(update_fields=["draft_status", "status", "review_note"])
+    audit.record(actor=actor, action=f"knowledge.{kind}.submit", obj=obj, changes={"version": obj.version})
+    return obj
+
+
+def _back_to_draft(actor, obj, kind: str, reason: str):
+    """review → draft with the reviewer's reason, the same for articles and wording."""
+    _check_local(obj)
+    if stage(obj) != Status.REVIEW:
+        raise _invalid(_("驳回"), obj)
+    obj.draft_status = Status.DRAFT
+    if obj.published_version == 0:
+        obj.status = Status.DRAFT
+    obj.review_note = reason[:200]
+    obj.save(update_fields=["draft_status", "status", "review_note"])
+    audit.record(
+        actor=actor,
+        action=f"knowledge.{kind}.reject",
+        obj=obj,
+        changes={"version": obj.version, "reason": reason},
+    )
+    return obj
+
+
 @transaction.atomic
 def article_submit(*, actor, code: str) -> Article:
     """draft → review."""
     _check_writer(actor)
-    article = article_get(code, actor=actor, lock=True)
-    _check_local(article)
-    if stage(article) != Status.DRAFT:
-        raise _invalid(_("提交审核"), article)
-    article.draft_status = Status.REVIEW
-    if article.published_version == 0:
-        article.status = Status.REVIEW
-    article.review_note = ""
-    article.save(update_fields=["draft_status", "status", "review_note"])
-    audit.record(
-        actor=actor, action="knowledge.article.submit", obj=article, changes={"version": article.version}
-    )
-    return article
+    return _to_review(actor, article_get(code, actor=actor, lock=True), "article")
 
 
 @transaction.atomic
@@ -290,22 +311,7 @@ def article_reject(*, actor, code: str, reason: str) -> Article:
     reason = (reason or "").strip()
     if not reason:
         raise _invalid_input(_("请填写驳回原因"), "reason")
-    article = article_get(code, actor=actor, lock=True)
-    _check_local(article)
-    if stage(article) != Status.REVIEW:
-        raise _invalid(_("驳回"), article)
-    article.draft_status = Status.DRAFT
-    if article.published_version == 0:
-        article.status = Status.DRAFT
-    article.review_note = reason[:200]
-    article.save(update_fields=["draft_status", "status", "review_note"])
-    audit.record(
-        actor=actor,
-        action="knowledge.article.reject",
-        obj=article,
-        changes={"version": article.version, "reason": reason},
-    )
-    return article
+    return _back_to_draft(actor, article_get(code, actor=actor, lock=True), "article", reason)
 
 
 @transaction.atomic
@@ -629,20 +635,9 @@ def wording_edit(*, actor, code: str, note: str = "", **fields) -> Wording:
 
 @transaction.atomic
 def wording_submit(*, actor, code: str) -> Wording:
+    """draft → review."""
     _check_writer(actor)
-    wording = wording_get(code, actor=actor, lock=True)
-    _check_local(wording)
-    if stage(wording) != Status.DRAFT:
-        raise _invalid(_("提交审核"), wording)
-    wording.draft_status = Status.REVIEW
-    if wording.published_version == 0:
-        wording.status = Status.REVIEW
-    wording.review_note = ""
-    wording.save(update_fields=["draft_status", "status", "review_note"])
-    audit.record(
-        actor=actor, action="knowledge.wording.submit", obj=wording, changes={"version": wording.version}
-    )
-    return wording
+    return _to_review(actor, wording_get(code, actor=actor, lock=True), "wording")
 
 
 @transaction.atomic
@@ -680,26 +675,12 @@ def wording_approve(*, actor, code: str, note: str = "") -> Wording:
 
 @transaction.atomic
 def wording_reject(*, actor, code: str, reason: str) -> Wording:
+    """review → draft, with the reason the author reads."""
     _check_reviewer(actor)
     reason = (reason or "").strip()
     if not reason:
         raise _invalid_input(_("请填写驳回原因"), "reason")
-    wording = wording_get(code, actor=actor, lock=True)
-    _check_local(wording)
-    if stage(wording) != Status.REVIEW:
-        raise _invalid(_("驳回"), wording)
-    wording.draft_status = Status.DRAFT
-    if wording.published_version == 0:
-        wording.status = Status.DRAFT
-    wording.review_note = reason[:200]
-    wording.save(update_fields=["draft_status", "status", "review_note"])
-    audit.record(
-        actor=actor,
-        action="knowledge.wording.reject",
-        obj=wording,
-        changes={"version": wording.version, "reason": reason},
-    )
-    return wording
+    return _back_to_draft(actor, wording_get(code, actor=actor, lock=True), "wording", reason)
 
 
 @transaction.atomic
