@@ -214,13 +214,13 @@ def test_diff_lists_changed_fields_and_escapes(people, published):
         body="<p>发送短信 KTCL 到 10086 即可开通彩铃。</p><p>月费 5 元 &lt;script&gt;</p>",
         tags=["彩铃"],
     )
-    diff = workflow.article_diff(published.code, 1, 2, actor=None)
+    diff = workflow.article_diff(published, 1, 2)
     assert diff.changed == ["title", "tags", "body"]
     assert any(row.tag == "insert" and "月费 5 元" in row.new for row in diff.rows)
     assert "<script>" not in diff.html and "&lt;script&gt;" in diff.html
     assert "&lt;b&gt;" in diff.html
     assert "+月费 5 元 <script>" in diff.unified
-    assert workflow.article_diff(published.code, 1, 1, actor=None).changed == []
+    assert workflow.article_diff(published, 1, 1).changed == []
 
 
 def test_sanitising_removes_scripts_and_handlers(people):

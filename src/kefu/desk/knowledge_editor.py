@@ -297,7 +297,7 @@ def article_versions(request, code: str):
     if versions:
         a, b = _diff_numbers(request, article.version)
         try:
-            diff = workflow.article_diff(code, a, b, actor=request.user)
+            diff = workflow.article_diff(article, a, b)
         except DomainError as exc:
             _refused(request, exc)
     return render(
@@ -527,7 +527,7 @@ def wording_versions(request, code: str):
     if versions:
         a, b = _diff_numbers(request, wording.version)
         try:
-            diff = workflow.wording_diff(code, a, b, actor=request.user)
+            diff = workflow.wording_diff(wording, a, b)
         except DomainError as exc:
             _refused(request, exc)
     return render(

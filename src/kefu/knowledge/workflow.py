@@ -549,8 +549,8 @@ def diff_versions(old, new, fields: tuple[str, ...]) -> Diff:
     return Diff(old.number, new.number, changed, rows, "\n".join(unified))
 
 
-def article_diff(code: str, from_number: int, to_number: int, *, actor) -> Diff:
-    article = article_get(code, actor=actor)
+def article_diff(article: Article, from_number: int, to_number: int) -> Diff:
+    """What changed between two versions of ``article`` (already found through :func:`article_get`)."""
     return diff_versions(
         article_version(article, from_number), article_version(article, to_number), ARTICLE_DIFF_FIELDS
     )
@@ -710,8 +710,8 @@ def wording_restore(*, actor, code: str, number: int) -> Wording:
     )
 
 
-def wording_diff(code: str, from_number: int, to_number: int, *, actor) -> Diff:
-    wording = wording_get(code, actor=actor)
+def wording_diff(wording: Wording, from_number: int, to_number: int) -> Diff:
+    """What changed between two versions of ``wording`` (already found through :func:`wording_get`)."""
     return diff_versions(
         wording_version(wording, from_number), wording_version(wording, to_number), WORDING_DIFF_FIELDS
     )

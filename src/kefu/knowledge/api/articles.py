@@ -486,10 +486,8 @@ class ArticleDiffView(APIView):
     )
     def get(self, request, code: str):
         require_manager(request.user)
-        workflow.article_get(code, actor=request.user)  # out of the reader's sight: 404 before the query
-        diff = workflow.article_diff(
-            code, int_param(request, "from"), int_param(request, "to"), actor=request.user
-        )
+        found = workflow.article_get(code, actor=request.user)  # out of sight: 404 before the query is read
+        diff = workflow.article_diff(found, int_param(request, "from"), int_param(request, "to"))
         return Response(DiffSerializer(diff).data)
 
 

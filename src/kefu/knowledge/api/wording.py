@@ -325,8 +325,6 @@ class WordingDiffView(APIView):
     )
     def get(self, request, code: str):
         require_manager(request.user)
-        workflow.wording_get(code, actor=request.user)  # out of the reader's sight: 404 before the query
-        diff = workflow.wording_diff(
-            code, int_param(request, "from"), int_param(request, "to"), actor=request.user
-        )
+        found = workflow.wording_get(code, actor=request.user)  # out of sight: 404 before the query is read
+        diff = workflow.wording_diff(found, int_param(request, "from"), int_param(request, "to"))
         return Response(DiffSerializer(diff).data)
