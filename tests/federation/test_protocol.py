@@ -368,6 +368,25 @@ def test_retries_end_in_the_dead_letters_after_max_attempts(node, monkeypatch, s
     assert row.last_error.startswith("gave up after 3 attempts")
 
 
+def test_a_long_outage_sends_nothing_to_the_dead_letters(node, monkeypatch, settings):
+    """Nothing lost on a peer that is down: rounds that find the peer unreachable, or refusing the
+    whole link (503), count no attempt towards KEFU_FEDERATION_MAX_ATTEMPTS; when it is back the
+    message goes through."""
+    settings.KEFU_FEDERATION_MAX_ATTEMPTS = 3
+    down = [transport.TransportError("HUB unreachable: Connection refused")] * 4
+    FakePeers(monkeypatch, [*down, (503, {"code": "unavailable"})] * 2)
+    _queue(("HUB", ""))
+    for _ in range(10):
+        PeerState.objects.update(retry_at=None)
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())
+        assert delivery.deliver_all().dead == 0
+    row = OutboxMessage.objects.get(topic=delivery.TOPIC)
+    assert (row.dead, row.attempts, row.delivered_at) == (False, 0, None)
+    assert "unavailable" in row.last_error
+    PeerState.objects.update(retry_at=None)
+    assert delivery.deliver_all().delivered == 1
+
+
 def test_a_slow_post_holds_up_only_its_own_order(node, monkeypatch, settings):
     """ORG-2/WO-3: a peer's messages about different orders are posted side by side (up to
     KEFU_FEDERATION_PEER_CONCURRENCY at once), so one slow answer does not hold up the other orders;

@@ -100,6 +100,14 @@ def _retry(row: OutboxMessage, error: str, report: Report) -> None:
     report.retried += 1
 
 
+def _defer(row: OutboxMessage, error: str, report: Report) -> None:
+    """The peer, not the message, failed (unreachable, or it refuses the whole link): record the error
+    and give the row back without counting an attempt. The peer's back-off decides when it is tried
+    again, so a peer that is down for hours loses nothing to the dead letters."""
+    OutboxMessage.objects.filter(pk=row.pk).update(last_error=error[:2000], next_attempt_at=timezone.now())
+    report.retried += 1
+
+
 def _dead(row: OutboxMessage, error: str, report: Report, *, attempts: int | None = None) -> None:
     OutboxMessage.objects.filter(pk=row.pk).update(
         attempts=attempts or row.attempts + 1, last_error=error[:2000], dead=True
@@ -230,7 +238,7 @@ class _PeerRound:
         self.posted.add(row.pk)
         if posted.error is not None:
             self.failure = str(posted.error)
-            _retry(row, self.failure, report)
+            _defer(row, self.failure, report)
             report.errors.append(self.failure)
             return
         if posted.status in (200, 202):
@@ -246,9 +254,11 @@ class _PeerRound:
             _dead(row, error, report)
             self.answered = True
             return
-        _retry(row, error, report)
         if posted.status in PEER_LEVEL:
             self.failure = error
+            _defer(row, error, report)
+            return
+        _retry(row, error, report)
 
     def finish(self, code: str) -> None:
         if self.failure:

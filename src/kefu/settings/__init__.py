@@ -188,6 +188,7 @@ INSTALLED_APPS = [
     "kefu.marketing",
     "kefu.workorders",
     "kefu.knowledge",
+    "kefu.routing",
     "kefu.tmf",
     "kefu.federation",
     "kefu.crosslevel",
