@@ -454,8 +454,8 @@ class Router:
         retry = self._try_offer(q, call, now, exclude=set(missed))
         decisions.append(retry if retry is not None else self._enqueue(q, call))
         for a in freed:
-            if a.state == AgentState.READY:
-                decisions += self._serve_agent(a, now)
+            if a.state == AgentState.READY:  # the missed call goes to someone else first
+                decisions += self._serve_agent(a, now, skip=call_id)
         return decisions
 
     def abandon(self, call_id: str, *, now: float) -> list[Decision]:
@@ -693,7 +693,7 @@ class Router:
             if not t.wait or waited >= t.wait
         )
 
-    def _serve_agent(self, agent: Agent, now: float) -> list[Decision]:
+    def _serve_agent(self, agent: Agent, now: float, skip: str = "") -> list[Decision]:
         """A ready agent takes the first waiting call they may take (best caller first across the
         queues they serve; a call is theirs once the tier holding their group has opened)."""
         best: tuple | None = None
@@ -704,6 +704,8 @@ class Router:
             if not self._eligible(q, agent):
                 continue
             for key, call_id in waiting:
+                if call_id == skip:
+                    continue
                 call = self.calls[call_id]
                 tier = self._agent_tier(q, call, agent, now)
                 if tier is None:
