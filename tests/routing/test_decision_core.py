@@ -257,3 +257,15 @@ def test_snapshot_counts_agents_by_state_and_the_longest_wait():
     assert snap["queues"]["hot"]["waiting"] == 1 and snap["queues"]["hot"]["longest_wait"] == 10
     assert snap["groups"]["NJ"]["ringing"] == 1 and snap["groups"]["NJ"]["logged_out"] == 1
     assert snap["groups"]["PUB"]["logged_out"] == 1
+    assert snap["agents"] == {**dict.fromkeys(snap["agents"], 0), "ringing": 1, "logged_out": 1}
+    assert snap["queues"]["hot"]["groups"] == ["NJ", "PUB", "WX"]
+    assert snap["queues"]["hot"]["agents"]["ringing"] == 1
+
+
+def test_state_seconds_count_from_time_zero():
+    """ST-2 occupancy: time in each state is counted, also for a state entered at time 0."""
+    r = router()
+    ready(r, "a", ["NJ"], now=0)
+    r.offer("c1", queue="hot", city="NJ", now=30)
+    r.answer("c1", agent="a", now=40)
+    assert r.snapshot(41)["state_seconds"] == {"ready": 30, "ringing": 10}

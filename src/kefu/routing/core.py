@@ -142,7 +142,7 @@ class Agent:
     contact: str = ""  # where to send the call (e.g. a SIP URI)
     state: AgentState = AgentState.LOGGED_OUT
     reason: str = ""
-    since: float = 0.0  # when the current state began
+    since: float | None = None  # when the current state began (None: never set since known)
     idle_since: float = 0.0  # when the agent last became ready
     last_offered: float = -math.inf
     answered: int = 0  # calls answered in this session (fewest_calls)
@@ -198,6 +198,7 @@ class Counters:
     abandoned: int = 0
     abandoned_short: int = 0
     abandoned_ringing: int = 0
+    abandoned_in_threshold: int = 0  # abandoned within answer_threshold (service-level variants 1, 4)
     fallback: int = 0
     no_answer: int = 0
     wait_answered: float = 0.0  # summed queue + ring seconds of answered calls (ASA)
@@ -305,7 +306,7 @@ class Router:
         return []
 
     def _move(self, agent: Agent, state: AgentState, now: float, *, reason: str = "") -> None:
-        if agent.since:
+        if agent.since is not None:
             spent = max(0.0, now - agent.since)
             agent.seconds[agent.state] = agent.seconds.get(agent.state, 0.0) + spent
             bucket = self.state_seconds.setdefault(self._slot(now), {})
@@ -470,6 +471,8 @@ class Router:
         counts.wait_abandoned += waited
         if waited <= q.short_abandon:
             counts.abandoned_short += 1
+        if waited <= q.answer_threshold:
+            counts.abandoned_in_threshold += 1
         decisions: list[Decision] = []
         if call.state == CallState.QUEUED:
             self._dequeue(call)
@@ -768,22 +771,50 @@ class Router:
         """Live figures for the wallboard: per queue the calls waiting and the longest wait, per group
         the agents by state, and this interval's raw counts."""
         slot = self._slot(now)
+        every_state = [s.value for s in AgentState]
         queues = {}
+        serving: dict[str, frozenset[str]] = {}
         for code, waiting in self.waiting.items():
+            q = self.queues[code]
             oldest = min((self.calls[c].joined for _k, c in waiting), default=None)
             counts = self.counters.get((code, slot), Counters())
+            serving[code] = self._serving_groups(q)
             queues[code] = {
                 "waiting": len(waiting),
                 "longest_wait": round(now - oldest, 3) if oldest is not None else 0.0,
                 "interval": slot,
                 "counts": counts.as_dict(),
+                "groups": sorted(serving[code]),
+                "agents": dict.fromkeys(every_state, 0),  # agents who may take its calls, by state
             }
-        groups = {}
-        for code in self.groups:
-            states = dict.fromkeys((s.value for s in AgentState), 0)
-            groups[code] = states
+        groups = {code: dict.fromkeys(every_state, 0) for code in self.groups}
+        agents = dict.fromkeys(every_state, 0)
         for agent in self.agents.values():
+            agents[agent.state.value] += 1
             for code in agent.groups:
                 if code in groups:
                     groups[code][agent.state.value] += 1
-        return {"now": now, "queues": queues, "groups": groups}
+            for code, codes in serving.items():
+                if agent.groups & codes and self._eligible(self.queues[code], agent):
+                    queues[code]["agents"][agent.state.value] += 1
+        seconds = self.state_seconds.get(slot, {})
+        return {
+            "now": now,
+            "interval": slot,
+            "queues": queues,
+            "groups": groups,
+            "agents": agents,  # every agent once, by state
+            "state_seconds": {str(k): round(v, 3) for k, v in seconds.items()},
+        }
+
+    def _serving_groups(self, q: Queue) -> frozenset[str]:
+        """The groups whose agents may take the queue's calls (by its tiers, for any caller)."""
+        codes: set[str] = set()
+        for tier in q.tiers:
+            if tier.groups in (HOME, OTHERS):
+                codes.update(c for cs in self._city_group.values() for c in cs)
+            elif tier.groups == PUBLIC:
+                codes.update(self._public)
+            elif tier.groups in self.groups:
+                codes.add(tier.groups)
+        return frozenset(codes)
