@@ -43,7 +43,7 @@ from kefu.routing.core import (
     Tier,
 )
 
-_ARRIVAL, _ANSWER, _HANGUP, _ABANDON, _WRAPUP, _TICK = range(6)
+_ARRIVAL, _ANSWER, _HANGUP, _ABANDON, _WRAPUP, _TICK, _SHIFT, _END = range(8)
 _TIER_NAMES = {"home": HOME, "public": PUBLIC, "others": OTHERS, HOME: HOME, PUBLIC: PUBLIC, OTHERS: OTHERS}
 _BUSY = (AgentState.RINGING, AgentState.TALKING, AgentState.WRAPUP)
 
@@ -87,6 +87,8 @@ class Scenario:
     queues: tuple[QueueSpec, ...] = ()
     seed: int = 1
     tick_resolution: float = 1.0
+    # share of each group's agents logged in per interval (the last repeated); () = all, all day
+    on_duty: tuple[float, ...] = ()
 
 
 def simple_scenario(
@@ -202,7 +204,19 @@ def scenario_from_dict(data: dict) -> Scenario:
         queues=queues,
         seed=seed,
         tick_resolution=_number(data, "tick_resolution", 1.0, low=0),
+        on_duty=_on_duty(data.get("on_duty")),
     )
+
+
+def _on_duty(raw: Any) -> tuple[float, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ScenarioError("on_duty: a list of shares (0–1) per interval")
+    for i, share in enumerate(raw):
+        if isinstance(share, bool) or not isinstance(share, int | float) or not (0 <= share <= 1):
+            raise ScenarioError(f"on_duty[{i}]: must be a number between 0 and 1")
+    return tuple(float(x) for x in raw)
 
 
 def _groups(raw: Any) -> tuple[GroupSpec, ...]:
@@ -356,6 +370,8 @@ class Simulation:
             sigma2 = math.log(1.0 + scenario.handle_cv**2)
             self._ln = (math.log(scenario.aht) - sigma2 / 2.0, math.sqrt(sigma2))
         self.end = scenario.hours * 3600.0
+        self.jobs: dict[str, list[str]] = {}
+        self.window_seconds: dict[str, dict[str, float]] = {}  # agent -> state -> seconds in the window
 
     # events
     def _push(self, at: float, kind: int, a: Any = None, b: Any = None) -> None:
@@ -394,14 +410,17 @@ class Simulation:
     def run(self) -> dict:
         started = time.perf_counter()
         router = self.router
-        n = 0
         for g in self.s.groups:
-            for i in range(g.agents):
-                job = f"{g.code}-{i + 1}"
+            jobs = self.jobs[g.code] = [f"{g.code}-{i + 1}" for i in range(g.agents)]
+            for job in jobs:
                 router.upsert_agent(job, groups=[g.code], skills=g.skills)
-                router.set_state(job, "ready", now=0.0)
                 self.group_of[job] = g.code
-                n += 1
+        if self.s.on_duty:
+            slots = math.ceil(self.end / self.s.interval)
+            for index in range(1, slots):
+                self._push(index * self.s.interval, _SHIFT, index)
+        self._shift(0, 0.0)
+        self._push(self.end, _END)
         self._next_arrival(0.0)
         events = self.events
         now = 0.0
@@ -431,11 +450,43 @@ class Simulation:
                 self._tick_times.discard(now)
                 self.ticks += 1
                 self._apply(router.tick(now), now)
-        # book every agent's last state (occupancy) by logging them out when the last call is done
-        for job in list(router.agents):
-            if router.agents[job].state == AgentState.READY:
-                router.set_state(job, "logged_out", now=now)
+            elif kind == _SHIFT:
+                self._shift(a, now)
+            elif kind == _END:
+                self._snapshot(now)
         return self._kpis(time.perf_counter() - started, last=now)
+
+    def _shift(self, index: int, now: float) -> None:
+        """Log agents in or out so that each group has its interval's share on duty. An agent on a call
+        is logged out by the core once the call and its wrap-up end."""
+        share = self.s.on_duty[min(index, len(self.s.on_duty) - 1)] if self.s.on_duty else 1.0
+        router = self.router
+        for g in self.s.groups:
+            target = round(g.agents * share)
+            agents = [router.agents[job] for job in self.jobs[g.code]]
+            on = [
+                a
+                for a in agents
+                if a.state != AgentState.LOGGED_OUT and a.after_call != AgentState.LOGGED_OUT
+            ]
+            if target > len(on):
+                off = [a for a in agents if a.state == AgentState.LOGGED_OUT]
+                for agent in off[: target - len(on)]:
+                    self._apply(router.set_state(agent.job_number, "ready", now=now), now)
+            elif target < len(on):
+                # the idle first, then those in wrap-up, then those on a call (deferred by the core)
+                order = {AgentState.READY: 0, AgentState.NOT_READY: 0, AgentState.WRAPUP: 1}
+                on.sort(key=lambda a: order.get(a.state, 2))
+                for agent in on[: len(on) - target]:
+                    router.set_state(agent.job_number, "logged_out", now=now)
+
+    def _snapshot(self, now: float) -> None:
+        """Each agent's seconds per state from the start to the end of the arrivals (occupancy): the
+        core's booked seconds plus the state they are in since ``since``."""
+        for job, agent in self.router.agents.items():
+            seconds = dict(agent.seconds)
+            seconds[agent.state] = seconds.get(agent.state, 0.0) + max(0.0, now - agent.since)
+            self.window_seconds[job] = seconds
 
     def _tally(self, info: list) -> _Tally:
         return self.class_tally["vip" if info[1] else "ordinary"]
@@ -519,27 +570,31 @@ class Simulation:
                 else:
                     q[key] = q.get(key, 0) + value
                     totals[key] = totals.get(key, 0) + value
-        window = self.end
-        busy_all, agents_all = 0.0, 0
+        busy_all, idle_all, agents_all = 0.0, 0.0, 0
         per_group: dict[str, dict] = {}
         for g in self.s.groups:
-            busy = 0.0
+            busy = idle = 0.0
             answered = 0
-            for i in range(g.agents):
-                agent = router.agents[f"{g.code}-{i + 1}"]
-                busy += sum(agent.seconds.get(s, 0.0) for s in _BUSY)
-                answered += agent.answered
+            for job in self.jobs[g.code]:
+                seconds = self.window_seconds.get(job, {})
+                busy += sum(seconds.get(s, 0.0) for s in _BUSY)
+                idle += seconds.get(AgentState.READY, 0.0)
+                answered += router.agents[job].answered
             busy_all += busy
+            idle_all += idle
             agents_all += g.agents
             per_group[g.code] = {
                 "agents": g.agents,
                 "answered": answered,
-                "occupancy": _ratio(busy, g.agents * window),
+                # handling time / (handling + ready) during the arrivals' window
+                "occupancy": _ratio(busy, busy + idle),
+                "agent_hours": (busy + idle) / 3600.0,
             }
         result = _summary(totals, waited=self.waited)
         result.update(
             {
-                "occupancy": _ratio(busy_all, agents_all * window),
+                "occupancy": _ratio(busy_all, busy_all + idle_all),
+                "agent_hours": (busy_all + idle_all) / 3600.0,
                 "agents": agents_all,
                 "hours": self.s.hours,
                 "threshold_seconds": self.s.threshold,
