@@ -138,3 +138,16 @@ def test_simple_mode_needs_its_arguments():
     """ST-1: without a scenario, the simple mode says which arguments are missing."""
     with pytest.raises(CommandError, match="--erlangs"):
         call_command("simulate", "--agents=14", "--hours=1", stdout=StringIO())
+
+
+def test_shifts_log_agents_in_and_out_per_interval():
+    """ST-1: on_duty logs in each interval's share of every group; occupancy is handling over handling
+    plus ready time, so half the agents for the same calls work busier."""
+    base = _two_cities(hours=2, patience=None, calls_per_hour=100)
+    full = simulate.simulate(simulate.scenario_from_dict(base))
+    half = simulate.simulate(simulate.scenario_from_dict(base | {"on_duty": [1.0, 0.5, 0.5, 0.5]}))
+    # 13 agents for 2 h = 26 agent hours; with the shifts 13 · 0.5 h + 7 · 1.5 h (rounded halves)
+    assert full["agent_hours"] == pytest.approx(26.0, abs=0.01)
+    assert half["agent_hours"] < full["agent_hours"] - 5
+    assert half["occupancy"] > full["occupancy"]
+    assert half["calls"] == half["answered"] + half["abandoned"] + half["fallback"]

@@ -369,7 +369,10 @@ class Simulation:
         if scenario.handle == "lognormal":
             sigma2 = math.log(1.0 + scenario.handle_cv**2)
             self._ln = (math.log(scenario.aht) - sigma2 / 2.0, math.sqrt(sigma2))
-        self.end = scenario.hours * 3600.0
+        # The clock starts one interval after 0: Router._move books a state's seconds only when the
+        # agent's ``since`` is truthy, so a state entered at now == 0 would never be counted.
+        self.start = scenario.interval
+        self.end = self.start + scenario.hours * 3600.0
         self.jobs: dict[str, list[str]] = {}
         self.window_seconds: dict[str, dict[str, float]] = {}  # agent -> state -> seconds in the window
 
@@ -388,8 +391,8 @@ class Simulation:
         rates = self.s.calls_per_interval
         t = now
         while t < self.end:
-            index = int(t // self.s.interval)
-            slot_end = min((index + 1) * self.s.interval, self.end)
+            index = int((t - self.start) // self.s.interval)
+            slot_end = min(self.start + (index + 1) * self.s.interval, self.end)
             rate = rates[min(index, len(rates) - 1)] / self.s.interval
             if rate > 0:
                 t_next = t + self.rng.expovariate(rate)
@@ -416,14 +419,14 @@ class Simulation:
                 router.upsert_agent(job, groups=[g.code], skills=g.skills)
                 self.group_of[job] = g.code
         if self.s.on_duty:
-            slots = math.ceil(self.end / self.s.interval)
+            slots = math.ceil(self.s.hours * 3600.0 / self.s.interval)
             for index in range(1, slots):
-                self._push(index * self.s.interval, _SHIFT, index)
-        self._shift(0, 0.0)
+                self._push(self.start + index * self.s.interval, _SHIFT, index)
+        self._shift(0, self.start)
         self._push(self.end, _END)
-        self._next_arrival(0.0)
+        self._next_arrival(self.start)
         events = self.events
-        now = 0.0
+        now = self.start
         while events:
             now, _seq, kind, a, b = heapq.heappop(events)
             if kind == _ARRIVAL:
@@ -600,7 +603,7 @@ class Simulation:
                 "threshold_seconds": self.s.threshold,
                 "overflow": self.overflow,
                 "ticks": self.ticks,
-                "simulated_until": last,
+                "simulated_seconds": last - self.start,
                 "wall_seconds": round(wall, 3),
                 "queues": {
                     code: _summary(q) | {"answered_by_tier": self.tier_answered.get(code, {})}
