@@ -350,7 +350,9 @@ class Simulation:
         self._seq = 0
         self.calls: dict[str, list] = {}  # call id -> [joined, level, home group?, queued?]
         self.group_of: dict[str, str] = {}
-        self.class_tally = {"vip": _Tally(), "ordinary": _Tally()}
+        self._vip, self._ordinary = _Tally(), _Tally()
+        self.class_tally = {"vip": self._vip, "ordinary": self._ordinary}
+        self._thresholds = {q.queue.code: q.queue.answer_threshold for q in scenario.queues}
         self.tier_answered: dict[str, dict[str, int]] = {q.queue.code: {} for q in scenario.queues}
         self.overflow = 0  # answered outside the caller's home group although they have one
         self.waited = 0
@@ -433,7 +435,9 @@ class Simulation:
                 self._arrive(now)
                 self._next_arrival(now)
             elif kind == _HANGUP:
-                self._apply(router.hangup(a, now=now), now)
+                decisions = router.hangup(a, now=now)
+                if decisions:
+                    self._apply(decisions, now)
                 self._after_hangup(a, b, now)
             elif kind == _WRAPUP:
                 agent = router.agents[a]
@@ -447,8 +451,7 @@ class Simulation:
                 call = router.calls.get(a)
                 if call is not None and call.state in (CallState.QUEUED, CallState.OFFERED):
                     self._apply(router.abandon(a, now=now), now)
-                    info = self.calls.pop(a)
-                    self._tally(info).abandoned += 1
+                    self.calls.pop(a)[1].abandoned += 1
             elif kind == _TICK:
                 self._tick_times.discard(now)
                 self.ticks += 1
@@ -491,30 +494,29 @@ class Simulation:
             seconds[agent.state] = seconds.get(agent.state, 0.0) + max(0.0, now - agent.since)
             self.window_seconds[job] = seconds
 
-    def _tally(self, info: list) -> _Tally:
-        return self.class_tally["vip" if info[1] else "ordinary"]
-
     def _arrive(self, now: float) -> None:
         self._seq += 1
         call_id = str(self._seq)
         city = self._pick(self._city_choices, self._city_weights)
         queue = self._pick(self._queue_choices, self._queue_weights)
-        level = self.s.vip_level if self.s.vip_share and self.rng.random() < self.s.vip_share else 0
-        info = [now, level, city in self._home_cities, False]
-        self._tally(info).offered += 1
-        self.calls[call_id] = info
+        vip = bool(self.s.vip_share) and self.rng.random() < self.s.vip_share
+        level = self.s.vip_level if vip else 0
+        tally = self._vip if vip else self._ordinary
+        tally.offered += 1
+        # joined, the caller's tally, has a home group, overflowed (set when offered outside it)
+        self.calls[call_id] = [now, tally, city in self._home_cities, False]
         decision = self.router.offer(call_id, queue=queue, city=city, level=level, now=now)
         if decision.state == CallState.QUEUED:
-            info[3] = True
             self.waited += 1
-            self._tally(info).waited += 1
-        self._apply([decision], now)
+            tally.waited += 1
+        self._apply((decision,), now)
 
     def _apply(self, decisions: list[Decision], now: float) -> None:
         for d in decisions:
             if d.state == CallState.OFFERED:
-                if d.reason.get("groups") != HOME and self.calls[d.call_id][2]:
-                    self.calls[d.call_id].append(d.reason.get("groups"))  # overflowed (counted on answer)
+                info = self.calls[d.call_id]
+                if info[2] and d.reason.get("groups") != HOME:
+                    info[3] = True  # overflowed (counted on answer)
                 if self.s.ring_seconds > 0:
                     self._push(now + self.s.ring_seconds, _ANSWER, d.call_id, d.agent)
                 else:
@@ -537,21 +539,25 @@ class Simulation:
 
     def _answer(self, call_id: str, agent: str, now: float) -> None:
         router = self.router
-        queue = router.calls[call_id].queue
-        groups = router.calls[call_id].reason.get("groups", "")
-        self._apply(router.answer(call_id, agent=agent, now=now), now)
+        call = router.calls[call_id]
+        queue = call.queue
+        groups = call.reason.get("groups", "")
+        released = router.answer(call_id, agent=agent, now=now)
+        if released:
+            self._apply(released, now)
         info = self.calls[call_id]
-        tally = self._tally(info)
+        tally = info[1]
         wait = now - info[0]
         tally.answered += 1
         tally.wait_answered += wait
-        if wait <= router.queues[queue].answer_threshold:
+        if wait <= self._thresholds[queue]:
             tally.in_threshold += 1
         per_tier = self.tier_answered[queue]
         per_tier[groups] = per_tier.get(groups, 0) + 1
-        if len(info) > 4:
+        if info[3]:
             self.overflow += 1
-        self._push(now + self._handle_time(), _HANGUP, call_id, agent)
+        self._seq += 1
+        heapq.heappush(self.events, (now + self._handle_time(), self._seq, _HANGUP, call_id, agent))
 
     def _after_hangup(self, call_id: str, job: str, now: float) -> None:
         self.calls.pop(call_id, None)
