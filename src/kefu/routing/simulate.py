@@ -357,7 +357,7 @@ class Simulation:
         self.overflow = 0  # answered outside the caller's home group although they have one
         self.waited = 0
         self.ticks = 0
-        self._tick_times: set[float] = set()
+        self._tick_due: dict[float, list[str]] = {}  # tick time -> the calls it is for
         self.timed_queues = {
             q.queue.code: sorted({t.wait for t in q.queue.tiers if t.wait > 0} | {q.queue.max_wait} - {0.0})
             for q in scenario.queues
@@ -453,9 +453,12 @@ class Simulation:
                     self._apply(router.abandon(a, now=now), now)
                     self.calls.pop(a)[1].abandoned += 1
             elif kind == _TICK:
-                self._tick_times.discard(now)
-                self.ticks += 1
-                self._apply(router.tick(now), now)
+                # a tick walks every agent and waiting call: only when a call it is for still waits
+                due = self._tick_due.pop(now, ())
+                calls = router.calls
+                if any(c in calls and calls[c].state == CallState.QUEUED for c in due):
+                    self.ticks += 1
+                    self._apply(router.tick(now), now)
             elif kind == _SHIFT:
                 self._shift(a, now)
             elif kind == _END:
@@ -533,9 +536,12 @@ class Simulation:
         for wait in self.timed_queues[d.queue]:
             at = now + wait
             at = math.ceil(at / res) * res if res > 0 else at + 1e-9
-            if at not in self._tick_times:
-                self._tick_times.add(at)
+            due = self._tick_due.get(at)
+            if due is None:
+                self._tick_due[at] = [d.call_id]
                 self._push(at, _TICK)
+            else:
+                due.append(d.call_id)
 
     def _answer(self, call_id: str, agent: str, now: float) -> None:
         router = self.router
