@@ -20,6 +20,7 @@ day needs at most one tick per second however many calls wait.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import math
@@ -43,7 +44,7 @@ from kefu.routing.core import (
     Tier,
 )
 
-_ARRIVAL, _ANSWER, _HANGUP, _ABANDON, _WRAPUP, _TICK, _SHIFT, _END = range(8)
+_ANSWER, _HANGUP, _ABANDON, _WRAPUP, _TICK, _SHIFT, _END = range(7)
 _TIER_NAMES = {"home": HOME, "public": PUBLIC, "others": OTHERS, HOME: HOME, PUBLIC: PUBLIC, OTHERS: OTHERS}
 _BUSY = (AgentState.RINGING, AgentState.TALKING, AgentState.WRAPUP)
 
@@ -388,32 +389,31 @@ class Simulation:
             return self.rng.lognormvariate(*self._ln)
         return self.rng.expovariate(1.0 / self.s.aht)
 
-    def _next_arrival(self, now: float) -> None:
-        """Schedule the next Poisson arrival after ``now`` (rates per interval, piecewise constant)."""
+    def _next_arrival(self, now: float) -> float:
+        """The next Poisson arrival after ``now`` (rates per interval, piecewise constant); ``inf`` once
+        the arrivals' window is over. Arrivals are kept out of the event heap (one is pending at a time)."""
         rates = self.s.calls_per_interval
         t = now
         while t < self.end:
-            index = int((t - self.start) // self.s.interval)
-            slot_end = min(self.start + (index + 1) * self.s.interval, self.end)
-            rate = rates[min(index, len(rates) - 1)] / self.s.interval
-            if rate > 0:
-                t_next = t + self.rng.expovariate(rate)
-                if t_next < slot_end:
-                    self._push(t_next, _ARRIVAL)
-                    return
-            t = slot_end  # memoryless: start again at the next interval's rate
+            if t >= self._slot_end or t < self._slot_end - self.s.interval:
+                index = int((t - self.start) // self.s.interval)
+                self._slot_end = min(self.start + (index + 1) * self.s.interval, self.end)
+                self._slot_rate = rates[min(index, len(rates) - 1)] / self.s.interval
+            if self._slot_rate > 0:
+                t_next = t + self.rng.expovariate(self._slot_rate)
+                if t_next < self._slot_end:
+                    return t_next
+            t = self._slot_end  # memoryless: start again at the next interval's rate
+        return math.inf
 
     def _pick(self, choices: list, cumulative: list[float]) -> Any:
         if len(choices) == 1:
             return choices[0]
-        r = self.rng.random() * cumulative[-1]
-        for choice, edge in zip(choices, cumulative, strict=True):
-            if r < edge:
-                return choice
-        return choices[-1]
+        index = bisect.bisect_right(cumulative, self.rng.random() * cumulative[-1])
+        return choices[min(index, len(choices) - 1)]
 
     def run(self) -> dict:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         router = self.router
         for g in self.s.groups:
             jobs = self.jobs[g.code] = [f"{g.code}-{i + 1}" for i in range(g.agents)]
@@ -426,15 +426,21 @@ class Simulation:
                 self._push(self.start + index * self.s.interval, _SHIFT, index)
         self._shift(0, self.start)
         self._push(self.end, _END)
-        self._next_arrival(self.start)
+        self._slot_end, self._slot_rate = -math.inf, 0.0
+        arrival = self._next_arrival(self.start)
         events = self.events
+        heappop = heapq.heappop
         now = self.start
-        while events:
-            now, _seq, kind, a, b = heapq.heappop(events)
-            if kind == _ARRIVAL:
+        while True:
+            if arrival != math.inf and (not events or arrival <= events[0][0]):
+                now = arrival
                 self._arrive(now)
-                self._next_arrival(now)
-            elif kind == _HANGUP:
+                arrival = self._next_arrival(now)
+                continue
+            if not events:
+                break
+            now, _seq, kind, a, b = heappop(events)
+            if kind == _HANGUP:
                 decisions = router.hangup(a, now=now)
                 if decisions:
                     self._apply(decisions, now)
@@ -463,6 +469,7 @@ class Simulation:
                 self._shift(a, now)
             elif kind == _END:
                 self._snapshot(now)
+        self.cpu_seconds = time.process_time() - cpu
         return self._kpis(time.perf_counter() - started, last=now)
 
     def _shift(self, index: int, now: float) -> None:
@@ -617,6 +624,7 @@ class Simulation:
                 "ticks": self.ticks,
                 "simulated_seconds": last - self.start,
                 "wall_seconds": round(wall, 3),
+                "cpu_seconds": round(self.cpu_seconds, 3),
                 "queues": {
                     code: _summary(q) | {"answered_by_tier": self.tier_answered.get(code, {})}
                     for code, q in sorted(per_queue.items())
