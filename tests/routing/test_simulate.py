@@ -151,3 +151,22 @@ def test_shifts_log_agents_in_and_out_per_interval():
     assert half["agent_hours"] < full["agent_hours"] - 5
     assert half["occupancy"] > full["occupancy"]
     assert half["calls"] == half["answered"] + half["abandoned"] + half["fallback"]
+
+
+def test_skill_queue_and_ring_time():
+    """ORG-6, ST-2: a complaints queue served only by the agents with the complaint skill, beside the
+    hotline queue; with a 5 s ring every answered call waited at least the ring time."""
+    data = _two_cities(hours=6, ring_seconds=5)
+    data["groups"].append({"code": "complaints", "city": None, "agents": 3, "skills": {"complaint": 2}})
+    data["queues"][0]["share"] = 0.8
+    data["queues"].append(
+        {"code": "complaints", "share": 0.2, "skill": "complaint", "tiers": [{"groups": "complaints"}]}
+    )
+    kpis = simulate.simulate(simulate.scenario_from_dict(data))
+    complaints = kpis["queues"]["complaints"]
+    assert complaints["calls"] > 100
+    assert complaints["answered_by_tier"] == {"complaints": complaints["answered"]}
+    # the complaints group has no city, so the hotline's public tier may use it as well
+    assert kpis["groups"]["complaints"]["answered"] >= complaints["answered"]
+    assert complaints["asa_seconds"] >= 5 and kpis["queues"]["10000"]["asa_seconds"] >= 5
+    assert kpis["queues"]["10000"]["service_level"] < 1
