@@ -679,7 +679,7 @@ def format_text(kpis: dict) -> str:
         f"P(wait) {kpis['wait_probability']:.4f}  ASA {kpis['asa_seconds']:.2f} s  "
         f"abandon rate {kpis['abandon_rate']:.4f}",
         f"occupancy {kpis['occupancy']:.4f}  AHT {kpis['aht_seconds']:.1f} s  agents {kpis['agents']}  "
-        f"hours {kpis['hours']:g}  wall {kpis['wall_seconds']:.2f} s",
+        f"hours {kpis['hours']:g}  wall {kpis['wall_seconds']:.2f} s  CPU {kpis['cpu_seconds']:.2f} s",
     ]
     for code, q in kpis["queues"].items():
         lines.append(
