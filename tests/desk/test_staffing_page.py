@@ -58,7 +58,7 @@ def test_supervisor_computes_a_forecast(client, make_staff):
         10.0, cities=4, aht=180, target=0.85, threshold=20, shrinkage=0.3, patience=120
     )
     assert cmp.saved > 0
-    assert "<td class=\"num\">0.888</td>" in html  # Erlang C SL of 14 agents on 10 erlangs within 20 s
+    assert '<td class="num">0.888</td>' in html  # Erlang C SL of 14 agents on 10 erlangs within 20 s
 
 
 def test_without_patience_only_erlang_c(client, make_staff):
@@ -80,6 +80,7 @@ def test_without_patience_only_erlang_c(client, make_staff):
         ({"target": "1.5"}, "服务水平目标必须在"),
         ({"shrinkage": "0.95"}, "缺勤率必须在"),
         ({"cities": "2.5"}, "地市数必须是整数"),
+        ({"forecast": "08:00, 40000"}, "超过本页上限"),
     ],
 )
 def test_bad_input_is_a_readable_message_on_the_form(client, make_staff, changes, message):

@@ -68,6 +68,15 @@ def test_thousands_of_agents_without_overflow():
     assert lower.service_level < 0.85
 
 
+def test_erlang_a_far_below_the_load_does_not_overflow():
+    """ORG-4: 20,000 erlangs on 5,000 agents (the chain's weights pass 1e308 unscaled): finite figures,
+    and the agents answer what they can, so P(Ab) = 1 − N/A."""
+    f = erlang.erlang_a_figures(20000.0, 5000, aht=180, threshold=20, patience=120)
+    assert f.abandon_probability == pytest.approx(0.75, abs=1e-6)
+    assert f.wait_probability == pytest.approx(1.0) and f.service_level < 1e-6
+    assert math.isfinite(f.asa_seconds)
+
+
 def test_staffing_smallest_n_then_cap_then_shrinkage():
     """SP-3 (the 15-second answer rate): the smallest N meeting the target; occupancy cap; shrinkage after."""
     s = erlang.staff(10.0, aht=180, target=0.85, threshold=15)

@@ -24,6 +24,7 @@ from kefu.routing import erlang
 MAX_ROWS = 96  # a day of quarter hours
 MAX_CALLS = 1_000_000  # in one interval
 MAX_CITIES = 50
+MAX_LOAD = 3000.0  # erlangs in one interval: a province's peak is about 2,000; keeps a page fast
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 EXAMPLE = "08:00, 120\n08:30, 180\n09:00, 260\n09:30, 300\n10:00, 280"
@@ -124,6 +125,13 @@ def compute(values: dict) -> dict:
     try:
         for start, calls in rows:
             load = erlang.offered_load(calls, interval, aht)
+            if load > MAX_LOAD:
+                raise StaffingInputError(
+                    _(
+                        "%(start)s 时段的话务强度 %(load)s Erl 超过本页上限 %(max)s Erl，请用 kefu staffing 计算"
+                    )
+                    % {"start": start, "load": f"{load:.0f}", "max": f"{MAX_LOAD:.0f}"}
+                )
             c = erlang.staff(load, **keywords)
             a = erlang.staff(load, patience=patience, **keywords) if patience else None
             pooling = erlang.compare_pooling(load, cities=int(cities), patience=patience, **keywords)

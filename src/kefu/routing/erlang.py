@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass
 
 # the birth–death chain is cut where a state's weight falls below this share of the sum so far
 _TAIL = 1e-15
-# uniformization: Poisson terms are summed until the remaining mass is below this
-_POISSON_EPS = 1e-13
+# the chain's weights are divided by this when they grow past it (no float overflow)
+_RESCALE = 1e200
 
 
 class ErlangError(ValueError):
@@ -125,6 +125,9 @@ def _queue_weights(load: float, agents: int, aht: float, patience: float) -> tup
     while True:
         j += 1
         w *= lam / (mu_n + j * theta)
+        if w > _RESCALE:  # far fewer agents than erlangs: the queue's weights outgrow a float
+            weights = [x / _RESCALE for x in weights]
+            w, total, below = w / _RESCALE, total / _RESCALE, below / _RESCALE
         weights.append(w)
         total += w
         if w < _TAIL * total and lam < mu_n + j * theta:
@@ -135,7 +138,7 @@ def _queue_weights(load: float, agents: int, aht: float, patience: float) -> tup
 
 
 def _poisson_weights(rate_t: float) -> tuple[int, list[float]]:
-    """Poisson(rate_t) probabilities from 0 up to where the remaining mass is below _POISSON_EPS."""
+    """Poisson(rate_t) probabilities from 0 up to 10 standard deviations past the mean."""
     if rate_t <= 0:
         return 0, [1.0]
     top = int(rate_t + 10.0 * math.sqrt(rate_t) + 20)
@@ -153,7 +156,17 @@ def _answered_within(
         return 0.0
     mu_n = agents / aht
     theta = 1.0 / patience
+    # a caller with j ahead needs j + 1 moves, each at a rate below μN + (j+1)θ: past 10 standard
+    # deviations of the moves possible within T the chance is nil, so those states are left out
     size = len(arrivals)
+    for j in range(size):
+        moves = (mu_n + (j + 1) * theta) * threshold
+        if j + 1 > moves + 10.0 * math.sqrt(moves) + 20:
+            size = j
+            break
+    if size == 0:
+        return 0.0
+    arrivals = arrivals[:size]
     top_rate = mu_n + size * theta  # the largest exit rate: state m = size − 1 exits at μN + (m+1)θ
     n_max, poisson = _poisson_weights(top_rate * threshold)
     up = [(mu_n + m * theta) / top_rate for m in range(size)]  # to m − 1 (m = 0: answered)
@@ -324,7 +337,8 @@ def _erlang_a_agents(load: float, *, aht: float, target: float, threshold: float
     high = _erlang_c_agents(load, aht=aht, target=target, threshold=threshold)
     while not ok(high):  # a short patience can need more than Erlang C (abandons count against SL)
         high *= 2
-    low = 0  # ok(low) is false or low is 0
+    # SL ≤ P(answered) ≤ N/A (N agents answer at most Nμ of λ): below target·A the target is missed
+    low = max(0, math.ceil(target * load) - 1)  # ok(low) is false (or low is 0)
     while high - low > 1:
         mid = (low + high) // 2
         if ok(mid):
