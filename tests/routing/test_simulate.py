@@ -40,6 +40,24 @@ def test_simple_mode_agrees_with_erlang_c_at_200_hours():
     assert kpis["groups"]["pool"]["answered"] == kpis["calls"]
 
 
+def test_simple_mode_with_patience_agrees_with_erlang_a():
+    """ST-1, SP-3: with exponential patience (mean 120 s) on A = 10, N = 12 the simulation through Router
+    agrees with Erlang A (research/acd.md: P(W>0) 0.2798, P(Ab) 0.0616, SL(20 s) 0.8256)."""
+    out = StringIO()
+    call_command(
+        "simulate", "--agents=12", "--erlangs=10", "--aht=180", "--hours=200", "--threshold=20",
+        "--patience=120", "--seed=1", "--format=json", stdout=out,
+    )  # fmt: skip
+    kpis = json.loads(out.getvalue())
+    expected = erlang.erlang_a_figures(10.0, 12, aht=180, threshold=20, patience=120)
+    assert abs(kpis["service_level"] - expected.service_level) <= 0.02
+    assert abs(kpis["wait_probability"] - expected.wait_probability) <= 0.02
+    assert abs(kpis["abandon_rate"] - expected.abandon_probability) <= 0.01
+    assert abs(kpis["asa_seconds"] - expected.asa_seconds) <= 1.5
+    assert abs(kpis["occupancy"] - expected.occupancy) <= 0.02
+    assert kpis["calls"] == kpis["answered"] + kpis["abandoned"]
+
+
 def _two_cities(**changes) -> dict:
     data = {
         "hours": 40,

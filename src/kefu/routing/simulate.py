@@ -93,14 +93,24 @@ class Scenario:
 
 
 def simple_scenario(
-    *, agents: int, erlangs: float, aht: float, hours: float, threshold: float, seed: int = 1
+    *,
+    agents: int,
+    erlangs: float,
+    aht: float,
+    hours: float,
+    threshold: float,
+    seed: int = 1,
+    patience: float | None = None,
 ) -> Scenario:
     """One pool of ``agents``, Poisson arrivals of ``erlangs`` (λ = A / AHT), exponential handling, no
-    abandonment, no wrap-up: the M/M/N queue Erlang C describes."""
+    wrap-up: the M/M/N queue Erlang C describes; with ``patience`` (exponential, mean seconds) the
+    M/M/N+M queue of Erlang A."""
     if agents < 1:
         raise ScenarioError("agents: must be ≥ 1")
     if erlangs <= 0 or aht <= 0 or hours <= 0 or threshold < 0:
         raise ScenarioError("erlangs, aht and hours must be > 0, threshold ≥ 0")
+    if patience is not None and not (patience > 0 and math.isfinite(patience)):
+        raise ScenarioError("patience: must be > 0 seconds")
     interval = 1800.0
     queue = Queue(
         "pool",
@@ -114,6 +124,7 @@ def simple_scenario(
         interval=interval,
         calls_per_interval=(erlangs / aht * interval,),
         aht=aht,
+        patience=patience,
         threshold=threshold,
         groups=(GroupSpec("pool", None, agents),),
         queues=(QueueSpec(queue),),

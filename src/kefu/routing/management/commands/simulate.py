@@ -23,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--aht", type=float, default=180.0, help="simple mode: mean handle time, s (180)")
         parser.add_argument("--hours", type=float, help="hours of arrivals (scenario: overrides its own)")
         parser.add_argument("--threshold", type=float, default=20.0, help="simple mode: answer threshold, s")
+        parser.add_argument(
+            "--patience", type=float, help="simple mode: mean caller patience, s (Erlang A's M/M/N+M)"
+        )
         parser.add_argument("--seed", type=int, help="random seed (scenario: overrides its own)")
         parser.add_argument("--format", choices=("json", "text"), default="text")
 
@@ -41,8 +44,8 @@ class Command(BaseCommand):
         from dataclasses import replace
 
         if options["scenario"]:
-            if options["agents"] is not None or options["erlangs"] is not None:
-                raise CommandError("--scenario and --agents/--erlangs do not go together")
+            if any(options[k] is not None for k in ("agents", "erlangs", "patience")):
+                raise CommandError("--scenario and --agents/--erlangs/--patience do not go together")
             scenario = simulate.load_scenario(options["scenario"])
             changes = {}
             if options["hours"] is not None:
@@ -66,4 +69,5 @@ class Command(BaseCommand):
             hours=options["hours"],
             threshold=options["threshold"],
             seed=1 if options["seed"] is None else options["seed"],
+            patience=options["patience"],
         )
