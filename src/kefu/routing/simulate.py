@@ -383,8 +383,9 @@ class Simulation:
         if scenario.handle == "lognormal":
             sigma2 = math.log(1.0 + scenario.handle_cv**2)
             self._ln = (math.log(scenario.aht) - sigma2 / 2.0, math.sqrt(sigma2))
-        # The clock starts one interval after 0: Router._move books a state's seconds only when the
-        # agent's ``since`` is truthy, so a state entered at now == 0 would never be counted.
+        # The clock starts one interval after 0: this branch's Router._move books a state's seconds
+        # only when the agent's ``since`` is truthy, so a state entered at now == 0 would not count
+        # (main's core has since fixed it; starting later is right for both).
         self.start = scenario.interval
         self.end = self.start + scenario.hours * 3600.0
         self.jobs: dict[str, list[str]] = {}
@@ -512,7 +513,8 @@ class Simulation:
         core's booked seconds plus the state they are in since ``since``."""
         for job, agent in self.router.agents.items():
             seconds = dict(agent.seconds)
-            seconds[agent.state] = seconds.get(agent.state, 0.0) + max(0.0, now - agent.since)
+            if agent.since is not None:  # None: never in a known state (a newer core's marker)
+                seconds[agent.state] = seconds.get(agent.state, 0.0) + max(0.0, now - agent.since)
             self.window_seconds[job] = seconds
 
     def _arrive(self, now: float) -> None:
