@@ -134,7 +134,9 @@ def compute(values: dict) -> dict:
                 )
             c = erlang.staff(load, **keywords)
             a = erlang.staff(load, patience=patience, **keywords) if patience else None
-            pooling = erlang.compare_pooling(load, cities=int(cities), patience=patience, **keywords)
+            pooling = erlang.compare_pooling(
+                load, cities=int(cities), patience=patience, pooled_as=a or c, **keywords
+            )
             table.append(Row(start, calls, load, c, a, pooling))
     except erlang.ErlangError as exc:
         raise StaffingInputError(str(exc)) from None

@@ -386,11 +386,13 @@ def compare_pooling(
     *,
     cities: int | None = None,
     shares: list[float] | None = None,
+    pooled_as: Staffing | None = None,
     **staffing: float | None,
 ) -> PoolingComparison:
     """Staff ``load`` as one pool and as separate city groups: ``cities`` equal groups (load A/k each)
     or groups with the given ``shares`` of the load (normalised). ``staffing`` are :func:`staff`'s
-    keywords (aht, target, threshold, patience, shrinkage, max_occupancy)."""
+    keywords (aht, target, threshold, patience, shrinkage, max_occupancy). ``pooled_as``: the pool's
+    :func:`staff` answer for the same load and keywords, when the caller has it already."""
     if shares is None:
         if cities is None or cities < 1:
             raise ErlangError(f"the number of cities must be ≥ 1, not {cities!r}")
@@ -398,9 +400,15 @@ def compare_pooling(
     if not shares or any(s < 0 or not math.isfinite(s) for s in shares) or sum(shares) <= 0:
         raise ErlangError("city shares must be ≥ 0 and add up to more than 0")
     total = sum(shares)
-    pooled = staff(load, **staffing)
-    per_city = tuple(staff(load * s / total, **staffing) for s in shares)
-    return PoolingComparison(pooled, per_city)
+    given = pooled_as is not None and pooled_as.figures.load == load
+    pooled = pooled_as if given else staff(load, **staffing)
+    done: dict[float, Staffing] = {}  # equal shares are staffed once
+    per_city = []
+    for share in shares:
+        if share not in done:
+            done[share] = staff(load * share / total, **staffing)
+        per_city.append(done[share])
+    return PoolingComparison(pooled, tuple(per_city))
 
 
 def halfin_whitt_beta(load: float, agents: int) -> float:
