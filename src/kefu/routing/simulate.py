@@ -360,7 +360,7 @@ class Simulation:
         )
         self.events: list[tuple] = []
         self._seq = 0
-        self.calls: dict[str, list] = {}  # call id -> [joined, level, home group?, queued?]
+        self.calls: dict[str, list] = {}  # call id -> [joined, tally, has a home group, overflowed]
         self.group_of: dict[str, str] = {}
         self._vip, self._ordinary = _Tally(), _Tally()
         self.class_tally = {"vip": self._vip, "ordinary": self._ordinary}
