@@ -76,7 +76,7 @@ def test_without_patience_only_erlang_c(client, make_staff):
         ({"forecast": "8 o'clock, 100"}, "预测第1行"),
         ({"forecast": "08:00, -5"}, "预测第1行的话务量"),
         ({"forecast": "   "}, "请至少填写一个时段"),
-        ({"aht": "abc"}, "平均处理时长必须是数字"),
+        ({"aht": "abc"}, "话务平均处理时长必须是数字"),
         ({"target": "1.5"}, "服务水平目标必须在"),
         ({"shrinkage": "0.95"}, "缺勤率必须在"),
         ({"cities": "2.5"}, "地市数必须是整数"),

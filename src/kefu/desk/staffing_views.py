@@ -105,7 +105,7 @@ def compute(values: dict) -> dict:
     """The staffing table of a forecast (the form's values, as strings)."""
     rows = parse_forecast(values.get("forecast", ""))
     interval = _number(values, "interval", _("时段长度"), low=60, high=86400)
-    aht = _number(values, "aht", _("平均处理时长"), low=1, high=36000)
+    aht = _number(values, "aht", _("话务平均处理时长"), low=1, high=36000)
     threshold = _number(values, "threshold", _("接通时限"), low=0, high=3600)
     target = _number(values, "target", _("服务水平目标"), low=0.01, high=0.999)
     patience = _number(values, "patience", _("平均耐心时长"), low=1, high=36000, optional=True)
