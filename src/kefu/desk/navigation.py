@@ -66,6 +66,8 @@ AREAS: tuple[Area, ...] = (
     Area("outbound", _("外呼")),
     Area("quality", _("质检")),
     Area("reports", _("报表")),
+    # issue 14: staffing by Erlang C/A for supervisors (kefu.desk.staffing_views)
+    Area("staffing", _("排班测算"), "desk:routing_staffing"),
     # the SMS port's local outbox (kefu.notify); shown as coming soon until that app routes it
     Area("outbox", _("短信发件箱"), "notify:outbox"),
     # callbacks owed to customers (SR-2, WO-7's result by phone): kefu.contacts

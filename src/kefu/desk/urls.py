@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.desk import account_managers, contact_views, knowledge_editor, knowledge_views, views
+from kefu.desk import (
+    account_managers,
+    contact_views,
+    knowledge_editor,
+    knowledge_views,
+    staffing_views,
+    views,
+)
 
 app_name = "desk"
 
@@ -81,6 +88,8 @@ urlpatterns = [
     ),
     path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
     path("desk/pin-pad/", views.pin_pad, name="pin_pad"),
+    # issue 14: the supervisors' staffing page (Erlang C/A, pooled vs per-city)
+    path("desk/routing/staffing/", staffing_views.staffing, name="routing_staffing"),
     # last: an article's code is any segment, so the editors' fixed paths (/desk/knowledge/manage/…)
     # must come before these
     path("desk/knowledge/<str:code>/", knowledge_views.knowledge_article, name="knowledge_article"),
