@@ -118,12 +118,6 @@ class Kamailio:
                 self.process.wait()
 
 
-def _sipp(args: list[str], workdir: Path, name: str) -> tuple[list[str], Path]:
-    log = workdir / f"sipp-{name}.log"
-    base = ["sipp", "-i", "127.0.0.1", "-bg", "-nostdin", "-trace_err", "-error_file", str(workdir / f"{name}-errors.log")]
-    return base + args, log
-
-
 @dataclass
 class Agents:
     """One SIPp UAS answering for a set of agents (job numbers), all registered with its port."""
@@ -184,7 +178,9 @@ def run_sipp(workdir: Path, scenario: str, csv: Path, proxy_port: int, *, calls:
     args = sipp_args(workdir, scenario, csv, proxy_port, calls=calls, rate=rate, hold_ms=hold_ms, name=name,
                      service=service)  # fmt: skip
     with open(workdir / f"{name}.out", "wb") as out:
-        return subprocess.run(args, stdout=out, stderr=subprocess.STDOUT, cwd=workdir, timeout=timeout).returncode
+        return subprocess.run(
+            args, stdout=out, stderr=subprocess.STDOUT, cwd=workdir, timeout=timeout
+        ).returncode
 
 
 def start_sipp(workdir: Path, scenario: str, csv: Path, proxy_port: int, *, calls: int = 1, rate: float = 10,
@@ -194,6 +190,12 @@ def start_sipp(workdir: Path, scenario: str, csv: Path, proxy_port: int, *, call
                      service=service)  # fmt: skip
     out = open(workdir / f"{name}.out", "wb")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=workdir)
+
+
+def call_id(process: subprocess.Popen, n: int = 1) -> str:
+    """The SIP Call-ID of a SIPp run's n-th call (SIPp's default: ``<call number>-<pid>@<local ip>``);
+    kefu knows the call by it."""
+    return f"{n}-{process.pid}@127.0.0.1"
 
 
 def callers_csv(workdir: Path, name: str, numbers: list[str]) -> Path:

@@ -1,0 +1,359 @@
+"""Real SIP calls through Kamailio to kefu's routing (issue 14 item 4): SIPp callers dial the hotline,
+Kamailio (deploy/kamailio/kamailio.cfg) asks kefu where each call goes and relays it to the agents'
+registered SIPp softphones, holds queued calls with 182 Queued, and reports the call's progress to
+kefu's CTI events. Each routing rule is shown by a real call on loopback.
+
+Started once for the module: a migrated scratch database (PostgreSQL when KEFU_DATABASE_URL names one),
+``kefu router`` and ``kefu serve`` (KEFU_ROUTER_URL), Kamailio, and two SIPp softphones — the Nanjing
+agent (city group) and the public agent (public group) of a JS hotline queue. Callers are Nanjing
+subscribers; one is a diamond-level (VIP) customer.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.federation.nodes import migrated_database
+from tests.sip import harness
+from tests.waits import wait_for
+
+pytestmark = pytest.mark.sip
+
+KEFU = [sys.executable, "-m", "kefu.cli"]
+HOTLINE = "10086"
+NANJING_AGENT = "sip1001"
+PUBLIC_AGENT = "sip2001"
+MAX_WAIT = 8  # the queue's longest wait (s): kefu answers `fallback` past it
+CALLERS = {name: f"139510{n:05d}" for n, name in enumerate(
+    ["first", "busy1", "overflow", "busy2", "busy3", "queued", "ordinary", "vip", "busy4", "busy5",
+     "leaver", "busy6", "busy7", "late", "popped"], start=1)}  # fmt: skip
+VIP = "vip"
+
+SETUP = """
+import json
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from kefu.core.choices import CustomerLevel
+from kefu.core.models import City, Province
+from kefu.core.services import staff_create
+from kefu.routing.models import AgentGroup, RoutingQueue, Seat
+from tests.factories import SubscriberFactory
+
+args = json.loads('''ARGS''')
+js, nanjing = Province.objects.get(code="JS"), City.objects.get(code="3201")
+
+
+def with_fields(model, values):
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in values.items() if k in names}
+
+
+admin = staff_create(actor=None, job_number="sipadmin", password="sip-password-1", role="administrator",
+                     name="话务平台", province_code="JS", city_code=None, sp_code="")
+city_group = AgentGroup.objects.create(code="SIP-NJ", name="南京班组", province=js, city=nanjing)
+public_group = AgentGroup.objects.create(code="SIP-PUB", name="公共班组", province=js, city=None)
+RoutingQueue.objects.create(**with_fields(RoutingQueue, dict(
+    code="SIP-10086", name="SIP 热线", province=js, hotline=args["hotline"], skill="", min_level=1,
+    tiers=[{"groups": "@home", "wait": 0}, {"groups": "@public", "wait": 0}], strategy="longest_idle",
+    priority="strict", level_bonus={}, wrapup_seconds=0, max_no_answer=3, max_length=50,
+    max_wait=args["max_wait"], fallback="voicemail", answer_threshold=15, short_abandon=5)))
+sessions = {}
+for job, city, group in ((args["nanjing"], "3201", city_group), (args["public"], None, public_group)):
+    staff = staff_create(actor=None, job_number=job, password="sip-password-1", role="hotline_agent",
+                         name="坐席" + job, province_code="JS", city_code=city, sp_code="")
+    seat = Seat.objects.create(**with_fields(Seat, dict(staff=staff, skills={},
+                                                        contact="sip:" + job + "@127.0.0.1")))
+    seat.groups.set([group])
+    client = Client()
+    client.force_login(staff)
+    sessions[job] = client.cookies["sessionid"].value
+for name, number in args["callers"].items():
+    level = CustomerLevel.DIAMOND if name == args["vip"] else CustomerLevel.ORDINARY
+    SubscriberFactory(number=number, home="3201", level=level)
+print("SETUP=" + json.dumps({"token": Token.objects.create(user=admin).key, "sessions": sessions}))
+"""
+
+
+class Kefu:
+    """kefu's router and one web process on a scratch database, with the admin token Kamailio uses."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.port = harness.free_port()
+        self.env = dict(harness.env_without_proxy(), KEFU_DATA_DIR=str(tmp), KEFU_LOG_LEVEL="WARNING")
+        self.env["KEFU_ROUTER_URL"] = f"http://127.0.0.1:{harness.free_port()}"
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.processes: list[subprocess.Popen] = []
+        self.drop = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Kefu:
+        database_url = os.environ.get("KEFU_DATABASE_URL", "")
+        if database_url.startswith(("postgres://", "postgresql://")):
+            name = f"kefu_sip_{uuid.uuid4().hex[:10]}"
+            self.env["KEFU_DATABASE_URL"] = migrated_database(self.tmp, self.tmp, name)
+
+            def drop():
+                admin_url = urllib.parse.urlparse(self.env["KEFU_DATABASE_URL"])._replace(path="/postgres")
+                with psycopg.connect(admin_url.geturl(), autocommit=True) as c:
+                    c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+            self.drop = drop
+        else:
+            self.env.pop("KEFU_DATABASE_URL", None)
+            migrated_database(self.tmp, self.tmp, "")
+        args = {"hotline": HOTLINE, "max_wait": MAX_WAIT, "nanjing": NANJING_AGENT, "public": PUBLIC_AGENT,
+                "callers": CALLERS, "vip": CALLERS[VIP]}  # fmt: skip
+        setup = subprocess.run(
+            [*KEFU, "shell", "-c", SETUP.replace("ARGS", json.dumps(args))],
+            env=self.env, check=True, capture_output=True, text=True, timeout=180,
+            cwd=harness.ROOT,
+        )  # fmt: skip
+        values = json.loads(next(line[6:] for line in setup.stdout.splitlines() if line.startswith("SETUP=")))
+        self.token, self.sessions = values["token"], values["sessions"]
+        for command in (["router"], ["serve", "--port", str(self.port), "--workers", "1", "--threads", "8"]):
+            log = open(self.tmp / f"kefu-{command[0]}.log", "wb")  # noqa: SIM115 - lives with the process
+            self.processes.append(
+                subprocess.Popen([*KEFU, *command], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            )
+        wait_for(self._healthy, 90, "kefu serve to come up")
+        return self
+
+    def _healthy(self) -> bool:
+        for process in self.processes:
+            assert process.poll() is None, f"a kefu process stopped: {process.args}"
+        try:
+            return self.request("GET", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {
+            "Authorization": f"Bearer {getattr(self, 'token', '')}",
+            "Content-Type": "application/json",
+        }
+        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
+        response = connection.getresponse()
+        raw = response.read()
+        try:
+            return response.status, json.loads(raw) if raw else {}
+        except ValueError:
+            return response.status, {"raw": raw[:200].decode(errors="replace")}
+
+    def call(self, call_id: str) -> dict:
+        status, body = self.request("GET", f"/api/v1/routing/calls/{urllib.parse.quote(call_id, safe='')}")
+        return body if status == 200 else {"status": status, **body}
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.drop is not None:
+            self.drop()
+
+
+@pytest.fixture(scope="module")
+def line(tmp_path_factory):
+    """kefu (router + web), Kamailio and the two agents' softphones, registered and ready."""
+    missing = harness.tools_missing()
+    assert not missing, f"{missing} not installed: `make sip-tools` installs Kamailio and SIPp"
+    tmp = tmp_path_factory.mktemp("sip")
+    kefu = Kefu(tmp).start()
+    kamailio = agents = None
+    try:
+        kamailio = harness.Kamailio(
+            tmp, kefu.url, kefu.token,
+            defines={"HOTLINES": f"^{HOTLINE}$", "RING_TIMEOUT": 5000, "MAX_WAIT": 60, "POLL_WAIT": 10},
+        ).start()  # fmt: skip
+        agents = harness.Agents(tmp, kamailio.port, [NANJING_AGENT, PUBLIC_AGENT], ring_ms=200).start()
+        for job in (NANJING_AGENT, PUBLIC_AGENT):
+            status, body = kefu.request("POST", f"/api/v1/routing/agents/{job}/state", {"state": "ready"})
+            assert status == 200, body
+        yield Line(tmp, kefu, kamailio)
+    finally:
+        if agents is not None:
+            agents.stop()
+        if kamailio is not None:
+            kamailio.stop()
+        kefu.stop()
+
+
+class Line:
+    def __init__(self, tmp: Path, kefu: Kefu, kamailio: harness.Kamailio) -> None:
+        self.tmp, self.kefu, self.kamailio = tmp, kefu, kamailio
+
+    def dial(self, caller: str, *, hold_ms: int = 500, scenario: str = "caller.xml") -> subprocess.Popen:
+        """A SIPp caller (the subscriber ``CALLERS[caller]``) dials the hotline in the background."""
+        csv = harness.callers_csv(self.tmp, caller, [CALLERS[caller]])
+        return harness.start_sipp(self.tmp, scenario, csv, self.kamailio.port, hold_ms=hold_ms, name=caller)
+
+    def finished(self, process: subprocess.Popen, name: str) -> None:
+        """The SIPp run ended with every call as its scenario expects (exit code 0)."""
+        code = process.wait(timeout=120)
+        assert code == 0, (
+            f"SIPp {name} failed ({code}):\n{harness.sipp_failure(self.tmp, name)}\n"
+            + (self.kamailio.log_text()[-3000:])
+        )
+
+    def state_of(self, process: subprocess.Popen, *states: str) -> dict:
+        """Wait until kefu's record of the caller's call is in one of ``states``; answer it."""
+        call_id = harness.call_id(process)
+        return wait_for(lambda: (c := self.kefu.call(call_id)).get("state") in states and c, 60,
+                        f"call {call_id} to be {states}")  # fmt: skip
+
+    def all_ready(self) -> None:
+        """Both agents free again (the previous test's calls ended): each test starts from here."""
+        for job in (NANJING_AGENT, PUBLIC_AGENT):
+            wait_for(lambda job=job: self.kefu.request("GET", f"/api/v1/routing/agents/{job}")[1].get("state")
+                     == "ready", 60, f"agent {job} to be ready")  # fmt: skip
+
+    def both_busy(self, first: str, second: str, hold_ms: int) -> list[subprocess.Popen]:
+        """Two callers take the Nanjing agent and then the public agent for ``hold_ms``."""
+        one = self.dial(first, hold_ms=hold_ms)
+        self.state_of(one, "talking")
+        two = self.dial(second, hold_ms=hold_ms)
+        self.state_of(two, "talking")
+        return [one, two]
+
+
+def test_js_caller_reaches_the_ready_nanjing_agent(line):
+    """ORG-4: a caller of Nanjing is routed to the ready agent of the Nanjing city group, rings their
+    softphone through Kamailio, talks and hangs up; kefu's call record names that agent and is ended."""
+    line.all_ready()
+    caller = line.dial("first", hold_ms=500)
+    line.finished(caller, "first")
+    call = line.state_of(caller, "ended")
+    assert call["agent"] == NANJING_AGENT
+    assert call["queue"]
+
+
+def test_city_group_busy_overflows_to_the_public_group(line):
+    """ORG-4: with the Nanjing group all busy (its one agent talking), the next Nanjing caller goes to
+    the public group's agent."""
+    line.all_ready()
+    busy = line.dial("busy1", hold_ms=3000)
+    assert line.state_of(busy, "talking")["agent"] == NANJING_AGENT
+    caller = line.dial("overflow", hold_ms=500)
+    line.finished(caller, "overflow")
+    assert line.state_of(caller, "ended")["agent"] == PUBLIC_AGENT
+    line.finished(busy, "busy1")
+
+
+def test_queued_call_is_connected_when_an_agent_frees_up(line):
+    """ORG-4, SP-3: with every agent talking the caller is queued (182 Queued, position 1, Kamailio
+    holds the INVITE), and is connected to the first agent who hangs up."""
+    line.all_ready()
+    busy = line.both_busy("busy2", "busy3", hold_ms=3000)
+    caller = line.dial("queued", hold_ms=500)
+    waiting = line.state_of(caller, "queued")
+    assert waiting["position"] == 1
+    line.finished(caller, "queued")
+    assert line.state_of(caller, "ended")["agent"] in (NANJING_AGENT, PUBLIC_AGENT)
+    for process, name in zip(busy, ("busy2", "busy3"), strict=True):
+        line.finished(process, name)
+
+
+def test_vip_caller_jumps_an_ordinary_one(line):
+    """TIER-1: an ordinary caller queues first, a diamond-level customer after; the VIP is placed first
+    and is connected first when an agent frees up."""
+    line.all_ready()
+    busy = line.both_busy("busy4", "busy5", hold_ms=4000)
+    ordinary = line.dial("ordinary", hold_ms=3000)
+    line.state_of(ordinary, "queued")
+    vip = line.dial(VIP, hold_ms=3000)
+    assert line.state_of(vip, "queued")["position"] == 1
+    assert line.kefu.call(harness.call_id(ordinary))["position"] == 2
+    first = wait_for(
+        lambda: next((name for name, p in (("vip", vip), ("ordinary", ordinary))
+                      if line.kefu.call(harness.call_id(p)).get("state") != "queued"), None),
+        60, "a queued caller to be connected",
+    )  # fmt: skip
+    assert first == "vip"
+    for process, name in zip((*busy, vip, ordinary), ("busy4", "busy5", VIP, "ordinary"), strict=True):
+        line.finished(process, name)
+
+
+def test_caller_hanging_up_in_the_queue_is_abandoned(line):
+    """ST-1: a queued caller who hangs up (CANCEL) is counted as abandoned: kefu's call is `abandoned`
+    and the caller got 487 for the INVITE."""
+    line.all_ready()
+    busy = line.both_busy("busy6", "busy7", hold_ms=4000)
+    leaver = line.dial("leaver", hold_ms=1500, scenario="caller_cancel.xml")
+    line.finished(leaver, "leaver")
+    assert line.state_of(leaver, "abandoned")["agent"] in (None, "")
+    for process, name in zip(busy, ("busy6", "busy7"), strict=True):
+        line.finished(process, name)
+
+
+def test_call_past_the_longest_wait_gets_the_fallback(line):
+    """ORG-4: with every agent busy past the queue's longest wait, kefu answers `fallback` and the caller
+    is redirected (302) to the voicemail URI; kefu's call is `fallback` with the reason."""
+    line.all_ready()
+    busy = line.both_busy("busy1", "busy2", hold_ms=(MAX_WAIT + 4) * 1000)
+    late = line.dial("late", scenario="caller_fallback.xml")
+    line.finished(late, "late")
+    call = line.state_of(late, "fallback")
+    assert call["reason"].get("fallback") == "voicemail"
+    for process, name in zip(busy, ("busy1", "busy2"), strict=True):
+        line.finished(process, name)
+
+
+def _stream(port: int, session: str, events: queue.Queue, opened: threading.Event) -> None:
+    """Hold an agent's SSE stream; put (event name, data) on ``events``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", "/telephony/events", headers={"Cookie": f"sessionid={session}"})
+    response = connection.getresponse()
+    name = None
+    for raw in iter(response.fp.readline, b""):
+        text = raw.decode(errors="replace").rstrip("\r\n")
+        if text.startswith("retry: "):
+            opened.set()
+        elif text.startswith("event: "):
+            name = text[7:]
+        elif text.startswith("data: ") and name:
+            events.put((name, json.loads(text[6:])))
+            name = None
+
+
+def test_answered_call_pops_the_caller_on_the_agents_desk(line):
+    """VIEW-1: the call answered on the Nanjing agent's softphone pops the caller's view on that agent's
+    event stream (the desk), with the caller's number and the SIP Call-ID."""
+    line.all_ready()
+    events: queue.Queue = queue.Queue()
+    opened = threading.Event()
+    threading.Thread(
+        target=_stream, args=(line.kefu.port, line.kefu.sessions[NANJING_AGENT], events, opened), daemon=True
+    ).start()
+    assert opened.wait(30), "the agent's event stream did not open"
+    caller = line.dial("popped", hold_ms=1000)
+    call_id = harness.call_id(caller)
+
+    def popped():
+        while True:
+            try:
+                name, data = events.get(timeout=1)
+            except queue.Empty:
+                return None
+            if name == "screen_pop" and data.get("call_id") == call_id:
+                return data
+
+    data = wait_for(popped, 60, "the screen pop of the routed call", interval=0)
+    assert data["number"] == CALLERS["popped"]
+    line.finished(caller, "popped")
