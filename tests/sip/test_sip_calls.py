@@ -35,10 +35,11 @@ KEFU = [sys.executable, "-m", "kefu.cli"]
 HOTLINE = "10086"
 NANJING_AGENT = "sip1001"
 PUBLIC_AGENT = "sip2001"
+SILENT_AGENT = "sip1002"  # a Nanjing agent whose softphone rings and is never picked up
 MAX_WAIT = 8  # the queue's longest wait (s): kefu answers `fallback` past it
 CALLERS = {name: f"139510{n:05d}" for n, name in enumerate(
     ["first", "busy1", "overflow", "busy2", "busy3", "queued", "ordinary", "vip", "busy4", "busy5",
-     "leaver", "busy6", "busy7", "late", "popped"], start=1)}  # fmt: skip
+     "leaver", "busy6", "busy7", "late", "popped", "unanswered"], start=1)}  # fmt: skip
 VIP = "vip"
 
 SETUP = """
@@ -70,7 +71,8 @@ RoutingQueue.objects.create(**with_fields(RoutingQueue, dict(
     priority="strict", level_bonus={}, wrapup_seconds=0, max_no_answer=3, max_length=50,
     max_wait=args["max_wait"], fallback="voicemail", answer_threshold=15, short_abandon=5)))
 sessions = {}
-for job, city, group in ((args["nanjing"], "3201", city_group), (args["public"], None, public_group)):
+for job, city, group in ((args["nanjing"], "3201", city_group), (args["public"], None, public_group),
+                         (args["silent"], "3201", city_group)):
     staff = staff_create(actor=None, job_number=job, password="sip-password-1", role="hotline_agent",
                          name="坐席" + job, province_code="JS", city_code=city, sp_code="")
     seat = Seat.objects.create(**with_fields(Seat, dict(staff=staff, skills={},
@@ -114,7 +116,7 @@ class Kefu:
         else:
             self.env.pop("KEFU_DATABASE_URL", None)
             migrated_database(self.tmp, self.tmp, "")
-        args = {"hotline": HOTLINE, "max_wait": MAX_WAIT, "nanjing": NANJING_AGENT, "public": PUBLIC_AGENT,
+        args = {"hotline": HOTLINE, "max_wait": MAX_WAIT, "nanjing": NANJING_AGENT, "public": PUBLIC_AGENT, "silent": SILENT_AGENT,
                 "callers": CALLERS, "vip": CALLERS[VIP]}  # fmt: skip
         setup = subprocess.run(
             [*KEFU, "shell", "-c", SETUP.replace("ARGS", json.dumps(args))],
@@ -175,21 +177,26 @@ def line(tmp_path_factory):
     missing = harness.tools_missing()
     assert not missing, f"{missing} not installed: `make sip-tools` installs Kamailio and SIPp"
     tmp = tmp_path_factory.mktemp("sip")
-    kefu = Kefu(tmp).start()
-    kamailio = agents = None
+    kefu = Kefu(tmp)
+    kamailio = agents = silent = None
     try:
+        kefu.start()
         kamailio = harness.Kamailio(
             tmp, kefu.url, kefu.token,
             defines={"HOTLINES": f"^{HOTLINE}$", "RING_TIMEOUT": 5000, "MAX_WAIT": 60, "POLL_WAIT": 10},
         ).start()  # fmt: skip
         agents = harness.Agents(tmp, kamailio.port, [NANJING_AGENT, PUBLIC_AGENT], ring_ms=200).start()
+        silent = harness.Agents(
+            tmp, kamailio.port, [SILENT_AGENT], "agent_noanswer.xml", name="silent"
+        ).start()
         for job in (NANJING_AGENT, PUBLIC_AGENT):
             status, body = kefu.request("POST", f"/api/v1/routing/agents/{job}/state", {"state": "ready"})
             assert status == 200, body
         yield Line(tmp, kefu, kamailio)
     finally:
-        if agents is not None:
-            agents.stop()
+        for softphones in (agents, silent):
+            if softphones is not None:
+                softphones.stop()
         if kamailio is not None:
             kamailio.stop()
         kefu.stop()
@@ -313,6 +320,25 @@ def test_call_past_the_longest_wait_gets_the_fallback(line):
     assert call["reason"].get("fallback") == "voicemail"
     for process, name in zip(busy, ("busy1", "busy2"), strict=True):
         line.finished(process, name)
+
+
+def test_agent_who_does_not_answer_passes_the_call_on(line):
+    """ORG-4 (no-answer handling): the call rings at the only ready Nanjing agent, who lets it ring; at
+    Kamailio's ring timeout kefu hears `no_answer` and offers the call to the public agent, who answers."""
+    line.all_ready()
+    kefu = line.kefu
+    assert kefu.request("POST", f"/api/v1/routing/agents/{NANJING_AGENT}/state",
+                        {"state": "not_ready", "reason": "break"})[0] == 200  # fmt: skip
+    assert kefu.request("POST", f"/api/v1/routing/agents/{SILENT_AGENT}/state", {"state": "ready"})[0] == 200
+    try:
+        caller = line.dial("unanswered", hold_ms=500)
+        offered = line.state_of(caller, "offered")
+        assert offered["agent"] == SILENT_AGENT, offered
+        line.finished(caller, "unanswered")
+        assert line.state_of(caller, "ended")["agent"] == PUBLIC_AGENT
+    finally:
+        kefu.request("POST", f"/api/v1/routing/agents/{SILENT_AGENT}/state", {"state": "logged_out"})
+        kefu.request("POST", f"/api/v1/routing/agents/{NANJING_AGENT}/state", {"state": "ready"})
 
 
 def _stream(port: int, session: str, events: queue.Queue, opened: threading.Event) -> None:
