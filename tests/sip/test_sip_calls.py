@@ -120,9 +120,9 @@ class Kefu:
                 "callers": CALLERS, "vip": CALLERS[VIP]}  # fmt: skip
         setup = subprocess.run(
             [*KEFU, "shell", "-c", SETUP.replace("ARGS", json.dumps(args))],
-            env=self.env, check=True, capture_output=True, text=True, timeout=180,
-            cwd=harness.ROOT,
+            env=self.env, capture_output=True, text=True, timeout=180, cwd=harness.ROOT,
         )  # fmt: skip
+        assert setup.returncode == 0, f"the routing set-up failed:\n{setup.stderr[-3000:]}"
         values = json.loads(next(line[6:] for line in setup.stdout.splitlines() if line.startswith("SETUP=")))
         self.token, self.sessions = values["token"], values["sessions"]
         for command in (["router"], ["serve", "--port", str(self.port), "--workers", "1", "--threads", "8"]):
