@@ -7,18 +7,26 @@ that behaviour registered with the instance's port as contact) and the callers (
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
+import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "kamailio" / "kamailio.cfg"
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 HOTLINE = "10086"
+KEFU = [sys.executable, "-m", "kefu.cli"]
 
 
 def free_port(kind: int = socket.SOCK_DGRAM) -> int:
@@ -219,3 +227,146 @@ def env_without_proxy() -> dict[str, str]:
     for key in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
         env.pop(key, None)
     return env
+
+
+# The routing set-up, run with `kefu shell -c` before kefu starts (the router builds its state from the
+# database on start). LAYOUT: hotline, max_wait, groups [{code, name, city?}], agents [{job, city?,
+# group}], subscribers {number: customer level}. Prints the administrator's token (Kamailio's) and a
+# desk session per agent (their event streams).
+SETUP = """
+import json
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from kefu.core.models import City, Province
+from kefu.core.services import staff_create
+from kefu.routing.models import AgentGroup, RoutingQueue, Seat
+from tests.factories import SubscriberFactory
+
+layout = json.loads('''LAYOUT''')
+js = Province.objects.get(code="JS")
+
+
+def with_fields(model, values):
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in values.items() if k in names}
+
+
+def city(code):
+    return City.objects.get(code=code) if code else None
+
+
+admin = staff_create(actor=None, job_number="sipadmin", password="sip-password-1", role="administrator",
+                     name="话务平台", province_code="JS", city_code=None, sp_code="")
+groups = {g["code"]: AgentGroup.objects.create(code=g["code"], name=g["name"], province=js,
+                                               city=city(g.get("city"))) for g in layout["groups"]}
+RoutingQueue.objects.create(**with_fields(RoutingQueue, dict(
+    code="SIP-" + layout["hotline"], name="SIP 热线", province=js, hotline=layout["hotline"], skill="",
+    min_level=1, tiers=[{"groups": "@home", "wait": 0}, {"groups": "@public", "wait": 0}],
+    strategy="longest_idle", priority="strict", level_bonus={}, wrapup_seconds=0, max_no_answer=3,
+    max_length=1000, max_wait=layout["max_wait"], fallback="voicemail", answer_threshold=15,
+    short_abandon=5)))
+sessions = {}
+for agent in layout["agents"]:
+    job = agent["job"]
+    staff = staff_create(actor=None, job_number=job, password="sip-password-1", role="hotline_agent",
+                         name="坐席" + job, province_code="JS", city_code=agent.get("city"), sp_code="")
+    seat = Seat.objects.create(**with_fields(Seat, dict(staff=staff, skills={},
+                                                        contact="sip:" + job + "@127.0.0.1")))
+    seat.groups.set([groups[agent["group"]]])
+    client = Client()
+    client.force_login(staff)
+    sessions[job] = client.cookies["sessionid"].value
+for number, level in layout["subscribers"].items():
+    SubscriberFactory(number=number, home="3201", level=level)
+print("SETUP=" + json.dumps({"token": Token.objects.create(user=admin).key, "sessions": sessions}))
+"""
+
+
+class Kefu:
+    """kefu's router and one web process on a scratch migrated database (PostgreSQL when
+    KEFU_DATABASE_URL names one, else SQLite in ``tmp``), set up with ``layout`` (see SETUP)."""
+
+    def __init__(self, tmp: Path, layout: dict, *, workers: int = 1) -> None:
+        self.tmp, self.layout, self.workers = tmp, layout, workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(env_without_proxy(), KEFU_DATA_DIR=str(tmp), KEFU_LOG_LEVEL="WARNING")
+        self.env["KEFU_ROUTER_URL"] = f"http://127.0.0.1:{free_port()}"
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.processes: list[subprocess.Popen] = []
+        self.drop = None
+        self.token = ""
+        self.sessions: dict[str, str] = {}
+
+    def start(self) -> Kefu:
+        from tests.federation.nodes import migrated_database
+
+        database_url = os.environ.get("KEFU_DATABASE_URL", "")
+        if database_url.startswith(("postgres://", "postgresql://")):
+            name = f"kefu_sip_{uuid.uuid4().hex[:10]}"
+            self.env["KEFU_DATABASE_URL"] = migrated_database(self.tmp, self.tmp, name)
+
+            def drop():
+                admin_url = urllib.parse.urlparse(self.env["KEFU_DATABASE_URL"])._replace(path="/postgres")
+                with psycopg.connect(admin_url.geturl(), autocommit=True) as c:
+                    c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+            self.drop = drop
+        else:
+            self.env.pop("KEFU_DATABASE_URL", None)
+            migrated_database(self.tmp, self.tmp, "")
+        setup = subprocess.run(
+            [*KEFU, "shell", "-c", SETUP.replace("LAYOUT", json.dumps(self.layout))],
+            env=self.env, capture_output=True, text=True, timeout=600, cwd=ROOT,
+        )  # fmt: skip
+        assert setup.returncode == 0, f"the routing set-up failed:\n{setup.stderr[-3000:]}"
+        values = json.loads(next(line[6:] for line in setup.stdout.splitlines() if line.startswith("SETUP=")))
+        self.token, self.sessions = values["token"], values["sessions"]
+        serve = ["serve", "--port", str(self.port), "--workers", str(self.workers)]
+        for command in (["router"], serve):
+            log = open(self.tmp / f"kefu-{command[0]}.log", "wb")  # noqa: SIM115 - lives with the process
+            self.processes.append(
+                subprocess.Popen(
+                    [*KEFU, *command], env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+                )
+            )
+        deadline = time.monotonic() + 120
+        while not self._healthy():
+            assert time.monotonic() < deadline, "kefu serve did not come up in 120 s"
+            time.sleep(0.2)
+        return self
+
+    def _healthy(self) -> bool:
+        for process in self.processes:
+            assert process.poll() is None, f"a kefu process stopped: {process.args}"
+        try:
+            return self.request("GET", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
+        response = connection.getresponse()
+        raw = response.read()
+        connection.close()
+        try:
+            return response.status, json.loads(raw) if raw else {}
+        except ValueError:
+            return response.status, {"raw": raw[:200].decode(errors="replace")}
+
+    def call(self, call_id: str) -> dict:
+        status, body = self.request("GET", f"/api/v1/routing/calls/{urllib.parse.quote(call_id, safe='')}")
+        return body if status == 200 else {"status": status, **body}
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.drop is not None:
+            self.drop()

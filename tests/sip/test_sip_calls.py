@@ -13,25 +13,18 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import queue
 import subprocess
-import sys
 import threading
-import urllib.parse
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from tests.federation.nodes import migrated_database
 from tests.sip import harness
 from tests.waits import wait_for
 
 pytestmark = pytest.mark.sip
 
-KEFU = [sys.executable, "-m", "kefu.cli"]
 HOTLINE = "10086"
 NANJING_AGENT = "sip1001"
 PUBLIC_AGENT = "sip2001"
@@ -41,134 +34,23 @@ CALLERS = {name: f"139510{n:05d}" for n, name in enumerate(
     ["first", "busy1", "overflow", "busy2", "busy3", "queued", "ordinary", "vip", "busy4", "busy5",
      "leaver", "busy6", "busy7", "late", "popped", "unanswered"], start=1)}  # fmt: skip
 VIP = "vip"
-
-SETUP = """
-import json
-from django.test import Client
-from rest_framework.authtoken.models import Token
-from kefu.core.choices import CustomerLevel
-from kefu.core.models import City, Province
-from kefu.core.services import staff_create
-from kefu.routing.models import AgentGroup, RoutingQueue, Seat
-from tests.factories import SubscriberFactory
-
-args = json.loads('''ARGS''')
-js, nanjing = Province.objects.get(code="JS"), City.objects.get(code="3201")
-
-
-def with_fields(model, values):
-    names = {f.name for f in model._meta.get_fields()}
-    return {k: v for k, v in values.items() if k in names}
-
-
-admin = staff_create(actor=None, job_number="sipadmin", password="sip-password-1", role="administrator",
-                     name="话务平台", province_code="JS", city_code=None, sp_code="")
-city_group = AgentGroup.objects.create(code="SIP-NJ", name="南京班组", province=js, city=nanjing)
-public_group = AgentGroup.objects.create(code="SIP-PUB", name="公共班组", province=js, city=None)
-RoutingQueue.objects.create(**with_fields(RoutingQueue, dict(
-    code="SIP-10086", name="SIP 热线", province=js, hotline=args["hotline"], skill="", min_level=1,
-    tiers=[{"groups": "@home", "wait": 0}, {"groups": "@public", "wait": 0}], strategy="longest_idle",
-    priority="strict", level_bonus={}, wrapup_seconds=0, max_no_answer=3, max_length=50,
-    max_wait=args["max_wait"], fallback="voicemail", answer_threshold=15, short_abandon=5)))
-sessions = {}
-for job, city, group in ((args["nanjing"], "3201", city_group), (args["public"], None, public_group),
-                         (args["silent"], "3201", city_group)):
-    staff = staff_create(actor=None, job_number=job, password="sip-password-1", role="hotline_agent",
-                         name="坐席" + job, province_code="JS", city_code=city, sp_code="")
-    seat = Seat.objects.create(**with_fields(Seat, dict(staff=staff, skills={},
-                                                        contact="sip:" + job + "@127.0.0.1")))
-    seat.groups.set([group])
-    client = Client()
-    client.force_login(staff)
-    sessions[job] = client.cookies["sessionid"].value
-for name, number in args["callers"].items():
-    level = CustomerLevel.DIAMOND if name == args["vip"] else CustomerLevel.ORDINARY
-    SubscriberFactory(number=number, home="3201", level=level)
-print("SETUP=" + json.dumps({"token": Token.objects.create(user=admin).key, "sessions": sessions}))
-"""
-
-
-class Kefu:
-    """kefu's router and one web process on a scratch database, with the admin token Kamailio uses."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.port = harness.free_port()
-        self.env = dict(harness.env_without_proxy(), KEFU_DATA_DIR=str(tmp), KEFU_LOG_LEVEL="WARNING")
-        self.env["KEFU_ROUTER_URL"] = f"http://127.0.0.1:{harness.free_port()}"
-        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.processes: list[subprocess.Popen] = []
-        self.drop = None
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Kefu:
-        database_url = os.environ.get("KEFU_DATABASE_URL", "")
-        if database_url.startswith(("postgres://", "postgresql://")):
-            name = f"kefu_sip_{uuid.uuid4().hex[:10]}"
-            self.env["KEFU_DATABASE_URL"] = migrated_database(self.tmp, self.tmp, name)
-
-            def drop():
-                admin_url = urllib.parse.urlparse(self.env["KEFU_DATABASE_URL"])._replace(path="/postgres")
-                with psycopg.connect(admin_url.geturl(), autocommit=True) as c:
-                    c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-            self.drop = drop
-        else:
-            self.env.pop("KEFU_DATABASE_URL", None)
-            migrated_database(self.tmp, self.tmp, "")
-        args = {"hotline": HOTLINE, "max_wait": MAX_WAIT, "nanjing": NANJING_AGENT, "public": PUBLIC_AGENT, "silent": SILENT_AGENT,
-                "callers": CALLERS, "vip": CALLERS[VIP]}  # fmt: skip
-        setup = subprocess.run(
-            [*KEFU, "shell", "-c", SETUP.replace("ARGS", json.dumps(args))],
-            env=self.env, capture_output=True, text=True, timeout=180, cwd=harness.ROOT,
-        )  # fmt: skip
-        assert setup.returncode == 0, f"the routing set-up failed:\n{setup.stderr[-3000:]}"
-        values = json.loads(next(line[6:] for line in setup.stdout.splitlines() if line.startswith("SETUP=")))
-        self.token, self.sessions = values["token"], values["sessions"]
-        for command in (["router"], ["serve", "--port", str(self.port), "--workers", "1", "--threads", "8"]):
-            log = open(self.tmp / f"kefu-{command[0]}.log", "wb")  # noqa: SIM115 - lives with the process
-            self.processes.append(
-                subprocess.Popen([*KEFU, *command], env=self.env, stdout=log, stderr=subprocess.STDOUT)
-            )
-        wait_for(self._healthy, 90, "kefu serve to come up")
-        return self
-
-    def _healthy(self) -> bool:
-        for process in self.processes:
-            assert process.poll() is None, f"a kefu process stopped: {process.args}"
-        try:
-            return self.request("GET", "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {
-            "Authorization": f"Bearer {getattr(self, 'token', '')}",
-            "Content-Type": "application/json",
-        }
-        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-        response = connection.getresponse()
-        raw = response.read()
-        try:
-            return response.status, json.loads(raw) if raw else {}
-        except ValueError:
-            return response.status, {"raw": raw[:200].decode(errors="replace")}
-
-    def call(self, call_id: str) -> dict:
-        status, body = self.request("GET", f"/api/v1/routing/calls/{urllib.parse.quote(call_id, safe='')}")
-        return body if status == 200 else {"status": status, **body}
-
-    def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if self.drop is not None:
-            self.drop()
+# kefu's routing set-up for the module: a JS hotline queue (home city group, then the public group),
+# the Nanjing group's agents (one answers, one lets it ring), the public agent, and the callers as
+# Nanjing subscribers (one a diamond-level customer).
+LAYOUT = {
+    "hotline": HOTLINE,
+    "max_wait": MAX_WAIT,
+    "groups": [
+        {"code": "SIP-NJ", "name": "南京班组", "city": "3201"},
+        {"code": "SIP-PUB", "name": "公共班组"},
+    ],
+    "agents": [
+        {"job": NANJING_AGENT, "city": "3201", "group": "SIP-NJ"},
+        {"job": PUBLIC_AGENT, "group": "SIP-PUB"},
+        {"job": SILENT_AGENT, "city": "3201", "group": "SIP-NJ"},
+    ],
+    "subscribers": {number: "diamond" if name == VIP else "ordinary" for name, number in CALLERS.items()},
+}
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +59,7 @@ def line(tmp_path_factory):
     missing = harness.tools_missing()
     assert not missing, f"{missing} not installed: `make sip-tools` installs Kamailio and SIPp"
     tmp = tmp_path_factory.mktemp("sip")
-    kefu = Kefu(tmp)
+    kefu = harness.Kefu(tmp, LAYOUT)
     kamailio = agents = silent = None
     try:
         kefu.start()
@@ -203,7 +85,7 @@ def line(tmp_path_factory):
 
 
 class Line:
-    def __init__(self, tmp: Path, kefu: Kefu, kamailio: harness.Kamailio) -> None:
+    def __init__(self, tmp: Path, kefu: harness.Kefu, kamailio: harness.Kamailio) -> None:
         self.tmp, self.kefu, self.kamailio = tmp, kefu, kamailio
 
     def dial(self, caller: str, *, hold_ms: int = 500, scenario: str = "caller.xml") -> subprocess.Popen:
