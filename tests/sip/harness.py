@@ -229,6 +229,20 @@ def env_without_proxy() -> dict[str, str]:
     return env
 
 
+def request(port: int, token: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    """One JSON request to kefu on 127.0.0.1:``port`` with a bearer token: (status, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    connection.request(method, path, json.dumps(body) if body is not None else None, headers)
+    response = connection.getresponse()
+    raw = response.read()
+    connection.close()
+    try:
+        return response.status, json.loads(raw) if raw else {}
+    except ValueError:
+        return response.status, {"raw": raw[:200].decode(errors="replace")}
+
+
 # The routing set-up, run with `kefu shell -c` before kefu starts (the router builds its state from the
 # database on start). LAYOUT: hotline, max_wait, groups [{code, name, city?}], agents [{job, city?,
 # group}], subscribers {number: customer level}. Prints the administrator's token (Kamailio's) and a
@@ -345,16 +359,7 @@ class Kefu:
             return False
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
-        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-        response = connection.getresponse()
-        raw = response.read()
-        connection.close()
-        try:
-            return response.status, json.loads(raw) if raw else {}
-        except ValueError:
-            return response.status, {"raw": raw[:200].decode(errors="replace")}
+        return request(self.port, self.token, method, path, body)
 
     def call(self, call_id: str) -> dict:
         status, body = self.request("GET", f"/api/v1/routing/calls/{urllib.parse.quote(call_id, safe='')}")
