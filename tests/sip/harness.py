@@ -72,6 +72,7 @@ class Kamailio:
             "KEFU_URL": self.kefu_url,
             "KEFU_TOKEN": self.token,
             "RPC_FIFO": str(run / "rpc.fifo"),
+            "CTL_SOCKET": f"unix:{run / 'ctl.sock'}",
         } | self.defines
         args = ["kamailio", "-f", str(CONFIG), "-DD", "-E", "-m", "128", "-M", "16",
                 "-l", f"udp:127.0.0.1:{self.port}", "-Y", str(run), "-P", str(run / "kamailio.pid")]  # fmt: skip
