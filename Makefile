@@ -49,8 +49,9 @@ chromium:
 # tm/tmx, async, http_client, jansson, jsonrpcs, htable, usrloc/registrar) and SIPp (package sip-tester).
 SIP_PACKAGES := kamailio kamailio-extra-modules kamailio-utils-modules kamailio-json-modules sip-tester
 sip-tools:
-	@if ! command -v kamailio >/dev/null || ! command -v sipp >/dev/null || \
-	    [ ! -e "$$(ls -d /usr/lib/*/kamailio/modules 2>/dev/null | head -1)/http_client.so" ]; then \
+	@MODULES=$$(ls -d /usr/lib/*/kamailio/modules 2>/dev/null | head -1); \
+	if ! command -v kamailio >/dev/null || ! command -v sipp >/dev/null || \
+	    [ ! -e "$$MODULES/http_client.so" ] || [ ! -e "$$MODULES/jansson.so" ]; then \
 	  echo "installing Kamailio and SIPp for the SIP tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq && \
