@@ -149,7 +149,7 @@ def test_queued_call_is_connected_when_an_agent_frees_up(line):
     """ORG-4, SP-3: with every agent talking the caller is queued (182 Queued, position 1, Kamailio
     holds the INVITE), and is connected to the first agent who hangs up."""
     line.all_ready()
-    busy = line.both_busy("busy2", "busy3", hold_ms=3000)
+    busy = line.both_busy("busy2", "busy3", hold_ms=5000)
     caller = line.dial("queued", hold_ms=500)
     waiting = line.state_of(caller, "queued")
     assert waiting["position"] == 1
@@ -163,7 +163,7 @@ def test_vip_caller_jumps_an_ordinary_one(line):
     """TIER-1: an ordinary caller queues first, a diamond-level customer after; the VIP is placed first
     and is connected first when an agent frees up."""
     line.all_ready()
-    busy = line.both_busy("busy4", "busy5", hold_ms=4000)
+    busy = line.both_busy("busy4", "busy5", hold_ms=6000)
     ordinary = line.dial("ordinary", hold_ms=3000)
     line.state_of(ordinary, "queued")
     vip = line.dial(VIP, hold_ms=3000)
@@ -183,7 +183,7 @@ def test_caller_hanging_up_in_the_queue_is_abandoned(line):
     """ST-1: a queued caller who hangs up (CANCEL) is counted as abandoned: kefu's call is `abandoned`
     and the caller got 487 for the INVITE."""
     line.all_ready()
-    busy = line.both_busy("busy6", "busy7", hold_ms=4000)
+    busy = line.both_busy("busy6", "busy7", hold_ms=5000)
     leaver = line.dial("leaver", hold_ms=1500, scenario="caller_cancel.xml")
     line.finished(leaver, "leaver")
     assert line.state_of(leaver, "abandoned")["agent"] in (None, "")
