@@ -55,6 +55,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--kefu", default="", help="a running kefu's URL (else the bench starts one)")
     parser.add_argument("--token", default="", help="with --kefu: an administrator's API token")
     parser.add_argument("--sessions", default="", help="with --kefu: JSON file {job number: session id}")
+    parser.add_argument(
+        "--streams", default="", help="with --kefu: the URL serving the agents' event streams"
+    )
     parser.add_argument("--workdir", default="", help="keep logs here (else a temporary directory)")
     return parser.parse_args()
 
@@ -71,10 +74,13 @@ class Streams:
     def start(self) -> None:
         for session in self.sessions.values():
             threading.Thread(target=self._hold, args=(session,), daemon=True).start()
-        deadline = time.monotonic() + 60
+        started = time.monotonic()
         while self.opened < len(self.sessions):
-            if time.monotonic() > deadline:
+            waited = time.monotonic() - started
+            if waited > 300:
                 raise RuntimeError(f"only {self.opened} of {len(self.sessions)} event streams opened")
+            if int(waited * 10) % 100 == 99:
+                print(f"  {self.opened} of {len(self.sessions)} event streams open …", flush=True)
             time.sleep(0.1)
 
     def _hold(self, session: str) -> None:
@@ -174,7 +180,7 @@ def main() -> int:
             )
             if status != 200:
                 raise RuntimeError(f"agent {job} cannot be made ready: {status} {body}")
-        streams = Streams(port, sessions)
+        streams = Streams(urllib.parse.urlparse(args.streams).port if args.streams else port, sessions)
         streams.start()
         calls = int(args.rate * args.duration)
         numbers = [f"1390{n:07d}" for n in range(1, calls + 1)]
