@@ -12,12 +12,15 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # The official TMF621/TMF683/TMF629 files run through schemathesis against kefu in-process (marker
 # `schemathesis`, tests/tmf/test_schemathesis.py): a stage of its own, once, on the database the
 # process tests use; fixed seed and bounded examples, so it is repeatable and takes about a minute.
-UNIT := not e2e and not nodes and not committing and not schemathesis
+# Real SIP calls (marker `sip`, tests/sip/): kefu, its router, Kamailio and SIPp on loopback; a stage of its
+# own, once, on PostgreSQL (or SQLite when PostgreSQL does not answer), after the process tests.
+UNIT := not e2e and not nodes and not committing and not schemathesis and not sip
 PROCESSES := nodes or e2e or committing
 PROCESS_PYTEST_ARGS ?= -n 2 --dist loadfile
 SCHEMATHESIS_PYTEST_ARGS ?= -n 2 --dist loadfile
+SIP_PYTEST_ARGS ?= -p no:xdist
 
-.PHONY: demo test lint install install-test chromium clean
+.PHONY: demo test lint install install-test chromium sip-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +35,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test chromium
+install-test: $(VENV)/.installed-test chromium sip-tools
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 chromium:
@@ -40,6 +43,19 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+# The SIP stage drives Debian's Kamailio (the proxy, with the modules its deploy/kamailio/kamailio.cfg loads:
+# tm/tmx, async, http_client, jansson, jsonrpcs, htable, usrloc/registrar) and SIPp (package sip-tester).
+SIP_PACKAGES := kamailio kamailio-extra-modules kamailio-utils-modules kamailio-json-modules sip-tester
+sip-tools:
+	@MODULES=$$(ls -d /usr/lib/*/kamailio/modules 2>/dev/null | head -1); \
+	if ! command -v kamailio >/dev/null || ! command -v sipp >/dev/null || \
+	    [ ! -e "$$MODULES/http_client.so" ] || [ ! -e "$$MODULES/jansson.so" ]; then \
+	  echo "installing Kamailio and SIPp for the SIP tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq $(SIP_PACKAGES) >/dev/null; \
 	fi
 
 demo: install
@@ -63,7 +79,9 @@ test: install-test
 	  echo "=== multi-process tests (nodes, browsers) on PostgreSQL ===" && \
 	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(PROCESS_PYTEST_ARGS) -m "$(PROCESSES)" && \
 	  echo "=== schemathesis: official TMF621, TMF683, TMF629 v4 files, GET and POST, on PostgreSQL ===" && \
-	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(SCHEMATHESIS_PYTEST_ARGS) -m schemathesis tests/tmf; \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(SCHEMATHESIS_PYTEST_ARGS) -m schemathesis tests/tmf && \
+	  echo "=== real SIP calls: Kamailio and SIPp on loopback, on PostgreSQL ===" && \
+	  KEFU_DATA_DIR=var/test-pg KEFU_DATABASE_URL=$(KEFU_TEST_POSTGRES_URL) $(BIN)/pytest $(SIP_PYTEST_ARGS) -m sip tests/sip; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL): under CI that is a failure"; exit 1; \
 	else \
@@ -75,6 +93,8 @@ test: install-test
 	  KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(PROCESS_PYTEST_ARGS) -m "$(PROCESSES)" && \
 	  echo "=== schemathesis: official TMF621, TMF683, TMF629 v4 files, GET and POST, on SQLite ===" && \
 	  KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(SCHEMATHESIS_PYTEST_ARGS) -m schemathesis tests/tmf && \
+	  echo "=== real SIP calls: Kamailio and SIPp on loopback, on SQLite ===" && \
+	  KEFU_DATA_DIR=var/test-sqlite $(BIN)/pytest $(SIP_PYTEST_ARGS) -m sip tests/sip && \
 	  echo && echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" && \
 	  echo "!!! PostgreSQL does not answer at $(KEFU_TEST_POSTGRES_URL)" && \
 	  echo "!!! The suite passed on SQLite only. Set KEFU_TEST_POSTGRES_URL to test PostgreSQL." && \

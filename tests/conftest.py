@@ -26,7 +26,7 @@ from kefu.core.models import City, Province, Staff
 
 PASSWORD = "correct-horse-9"
 _numbers = itertools.count(1)
-PROCESS_MARKERS = ("nodes", "e2e")  # the stages that run once, on PostgreSQL (see the Makefile)
+PROCESS_MARKERS = ("nodes", "e2e", "sip")  # the stages that run once, on PostgreSQL (see the Makefile)
 # Markers of the stage whose every test may commit for real; see pytest_collection_modifyitems.
 COMMITTING_MARKERS = (*PROCESS_MARKERS, "committing")
 
