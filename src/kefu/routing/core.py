@@ -373,11 +373,13 @@ class Router:
         agent: str = "",
         offered_at: float = 0.0,
         answered_at: float = 0.0,
+        front: bool = False,
     ) -> None:
-        """Put back a live call after a restart (from the database), without counting or deciding."""
+        """Put back a live call after a restart (from the database), without counting or deciding.
+        ``front``: re-queued after a no answer (keeps its place before its class)."""
         call = Call(call_id, queue, city, level, joined=joined, state=CallState(state))
         call.agents, call.agent = tuple(agents), agent
-        call.offered_at, call.answered_at = offered_at, answered_at
+        call.offered_at, call.answered_at, call.front = offered_at, answered_at, front
         call.key = self._key(self.queues[queue], call)
         self.calls[call_id] = call
         if call.state == CallState.QUEUED:
