@@ -115,7 +115,6 @@ def call_get(*, actor, call_id: str, wait: float = 0) -> dict:
     return _call(call_id, router().call, call_id=call_id)
 
 
-@transaction.atomic
 def cti_event(
     *,
     actor,
@@ -126,14 +125,42 @@ def cti_event(
     agent_job_number: str = "",
     at: datetime | None = None,
 ):
-    """A CTI event: the telephony side (screen pop, contact record, seat rules) as before, then, for a
-    routed call, the router: ``answer`` → talking, ``hangup`` → wrap-up (or abandon while waiting),
-    ``abandon``, ``no_answer`` → back to the queue's front. A router refusal rolls the whole event back.
-    ``abandon``/``no_answer`` of a call the router never saw: 404 ``unknown_call``."""
+    """A CTI event. For a routed call the router applies it first — ``ring`` is checked, ``answer`` →
+    talking, ``hangup`` → wrap-up (an abandon while waiting), ``abandon``, ``no_answer`` → back to the
+    front of the queue — then telephony records it (screen pop, contact record, seat rules) as for any
+    call. A router refusal therefore changes nothing; ``abandon``/``no_answer`` of a call the router
+    never saw: 404 ``unknown_call``.
+
+    The router is called outside telephony's transaction on purpose: telephony locks the agent's
+    ``Staff`` row, and the router process writes ``AgentStatus`` rows that reference it — waiting for
+    the router while holding that lock would deadlock across the two processes."""
     routed = RoutedCall.objects.filter(call_id=call_id).exists()
     if kind in CallEventKind.AGENT_OPTIONAL and not routed:
         raise domain_error(RoutingError(Code.UNKNOWN_CALL, ""), call_id)
-    call = telephony.cti_event(
+    if routed and agent_job_number and kind != CallEventKind.ABANDON:
+        # the reporter's right to speak for this agent, checked before the router changes anything
+        staff = _staff(agent_job_number)
+        if actor.pk != staff.pk and not scope.may_write_to(
+            actor, province_id=staff.province_id, city_id=staff.city_id
+        ):
+            raise ScopeError(_("该座席不在您的数据权限范围内"))
+    if routed:
+        r = router()
+        if kind == CallEventKind.RING:
+            _call(call_id, r.ring, call_id=call_id, agent=agent_job_number)
+        elif kind == CallEventKind.ANSWER:
+            _call(call_id, r.answer, call_id=call_id, agent=agent_job_number)
+        elif kind == CallEventKind.HANGUP:
+            try:
+                r.hangup(call_id=call_id)
+            except RoutingError as error:
+                if error.code != Code.UNKNOWN_CALL:  # ended already (a repeated hangup): nothing to do
+                    raise domain_error(error, call_id)
+        elif kind == CallEventKind.ABANDON:
+            _call(call_id, r.abandon, call_id=call_id)
+        elif kind == CallEventKind.NO_ANSWER:
+            _call(call_id, r.no_answer, call_id=call_id, agent=agent_job_number)
+    return telephony.cti_event(
         actor=actor,
         kind=kind,
         call_id=call_id,
@@ -142,24 +169,6 @@ def cti_event(
         agent_job_number=agent_job_number,
         at=at,
     )
-    if not routed:
-        return call
-    r = router()
-    if kind == CallEventKind.RING:
-        _call(call_id, r.ring, call_id=call_id, agent=agent_job_number)
-    elif kind == CallEventKind.ANSWER:
-        _call(call_id, r.answer, call_id=call_id, agent=agent_job_number)
-    elif kind == CallEventKind.HANGUP:
-        try:
-            r.hangup(call_id=call_id)
-        except RoutingError as error:
-            if error.code != Code.UNKNOWN_CALL:  # ended already (a repeated hangup): nothing to do
-                raise domain_error(error, call_id)
-    elif kind == CallEventKind.ABANDON:
-        _call(call_id, r.abandon, call_id=call_id)
-    elif kind == CallEventKind.NO_ANSWER:
-        _call(call_id, r.no_answer, call_id=call_id, agent=agent_job_number)
-    return call
 
 
 # --- agents --------------------------------------------------------------------------------------
