@@ -27,6 +27,12 @@ class AgentStateChoices(ChoiceSet):
     }
 
 
+# the states an agent or a supervisor may set, as choices (the API's request)
+SETTABLE_STATE_CHOICES = [
+    (v, label) for v, label in AgentStateChoices.CHOICES if v in AgentStateChoices.SETTABLE
+]
+
+
 class NotReadyReason(ChoiceSet):
     BREAK = "break"
     MEAL = "meal"

@@ -191,6 +191,13 @@ def _may_act_for(actor, staff: Staff) -> None:
         raise ScopeError(_("只有本人或其班长可以设置座席状态"))
 
 
+def agent_check(*, actor, job_number: str) -> Staff:
+    """The agent exists and the actor may act for them (before a request body is even read)."""
+    staff = _staff(job_number)
+    _may_act_for(actor, staff)
+    return staff
+
+
 def agent_state_set(*, actor, job_number: str, state: str, reason: str = "") -> dict:
     staff = _staff(job_number)
     _may_act_for(actor, staff)

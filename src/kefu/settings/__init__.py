@@ -351,6 +351,12 @@ SPECTACULAR_SETTINGS = {
         "KnowledgeAudienceEnum": "kefu.knowledge.choices.Audience.CHOICES",
         "KnowledgeStatusEnum": "kefu.knowledge.choices.Status.CHOICES",
         "WordingChannelEnum": "kefu.knowledge.choices.Channel.CHOICES",
+        "RoutedCallStateEnum": "kefu.routing.choices.RoutedCallState.CHOICES",
+        "AgentStateEnum": "kefu.routing.choices.AgentStateChoices.CHOICES",
+        "SettableAgentStateEnum": "kefu.routing.choices.SETTABLE_STATE_CHOICES",
+        "NotReadyReasonEnum": "kefu.routing.choices.NotReadyReason.CHOICES",
+        "RoutingStrategyEnum": "kefu.routing.choices.StrategyChoices.CHOICES",
+        "RoutingPriorityEnum": "kefu.routing.choices.PriorityChoices.CHOICES",
     },
 }
 

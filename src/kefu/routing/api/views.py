@@ -12,7 +12,14 @@ from kefu.core import scope
 from kefu.core.api import fields
 from kefu.core.api.base import ModelSerializer
 from kefu.routing import services
-from kefu.routing.choices import AgentStateChoices, NotReadyReason, PriorityChoices, StrategyChoices
+from kefu.routing.choices import (
+    SETTABLE_STATE_CHOICES,
+    AgentStateChoices,
+    NotReadyReason,
+    PriorityChoices,
+    RoutedCallState,
+    StrategyChoices,
+)
 from kefu.routing.models import RoutingQueue
 from kefu.telephony.api.views import CallSerializer, CtiEventSerializer, CtiEventView, call_answer
 
@@ -28,9 +35,7 @@ class CallOfferSerializer(serializers.Serializer):
 
 class RoutedCallSerializer(serializers.Serializer):
     call_id = serializers.CharField()
-    state = serializers.ChoiceField(
-        choices=["queued", "offered", "talking", "ended", "abandoned", "fallback"]
-    )
+    state = serializers.ChoiceField(choices=RoutedCallState.CHOICES)
     queue = serializers.CharField()
     position = fields.IntegerField(help_text="1-based place in the queue while queued, else 0")
     agent = serializers.CharField(help_text="job number of the agent it rings at (or who took it)")
@@ -42,7 +47,7 @@ class RoutedCallSerializer(serializers.Serializer):
 
 
 class AgentStateSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=list(AgentStateChoices.SETTABLE))
+    state = serializers.ChoiceField(choices=SETTABLE_STATE_CHOICES)
     reason = serializers.ChoiceField(choices=NotReadyReason.CHOICES, required=False, allow_blank=True)
 
 
@@ -143,6 +148,7 @@ class AgentStateView(APIView):
         responses={200: AgentSerializer, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM},
     )
     def post(self, request, job_number: str):
+        services.agent_check(actor=request.user, job_number=job_number)  # who, before what
         data = AgentStateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
