@@ -60,11 +60,15 @@ class RouterLock:
 
     def __init__(self) -> None:
         self._file = None
+        self._connection = None  # PostgreSQL: the session holding the advisory lock, ours alone
         self.postgres = connection.vendor == "postgresql"
 
     def try_acquire(self) -> bool:
         if self.postgres:
-            with connection.cursor() as cursor:
+            if self._connection is None:
+                self._connection = connection.get_new_connection(connection.get_connection_params())
+                self._connection.autocommit = True
+            with self._connection.cursor() as cursor:
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
                 return bool(cursor.fetchone()[0])
         path = Path(settings.DATA_DIR) / "router.lock"
@@ -76,6 +80,22 @@ class RouterLock:
             return False
         self._file = handle
         return True
+
+    def held(self) -> bool:
+        """Whether the lock is still ours: on PostgreSQL the session holding it may have ended (the
+        server restarted, the connection was cut), and then a standby may already decide."""
+        if not self.postgres:
+            return self._file is not None
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                    "AND classid = %s AND objid = %s AND granted",
+                    [LOCK_KEY >> 32, LOCK_KEY & 0xFFFFFFFF],
+                )
+                return cursor.fetchone()[0] > 0
+        except Exception:  # the connection is gone, and the lock with it
+            return False
 
     def wait(self, *, stop: threading.Event, every: float = 1.0, out=None) -> bool:
         announced = False
@@ -90,7 +110,11 @@ class RouterLock:
 
 
 class RouterProcess:
-    def __init__(self, *, host: str, port: int) -> None:
+    LOCK_CHECK = 5.0  # seconds between two checks that the router lock is still held
+
+    def __init__(self, *, host: str, port: int, lock: RouterLock | None = None) -> None:
+        self.lock = lock
+        self.lost_lock = False
         from kefu.routing.service import RouterService
 
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="router")
@@ -120,7 +144,16 @@ class RouterProcess:
         threading.Thread(target=self.server.shutdown, daemon=True).start()
 
     def _tick(self) -> None:
+        checked = time.monotonic()
         while not self.stop.wait(TICK):
+            if self.lock is not None and time.monotonic() - checked >= self.LOCK_CHECK:
+                checked = time.monotonic()
+                if not self.lock.held():
+                    # another router may decide now: stop at once rather than decide twice
+                    logger.error("router lock lost: stopping")
+                    self.lost_lock = True
+                    self.shutdown()
+                    return
             try:
                 self.run(self.service.tick)
             except Exception:  # a failing tick (database gone a moment) must not stop the router
@@ -184,6 +217,9 @@ class RouterProcess:
                     )
                 except TypeError as error:
                     return self._answer(400, {"code": "bad_request", "message": str(error)})
+                except Exception:
+                    logger.exception("router command %s failed", name)
+                    return self._answer(500, {"code": "internal_error", "message": f"command {name} failed"})
                 return self._answer(200, result)
 
         return Handler

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         lock = RouterLock()
         if not lock.wait(stop=stop, out=lambda text: self.stdout.write(text, ending="\n")):
             return
-        router = RouterProcess(host=options["host"], port=options["port"])
+        router = RouterProcess(host=options["host"], port=options["port"], lock=lock)
         process.append(router)
         core = router.service.core
         self.stdout.write(
@@ -48,3 +48,5 @@ class Command(BaseCommand):
         if stop.is_set():
             return
         router.serve()
+        if router.lost_lock:
+            raise SystemExit(3)
