@@ -238,3 +238,29 @@ def test_seat_edits_by_a_supervisor_and_refused_for_an_agent(
     )
     body = offer(api_client_for(js_admin), "s1", called="1008601").json()
     assert body["agent"] == agent.job_number
+
+
+def test_a_supervisor_switches_a_queue_to_ring_all(hotline, seat, make_staff, api_client_for, admin_api):
+    """Issue 14 item 1 (strategies): a supervisor sets the queue to ring-all; a call rings at every
+    free agent of the tier, the first to answer takes it (the screen pop is theirs) and the others are
+    free again. An agent may not change a queue."""
+    first, second = seat([NANJING]), seat([NANJING])
+    ready(admin_api, first)
+    ready(admin_api, second)
+    refused = api_client_for(first).patch(
+        "/api/v1/routing/queues/JS-10086", {"strategy": "ring_all"}, format="json"
+    )
+    assert refused.status_code == 403
+    supervisor = api_client_for(make_staff("supervisor", "JS"))
+    changed = supervisor.patch("/api/v1/routing/queues/JS-10086", {"strategy": "ring_all"}, format="json")
+    assert changed.status_code == 200 and changed.json()["strategy"] == "ring_all"
+    body = offer(admin_api, "ra1").json()
+    assert body["state"] == "offered" and body["reason"]["strategy"] == "ring_all"
+    assert body["reason"]["candidates"] == 2
+    assert cti(admin_api, "ring", "ra1", first).status_code == 200
+    assert cti(admin_api, "ring", "ra1", second).status_code == 200
+    answered = cti(admin_api, "answer", "ra1", first)
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["contact_id"] is not None
+    assert admin_api.get(f"/api/v1/routing/agents/{second.job_number}").json()["state"] == "ready"
+    assert admin_api.get("/api/v1/routing/calls/ra1").json()["agent"] == first.job_number

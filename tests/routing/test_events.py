@@ -35,7 +35,12 @@ def test_agent_events_and_the_wallboard(hotline, seat, clock, published, django_
         r.answer(call_id="e1", agent=job)
         r.hangup(call_id="e1")
     mine = [m for channel, m in published if channel == f"agent:{job}"]
-    assert [m["state"] for m in mine if m["type"] == "agent_state"] == ["ready", "ringing", "talking", "wrapup"]
+    assert [m["state"] for m in mine if m["type"] == "agent_state"] == [
+        "ready",
+        "ringing",
+        "talking",
+        "wrapup",
+    ]
     assert {"type": "offered", "call_id": "e1", "number": "13902501234", "queue": "JS-10086"} in mine
     ringing = next(m for m in mine if m.get("state") == "ringing")
     assert ringing["call_id"] == "e1" and ringing["since"]

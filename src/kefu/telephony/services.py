@@ -175,6 +175,12 @@ def cti_event(
             city_id=agent.city_id,
             rang_at=at,
         )
+    elif call.agent_id != agent.id and kind == CallEventKind.ANSWER and call.state == CallState.RINGING:
+        # it rang at several agents (the ACD's ring-all, or re-offered after a no answer): whoever
+        # answers takes it
+        call.agent = agent
+        call.province_id, call.city_id = agent.province_id, agent.city_id
+        call.save(update_fields=["agent", "province", "city"])
     elif call.agent_id != agent.id and kind != CallEventKind.RING:
         raise DomainError(
             _("该呼叫不属于工号 %(j)s") % {"j": agent.job_number},

@@ -408,7 +408,12 @@
       else callNotice(refused(result));
     });
     if (kefu.live) {
-      kefu.live.on("agent_state", renderAgentState);
+      kefu.live.on("agent_state", (data) => {
+        renderAgentState(data);
+        // free again (another agent took a ring-all call, or it went back to the queue): stop ringing
+        const call = kefu.call();
+        if (call && call.state === "ringing" && !["ringing", "talking"].includes(data.state)) kefu.setCall(null);
+      });
       kefu.live.on("offered", (data) => {
         // the router offers a call: the bar rings (the CTI's own "ringing" may follow)
         const call = kefu.call();
