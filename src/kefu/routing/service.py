@@ -94,6 +94,7 @@ class RouterService:
             self._wall_at = 0.0
             self._persisted: dict[str, tuple[str, str, str]] = {}
             self.numbers: dict[str, str] = {}  # live call -> calling number (the desk's "offered")
+            self._count_rows: set[tuple[str, int]] = set()  # (queue, slot) whose IntervalCount row exists
             self.province_codes = dict(Province.objects.values_list("id", "code"))
             self.city_ids = dict(City.objects.values_list("code", "id"))
             self._configure()
@@ -140,6 +141,7 @@ class RouterService:
                 self.core.counters[(counts.queue_code, slot)] = core.Counters(
                     **{name: getattr(counts, name) for name in COUNTER_FIELDS}
                 )
+                self._count_rows.add((counts.queue_code, slot))
             self.core.touched_agents.clear()
             self.core.touched_counts.clear()
 
@@ -203,7 +205,8 @@ class RouterService:
             decision = self.core.offer(call_id, queue=queue, city=city, level=level, now=now)
             if call_id in self.core.calls:
                 self.numbers[call_id] = calling_number
-            RoutedCall.objects.create(
+            live = self.core.calls.get(call_id)
+            row = RoutedCall(
                 call_id=call_id,
                 calling_number=calling_number,
                 called_number=called_number,
@@ -219,8 +222,10 @@ class RouterService:
                 if decision.state == core.CallState.FALLBACK
                 else "",
                 ended_at=to_datetime(now) if decision.state == core.CallState.FALLBACK else None,
+                agents=list(decision.agents),
+                offered_at=to_datetime(live.offered_at) if live is not None else None,
             )
-            self._after([decision], by="")
+            self._after([decision], by="", new_call=row)
             return self._decision_dict(decision)
 
     def call(self, call_id: str) -> dict:
@@ -376,12 +381,17 @@ class RouterService:
         calls: set[str] = frozenset(),
         ended: dict[str, tuple[str, str]] | None = None,
         by: str,
+        new_call: RoutedCall | None = None,
     ) -> None:
-        """Write what the last command changed and announce it; wake the waiters."""
+        """Write what the last command changed and announce it; wake the waiters. Rows known to
+        exist are updated without reading them first (one statement each)."""
         ended = ended or {}
         touched_calls = set(calls) | {d.call_id for d in decisions} | set(ended)
         reasons = {d.call_id: d.reason for d in decisions}
         with transaction.atomic():
+            if new_call is not None:
+                new_call.save(force_insert=True)
+                touched_calls.discard(new_call.call_id)
             for call_id in touched_calls:
                 self._save_call(call_id, ended.get(call_id), reasons.get(call_id))
             for job in sorted(self.core.touched_agents):
@@ -447,18 +457,20 @@ class RouterService:
         if staff_id is None:
             return
         since = to_datetime(agent.since) or to_datetime(self._now())
-        AgentStatus.objects.update_or_create(
-            staff_id=staff_id,
-            defaults={
-                "state": agent.state.value,
-                "reason": agent.reason,
-                "since": since,
-                "call_id": agent.call_id,
-                "queue_code": agent.queue,
-                "wrapup_until": to_datetime(agent.wrapup_until),
-                "answered": agent.answered,
-            },
-        )
+        fields = {
+            "state": agent.state.value,
+            "reason": agent.reason,
+            "since": since,
+            "call_id": agent.call_id,
+            "queue_code": agent.queue,
+            "wrapup_until": to_datetime(agent.wrapup_until),
+            "answered": agent.answered,
+        }
+        # the agent has a status row once anything about them was persisted (or restored)
+        if agent.job_number not in self._persisted or not AgentStatus.objects.filter(
+            staff_id=staff_id
+        ).update(**fields):
+            AgentStatus.objects.create(staff_id=staff_id, **fields)
         key = (agent.state.value, agent.reason, agent.call_id)
         if self._persisted.get(agent.job_number) != key:
             AgentStateChange.objects.create(
@@ -480,11 +492,17 @@ class RouterService:
         counts = self.core.counters.get((queue, slot))
         if counts is None:
             return
+        start = datetime.fromtimestamp(slot, tz=UTC)
+        if (queue, slot) in self._count_rows and IntervalCount.objects.filter(
+            queue_code=queue, start=start
+        ).update(**counts.as_dict()):
+            return
         IntervalCount.objects.update_or_create(
             queue_code=queue,
-            start=datetime.fromtimestamp(slot, tz=UTC),
+            start=start,
             defaults={"province_id": self.queue_province.get(queue), **counts.as_dict()},
         )
+        self._count_rows.add((queue, slot))
 
     def _push_wallboard(self, now: float) -> None:
         if not self._wall_provinces or now - self._wall_at < WALLBOARD_EVERY:
