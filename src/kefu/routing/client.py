@@ -9,11 +9,11 @@ Either way a command answers a JSON-able dict or raises :class:`kefu.routing.cor
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Callable
 
 from django.conf import settings
@@ -59,29 +59,55 @@ def forget(*, clock: Callable[[], float] | None = None) -> None:
 
 class RemoteRouter:
     """The ``kefu router`` process, called over HTTP: ``POST {url}/commands/{name}`` with the keyword
-    arguments as a JSON object; 200 with the result, 4xx with ``{"code", "message"}``."""
+    arguments as a JSON object; 200 with the result, 4xx with ``{"code", "message"}``. Each thread keeps
+    one keep-alive connection (a new one after the router restarted)."""
 
     TIMEOUT = 10.0
+    _connections = threading.local()
 
     def __init__(self, url: str) -> None:
         self.url = url
+        parsed = urllib.parse.urlparse(url)
+        self._host, self._port = parsed.hostname or "127.0.0.1", parsed.port or 80
+
+    def _connection(self, timeout: float) -> http.client.HTTPConnection:
+        pool = self._connections.__dict__.setdefault("by_url", {})
+        connection = pool.get(self.url)
+        if connection is None:
+            connection = pool[self.url] = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+        connection.timeout = timeout
+        if connection.sock is not None:
+            connection.sock.settimeout(timeout)
+        return connection
 
     def _command(self, name: str, timeout: float | None = None, **arguments):
         body = json.dumps(arguments).encode()
-        request = urllib.request.Request(
-            f"{self.url}/commands/{name}", data=body, headers={"Content-Type": "application/json"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout or self.TIMEOUT) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
+        headers = {"Content-Type": "application/json"}
+        for attempt in (1, 2):
+            connection = self._connection(timeout or self.TIMEOUT)
             try:
-                problem = json.loads(error.read())
-            except ValueError:
-                problem = {}
-            raise RoutingError(problem.get("code", "router_unavailable"), problem.get("message", str(error)))
-        except OSError as error:
-            raise RoutingError("router_unavailable", f"the router at {self.url} does not answer: {error}")
+                connection.request("POST", f"/commands/{name}", body=body, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
+                connection.close()  # a kept connection the router closed (it restarted): once more
+                if attempt == 2:
+                    raise RoutingError(
+                        "router_unavailable", f"the router at {self.url} does not answer: {error}"
+                    )
+            except OSError as error:
+                connection.close()
+                raise RoutingError("router_unavailable", f"the router at {self.url} does not answer: {error}")
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            answer = {}
+        if response.status != 200:
+            raise RoutingError(
+                answer.get("code", "router_unavailable"), answer.get("message", f"HTTP {response.status}")
+            )
+        return answer
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
