@@ -283,7 +283,9 @@ def _hangup(*, actor, agent: Staff, call: Call, at: datetime) -> Call:
 def _ring_end(*, actor, kind: str, call_id: str, agent_job_number: str, at: datetime) -> Call | None:
     """The caller left (``abandon``) or the agent did not pick up (``no_answer``): a call ringing on a
     desk stops ringing there; an abandoned call ends. A call that never rang here: nothing to do."""
-    call = Call.objects.select_for_update().filter(call_id=call_id).select_related("agent").first()
+    call = (
+        Call.objects.select_for_update(of=("self",)).filter(call_id=call_id).select_related("agent").first()
+    )
     if call is None or call.state != CallState.RINGING:
         return call
     agent = call.agent
