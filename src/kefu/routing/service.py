@@ -466,10 +466,8 @@ class RouterService:
             "wrapup_until": to_datetime(agent.wrapup_until),
             "answered": agent.answered,
         }
-        # the agent has a status row once anything about them was persisted (or restored)
-        if agent.job_number not in self._persisted or not AgentStatus.objects.filter(
-            staff_id=staff_id
-        ).update(**fields):
+        # one UPDATE for an agent whose row exists (all but their first change), else the row
+        if not AgentStatus.objects.filter(staff_id=staff_id).update(**fields):
             AgentStatus.objects.create(staff_id=staff_id, **fields)
         key = (agent.state.value, agent.reason, agent.call_id)
         if self._persisted.get(agent.job_number) != key:
