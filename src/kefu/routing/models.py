@@ -212,6 +212,7 @@ class IntervalCount(models.Model):
     abandoned = models.PositiveIntegerField(default=0)
     abandoned_short = models.PositiveIntegerField(default=0)
     abandoned_ringing = models.PositiveIntegerField(default=0)
+    abandoned_in_threshold = models.PositiveIntegerField(default=0)  # main's core counts it (SL variants)
     fallback = models.PositiveIntegerField(default=0)
     no_answer = models.PositiveIntegerField(default=0)
     wait_answered = models.FloatField(default=0)

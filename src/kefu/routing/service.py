@@ -514,8 +514,8 @@ class RouterService:
             publish_on_commit(
                 f"wallboard:{code}",
                 {
+                    **snapshot,  # every figure of Router.snapshot(); queues and groups: this province's
                     "type": "wallboard",
-                    "now": snapshot["now"],
                     "queues": {
                         k: v
                         for k, v in snapshot["queues"].items()
