@@ -94,6 +94,7 @@ def _fresh_process_caches():
     from kefu.api.schema import forget_schema
     from kefu.catalog.nodes import forget_nodes
     from kefu.core.auth import BearerTokenAuthentication
+    from kefu.routing.client import forget as forget_router
     from kefu.workorders.flows import forget_flow_versions
     from kefu.workorders.pickers import forget_categories
 
@@ -102,6 +103,7 @@ def _fresh_process_caches():
     forget_nodes()
     BearerTokenAuthentication.forget()
     forget_schema()
+    forget_router()  # the in-process router is rebuilt from this test's database
     yield
 
 

@@ -162,7 +162,20 @@ def _zj_callback_task():
 
 
 # Creating routes (POST on a collection): route -> payload that would create ZJ data.
+def _zj_routed_call(w) -> dict:
+    """A call to a ZJ hotline, offered by the JS user: refused (the queue is out of scope)."""
+    from kefu.core.models import Province
+    from kefu.routing.models import RoutingQueue
+
+    RoutingQueue.objects.get_or_create(
+        code="ZJ-WALK",
+        defaults={"name": "walk", "province": Province.objects.get(code="ZJ"), "hotline": "0571100"},
+    )
+    return {"call_id": "walk-zj", "calling_number": w["zj_subscriber"].number, "called_number": "0571100"}
+
+
 CREATE_PAYLOADS = {
+    "api/v1/routing/calls": _zj_routed_call,
     "api/v1/auth/token": None,  # logging in creates no ZJ data; covered by tests/core/test_auth.py
     "api/v1/work-orders": None,  # ZJ subscribers are refused: tests/workorders/test_api.py
     "tmf-api/troubleTicket/v4/troubleTicket": lambda w: {

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from kefu.routing.api.urls import cti_urlpatterns as routing_cti
+
 app_name = "api"
 
 # Resolving a path walks this list in order: the busiest routes — work-order actions — come first.
@@ -12,6 +14,8 @@ urlpatterns = [
     path("", include("kefu.catalog.api.urls")),
     path("", include("kefu.customers.api.urls")),
     path("", include("kefu.contacts.api.urls")),
+    # CTI events pass through routing first (a routed call's answer, hangup, abandon, no_answer)
+    path("", include(routing_cti)),
     path("", include("kefu.telephony.api.urls")),
     path("", include("kefu.notify.api.urls")),
     path("", include("kefu.bulletins.api.urls")),

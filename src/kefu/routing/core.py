@@ -39,6 +39,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -79,6 +80,8 @@ class Priority(StrEnum):
     STRICT = "strict"
     SCORE = "score"
 
+
+_BY_IDLE = operator.attrgetter("idle_since", "job_number")  # longest idle first, then job number
 
 HOME = "@home"  # tier placeholder: the caller's home-city group
 PUBLIC = "@public"  # the public group(s)
@@ -374,11 +377,13 @@ class Router:
         agent: str = "",
         offered_at: float = 0.0,
         answered_at: float = 0.0,
+        front: bool = False,
     ) -> None:
-        """Put back a live call after a restart (from the database), without counting or deciding."""
+        """Put back a live call after a restart (from the database), without counting or deciding.
+        ``front``: re-queued after a no answer (keeps its place before its class)."""
         call = Call(call_id, queue, city, level, joined=joined, state=CallState(state))
         call.agents, call.agent = tuple(agents), agent
-        call.offered_at, call.answered_at = offered_at, answered_at
+        call.offered_at, call.answered_at, call.front = offered_at, answered_at, front
         call.key = self._key(self.queues[queue], call)
         self.calls[call_id] = call
         if call.state == CallState.QUEUED:
@@ -595,6 +600,9 @@ class Router:
         return not q.skill or agent.skills.get(q.skill, 0) >= q.min_level
 
     def _candidates(self, q: Queue, groups: list[str], exclude: set[str]) -> list[Agent]:
+        if len(groups) == 1 and not q.skill and not exclude:
+            # the common wide case (one group, e.g. the public one, no skill): no per-agent checks
+            return list(self.ready.get(groups[0], {}).values())
         seen: dict[str, Agent] = {}
         for code in groups:
             for job, agent in self.ready.get(code, {}).items():
@@ -605,6 +613,8 @@ class Router:
     def _pick(self, q: Queue, agents: list[Agent]) -> list[Agent]:
         if q.strategy == Strategy.RING_ALL:
             return agents
+        if not q.skill and q.strategy == Strategy.LONGEST_IDLE:
+            return [min(agents, key=_BY_IDLE)]  # the same order as below, compared in C
         skill = (lambda a: -a.skills.get(q.skill, 0)) if q.skill else (lambda a: 0)
         if q.strategy == Strategy.FEWEST_CALLS:
             best = min(agents, key=lambda a: (skill(a), a.answered, a.idle_since, a.job_number))

@@ -139,6 +139,10 @@ KEFU_QUERY_CONTACT_MINUTES = int(env("KEFU_QUERY_CONTACT_MINUTES", "30"))
 # Calls one seat may hold at once (answered + on hold). 1: a ring or answer on a busy seat is refused
 # (409 seat_busy); 2 or more: answering puts the call in progress on hold.
 KEFU_CALLS_PER_SEAT = max(1, int(env("KEFU_CALLS_PER_SEAT", "1")))
+# Routing (issue 14): the one `kefu router` process web processes send their commands to (ADR 0008);
+# empty: the router runs inside the process (tests, a single process). Counters are kept per interval.
+KEFU_ROUTER_URL = env("KEFU_ROUTER_URL", "")
+KEFU_ROUTING_INTERVAL = int(env("KEFU_ROUTING_INTERVAL", "900"))
 # CON-6: the longest after-call summary an agent may write at wrap-up (characters)
 KEFU_WRAP_UP_SUMMARY_MAX = int(env("KEFU_WRAP_UP_SUMMARY_MAX", "2000"))
 # Customer authentication (AUTH-5): consecutive failures before the lock, and how long it stays closed;
@@ -347,6 +351,12 @@ SPECTACULAR_SETTINGS = {
         "KnowledgeAudienceEnum": "kefu.knowledge.choices.Audience.CHOICES",
         "KnowledgeStatusEnum": "kefu.knowledge.choices.Status.CHOICES",
         "WordingChannelEnum": "kefu.knowledge.choices.Channel.CHOICES",
+        "RoutedCallStateEnum": "kefu.routing.choices.RoutedCallState.CHOICES",
+        "AgentStateEnum": "kefu.routing.choices.AgentStateChoices.CHOICES",
+        "SettableAgentStateEnum": "kefu.routing.choices.SETTABLE_STATE_CHOICES",
+        "NotReadyReasonEnum": "kefu.routing.choices.NotReadyReason.CHOICES",
+        "RoutingStrategyEnum": "kefu.routing.choices.StrategyChoices.CHOICES",
+        "RoutingPriorityEnum": "kefu.routing.choices.PriorityChoices.CHOICES",
     },
 }
 

@@ -20,5 +20,17 @@ class CallEventKind(ChoiceSet):
     ANSWER = "answer"
     HANGUP = "hangup"
     RESUME = "resume"  # take a held call back (the call in progress, if any, goes on hold)
+    ABANDON = "abandon"  # the caller left while queued or ringing (issue 14)
+    NO_ANSWER = "no_answer"  # the offered agent did not pick up (issue 14)
 
-    LABELS = {RING: _("振铃"), ANSWER: _("应答"), HANGUP: _("挂机"), RESUME: _("恢复通话")}
+    # events that may come without an agent (a caller leaving the queue involves none)
+    AGENT_OPTIONAL = (ABANDON, NO_ANSWER)
+
+    LABELS = {
+        RING: _("振铃"),
+        ANSWER: _("应答"),
+        HANGUP: _("挂机"),
+        RESUME: _("恢复通话"),
+        ABANDON: _("放弃"),
+        NO_ANSWER: _("未接听"),
+    }

@@ -138,13 +138,19 @@ def cti_event(
     call_id: str,
     calling_number: str,
     called_number: str = "",
-    agent_job_number: str,
+    agent_job_number: str = "",
     at: datetime | None = None,
-) -> Call:
-    """Apply one CTI event to its call (the rules of the seat: see the module's docstring)."""
+) -> Call | None:
+    """Apply one CTI event to its call (the rules of the seat: see the module's docstring). An
+    ``abandon`` or ``no_answer`` concerns a call that was never answered: the ringing stops on the
+    agent's desk; without a call rung here there is nothing to record (None)."""
     if kind not in CallEventKind:
         raise DomainError(_("未知事件类型：%(k)s") % {"k": kind}, code=ErrorCode.VALIDATION_FAILED)
     at = at or timezone.now()
+    if kind in CallEventKind.AGENT_OPTIONAL:
+        return _ring_end(actor=actor, kind=kind, call_id=call_id, agent_job_number=agent_job_number, at=at)
+    if not agent_job_number:
+        raise DomainError(_("该事件必须提供座席工号"), code=ErrorCode.VALIDATION_FAILED)
     agent = _agent(agent_job_number)
     if actor.pk != agent.pk and not scope.may_write_to(
         actor, province_id=agent.province_id, city_id=agent.city_id
@@ -169,6 +175,12 @@ def cti_event(
             city_id=agent.city_id,
             rang_at=at,
         )
+    elif call.agent_id != agent.id and kind == CallEventKind.ANSWER and call.state == CallState.RINGING:
+        # it rang at several agents (the ACD's ring-all, or re-offered after a no answer): whoever
+        # answers takes it
+        call.agent = agent
+        call.province_id, call.city_id = agent.province_id, agent.city_id
+        call.save(update_fields=["agent", "province", "city"])
     elif call.agent_id != agent.id and kind != CallEventKind.RING:
         raise DomainError(
             _("该呼叫不属于工号 %(j)s") % {"j": agent.job_number},
@@ -177,6 +189,11 @@ def cti_event(
         )
 
     if kind == CallEventKind.RING:
+        if call.state == CallState.RINGING and call.agent_id != agent.id:
+            # offered again to another agent after a no answer (the ACD's re-queue): it rings there now
+            call.agent = agent
+            call.province_id, call.city_id = agent.province_id, agent.city_id
+            call.save(update_fields=["agent", "province", "city"])
         if call.state == CallState.RINGING:
             publish_on_commit(
                 agent_channel(agent.job_number),
@@ -260,4 +277,33 @@ def _hangup(*, actor, agent: Staff, call: Call, at: datetime) -> Call:
             "held": _held_list(agent),
         },
     )
+    return call
+
+
+def _ring_end(*, actor, kind: str, call_id: str, agent_job_number: str, at: datetime) -> Call | None:
+    """The caller left (``abandon``) or the agent did not pick up (``no_answer``): a call ringing on a
+    desk stops ringing there; an abandoned call ends. A call that never rang here: nothing to do."""
+    call = (
+        Call.objects.select_for_update(of=("self",)).filter(call_id=call_id).select_related("agent").first()
+    )
+    if call is None or call.state != CallState.RINGING:
+        return call
+    agent = call.agent
+    if agent_job_number and (agent is None or agent.job_number != agent_job_number):
+        return call  # it rings elsewhere by now
+    if (
+        actor is not None
+        and agent is not None
+        and actor.pk != agent.pk
+        and not scope.may_write_to(actor, province_id=agent.province_id, city_id=agent.city_id)
+    ):
+        raise ScopeError(_("该座席不在您的数据权限范围内"))
+    if kind == CallEventKind.ABANDON:
+        call.state, call.ended_at = CallState.ENDED, at
+        call.save(update_fields=["state", "ended_at"])
+    audit.record(actor=actor, action=f"call.{kind}", obj=call)
+    if agent is not None:
+        publish_on_commit(
+            agent_channel(agent.job_number), {"type": "ring_end", "call_id": call.call_id, "reason": kind}
+        )
     return call

@@ -14,6 +14,7 @@ from kefu.urls.common import every_node_urlpatterns
 urlpatterns = [
     *every_node_urlpatterns(),
     path("api/v1/knowledge/", include("kefu.knowledge.api.urls")),
+    path("api/v1/routing/", include("kefu.routing.api.urls")),
     path("api/v1/", include("kefu.api.urls")),
     path("tmf-api/", include("kefu.tmf.urls")),
     path("api/schema/", CachedSchemaView.as_view(), name="schema"),

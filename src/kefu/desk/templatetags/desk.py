@@ -21,6 +21,17 @@ NODE_ROLES = {
 }
 
 
+@register.simple_tag
+def routing_labels() -> dict:
+    """The call bar's routing labels (issue 14): agent states and not-ready reasons, translated."""
+    from kefu.routing.choices import AgentStateChoices, NotReadyReason
+
+    return {
+        "states": {value: str(label) for value, label in AgentStateChoices.CHOICES},
+        "reasons": {value: str(label) for value, label in NotReadyReason.CHOICES},
+    }
+
+
 @register.simple_tag(takes_context=True)
 def navigation(context):
     request = context.get("request")

@@ -18,13 +18,18 @@ class CtiEventSerializer(serializers.Serializer):
     call_id = serializers.CharField(max_length=64)
     calling_number = serializers.RegexField(r"^\+?\d{3,20}$", max_length=20)
     called_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    agent_job_number = serializers.CharField(max_length=20)
+    agent_job_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     time = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs):
+        if not attrs.get("agent_job_number") and attrs["event"] not in CallEventKind.AGENT_OPTIONAL:
+            raise serializers.ValidationError({"agent_job_number": _("该事件必须提供座席工号")})
+        return attrs
 
 
 class CallSerializer(serializers.Serializer):
     call_id = serializers.CharField()
-    state = serializers.ChoiceField(choices=CallState.CHOICES)
+    state = serializers.ChoiceField(choices=CallState.CHOICES, allow_null=True)
     contact_id = fields.IntegerField(allow_null=True)
 
 
@@ -82,4 +87,11 @@ class CtiEventView(APIView):
             agent_job_number=v["agent_job_number"],
             at=v.get("time"),
         )
-        return Response({"call_id": call.call_id, "state": call.state, "contact_id": call.contact_id})
+        return Response(call_answer(v["call_id"], call))
+
+
+def call_answer(call_id: str, call) -> dict:
+    """The answer of an event: the call as recorded here (an abandon of a call that never rang: none)."""
+    if call is None:
+        return {"call_id": call_id, "state": None, "contact_id": None}
+    return {"call_id": call.call_id, "state": call.state, "contact_id": call.contact_id}

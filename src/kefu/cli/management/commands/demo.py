@@ -20,6 +20,7 @@ from kefu.customers.models import Subscriber
 from kefu.federation import demo as federation_demo
 from kefu.identity.demo import seed_demo_pin_pads
 from kefu.knowledge.demo import load_demo as load_demo_knowledge
+from kefu.routing.demo import load_demo as load_demo_routing
 from kefu.workorders import classify
 from kefu.workorders.demo import seed_demo_orders
 
@@ -71,14 +72,24 @@ class Command(BaseCommand):
         # SVC-2: VIP and enterprise customers of the demo managers' cities get their account manager
         call_command("assignmanagers", actor="admin", verbosity=0)
         pads = seed_demo_pin_pads(password=DEMO_PASSWORD)  # AUTH-3: the counter's customer keypad
+        routing = load_demo_routing(password=DEMO_PASSWORD)  # issue 14: segments, queues, seats
+        if any(routing.values()):
+            self.stdout.write(
+                f"routing: {routing['segments']} number segments, {routing['queues']} queues, "
+                f"{routing['seats']} seats"
+            )
         self._first_notices()
         self._orders_and_suggestions()
 
         kefu = [sys.executable, "-m", "kefu.cli"]
+        # one router decides for both web workers (ADR 0008); they reach it at KEFU_ROUTER_URL
+        router_port = options["port"] + 765
+        os.environ.setdefault("KEFU_ROUTER_URL", f"http://127.0.0.1:{router_port}")
         children = [
+            subprocess.Popen([*kefu, "router"]),
             subprocess.Popen(
                 [*kefu, "serve", "--host", options["host"], "--port", str(options["port"]), "--workers", "2"]
-            )
+            ),
         ]
         if not options["no_worker"]:
             children.append(
@@ -86,7 +97,7 @@ class Command(BaseCommand):
             )
 
         url = f"http://{options['host']}:{options['port']}/"
-        self._wait_until_up(url + "healthz", children[0])
+        self._wait_until_up(url + "healthz", children[1])
         self.stdout.write(self.style.SUCCESS(f"\nkefu is running at {url}"))
         self.stdout.write(f"API docs: {url}api/docs/   admin: {url}admin/")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

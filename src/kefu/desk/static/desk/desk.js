@@ -364,6 +364,70 @@
     kefu.live.on("snapshot", onSnapshot);
   }
 
+  /* ---- the agent's routing state (issue 14): shown, set, and kept live by "agent_state" events ---- */
+  const agentBox = document.getElementById("agent-state");
+  const RL = (() => {
+    const node = document.getElementById("routing-labels");
+    return node ? JSON.parse(node.textContent) : { states: {}, reasons: {} };
+  })();
+  function renderAgentState(data) {
+    if (!agentBox || !data || !data.state) return;
+    agentBox.hidden = false;
+    agentBox.dataset.state = data.state;
+    let label = RL.states[data.state] || data.state;
+    if (data.state === "not_ready" && data.reason) label += "(" + (RL.reasons[data.reason] || data.reason) + ")";
+    kefu.text(document.getElementById("agent-state-label"), label);
+    const since = data.since ? new Date(data.since) : null;
+    kefu.text(
+      document.getElementById("agent-state-since"),
+      since && !isNaN(since) ? since.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : ""
+    );
+    const busy = ["ringing", "talking"].includes(data.state);
+    agentBox.querySelector('[data-agent-state="ready"]').disabled = data.state === "ready" || busy;
+    agentBox.querySelector('[data-agent-state="not_ready"]').disabled = data.state === "logged_out";
+    document.getElementById("agent-wrapup-end").hidden = data.state !== "wrapup";
+  }
+  if (agentBox && body.dataset.jobNumber) {
+    const base = "/api/v1/routing/agents/" + encodeURIComponent(body.dataset.jobNumber);
+    kefu.api("GET", base).then((result) => {
+      if (result.ok) renderAgentState(result.body); // no seat (404): the box stays hidden
+    });
+    const setState = async (state) => {
+      const payload = { state: state };
+      if (state === "not_ready") payload.reason = document.getElementById("agent-reason").value;
+      const result = await kefu.api("POST", base + "/state", payload);
+      if (result.ok) renderAgentState(result.body);
+      else callNotice(refused(result));
+    };
+    agentBox.querySelectorAll("[data-agent-state]").forEach((button) =>
+      button.addEventListener("click", () => setState(button.dataset.agentState))
+    );
+    document.getElementById("agent-wrapup-end").addEventListener("click", async () => {
+      const result = await kefu.api("POST", base + "/wrapup-end");
+      if (result.ok) renderAgentState(result.body);
+      else callNotice(refused(result));
+    });
+    if (kefu.live) {
+      kefu.live.on("agent_state", (data) => {
+        renderAgentState(data);
+        // free again (another agent took a ring-all call, or it went back to the queue): stop ringing
+        const call = kefu.call();
+        if (call && call.state === "ringing" && !["ringing", "talking"].includes(data.state)) kefu.setCall(null);
+      });
+      kefu.live.on("offered", (data) => {
+        // the router offers a call: the bar rings (the CTI's own "ringing" may follow)
+        const call = kefu.call();
+        if (!call || call.state === "ended") {
+          kefu.setCall({ call_id: data.call_id, number: data.number, state: "ringing", started: Date.now() });
+        }
+      });
+      kefu.live.on("ring_end", (data) => {
+        const call = kefu.call();
+        if (call && call.call_id === data.call_id && call.state === "ringing") kefu.setCall(null);
+      });
+    }
+  }
+
   /* ---- 模拟来电: ring + answer (and later hangup / resume) posted to the CTI endpoint as this agent ---- */
   const postCti = (event, call) =>
     kefu.api("POST", body.dataset.ctiUrl, {
