@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.desk import account_managers, contact_views, knowledge_editor, knowledge_views, views
+from kefu.desk import (
+    account_managers,
+    contact_views,
+    knowledge_editor,
+    knowledge_views,
+    views,
+    wallboard_views,
+)
 
 app_name = "desk"
 
@@ -80,6 +87,8 @@ urlpatterns = [
         name="knowledge_manage_action",
     ),
     path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
+    # issue 14: the supervisors' live wallboard (kefu.desk.wallboard_views)
+    path("desk/routing/wallboard/", wallboard_views.wallboard_page, name="routing_wallboard"),
     path("desk/pin-pad/", views.pin_pad, name="pin_pad"),
     # last: an article's code is any segment, so the editors' fixed paths (/desk/knowledge/manage/…)
     # must come before these
