@@ -359,8 +359,11 @@
       head.appendChild(el("span", "muted", q.code));
       card.appendChild(head);
       const top = el("div", "wb-queue-top");
+      const dial = el("figure", "wb-dial");
       const gauge = el("div", "wb-gauge");
-      top.appendChild(gauge);
+      dial.appendChild(gauge);
+      dial.appendChild(el("figcaption", null, L.day + " " + slLabel(q.threshold)));
+      top.appendChild(dial);
       const live = el("div", "wb-queue-live");
       top.appendChild(live);
       card.appendChild(top);
@@ -378,29 +381,20 @@
           type: "gauge",
           min: 0,
           max: 100,
-          radius: "95%",
-          center: ["50%", "60%"],
-          startAngle: 200,
-          endAngle: -20,
+          radius: "92%",
+          center: ["50%", "58%"],
+          startAngle: 210,
+          endAngle: -30,
           splitNumber: 4,
-          axisLine: {
-            lineStyle: {
-              width: 10,
-              color: [[TARGET, "#d9534f"], [1, "#1e7b4a"]],
-            },
-          },
-          pointer: { width: 4, length: "60%" },
+          axisLine: { lineStyle: { width: 10, color: [[TARGET, "#d9534f"], [1, "#1e7b4a"]] } },
+          pointer: { width: 4, length: "55%", itemStyle: { color: "#4a5868" } },
+          anchor: { show: true, size: 8, itemStyle: { color: "#4a5868" } },
           axisTick: { show: false },
-          splitLine: { length: 8, lineStyle: { width: 1 } },
-          axisLabel: { distance: 12, fontSize: 10 },
-          title: { offsetCenter: [0, "38%"], fontSize: 11, color: "#4a5868" },
-          detail: {
-            offsetCenter: [0, "72%"],
-            fontSize: 18,
-            fontWeight: 600,
-            formatter: () => pct(value),
-          },
-          data: [{ value: value == null ? 0 : Math.round(value * 1000) / 10, name: L.day + " " + slLabel(q.threshold) }],
+          splitLine: { length: 6, distance: -10, lineStyle: { width: 1, color: "#fff" } },
+          axisLabel: { distance: 14, fontSize: 9, color: "#7b8794" },
+          title: { show: false },
+          detail: { offsetCenter: [0, "62%"], fontSize: 18, fontWeight: 600, formatter: () => pct(value) },
+          data: [{ value: value == null ? 0 : Math.round(value * 1000) / 10 }],
         },
       ],
     };
