@@ -118,3 +118,17 @@ def test_build_follows_the_snapshot(router):
     assert q1["agents"]["wrapup"] == 1 and q1["agents"]["talking"] == 1
     # the call that ended counts its talk (14 s to 70 s); its wrap-up counts once it is over
     assert q1["interval"]["handled"] == 1 and q1["interval"]["aht"] == 56.0
+
+
+def test_a_queue_counts_the_agents_of_the_groups_serving_it(router):
+    """ST-1: a queue's agents by state are those of its groups — named in the configuration, else in
+    the snapshot, else every group (a queue whose tiers are home, public and others)."""
+    snapshot = router.snapshot(T0 + 60)
+    snapshot["queues"]["10000-complaint"]["groups"] = ["WX"]
+    names = {"queues": {"10000": {"name": "10000"}}, "groups": {}}
+    board = wallboard.build(snapshot, day={}, names=names, threshold=15)
+    main, complaint = board["queues"]
+    assert set(main["groups"]) == {"NJ", "WX", "PUB", "CMP"}
+    assert main["staffed"] == 3 and main["threshold"] == 15
+    assert complaint["groups"] == ["WX"]
+    assert complaint["agents"]["not_ready"] == 1 and complaint["staffed"] == 1

@@ -13,8 +13,10 @@ Inputs:
   ``IntervalCount`` rows hold them. The snapshot's own interval is taken from the snapshot (live), so
   a stored row for it is ignored whatever its state.
 - ``names``: ``{"queues": {code: {"name", "answer_threshold", "groups"}}, "groups": {code: {"name",
-  "city"}}}``; ``groups`` of a queue lists the agent groups that serve it (all groups when missing);
-  a code missing from ``names`` is shown by its code.
+  "city"}}}``; ``groups`` of a queue lists the agent groups that serve it (else the snapshot's
+  ``groups`` of that queue when it has them, else every group: a queue's tiers name ``@home``,
+  ``@public``, ``@others``, which is every group of the province); a code missing from ``names`` is
+  shown by its code.
 - ``threshold``: the N of N秒人工接通率 for a queue whose ``answer_threshold`` is not in ``names``.
 """
 
@@ -119,7 +121,7 @@ def build(
         kpi.add(totals_day, day_counts)
         for s, c in points:
             kpi.add(trend_total.setdefault(s, kpi.empty()), c)
-        served_by = config.get("groups") or all_groups
+        served_by = config.get("groups") or live.get("groups") or all_groups
         agents = _agents(groups, served_by)
         queues.append(
             {

@@ -133,7 +133,7 @@
       });
       add(totalsInterval, current);
       add(totalsDay, day);
-      const servedBy = conf.groups && conf.groups.length ? conf.groups : allGroups;
+      const servedBy = (conf.groups && conf.groups.length && conf.groups) || (q.groups && q.groups.length && q.groups) || allGroups;
       const agents = agentsOf(groups, servedBy);
       return {
         code: code,
