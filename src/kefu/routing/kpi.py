@@ -38,6 +38,7 @@ MAX_FIELDS = frozenset({"max_wait"})
 # service-level variants 1 and 4 are computed, else they are None
 ABANDONED_IN_THRESHOLD = "abandoned_in_threshold"
 
+_NUMBERS = (int, float)
 BUSY_STATES = (AgentState.RINGING.value, AgentState.TALKING.value, AgentState.WRAPUP.value)
 
 
@@ -55,13 +56,11 @@ def add(total: dict, counts: Mapping) -> dict:
     """Add ``counts`` into ``total`` (in place; returned): sums, except the longest wait, which is the
     largest. Keys ``total`` does not know yet (e.g. ``abandoned_in_threshold``) are summed as well;
     missing keys count as 0."""
+    get = total.get
     for key, value in counts.items():
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        if type(value) not in _NUMBERS:  # text, None, and bool (not a count)
             continue
-        if key in MAX_FIELDS:
-            total[key] = max(total.get(key, 0.0), value)
-        else:
-            total[key] = total.get(key, 0) + value
+        total[key] = max(get(key, 0.0), value) if key in MAX_FIELDS else get(key, 0) + value
     return total
 
 

@@ -66,17 +66,19 @@ def _iso(seconds: float | None) -> str | None:
 
 
 def _trend_point(start: float, counts: Mapping) -> dict:
-    f = kpi.figures(counts)
-    return _round(
-        {
-            "start": start,
-            "offered": f["offered"],
-            "answered": f["answered"],
-            "abandoned": f["abandoned"],
-            "service_level": f["service_level"],
-            "answer_rate": f["answer_rate"],
-        }
-    )
+    offered = counts.get("offered") or 0
+    answered = counts.get("answered") or 0
+    in_threshold = counts.get("answered_in_threshold") or 0
+    service_level = kpi.ratio(in_threshold, offered)
+    answer_rate = kpi.ratio(answered, offered)
+    return {
+        "start": start,
+        "offered": offered,
+        "answered": answered,
+        "abandoned": counts.get("abandoned") or 0,
+        "service_level": None if service_level is None else round(service_level, 4),
+        "answer_rate": None if answer_rate is None else round(answer_rate, 4),
+    }
 
 
 def _ordered(codes, configured: Mapping) -> list[str]:
