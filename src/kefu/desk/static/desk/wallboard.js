@@ -6,7 +6,8 @@
    (day_counts), with the same formulas as kefu/routing/kpi.py and kefu/routing/wallboard.py (keep
    them in step). No request per push: the router and the database see nothing of the viewers. The
    JSON is fetched again when a pushed snapshot opens a new interval (the interval just closed is then
-   read as stored), when the stream comes back, and every five seconds while it is down. */
+   read as stored; until it arrives it counts with its last pushed counts), when the stream comes
+   back, and every five seconds while it is down. */
 (function () {
   "use strict";
   const dataNode = document.getElementById("wallboard-data");
@@ -523,16 +524,31 @@
     schedule();
   }
 
+  let lastSnapshot = null;
+
+  /* A new interval: the one just closed counts with its last pushed counts until the JSON, fetched
+     at once, brings it as the router stored it. */
+  function closeInterval(previous) {
+    const days = (doc.day_counts = doc.day_counts || {});
+    Object.entries(previous.queues || {}).forEach(([code, q]) => {
+      const rows = (days[code] = days[code] || {});
+      Object.keys(rows).forEach((key) => {
+        if (Number(key) === q.interval) delete rows[key]; // a stale stored copy of the same interval
+      });
+      rows[String(q.interval)] = q.counts || {};
+    });
+  }
+
   function onSnapshot(snapshot) {
     if (!snapshot || !snapshot.queues) return;
     const starts = Object.values(snapshot.queues).map((q) => q.interval);
     const interval = starts.length ? Math.min.apply(null, starts) : null;
-    if (doc.interval_start != null && interval != null && interval !== doc.interval_start) {
-      refetch(); // a new interval: read the one just closed as stored
-      return;
-    }
+    const newInterval = doc.interval_start != null && interval != null && interval !== doc.interval_start;
+    if (newInterval && lastSnapshot) closeInterval(lastSnapshot);
     doc = rebuild(snapshot);
+    lastSnapshot = snapshot;
     schedule();
+    if (newInterval) refetch();
   }
 
   function setStatus(state) {
@@ -559,7 +575,7 @@
   window.addEventListener("resize", () => {
     [trendChart, groupChart].concat(Object.values(gauges)).forEach((chart) => chart && chart.resize());
   });
-  kefu.wallboard = { rebuild: rebuild, figures: figures, document: () => doc };
+  kefu.wallboard = { rebuild: rebuild, figures: figures, push: onSnapshot, document: () => doc };
   if (document.readyState === "complete") render();
   else window.addEventListener("load", render);
 })();
