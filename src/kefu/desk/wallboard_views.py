@@ -56,15 +56,20 @@ def wallboard_channel(user) -> str:
 
 
 def _names() -> dict:
-    """Queue and group names and each queue's N (two queries)."""
+    """Queue and group names and each queue's N (two queries). A group's city is shown by name (a
+    foreign key to ``City``) or as stored (a code)."""
+    groups = AgentGroup.objects.order_by("code")
+    city_is_row = AgentGroup._meta.get_field("city").is_relation
+    if city_is_row:
+        groups = groups.select_related("city")
     return {
         "queues": {
             q.code: {"name": q.name, "answer_threshold": q.answer_threshold}
             for q in RoutingQueue.objects.order_by("code")
         },
         "groups": {
-            g.code: {"name": g.name, "city": g.city.name if g.city_id else None}
-            for g in AgentGroup.objects.select_related("city").order_by("code")
+            g.code: {"name": g.name, "city": (g.city.name if city_is_row else g.city) if g.city else None}
+            for g in groups
         },
     }
 
