@@ -63,6 +63,8 @@ AREAS: tuple[Area, ...] = (
             "desk:knowledge_manage_wording_versions",
         ),
     ),
+    # issue 14: the supervisors' live wallboard (kefu.desk.wallboard_views)
+    Area("wallboard", _("监控大屏"), "desk:routing_wallboard"),
     Area("outbound", _("外呼")),
     Area("quality", _("质检")),
     Area("reports", _("报表")),

@@ -29,6 +29,7 @@ from django.urls import path
 
 from kefu.core import live
 from kefu.core.bus import get_bus
+from kefu.desk.wallboard_views import opens_wallboard, wallboard_channel
 from kefu.telephony.services import agent_channel
 from kefu.workorders.queues import queue_channels
 
@@ -93,8 +94,12 @@ async def _astream(hub: live.Hub, sub: live.Subscription):
 
 def _channels(user) -> list[str]:
     # the agent's own pushes (screen pop, call state, IVR result) and the work-order queues they
-    # belong to (an order dispatched to their team, WO-6)
-    return [agent_channel(user.job_number), *queue_channels(user)]
+    # belong to (an order dispatched to their team, WO-6); supervisors also get the router's
+    # wallboard snapshots of their province (at most one a second; issue 14)
+    channels = [agent_channel(user.job_number), *queue_channels(user)]
+    if opens_wallboard(user):
+        channels.append(wallboard_channel(user))
+    return channels
 
 
 def _response(content) -> StreamingHttpResponse:

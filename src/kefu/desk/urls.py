@@ -8,6 +8,7 @@ from kefu.desk import (
     knowledge_views,
     staffing_views,
     views,
+    wallboard_views,
 )
 
 app_name = "desk"
@@ -87,6 +88,8 @@ urlpatterns = [
         name="knowledge_manage_action",
     ),
     path("desk/ivr-simulator/", views.ivr_simulator, name="ivr_simulator"),
+    # issue 14: the supervisors' live wallboard (kefu.desk.wallboard_views)
+    path("desk/routing/wallboard/", wallboard_views.wallboard_page, name="routing_wallboard"),
     path("desk/pin-pad/", views.pin_pad, name="pin_pad"),
     # issue 14: the supervisors' staffing page (Erlang C/A, pooled vs per-city)
     path("desk/routing/staffing/", staffing_views.staffing, name="routing_staffing"),
