@@ -55,17 +55,17 @@ def wallboard_channel(user) -> str:
     return f"wallboard:{province_code(user)}"
 
 
-def _names() -> dict:
-    """Queue and group names and each queue's N (two queries). A group's city is shown by name (a
-    foreign key to ``City``) or as stored (a code)."""
-    groups = AgentGroup.objects.order_by("code")
+def _names(province: str) -> dict:
+    """The province's queue and group names and each queue's N (two queries). A group's city is shown
+    by name (a foreign key to ``City``) or as stored (a code)."""
+    groups = AgentGroup.objects.filter(province__code=province).order_by("code")
     city_is_row = AgentGroup._meta.get_field("city").is_relation
     if city_is_row:
         groups = groups.select_related("city")
     return {
         "queues": {
             q.code: {"name": q.name, "answer_threshold": q.answer_threshold}
-            for q in RoutingQueue.objects.order_by("code")
+            for q in RoutingQueue.objects.filter(province__code=province).order_by("code")
         },
         "groups": {
             g.code: {"name": g.name, "city": (g.city.name if city_is_row else g.city) if g.city else None}
@@ -106,7 +106,19 @@ def wallboard_document(user) -> dict:
     recompute it from pushed snapshots: the stored ``day_counts``, the ``names`` and the stream's
     ``channel``. Three queries."""
     snapshot, live = _snapshot()
-    names = _names()
+    full_groups = snapshot.get("groups", {})
+    names = _names(province_code(user))
+    # one router serves every province of the node: keep this province's queues and groups, and of
+    # the groups those the router knows (the reference data has a group for every city)
+    snapshot = {
+        **snapshot,
+        "queues": {c: q for c, q in snapshot.get("queues", {}).items() if c in names["queues"]},
+        "groups": {c: g for c, g in snapshot.get("groups", {}).items() if c in names["groups"]},
+    }
+    if snapshot["groups"]:
+        names["groups"] = {c: g for c, g in names["groups"].items() if c in snapshot["groups"]}
+    if len(snapshot["groups"]) < len(full_groups):
+        snapshot.pop("agents", None)  # counted over every province: the totals add up the groups instead
     day = _day_counts(snapshot["now"])
     document = wallboard.build(snapshot, day=day, names=names, threshold=DEFAULT_THRESHOLD)
     document.update(
