@@ -262,6 +262,22 @@ def test_snapshot_counts_agents_by_state_and_the_longest_wait():
     assert snap["queues"]["hot"]["agents"]["ringing"] == 1
 
 
+def test_snapshot_counts_each_agent_once_per_site():
+    """ST-2: an agent of two groups of one province (its city and the public group) counts once in
+    that province's totals; another province's agents are apart."""
+    r = Router()
+    r.configure(
+        groups=[Group("NJ", "NJ", site="JS"), Group("JS-PUB", site="JS"), Group("HZ", "HZ", site="ZJ")],
+        queues=[Queue("hot", hotline="10086")],
+    )
+    ready(r, "a", ["NJ", "JS-PUB"])
+    ready(r, "z", ["HZ"])
+    r.upsert_agent("b", groups=["JS-PUB"])
+    snap = r.snapshot(5)
+    assert snap["sites"]["JS"] == {**dict.fromkeys(snap["agents"], 0), "ready": 1, "logged_out": 1}
+    assert snap["sites"]["ZJ"]["ready"] == 1 and snap["agents"]["ready"] == 2
+
+
 def test_state_seconds_count_from_time_zero():
     """ST-2 occupancy: time in each state is counted, also for a state entered at time 0."""
     r = router()

@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 from kefu.core.access import admits
 from kefu.core.api import fields
 from kefu.core.choices import Role
+from kefu.core.models import Province
 from kefu.routing import client, kpi, wallboard
 from kefu.routing.models import AgentGroup, IntervalCount, RoutingQueue
 
@@ -49,6 +50,13 @@ def province_code(user) -> str:
     if getattr(user, "province_id", None):
         return user.province.code
     return settings.KEFU_NODE_CODE
+
+
+def user_province_id(user) -> int | None:
+    """The id of :func:`province_code`'s province."""
+    if getattr(user, "province_id", None):
+        return user.province_id
+    return Province.objects.filter(code=settings.KEFU_NODE_CODE).values_list("pk", flat=True).first()
 
 
 def wallboard_channel(user) -> str:
@@ -118,7 +126,12 @@ def wallboard_document(user) -> dict:
     if snapshot["groups"]:
         names["groups"] = {c: g for c, g in names["groups"].items() if c in snapshot["groups"]}
     if len(snapshot["groups"]) < len(full_groups):
-        snapshot.pop("agents", None)  # counted over every province: the totals add up the groups instead
+        # "agents" counts every province's: take this province's (each agent once), else add up groups
+        site = snapshot.get("sites", {}).get(str(user_province_id(user)))
+        if site is not None:
+            snapshot["agents"] = site
+        else:
+            snapshot.pop("agents", None)
     day = _day_counts(snapshot["now"])
     document = wallboard.build(snapshot, day=day, names=names, threshold=DEFAULT_THRESHOLD)
     document.update(

@@ -21,8 +21,11 @@ def level_of(customer_level: str | None) -> int:
 
 
 def core_group(group: AgentGroup, city_code: str | None) -> core.Group:
-    """A city group serves its city; a public group (``is_public`` or without a city) serves anyone."""
-    return core.Group(group.code, None if group.is_public or not city_code else city_code)
+    """A city group serves its city; a public group (``is_public`` or without a city) serves anyone.
+    Its site is its province (id), so the wallboard counts each agent once per province."""
+    return core.Group(
+        group.code, None if group.is_public or not city_code else city_code, site=str(group.province_id)
+    )
 
 
 def core_queue(queue: RoutingQueue) -> core.Queue:

@@ -109,6 +109,7 @@ class Tier:
 class Group:
     code: str
     city: str | None = None  # None: a public group (takes any caller)
+    site: str = ""  # whose group it is (a province): the snapshot counts each agent once per site
 
 
 @dataclass(frozen=True)
@@ -799,8 +800,11 @@ class Router:
             }
         groups = {code: dict.fromkeys(every_state, 0) for code in self.groups}
         agents = dict.fromkeys(every_state, 0)
+        sites: dict[str, dict[str, int]] = {}
         for agent in self.agents.values():
             agents[agent.state.value] += 1
+            for site in {self.groups[c].site for c in agent.groups if c in self.groups}:
+                sites.setdefault(site, dict.fromkeys(every_state, 0))[agent.state.value] += 1
             for code in agent.groups:
                 if code in groups:
                     groups[code][agent.state.value] += 1
@@ -814,6 +818,7 @@ class Router:
             "queues": queues,
             "groups": groups,
             "agents": agents,  # every agent once, by state
+            "sites": sites,  # every agent once per site of its groups, by state
             "state_seconds": {str(k): round(v, 3) for k, v in seconds.items()},
         }
 

@@ -514,8 +514,9 @@ class RouterService:
             publish_on_commit(
                 f"wallboard:{code}",
                 {
-                    **snapshot,  # every figure of Router.snapshot(); queues and groups: this province's
+                    **snapshot,  # every figure of Router.snapshot(); queues, groups, agents: this province's
                     "type": "wallboard",
+                    "agents": snapshot.get("sites", {}).get(str(province_id), {}),
                     "queues": {
                         k: v
                         for k, v in snapshot["queues"].items()
