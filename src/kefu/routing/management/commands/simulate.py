@@ -28,8 +28,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, help="random seed (scenario: overrides its own)")
         parser.add_argument("--format", choices=("json", "text"), default="text")
+        live = parser.add_argument_group("live: drive a running kefu's routing API in real time")
+        live.add_argument("--live", metavar="URL", help="a running kefu, e.g. http://127.0.0.1:8000")
+        live.add_argument("--token", help="with --live: an administrator's API token (or KEFU_TOKEN)")
+        live.add_argument("--hotline", default="10086", help="with --live: the number called (10086)")
+        live.add_argument("--calls-per-minute", type=float, default=20.0, help="with --live: arrivals (20)")
+        live.add_argument("--talk", type=float, default=60.0, help="with --live: mean talk time, s (60)")
+        live.add_argument("--minutes", type=float, default=10.0, help="with --live: minutes of arrivals (10)")
+        live.add_argument(
+            "--prefixes", default="1392011", help="with --live: caller number prefixes, comma-separated"
+        )
+        live.add_argument("--ready", default="", help="with --live: job numbers to set ready first")
 
     def handle(self, *args, **options):
+        if options["live"]:
+            return self._live(options)
         try:
             scenario = self._scenario(options)
             kpis = simulate.simulate(scenario)
@@ -71,3 +84,33 @@ class Command(BaseCommand):
             seed=1 if options["seed"] is None else options["seed"],
             patience=options["patience"],
         )
+
+    def _live(self, options) -> None:
+        import os
+
+        from kefu.routing import live
+
+        token = options["token"] or os.environ.get("KEFU_TOKEN", "")
+        if not token:
+            raise CommandError("--live needs --token (an administrator's API token) or KEFU_TOKEN")
+        if options["calls_per_minute"] <= 0 or options["talk"] <= 0 or options["minutes"] <= 0:
+            raise CommandError("--calls-per-minute, --talk and --minutes must be > 0")
+        plan = live.LivePlan(
+            hotline=options["hotline"],
+            calls_per_minute=options["calls_per_minute"],
+            talk_seconds=options["talk"],
+            minutes=options["minutes"],
+            prefixes=tuple(p.strip() for p in options["prefixes"].split(",") if p.strip()),
+            agents=tuple(j.strip() for j in options["ready"].split(",") if j.strip()),
+            seed=1 if options["seed"] is None else options["seed"],
+        )
+        self.stdout.write(
+            f"driving {options['live']}: {plan.calls_per_minute:g} calls/min to {plan.hotline} "
+            f"for {plan.minutes:g} min (Ctrl-C stops)"
+        )
+        try:
+            tally = live.drive(plan, live.http_sender(options["live"], token), log=self.stdout.write)
+        except KeyboardInterrupt:
+            self.stdout.write("stopped")
+            return
+        self.stdout.write(json.dumps(tally.__dict__, ensure_ascii=False))
