@@ -278,6 +278,27 @@ def test_snapshot_counts_each_agent_once_per_site():
     assert snap["sites"]["ZJ"]["ready"] == 1 and snap["agents"]["ready"] == 2
 
 
+def test_a_province_queue_overflows_only_to_its_own_province():
+    """ORG-4 on a node serving two provinces: a JS queue's public and other-city tiers take JS groups
+    only; a ZJ caller to the JS hotline is out of JS's area (public first)."""
+    r = Router()
+    r.configure(
+        groups=[Group("NJ", "NJ", site="JS"), Group("JS-PUB", site="JS"), Group("HZ", "HZ", site="ZJ"),
+                Group("ZJ-PUB", site="ZJ")],
+        queues=[Queue("js", hotline="10086", site="JS", tiers=(Tier(HOME), Tier(PUBLIC), Tier(OTHERS, 5)))],
+    )  # fmt: skip
+    ready(r, "hz", ["HZ"])
+    ready(r, "zjp", ["ZJ-PUB"])
+    assert r.offer("c1", queue="js", city="NJ", now=1).state == CallState.QUEUED
+    assert r.tick(10) == []  # the other-city tier opened, but Hangzhou is not Jiangsu's
+    ready(r, "jsp", ["JS-PUB"], now=11)
+    assert r.calls["c1"].agents == ("jsp",)
+    ready(r, "nj", ["NJ"], now=12)
+    zj_caller = r.offer("c2", queue="js", city="HZ", now=13)
+    assert zj_caller.state == CallState.QUEUED and zj_caller.reason["tiers"][0]["groups"] == PUBLIC
+    assert r.snapshot(14)["queues"]["js"]["groups"] == ["JS-PUB", "NJ"]
+
+
 def test_state_seconds_count_from_time_zero():
     """ST-2 occupancy: time in each state is counted, also for a state entered at time 0."""
     r = router()

@@ -121,10 +121,13 @@ def test_build_follows_the_snapshot(router):
 
 
 def test_a_queue_counts_the_agents_of_the_groups_serving_it(router):
-    """ST-1: a queue's agents by state are those of its groups — named in the configuration, else in
-    the snapshot, else every group (a queue whose tiers are home, public and others)."""
+    """ST-1: a queue's agents by state are the core's count of who may take its calls (each agent
+    once); without it, those of its groups — named in the configuration, else in the snapshot, else
+    every group (a queue whose tiers are home, public and others)."""
     snapshot = router.snapshot(T0 + 60)
     snapshot["queues"]["10000-complaint"]["groups"] = ["WX"]
+    counted = snapshot["queues"]["10000"].pop("agents")  # the core's count of who may take its calls
+    del snapshot["queues"]["10000-complaint"]["agents"]  # without it: the agents of the groups named
     names = {"queues": {"10000": {"name": "10000"}}, "groups": {}}
     board = wallboard.build(snapshot, day={}, names=names, threshold=15)
     main, complaint = board["queues"]
@@ -132,3 +135,6 @@ def test_a_queue_counts_the_agents_of_the_groups_serving_it(router):
     assert main["staffed"] == 3 and main["threshold"] == 15
     assert complaint["groups"] == ["WX"]
     assert complaint["agents"]["not_ready"] == 1 and complaint["staffed"] == 1
+    snapshot["queues"]["10000"]["agents"] = counted
+    main = wallboard.build(snapshot, day={}, names=names, threshold=15)["queues"][0]
+    assert main["agents"] == counted  # each agent once, as the core counts them

@@ -31,6 +31,7 @@ def core_group(group: AgentGroup, city_code: str | None) -> core.Group:
 def core_queue(queue: RoutingQueue) -> core.Queue:
     return core.Queue(
         code=queue.code,
+        site=str(queue.province_id),
         hotline=queue.hotline,
         skill=queue.skill,
         min_level=queue.min_level,

@@ -128,6 +128,7 @@ class Queue:
     max_length: int = 0  # 0: unlimited
     max_wait: float = 0.0  # 0: unlimited
     fallback: str = "voicemail"
+    site: str = ""  # whose queue it is (a province): its tiers take only that site's groups ("" = any)
     answer_threshold: float = 15.0  # N of the N-second answer rate (SP-3)
     short_abandon: float = 5.0  # abandons this short are counted apart
 
@@ -232,8 +233,9 @@ class Router:
         self.ready: dict[str, dict[str, Agent]] = {}  # group -> ready agents, longest ready first
         self.counters: dict[tuple[str, int], Counters] = {}  # (queue, interval start) -> counts
         self.state_seconds: dict[int, dict[str, float]] = {}  # interval start -> state -> seconds
-        self._city_group: dict[str, list[str]] = {}
-        self._public: list[str] = []
+        # per site (and under "" every site's): city -> its groups, and the public groups
+        self._city_group: dict[str, dict[str, list[str]]] = {}
+        self._public: dict[str, list[str]] = {}
         self._seq = itertools.count()
 
     # --- configuration ---------------------------------------------------------------------------
@@ -242,12 +244,13 @@ class Router:
         """Set (or replace) the groups and queues; agents and calls already known stay."""
         self.groups = {g.code: g for g in groups}
         self.queues = {q.code: q for q in queues}
-        self._city_group, self._public = {}, []
+        self._city_group, self._public = {}, {}
         for g in self.groups.values():
-            if g.city is None:
-                self._public.append(g.code)
-            else:
-                self._city_group.setdefault(g.city, []).append(g.code)
+            for site in {"", g.site}:
+                if g.city is None:
+                    self._public.setdefault(site, []).append(g.code)
+                else:
+                    self._city_group.setdefault(site, {}).setdefault(g.city, []).append(g.code)
         for code in self.queues:
             self.waiting.setdefault(code, [])
         for code in self.groups:
@@ -578,20 +581,21 @@ class Router:
         return (front, call.joined - q.bonus(call.level), next(self._seq))
 
     def _tier_groups(self, q: Queue, call: Call, tier: Tier) -> list[str]:
+        cities = self._city_group.get(q.site, {})
         if tier.groups == HOME:
-            return self._city_group.get(call.city, []) if call.city else []
+            return cities.get(call.city, []) if call.city else []
         if tier.groups == PUBLIC:
-            return self._public
+            return self._public.get(q.site, [])
         if tier.groups == OTHERS:
-            own = set(self._city_group.get(call.city, [])) if call.city else set()
-            return [c for codes in self._city_group.values() for c in codes if c not in own]
+            own = set(cities.get(call.city, [])) if call.city else set()
+            return [c for codes in cities.values() for c in codes if c not in own]
         return [tier.groups] if tier.groups in self.groups else []
 
     def _ordered_tiers(self, q: Queue, call: Call) -> list[tuple[int, Tier]]:
         """The queue's tiers in the order this caller tries them: an out-of-area caller (no home group)
         starts with the public tier, at once."""
         tiers = list(enumerate(q.tiers))
-        if call.city is None or not self._city_group.get(call.city):
+        if call.city is None or not self._city_group.get(q.site, {}).get(call.city):
             public = [(i, Tier(t.groups, 0.0)) for i, t in tiers if t.groups == PUBLIC]
             rest = [(i, t) for i, t in tiers if t.groups not in (PUBLIC, HOME)]
             return public + rest
@@ -827,9 +831,9 @@ class Router:
         codes: set[str] = set()
         for tier in q.tiers:
             if tier.groups in (HOME, OTHERS):
-                codes.update(c for cs in self._city_group.values() for c in cs)
+                codes.update(c for cs in self._city_group.get(q.site, {}).values() for c in cs)
             elif tier.groups == PUBLIC:
-                codes.update(self._public)
+                codes.update(self._public.get(q.site, []))
             elif tier.groups in self.groups:
                 codes.add(tier.groups)
         return frozenset(codes)

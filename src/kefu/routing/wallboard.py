@@ -124,7 +124,8 @@ def build(
         for s, c in points:
             kpi.add(trend_total.setdefault(s, kpi.empty()), c)
         served_by = config.get("groups") or live.get("groups") or all_groups
-        agents = _agents(groups, served_by)
+        # the core counts each agent who may take the queue's calls once; else add up its groups
+        agents = dict(live["agents"]) if live.get("agents") else _agents(groups, served_by)
         queues.append(
             {
                 "code": code,

@@ -135,7 +135,8 @@
       add(totalsInterval, current);
       add(totalsDay, day);
       const servedBy = (conf.groups && conf.groups.length && conf.groups) || (q.groups && q.groups.length && q.groups) || allGroups;
-      const agents = agentsOf(groups, servedBy);
+      // the core counts each agent who may take the queue's calls once; else add up its groups
+      const agents = q.agents ? Object.assign({}, q.agents) : agentsOf(groups, servedBy);
       return {
         code: code,
         name: conf.name || code,
