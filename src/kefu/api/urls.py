@@ -14,9 +14,8 @@ urlpatterns = [
     path("", include("kefu.catalog.api.urls")),
     path("", include("kefu.customers.api.urls")),
     path("", include("kefu.contacts.api.urls")),
-    # CTI events pass through routing first (a routed call's answer, hangup, abandon, no_answer)
+    # CTI events: telephony's view wrapped by routing (a routed call's answer, hangup, abandon, no_answer)
     path("", include(routing_cti)),
-    path("", include("kefu.telephony.api.urls")),
     path("", include("kefu.notify.api.urls")),
     path("", include("kefu.bulletins.api.urls")),
     path("", include("kefu.identity.api.urls")),

@@ -21,7 +21,7 @@ from kefu.routing.choices import (
     StrategyChoices,
 )
 from kefu.routing.models import RoutingQueue
-from kefu.telephony.api.views import CallSerializer, CtiEventSerializer, CtiEventView, call_answer
+from kefu.telephony.api.views import CallSerializer, CtiEventSerializer, CtiEventView
 
 PROBLEM = OpenApiResponse(description="problem+json")
 MAX_WAIT = 120
@@ -260,6 +260,8 @@ class RoutedCtiEventView(CtiEventView):
     for a routed call, the router's (answer, hangup, abandon, no_answer). Telephony (layer 3) does not
     know routing (layer 4): this view, mounted in its place by the API composition, wraps the event."""
 
+    apply_event = staticmethod(services.cti_event)
+
     @extend_schema(
         summary="Report a call event: ring, answer, hangup, resume, abandon, no_answer (VIEW-1, issue 14)",
         description=(
@@ -277,16 +279,4 @@ class RoutedCtiEventView(CtiEventView):
         responses={200: CallSerializer, 400: PROBLEM, 404: PROBLEM, 409: PROBLEM},
     )
     def post(self, request):
-        data = CtiEventSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        call = services.cti_event(
-            actor=request.user,
-            kind=v["event"],
-            call_id=v["call_id"],
-            calling_number=v["calling_number"],
-            called_number=v.get("called_number", ""),
-            agent_job_number=v.get("agent_job_number", ""),
-            at=v.get("time"),
-        )
-        return Response(call_answer(v["call_id"], call))
+        return super().post(request)
