@@ -40,6 +40,7 @@ import bisect
 import itertools
 import math
 import operator
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -805,16 +806,21 @@ class Router:
         groups = {code: dict.fromkeys(every_state, 0) for code in self.groups}
         agents = dict.fromkeys(every_state, 0)
         sites: dict[str, dict[str, int]] = {}
-        for agent in self.agents.values():
-            agents[agent.state.value] += 1
-            for site in {self.groups[c].site for c in agent.groups if c in self.groups}:
-                sites.setdefault(site, dict.fromkeys(every_state, 0))[agent.state.value] += 1
-            for code in agent.groups:
+        # agents alike in groups, skills and state count together: a handful of kinds, not 5,000 agents
+        kinds = Counter(
+            (a.groups, tuple(sorted(a.skills.items())), a.state.value) for a in self.agents.values()
+        )
+        for (agent_groups, skills, state), n in kinds.items():
+            agents[state] += n
+            for site in {self.groups[c].site for c in agent_groups if c in self.groups}:
+                sites.setdefault(site, dict.fromkeys(every_state, 0))[state] += n
+            for code in agent_groups:
                 if code in groups:
-                    groups[code][agent.state.value] += 1
+                    groups[code][state] += n
             for code, codes in serving.items():
-                if agent.groups & codes and self._eligible(self.queues[code], agent):
-                    queues[code]["agents"][agent.state.value] += 1
+                q = self.queues[code]
+                if agent_groups & codes and (not q.skill or dict(skills).get(q.skill, 0) >= q.min_level):
+                    queues[code]["agents"][state] += n
         seconds = self.state_seconds.get(slot, {})
         return {
             "now": now,
